@@ -1,0 +1,39 @@
+# The two commands of the README: `make demo` and `make test`. Both create or reuse .venv.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export LANGGRAPH_CLI_NO_ANALYTICS := 1
+export LANGSMITH_TRACING := false
+
+.PHONY: install demo test lint typecheck check dev clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run one dialogue on the embedded local model (sampled persona, paper settings).
+demo: $(STAMP)
+	$(BIN)/roleplay run --goal "$(or $(GOAL),I want to write a short, polite email to my landlord asking to fix a broken heater, and then make it a bit firmer.)" --max-turns 4
+
+## Lint, type-check, then the whole test suite (unit, dev-server and local-model tests).
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## The local API server behind LangGraph Studio.
+dev: $(STAMP)
+	$(BIN)/langgraph dev --no-browser
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .langgraph_api

@@ -1,0 +1,1 @@
+"""Evaluation of generated dialogues (LangSmith-traced evaluators, statistics, reports)."""

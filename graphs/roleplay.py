@@ -1,0 +1,49 @@
+"""The roleplay graph: one simulated human-chatbot dialogue (LLM Roleplay, arXiv 2407.03974).
+
+    START -> generate_persona -> inquirer_turn --(goal claimed)--> goal_check
+                                   ^   |  ^                           |
+                                   |   v  +------(not verified)-------+
+                                chatbot_turn
+    any node that sets a termination reason -> quality_filter -> END
+
+``graph`` is exported without a checkpointer, as ``langgraph dev`` requires; the CLI and batch
+runner compile the same builder with a SQLite checkpointer (see ``compile_graph``).
+"""
+
+from __future__ import annotations
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from nodes.chatbot import chatbot_turn
+from nodes.context import Context
+from nodes.goal_check import goal_check
+from nodes.inquirer import inquirer_turn
+from nodes.persona import generate_persona
+from nodes.quality_filter import quality_filter
+from nodes.routing import after_chatbot, after_goal_check, after_inquirer
+from nodes.state import InputState, RoleplayState
+
+builder = StateGraph(RoleplayState, context_schema=Context, input_schema=InputState)
+builder.add_node(generate_persona)
+builder.add_node(inquirer_turn)
+builder.add_node(chatbot_turn)
+builder.add_node(goal_check)
+builder.add_node(quality_filter)
+
+builder.add_edge(START, "generate_persona")
+builder.add_edge("generate_persona", "inquirer_turn")
+builder.add_conditional_edges("inquirer_turn", after_inquirer)
+builder.add_conditional_edges("chatbot_turn", after_chatbot)
+builder.add_conditional_edges("goal_check", after_goal_check)
+builder.add_edge("quality_filter", END)
+
+
+def compile_graph(
+    checkpointer: BaseCheckpointSaver | None = None,
+) -> CompiledStateGraph[RoleplayState, Context, InputState, RoleplayState]:
+    return builder.compile(checkpointer=checkpointer, name="roleplay")
+
+
+graph = compile_graph()

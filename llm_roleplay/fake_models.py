@@ -1,0 +1,69 @@
+"""The ``fake`` model family: deterministic, offline and free, for dry runs and tests.
+
+It checks the plumbing of a big run at zero cost. The nodes tag each call with its task
+(``roleplay_task`` metadata) and turn, and the fake answers each task the way a well-behaved
+model would: as inquirer it writes ``turns_before_done`` short user messages and then says the goal
+is met; as chatbot it gives a short reply that quotes the question; as judge it agrees.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+_FOLLOW_UPS = (
+    "Thanks! Could you explain the second part in a bit more detail?",
+    "Ok. Can you show me a concrete example of that?",
+    "Got it. Is there anything I should watch out for?",
+    "And how would I check that the result is right?",
+    "Makes sense. Can you sum it up in two lines?",
+)
+
+
+class FakeRoleplayModel(BaseChatModel):
+    role: str = "chatbot"
+    turns_before_done: int = 3
+
+    @property
+    def _llm_type(self) -> str:
+        return "roleplay-fake"
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        metadata = (run_manager.metadata if run_manager else None) or {}
+        task = str(metadata.get("roleplay_task", ""))
+        turn = int(metadata.get("roleplay_turn", 1) or 1)
+        text = self._reply(task, turn, messages)
+        prompt_tokens = sum(len(message.text.split()) for message in messages)
+        message = AIMessage(
+            content=text,
+            usage_metadata={
+                "input_tokens": prompt_tokens,
+                "output_tokens": len(text.split()),
+                "total_tokens": prompt_tokens + len(text.split()),
+            },
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _reply(self, task: str, turn: int, messages: list[BaseMessage]) -> str:
+        if task == "inquirer_decision":
+            return "YES" if turn > self.turns_before_done else "NO"
+        if task == "inquirer_opening":
+            return "Hi! I need some help with something, can you walk me through it?"
+        if task == "inquirer_followup":
+            return _FOLLOW_UPS[(turn - 2) % len(_FOLLOW_UPS)]
+        if task == "judge_goal_check":
+            return '{"goal_met": true, "rationale": "The fake judge accepts every claim."}'
+        if task == "persona_description":
+            return "A person who writes short, plain chat messages and asks direct questions."
+        question = " ".join(messages[-1].text.split()[:8]) if messages else ""
+        return f"Here is a short answer to “{question}”: take it one step at a time, and ask if unsure."

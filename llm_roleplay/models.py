@@ -1,0 +1,180 @@
+"""Model specs: turning a role's settings into a LangChain chat model, lazily and once.
+
+Spec strings (the same for every role):
+
+=========================  =================================================================
+``local``                  the embedded Qwen2.5-Coder-1.5B-Instruct, served in-process
+``fake``                   deterministic offline models (see ``fake_models``)
+``none``                   judge only: goal claims are accepted without verification
+``provider:model``         anything ``init_chat_model`` takes, e.g. ``openai:gpt-4o-mini``;
+                           with a base URL, any OpenAI-compatible server (vLLM, Ollama, ...)
+``langgraph:ASSISTANT``    a LangGraph deployment at the role's base URL (chatbot targets)
+``python:module:attr``     a chat model object, or a function ``fn(messages) -> str``
+=========================  =================================================================
+
+In-process callers may also pass a chat model object or a function directly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+
+from llm_roleplay.adapters import CallableChatModel, RemoteGraphChatModel
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.fake_models import FakeRoleplayModel
+
+Role = Literal["inquirer", "chatbot", "judge"]
+DISABLED_SPECS = frozenset({"none", "off"})
+SPEC_HELP = (
+    "use local, fake, provider:model (e.g. openai:gpt-4o-mini), langgraph:ASSISTANT or python:module:attr"
+)
+
+
+@dataclass(frozen=True)
+class RoleModel:
+    """Everything needed to build one role's chat model."""
+
+    role: Role
+    spec: Any  # a spec string, a chat model, or a callable
+    base_url: str | None = None
+    api_key_env: str | None = None
+    temperature: float = 0.7
+    max_tokens: int | None = None
+    timeout_s: float = 300.0
+    retries: int = 2
+    local_slots: int = 4
+
+    @property
+    def disabled(self) -> bool:
+        return isinstance(self.spec, str) and self.spec.strip().lower() in DISABLED_SPECS
+
+    def describe(self) -> str:
+        """The spec as text for records and messages (never contains a key)."""
+        if isinstance(self.spec, str):
+            return self.spec + (f" @ {self.base_url}" if self.base_url else "")
+        return f"object:{type(self.spec).__qualname__}"
+
+
+def build_chat_model(settings: RoleModel) -> BaseChatModel:
+    """The role's chat model. String specs are built once per process and cached."""
+    spec = settings.spec
+    if isinstance(spec, BaseChatModel):
+        return spec
+    if callable(spec):
+        return CallableChatModel(fn=spec)
+    if not isinstance(spec, str):
+        raise ConfigError(f"{settings.role} model: unsupported setting of type {type(spec).__name__}")
+    if settings.disabled:
+        raise ConfigError(f"{settings.role} model: '{spec}' disables the model; nothing to build")
+    return _build_from_spec(settings)
+
+
+@lru_cache(maxsize=64)
+def _build_from_spec(settings: RoleModel) -> BaseChatModel:
+    spec = str(settings.spec).strip()
+    role = settings.role
+    if spec == "fake":
+        return FakeRoleplayModel(role=role)
+    if spec == "local":
+        from llm_roleplay.local_model import LocalServerSettings, local_base_url
+
+        base_url = local_base_url(LocalServerSettings(parallel_slots=settings.local_slots))
+        return _openai_compatible(settings, model="local", base_url=base_url, api_key="none")
+    provider, separator, name = spec.partition(":")
+    if not separator or not provider or not name:
+        raise ConfigError(f"{role} model: unknown spec '{spec}'; {SPEC_HELP}")
+    if provider == "python":
+        return _from_python(role, name)
+    if provider == "langgraph":
+        if not settings.base_url:
+            raise ConfigError(f"{role} model '{spec}': needs --{role}-base-url (the deployment's URL)")
+        return RemoteGraphChatModel(
+            url=settings.base_url,
+            assistant_id=name,
+            api_key=_api_key(settings),
+            timeout_s=settings.timeout_s,
+        )
+    if settings.base_url:
+        # Any provider name with a base URL means "an OpenAI-compatible server serving `name`".
+        return _openai_compatible(
+            settings, model=name, base_url=settings.base_url, api_key=_api_key(settings) or "none"
+        )
+    return _init_chat_model(settings, provider, name)
+
+
+def _openai_compatible(settings: RoleModel, *, model: str, base_url: str, api_key: str) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=model,
+        base_url=base_url,
+        api_key=api_key,  # type: ignore[arg-type]
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,  # type: ignore[call-arg]
+        timeout=settings.timeout_s,
+        max_retries=settings.retries,
+        use_responses_api=False,  # local servers speak chat completions only
+    )
+
+
+def _init_chat_model(settings: RoleModel, provider: str, name: str) -> BaseChatModel:
+    from langchain.chat_models import init_chat_model
+
+    kwargs: dict[str, Any] = {
+        "temperature": settings.temperature,
+        "timeout": settings.timeout_s,
+        "max_retries": settings.retries,
+    }
+    if settings.max_tokens:
+        kwargs["max_tokens"] = settings.max_tokens
+    key = _api_key(settings)
+    if key:
+        kwargs["api_key"] = key
+    try:
+        model = init_chat_model(f"{provider}:{name}", **kwargs)
+    except ImportError as error:
+        raise ConfigError(f"{settings.role} model '{provider}:{name}': {error}") from None
+    except ValueError as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise ConfigError(f"{settings.role} model '{provider}:{name}': {first_line}; {SPEC_HELP}") from None
+    except Exception as error:  # provider clients raise their own types for a missing key
+        raise ConfigError(
+            f"{settings.role} model '{provider}:{name}': {type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else 'could not be created'} "
+            f"(set the provider's key variable or --{settings.role}-api-key-env)"
+        ) from None
+    return model
+
+
+def _api_key(settings: RoleModel) -> str | None:
+    """The key from the environment variable the user named; None when none was named."""
+    if not settings.api_key_env:
+        return None
+    value = os.environ.get(settings.api_key_env)
+    if not value:
+        raise ConfigError(
+            f"{settings.role} model: environment variable {settings.api_key_env} "
+            f"(named by --{settings.role}-api-key-env) is not set"
+        )
+    return value
+
+
+def _from_python(role: str, target: str) -> BaseChatModel:
+    module_name, _, attribute = target.partition(":")
+    if not module_name or not attribute:
+        raise ConfigError(f"{role} model 'python:{target}': expected python:module.path:attribute")
+    try:
+        value = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as error:
+        raise ConfigError(f"{role} model 'python:{target}': {error}") from None
+    if isinstance(value, BaseChatModel):
+        return value
+    if callable(value):
+        return CallableChatModel(fn=value)
+    raise ConfigError(f"{role} model 'python:{target}': not a chat model or a function")

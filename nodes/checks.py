@@ -1,0 +1,139 @@
+"""Text checks shared by the inquirer's regeneration guard and the post-generation filter.
+
+All checks are plain functions of text, cheap and deterministic, so a message that the inquirer
+node let through is judged by exactly the same rules in the quality filter.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+_WORD = re.compile(r"[\w'’]+", re.UNICODE)
+
+# Phrases a *user* would not open with, but an assistant (or a model that dropped the role) does.
+_ASSISTANT_VOICE = re.compile(
+    r"^\s*(?:as an ai\b|as a(?:n)? (?:ai|artificial intelligence|large )?language model\b"
+    r"|i(?:'m| am) (?:an ai|a language model|an artificial intelligence|a virtual assistant|your assistant)\b"
+    r"|(?:sure|certainly|of course|absolutely)[,!.]? "
+    r"(?:i(?:'d| would) be (?:happy|glad) to help|here(?:'s| is| are))"
+    r"|i(?:'d| would) be (?:happy|glad) to help(?: you)?\b"
+    r"|how (?:can|may) i (?:help|assist) you\b"
+    r"|(?:please )?go ahead and (?:type|ask|send)\b)",
+    re.IGNORECASE,
+)
+_AI_SELF_REFERENCE = re.compile(
+    r"\b(?:as an ai(?: language model)?|i(?:'m| am) an ai(?: language model)?|i(?:'m| am) role-?playing"
+    r"|in this role-?play|as the user,? i)\b",
+    re.IGNORECASE,
+)
+# A speaker label at the start of a line means the model wrote a script with both sides.
+_ROLE_MARKER = re.compile(
+    r"(?:^|\n)\s*(?:\*\*)?(?:user|assistant|chatbot|ai|bot|human|system)(?:\*\*)?\s*:",
+    re.IGNORECASE,
+)
+_CHAT_TEMPLATE_TOKEN = re.compile(r"<\|[a-z_]+\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE)
+_REFUSAL = re.compile(
+    r"^\s*(?:i(?:'m| am) sorry|sorry|i apologi[sz]e|unfortunately)?[,.]?\s*(?:but\s+)?"
+    r"(?:i|as an ai,? i)\s+(?:can(?:'|no)t|cannot|am unable to|'m unable to|am not able to|won't)\b",
+    re.IGNORECASE,
+)
+
+
+class Problem(StrEnum):
+    """Why an inquirer output is rejected and regenerated."""
+
+    EMPTY = "empty"
+    ROLE_BREAK = "role_break"
+    LEAK = "leak"
+    REPEAT = "repeat"
+    UNPARSEABLE = "unparseable"
+
+
+def words(text: str) -> list[str]:
+    return [word.lower().replace("’", "'") for word in _WORD.findall(text)]
+
+
+def normalized(text: str) -> str:
+    return " ".join(words(text))
+
+
+def is_empty(text: str) -> bool:
+    return not words(text)
+
+
+def breaks_role(text: str) -> bool:
+    """The message speaks as the assistant, writes both sides, or says it is an AI."""
+    return bool(
+        _ASSISTANT_VOICE.search(text)
+        or _AI_SELF_REFERENCE.search(text)
+        or _ROLE_MARKER.search(text)
+        or _CHAT_TEMPLATE_TOKEN.search(text)
+    )
+
+
+def longest_common_run(text: str, source: str) -> int:
+    """Length, in words, of the longest word sequence that ``text`` copies verbatim from ``source``."""
+    a, b = words(text), words(source)
+    if not a or not b:
+        return 0
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for word in a:
+        current = [0] * (len(b) + 1)
+        for j, other in enumerate(b, start=1):
+            if word == other:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def leaks(text: str, persona_description: str, goal: str, persona_words: int, goal_fraction: float) -> bool:
+    """The message copies the persona description or a large share of the goal word for word."""
+    persona_threshold = min(persona_words, len(words(persona_description))) or persona_words
+    if persona_description and longest_common_run(text, persona_description) >= persona_threshold:
+        return True
+    goal_length = len(words(goal))
+    goal_threshold = max(6, round(goal_fraction * goal_length))
+    return goal_length >= goal_threshold and longest_common_run(text, goal) >= goal_threshold
+
+
+def has_repeated_block(text: str, repeats: int, max_block: int = 12) -> bool:
+    """A block of 1..max_block words occurs ``repeats`` times in a row (degenerate looping).
+
+    Single words count only from ``repeats + 2`` in a row, because "very, very, very" is human.
+    """
+    tokens = words(text)
+    for size in range(1, max_block + 1):
+        needed = repeats + 2 if size == 1 else repeats
+        for start in range(0, len(tokens) - size * needed + 1):
+            block = tokens[start : start + size]
+            if all(tokens[start + k * size : start + (k + 1) * size] == block for k in range(1, needed)):
+                return True
+    return False
+
+
+def is_refusal(text: str) -> bool:
+    return bool(_REFUSAL.search(text))
+
+
+def inquirer_problem(
+    message: str,
+    *,
+    persona_description: str,
+    goal: str,
+    previous_user_messages: list[str],
+    leak_persona_words: int,
+    leak_goal_fraction: float,
+) -> Problem | None:
+    """The first reason to reject a candidate user message, or None if it is fine."""
+    if is_empty(message):
+        return Problem.EMPTY
+    if breaks_role(message):
+        return Problem.ROLE_BREAK
+    if leaks(message, persona_description, goal, leak_persona_words, leak_goal_fraction):
+        return Problem.LEAK
+    if normalized(message) in {normalized(previous) for previous in previous_user_messages}:
+        return Problem.REPEAT
+    return None

@@ -1,0 +1,161 @@
+"""Run settings: the graph's ``context_schema``.
+
+Every field has a working default, so ``graph.invoke({"goal": ...})`` runs on the embedded local
+model with no configuration at all. Under ``langgraph dev`` the server builds this model from the
+assistant's/run's ``configurable`` values; in-process callers pass ``context=Context(...)`` or a dict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+from langgraph.runtime import Runtime
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+
+# A model is named by a spec string (see README "Models") or, in-process, given as an object;
+# the JSON schema (what Studio and the API show) advertises the string form only.
+ModelSetting = Annotated[str | BaseChatModel | Callable[..., Any], WithJsonSchema({"type": "string"})]
+
+FILTER_NAMES = (
+    "too_few_turns",
+    "empty_turn",
+    "duplicate_turn",
+    "repetition",
+    "role_break",
+    "leakage",
+    "chatbot_refusal_only",
+    "ended_by_error",
+)
+
+# Fields that change how a run is executed but not which dialogue it produces; they are left out
+# of the dialogue id so that, say, a longer timeout on a re-run still resumes the same dialogues.
+OPERATIONAL_FIELDS = frozenset(
+    {
+        "inquirer_api_key_env",
+        "chatbot_api_key_env",
+        "judge_api_key_env",
+        "request_timeout_s",
+        "request_retries",
+        "local_parallel_slots",
+    }
+)
+
+
+class Context(BaseModel):
+    """Settings of one roleplay run. Spec strings: ``local``, ``fake``, ``provider:model``, ..."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True, extra="forbid")
+
+    inquirer_model: ModelSetting = Field(
+        default="local", description="Model that plays the persona (the simulated user)."
+    )
+    chatbot_model: ModelSetting = Field(
+        default="local",
+        description="Target chatbot: model spec, 'langgraph:ASSISTANT_ID' (with base URL), "
+        "'python:module:attr', or in-process a chat model or callable.",
+    )
+    judge_model: ModelSetting = Field(
+        default="local", description="Verifies goal claims; 'none' accepts claims unverified."
+    )
+    inquirer_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible base URL for the inquirer (vLLM, Ollama, ...)."
+    )
+    chatbot_base_url: str | None = Field(
+        default=None, description="Base URL for the chatbot (OpenAI-compatible or LangGraph)."
+    )
+    judge_base_url: str | None = Field(default=None, description="Base URL for the judge.")
+    inquirer_api_key_env: str | None = Field(
+        default=None, description="Name of the environment variable holding the inquirer's key."
+    )
+    chatbot_api_key_env: str | None = Field(
+        default=None, description="Name of the environment variable holding the chatbot's key."
+    )
+    judge_api_key_env: str | None = Field(
+        default=None, description="Name of the environment variable holding the judge's key."
+    )
+    chatbot_system_prompt: str | None = Field(
+        default=None, description="Optional system prompt given to the target chatbot."
+    )
+    max_turns: int = Field(default=12, ge=1, le=200, description="Turn cap (paper: 12).")
+    seed: int = Field(default=0, ge=0, description="Seeds persona sampling and model calls.")
+    temperature: float = Field(
+        default=0.7, ge=0.0, le=2.0, description="Sampling temperature of inquirer and chatbot."
+    )
+    max_message_tokens: int = Field(default=200, ge=8, description="Token cap for one inquirer message.")
+    max_reply_tokens: int = Field(default=512, ge=8, description="Token cap for one chatbot reply.")
+    max_regenerations: int = Field(
+        default=3, ge=0, le=20, description="Regenerations of a bad inquirer output per turn."
+    )
+    max_goal_rejections: int = Field(
+        default=2,
+        ge=0,
+        le=20,
+        description="Goal claims the judge may reject before the dialogue ends unverified.",
+    )
+    persona_description: Literal["template", "llm"] = Field(
+        default="template", description="Render personas from a template or have the inquirer write them."
+    )
+    filters: tuple[str, ...] = Field(default=FILTER_NAMES, description="Post-generation filters to apply.")
+    min_turns: int = Field(default=2, ge=1, description="Filter: fewer user turns are dropped.")
+    repetition_block_repeats: int = Field(
+        default=3, ge=2, description="Filter: a word block repeated this often in a row is degenerate."
+    )
+    leak_persona_words: int = Field(
+        default=8, ge=3, description="A verbatim run this long from the persona description is a leak."
+    )
+    leak_goal_fraction: float = Field(
+        default=0.6, gt=0.0, le=1.0, description="A verbatim run covering this share of the goal is a leak."
+    )
+    request_timeout_s: float = Field(default=300.0, gt=0, description="Timeout of one model call.")
+    request_retries: int = Field(default=2, ge=0, description="Retries of a failed model call.")
+    local_parallel_slots: int = Field(
+        default=4, ge=1, le=256, description="Parallel slots of the embedded model server."
+    )
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _known_filters(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = tuple(name.strip() for name in value.split(",") if name.strip())
+        unknown = sorted(set(value) - set(FILTER_NAMES))
+        if unknown:
+            raise ValueError(f"unknown filter(s) {unknown}; known: {', '.join(FILTER_NAMES)}")
+        return tuple(value)
+
+    def defining_settings(self) -> dict[str, Any]:
+        """The settings that define which dialogue a run produces (part of the dialogue id)."""
+        return {
+            name: _describe_setting(getattr(self, name))
+            for name in type(self).model_fields
+            if name not in OPERATIONAL_FIELDS
+        }
+
+    def fingerprint(self) -> str:
+        """A short stable hash of :meth:`defining_settings`."""
+        canonical = json.dumps(self.defining_settings(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _describe_setting(value: Any) -> Any:
+    """A JSON-able, process-independent description of a setting (objects by class and model)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, tuple | list):
+        return [_describe_setting(item) for item in value]
+    name = getattr(value, "model_name", None) or getattr(value, "model", None)
+    kind = getattr(value, "__qualname__", None) or type(value).__qualname__
+    return f"object:{type(value).__module__}.{kind}" + (f"/{name}" if isinstance(name, str) else "")
+
+
+def settings_of(runtime: Runtime[Context] | None) -> Context:
+    """The run's settings; in-process runs without ``context=`` get the defaults."""
+    context = getattr(runtime, "context", None)
+    if context is None:
+        return Context()
+    if isinstance(context, dict):
+        return Context(**context)
+    return context

@@ -1,0 +1,105 @@
+"""How nodes call models: one place for role settings, per-call seeds, tracing tags and usage."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.runnables import RunnableConfig
+
+from llm_roleplay.models import Role, RoleModel
+from nodes.context import Context
+
+
+def role_model(
+    context: Context, role: Role, *, temperature: float | None = None, max_tokens: int | None = None
+) -> RoleModel:
+    """The settings that build ``role``'s chat model; judges always sample at temperature 0."""
+    default_tokens = {"inquirer": context.max_message_tokens, "chatbot": context.max_reply_tokens}
+    return RoleModel(
+        role=role,
+        spec=getattr(context, f"{role}_model"),
+        base_url=getattr(context, f"{role}_base_url"),
+        api_key_env=getattr(context, f"{role}_api_key_env"),
+        temperature=temperature
+        if temperature is not None
+        else (0.0 if role == "judge" else context.temperature),
+        max_tokens=max_tokens or default_tokens.get(role, 256),
+        timeout_s=context.request_timeout_s,
+        retries=context.request_retries,
+        local_slots=context.local_parallel_slots,
+    )
+
+
+def call_seed(*parts: object) -> int:
+    """A per-call seed derived from the run seed and the call's place, stable across processes."""
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    usage: dict[str, int]
+
+
+def invoke(
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    *,
+    task: str,
+    turn: int,
+    seed: int,
+) -> Reply:
+    """Call ``model`` once, tagged with the task and turn (for traces and the fake models)."""
+    config = RunnableConfig(
+        tags=[f"roleplay:{task}"],
+        metadata={"roleplay_task": task, "roleplay_turn": turn},
+        run_name=task,
+    )
+    kwargs: dict[str, Any] = {}
+    if _accepts_seed(model):
+        kwargs["seed"] = seed
+    result = model.invoke(list(messages), config=config, **kwargs)
+    usage = result.usage_metadata if isinstance(result, AIMessage) else None
+    return Reply(
+        text=text_of(result),
+        usage={
+            "calls": 1,
+            "input_tokens": usage["input_tokens"] if usage else 0,
+            "output_tokens": usage["output_tokens"] if usage else 0,
+        },
+    )
+
+
+def text_of(message: BaseMessage) -> str:
+    """A message's text content as a plain ``str`` (``BaseMessage.text`` is a str subclass)."""
+    return str(message.text)
+
+
+def _accepts_seed(model: BaseChatModel) -> bool:
+    # Only OpenAI-style APIs take a per-request seed; other providers reject unknown arguments.
+    try:
+        from langchain_openai import ChatOpenAI
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(model, ChatOpenAI)
+
+
+def transcript(messages: Sequence[BaseMessage]) -> str:
+    """The dialogue as plain text, for the decision and judge prompts."""
+    lines = []
+    for message in messages:
+        speaker = "User" if message.type == "human" else "Assistant"
+        lines.append(f"{speaker}: {text_of(message).strip()}")
+    return "\n\n".join(lines)
+
+
+def error_text(error: BaseException) -> str:
+    """One line describing a failed call (exception type and first line of its message)."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0] if message else 'no message'}"[:500]

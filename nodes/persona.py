@@ -1,0 +1,54 @@
+"""generate_persona: use the given persona or sample one (seeded); render its description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+from langgraph.runtime import Runtime
+
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.ids import dialogue_id
+from llm_roleplay.models import build_chat_model
+from llm_roleplay.personas import Persona, attribute_listing, render_description, sample_persona
+from nodes.checks import is_empty
+from nodes.context import Context, settings_of
+from nodes.llm import call_seed, invoke, role_model
+from nodes.parsing import clean_message
+from nodes.state import RoleplayState
+from prompts import load_prompt
+
+
+def generate_persona(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
+    context = settings_of(runtime)
+    goal = state.get("goal")
+    if not isinstance(goal, str) or not goal.strip():
+        raise ConfigError("input: 'goal' must be a non-empty text")
+    given = state.get("persona")
+    persona = Persona.from_input(given) if given else sample_persona(context.seed)
+    update: dict[str, Any] = {"dialogue_id": dialogue_id(goal, given or None, context), "turn": 0}
+    usage = None
+    if persona.description is None:
+        if context.persona_description == "llm" and persona.attributes:
+            persona.description, usage = _written_description(persona, context)
+        else:
+            persona.description = render_description(persona.attributes)
+    update["persona"] = persona.model_dump()
+    if usage:
+        update["usage"] = {"inquirer": usage}
+    return update
+
+
+def _written_description(persona: Persona, context: Context) -> tuple[str, dict[str, int]]:
+    """Ask the inquirer model for a richer description; fall back to the template if it fails."""
+    model = build_chat_model(role_model(context, "inquirer"))
+    prompt = load_prompt("persona_description").render(attributes=attribute_listing(persona.attributes))
+    reply = invoke(
+        model,
+        [HumanMessage(prompt)],
+        task="persona_description",
+        turn=0,
+        seed=call_seed(context.seed, "persona_description"),
+    )
+    text = clean_message(reply.text)
+    return (render_description(persona.attributes) if is_empty(text) else text), reply.usage

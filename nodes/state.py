@@ -1,0 +1,81 @@
+"""The roleplay graph's state: what one simulated dialogue knows at each step.
+
+Values are plain JSON-able data (plus LangChain messages, which Studio renders as a chat), so the
+same state reads the same through a SQLite checkpoint, the ``langgraph dev`` API and Python.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Required, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+
+class TerminationReason(StrEnum):
+    """Why a dialogue ended. Every finished dialogue has exactly one."""
+
+    GOAL_VERIFIED = "goal_verified"  # the inquirer said the goal is met and the judge agreed
+    GOAL_CLAIMED = "goal_claimed"  # the inquirer said the goal is met; verification is off
+    GOAL_UNVERIFIED = "goal_unverified"  # the judge rejected too many goal claims
+    INQUIRER_GAVE_UP = "inquirer_gave_up"  # the inquirer decided the goal cannot be reached
+    MAX_TURNS = "max_turns"  # the turn cap was reached
+    INQUIRER_INVALID = "inquirer_invalid"  # every regeneration of a user message was bad
+    INQUIRER_ERROR = "inquirer_error"  # the inquirer model call failed
+    CHATBOT_ERROR = "chatbot_error"  # the target chatbot failed or returned nothing
+    JUDGE_ERROR = "judge_error"  # the judge model call failed
+
+
+def merge_counts(left: dict[str, int] | None, right: dict[str, int] | None) -> dict[str, int]:
+    """Reducer: add counters key by key."""
+    merged = dict(left or {})
+    for key, value in (right or {}).items():
+        merged[key] = merged.get(key, 0) + value
+    return merged
+
+
+def merge_usage(
+    left: dict[str, dict[str, int]] | None, right: dict[str, dict[str, int]] | None
+) -> dict[str, dict[str, int]]:
+    """Reducer: add token counters per role."""
+    merged = {role: dict(counts) for role, counts in (left or {}).items()}
+    for role, counts in (right or {}).items():
+        merged[role] = merge_counts(merged.get(role), counts)
+    return merged
+
+
+def append(left: list[Any] | None, right: list[Any] | None) -> list[Any]:
+    return [*(left or []), *(right or [])]
+
+
+class InputState(TypedDict, total=False):
+    """What a caller gives: a goal, and optionally a persona (attributes and/or description).
+
+    A persona may be ``{"attributes": {...}, "description": "..."}``, a flat attribute dict, or
+    plain text. ``generate_persona`` replaces it with the normalized form
+    ``{"attributes": {...}, "description": str, "source": str}``.
+    """
+
+    goal: Required[str]
+    persona: dict[str, Any] | str | None
+
+
+class RoleplayState(InputState, total=False):
+    dialogue_id: str
+    messages: Annotated[list[AnyMessage], add_messages]
+    turn: int  # user messages sent so far
+    goal_claimed: bool  # the inquirer said the goal is met; the judge has not ruled yet
+    skip_decision: bool  # the judge just rejected a claim: write a message, do not re-decide
+    regenerations: Annotated[dict[str, int], merge_counts]  # by Problem kind
+    goal_checks: Annotated[list[dict[str, Any]], append]  # {"turn", "goal_met", "rationale"}
+    usage: Annotated[dict[str, dict[str, int]], merge_usage]  # role -> token counters
+    termination_reason: str  # a TerminationReason value (plain text for checkpoints and JSON)
+    error: str | None
+    filter: dict[str, Any]  # {"keep": bool, "reasons": [...]}
+
+
+def persona_description(state: RoleplayState) -> str:
+    """The rendered persona text (set by ``generate_persona``); empty before it ran."""
+    persona = state.get("persona")
+    return str(persona.get("description") or "") if isinstance(persona, dict) else ""

@@ -1,0 +1,58 @@
+"""Prompt files: one text file per prompt, each with a version stored in every dialogue record.
+
+A prompt file starts with a small header block::
+
+    ---
+    name: inquirer_opening
+    version: 3
+    ---
+    Text with {placeholders} filled by ``Prompt.render`` (literal braces are doubled).
+
+Bump ``version`` whenever the wording changes: the version is part of the dialogue id, so a
+dataset directory never silently mixes dialogues generated with two wordings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+PROMPT_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: str
+    template: str
+
+    def render(self, **values: object) -> str:
+        return self.template.format(**values).strip()
+
+
+@cache
+def load_prompt(name: str) -> Prompt:
+    """Read ``prompts/<name>.md``; the header must name the prompt and give its version."""
+    path = PROMPT_DIR / f"{name}.md"
+    text = path.read_text(encoding="utf-8")
+    header, separator, body = text.removeprefix("---\n").partition("\n---\n")
+    if not text.startswith("---\n") or not separator:
+        raise ValueError(f"{path}: missing '---' header block with name and version")
+    fields = dict(
+        (key.strip(), value.strip())
+        for key, _, value in (line.partition(":") for line in header.splitlines())
+        if key.strip()
+    )
+    if fields.get("name") != name or not fields.get("version"):
+        raise ValueError(f"{path}: header must contain 'name: {name}' and a 'version'")
+    return Prompt(name=name, version=fields["version"], template=body)
+
+
+def prompt_names() -> list[str]:
+    return sorted(path.stem for path in PROMPT_DIR.glob("*.md"))
+
+
+def prompt_versions() -> dict[str, str]:
+    """Every prompt's version, as stored in dialogue records and used in dialogue ids."""
+    return {name: load_prompt(name).version for name in prompt_names()}
