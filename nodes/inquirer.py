@@ -22,7 +22,7 @@ from nodes.checks import Problem, inquirer_problem
 from nodes.context import Context, settings_of
 from nodes.llm import call_seed, error_text, invoke, role_model, text_of, transcript
 from nodes.parsing import Decision, clean_message, parse_decision
-from nodes.state import RoleplayState, TerminationReason, persona_description, merge_counts
+from nodes.state import RoleplayState, TerminationReason, merge_counts, persona_description
 from prompts import load_prompt
 
 
