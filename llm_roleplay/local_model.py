@@ -97,7 +97,7 @@ class LocalServerSettings:
     """How the embedded server is started. ``n_ctx`` is shared by all slots."""
 
     parallel_slots: int = 4
-    context_per_slot: int = 4096
+    context_per_slot: int = 8192  # 12 turns of user messages and 512-token replies fit
     threads: int = max(1, os.cpu_count() or 1)
 
 

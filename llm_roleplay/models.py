@@ -30,6 +30,7 @@ from llm_roleplay.errors import ConfigError
 from llm_roleplay.fake_models import FakeRoleplayModel
 
 Role = Literal["inquirer", "chatbot", "judge"]
+ROLES: tuple[Role, ...] = ("inquirer", "chatbot", "judge")
 DISABLED_SPECS = frozenset({"none", "off"})
 SPEC_HELP = (
     "use local, fake, provider:model (e.g. openai:gpt-4o-mini), langgraph:ASSISTANT or python:module:attr"

@@ -96,6 +96,11 @@ class Context(BaseModel):
         le=20,
         description="Goal claims the judge may reject before the dialogue ends unverified.",
     )
+    inquirer_history: Literal["transcript", "reversed"] = Field(
+        default="transcript",
+        description="How the inquirer sees the dialogue: as a transcript (best for small models) "
+        "or role-reversed chat turns (as in the paper).",
+    )
     persona_description: Literal["template", "llm"] = Field(
         default="template", description="Render personas from a template or have the inquirer write them."
     )

@@ -1,10 +1,12 @@
 """inquirer_turn: the simulated user decides whether to stop, then writes its next message.
 
-The job is split in two calls because small models cannot do both at once (see
-../shared/NOTES-local-models.md): from the second turn on, a low-temperature YES/NO/GIVEUP decision
-on the chatbot's last reply; then, unless it stops, the message itself, written from a role-reversed
-history (the chatbot's replies as the other side). Every bad message (empty, role break, leak,
-repeat) is regenerated up to ``max_regenerations`` times and counted.
+The job is split in two calls because small models cannot do both at once: from the second turn
+on, a low-temperature YES/NO/GIVEUP decision on the chatbot's last reply; then, unless it stops,
+the message itself, from the dialogue as a transcript (default) or as role-reversed chat turns
+(the paper's form). The answer is prefilled with an opening quotation, which keeps small models
+in the user's voice (measured on the embedded model: 12 of 12 openings in role, against 5 of 12
+without). Every bad message (empty, role break, leak, repeat) is regenerated up to
+``max_regenerations`` times and counted.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from llm_roleplay.models import build_chat_model
 from nodes.checks import Problem, inquirer_problem
 from nodes.context import Context, settings_of
 from nodes.llm import call_seed, error_text, invoke, role_model, text_of, transcript
-from nodes.parsing import Decision, clean_message, parse_decision
+from nodes.parsing import Decision, extract_message, parse_decision
 from nodes.state import RoleplayState, TerminationReason, merge_counts, persona_description
 from prompts import load_prompt
 
@@ -41,14 +43,17 @@ def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, 
     context = settings_of(runtime)
     turn = state.get("turn", 0)
     meter = _Meter()
+    # Built outside the try: a wrong setting is the user's error to fix, not a dialogue outcome.
+    writer = build_chat_model(role_model(context, "inquirer"))
+    decider = build_chat_model(role_model(context, "inquirer", temperature=0.0, max_tokens=8))
     try:
         if turn > 0 and not state.get("skip_decision"):
-            decision = _decide(state, context, meter)
+            decision = _decide(decider, state, context, meter)
             if decision is Decision.GOAL_MET:
                 return meter.update(goal_claimed=True)
             if decision is Decision.GIVE_UP:
                 return meter.update(termination_reason=TerminationReason.INQUIRER_GAVE_UP.value)
-        message = _write_message(state, context, meter)
+        message = _write_message(writer, state, context, meter)
     except Exception as error:  # a failed model call ends this dialogue, not the batch
         return meter.update(
             termination_reason=TerminationReason.INQUIRER_ERROR.value, error=error_text(error)
@@ -60,9 +65,8 @@ def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, 
     )
 
 
-def _decide(state: RoleplayState, context: Context, meter: _Meter) -> Decision:
+def _decide(model: BaseChatModel, state: RoleplayState, context: Context, meter: _Meter) -> Decision:
     """YES/NO/GIVEUP at temperature 0; an answer that never parses counts as 'go on'."""
-    model = build_chat_model(role_model(context, "inquirer", temperature=0.0, max_tokens=8))
     prompt = load_prompt("inquirer_decision").render(
         goal=state["goal"], transcript=transcript(state.get("messages", []))
     )
@@ -78,19 +82,36 @@ def _decide(state: RoleplayState, context: Context, meter: _Meter) -> Decision:
     return Decision.CONTINUE
 
 
-def _write_message(state: RoleplayState, context: Context, meter: _Meter) -> str | None:
-    model = build_chat_model(role_model(context, "inquirer"))
+def _write_message(model: BaseChatModel, state: RoleplayState, context: Context, meter: _Meter) -> str | None:
     messages = state.get("messages", [])
     turn = state.get("turn", 0)
-    persona = persona_description(state)
-    task = "inquirer_opening" if turn == 0 else "inquirer_followup"
-    prompt = _opening_prompt(state) if turn == 0 else _followup_prompt(state, messages)
+    if turn == 0:
+        prompt = load_prompt("inquirer_opening")
+        conversation: list[BaseMessage] = [
+            HumanMessage(prompt.render(persona=persona_description(state), goal=state["goal"]))
+        ]
+    elif context.inquirer_history == "transcript":
+        prompt = load_prompt("inquirer_followup")
+        text = prompt.render(
+            persona=persona_description(state),
+            goal=state["goal"],
+            transcript=transcript(messages, user="Person", assistant="Chatbot"),
+        )
+        conversation = [HumanMessage(text)]
+    else:
+        prompt = load_prompt("inquirer_followup_reversed")
+        conversation = _reversed_history(
+            prompt.render(persona=persona_description(state), goal=state["goal"]), messages
+        )
+    if prompt.prefill:
+        conversation.append(AIMessage(prompt.prefill))
     previous = [text_of(message) for message in messages if message.type == "human"]
     for attempt in range(context.max_regenerations + 1):
-        candidate = clean_message(_call(model, prompt, task, turn + 1, attempt, state, context, meter))
+        raw = _call(model, conversation, prompt.name, turn + 1, attempt, state, context, meter)
+        candidate = extract_message(raw, prompt.prefill)
         problem = inquirer_problem(
             candidate,
-            persona_description=persona,
+            persona_description=persona_description(state),
             goal=state["goal"],
             previous_user_messages=previous,
             leak_persona_words=context.leak_persona_words,
@@ -102,21 +123,12 @@ def _write_message(state: RoleplayState, context: Context, meter: _Meter) -> str
     return None
 
 
-def _opening_prompt(state: RoleplayState) -> list[BaseMessage]:
-    text = load_prompt("inquirer_opening").render(persona=persona_description(state), goal=state["goal"])
-    return [HumanMessage(text)]
-
-
-def _followup_prompt(state: RoleplayState, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
-    """Role-reversed history: the inquirer's own messages become 'assistant', the chatbot's 'user'."""
-    system = load_prompt("inquirer_followup").render(persona=persona_description(state), goal=state["goal"])
+def _reversed_history(system: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """The paper's form: the inquirer's own messages become 'assistant', the chatbot's 'user'."""
     flipped: list[BaseMessage] = [SystemMessage(system)]
     for message in messages:
         text = text_of(message)
         flipped.append(AIMessage(text) if message.type == "human" else HumanMessage(text))
-    if isinstance(flipped[-1], HumanMessage):  # remind the model of its role right where it writes
-        cue = load_prompt("inquirer_followup_cue").render(reply=text_of(flipped[-1]))
-        flipped[-1] = HumanMessage(cue)
     return flipped
 
 
@@ -131,6 +143,7 @@ def _call(
     meter: _Meter,
 ) -> str:
     seed = call_seed(context.seed, state.get("dialogue_id", ""), task, turn, attempt)
-    reply = invoke(model, prompt, task=task, turn=turn, seed=seed)
+    # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
+    reply = invoke(model, prompt, task=task, turn=turn, seed=seed, stop=['"\n'])
     meter.usage = merge_counts(meter.usage, reply.usage)
     return reply.text

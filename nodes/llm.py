@@ -54,6 +54,7 @@ def invoke(
     task: str,
     turn: int,
     seed: int,
+    stop: list[str] | None = None,
 ) -> Reply:
     """Call ``model`` once, tagged with the task and turn (for traces and the fake models)."""
     config = RunnableConfig(
@@ -64,7 +65,7 @@ def invoke(
     kwargs: dict[str, Any] = {}
     if _accepts_seed(model):
         kwargs["seed"] = seed
-    result = model.invoke(list(messages), config=config, **kwargs)
+    result = model.invoke(list(messages), config=config, stop=stop, **kwargs)
     usage = result.usage_metadata if isinstance(result, AIMessage) else None
     return Reply(
         text=text_of(result),
@@ -90,11 +91,11 @@ def _accepts_seed(model: BaseChatModel) -> bool:
     return isinstance(model, ChatOpenAI)
 
 
-def transcript(messages: Sequence[BaseMessage]) -> str:
-    """The dialogue as plain text, for the decision and judge prompts."""
+def transcript(messages: Sequence[BaseMessage], user: str = "User", assistant: str = "Assistant") -> str:
+    """The dialogue as plain text, one labelled paragraph per message."""
     lines = []
     for message in messages:
-        speaker = "User" if message.type == "human" else "Assistant"
+        speaker = user if message.type == "human" else assistant
         lines.append(f"{speaker}: {text_of(message).strip()}")
     return "\n\n".join(lines)
 

@@ -26,6 +26,28 @@ def clean_message(raw: str) -> str:
     return text
 
 
+_QUOTATION_END = re.compile(r"[\"”](?:\s*\n|\s*$)")
+
+
+def extract_message(raw: str, prefill: str = "") -> str:
+    """The chat message in a model's answer to a prompt that was prefilled with ``prefill``.
+
+    llama.cpp echoes the prefill and continues it; most APIs ignore it and answer anew, sometimes
+    quoting the message (as the paper's reference code expects). Drop an echoed prefill; if the
+    prefill opened a quotation, the message ends where the quotation closes; then strip labels
+    and wrapping quotes.
+    """
+    text = raw.strip()
+    lead = prefill.strip()
+    if lead and text.startswith(lead):
+        text = text[len(lead) :]
+    if lead.endswith(('"', "“")):
+        body = text.lstrip().removeprefix('"').removeprefix("“")
+        end = _QUOTATION_END.search(body)
+        text = body[: end.start()] if end else body
+    return clean_message(text)
+
+
 class Decision(StrEnum):
     CONTINUE = "continue"
     GOAL_MET = "goal_met"

@@ -5,8 +5,12 @@ A prompt file starts with a small header block::
     ---
     name: inquirer_opening
     version: 3
+    prefill: Here is the message:\n\n"
     ---
     Text with {placeholders} filled by ``Prompt.render`` (literal braces are doubled).
+
+``prefill`` (optional, ``\n`` for line breaks) starts the model's answer: servers that support it
+(llama.cpp, vLLM, Anthropic) continue from there, which keeps small models in role far better.
 
 Bump ``version`` whenever the wording changes: the version is part of the dialogue id, so a
 dataset directory never silently mixes dialogues generated with two wordings.
@@ -26,6 +30,7 @@ class Prompt:
     name: str
     version: str
     template: str
+    prefill: str = ""
 
     def render(self, **values: object) -> str:
         return self.template.format(**values).strip()
@@ -46,7 +51,8 @@ def load_prompt(name: str) -> Prompt:
     )
     if fields.get("name") != name or not fields.get("version"):
         raise ValueError(f"{path}: header must contain 'name: {name}' and a 'version'")
-    return Prompt(name=name, version=fields["version"], template=body)
+    prefill = fields.get("prefill", "").replace("\\n", "\n")
+    return Prompt(name=name, version=fields["version"], template=body, prefill=prefill)
 
 
 def prompt_names() -> list[str]:

@@ -1,0 +1,137 @@
+"""The ``roleplay`` command line.
+
+    roleplay run --goal TEXT [--persona FILE_OR_JSON] [--inquirer SPEC] [--chatbot SPEC] ...
+    roleplay resume DIALOGUE_ID [--db PATH]
+
+Wrong input ends with one line on stderr naming what is wrong, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from llm_roleplay.checkpoints import DEFAULT_DB
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.models import ROLES
+from llm_roleplay.records import DialogueRecord, write_json_atomic
+from llm_roleplay.runner import DialogueOutcome, resume_dialogue, run_dialogue
+from llm_roleplay.terminal import TurnPrinter
+from nodes.context import Context
+
+DEFAULT_OUT_DIR = Path(".roleplay") / "dialogues"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="roleplay", description="Simulate goal-driven human-chatbot dialogues (LLM Roleplay)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="simulate one dialogue, streaming the turns")
+    run.add_argument("--goal", required=True, help="what the simulated user wants from the chatbot")
+    run.add_argument("--persona", help="persona as a JSON file, inline JSON, or a plain description")
+    for role in ROLES:
+        run.add_argument(f"--{role}", dest=f"{role}_model", metavar="SPEC", help=f"{role} model spec")
+        run.add_argument(f"--{role}-base-url", metavar="URL", help=f"OpenAI-compatible URL for the {role}")
+        run.add_argument(
+            f"--{role}-api-key-env", metavar="VAR", help=f"environment variable holding the {role}'s key"
+        )
+    run.add_argument("--chatbot-system-prompt", metavar="TEXT", help="system prompt for the chatbot")
+    run.add_argument("--max-turns", type=int, help="turn cap (default 12, as in the paper)")
+    run.add_argument("--seed", type=int, help="seed for persona sampling and model calls (default 0)")
+    run.add_argument("--temperature", type=float, help="sampling temperature (default 0.7)")
+    run.add_argument("--out", type=Path, help=f"record file (default {DEFAULT_OUT_DIR}/ID.json)")
+    _add_common(run)
+
+    resume = commands.add_parser("resume", help="continue an interrupted dialogue")
+    resume.add_argument("dialogue_id")
+    resume.add_argument("--out", type=Path, help=f"record file (default {DEFAULT_OUT_DIR}/ID.json)")
+    _add_common(resume)
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"checkpoint file (default {DEFAULT_DB})")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+
+
+def context_from_args(args: argparse.Namespace) -> Context:
+    names = set(Context.model_fields)
+    given = {name: value for name, value in vars(args).items() if name in names and value is not None}
+    try:
+        return Context(**given)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"setting --{field.replace('_', '-')}: {first['msg']}") from None
+
+
+def parse_persona(value: str | None) -> Any:
+    """A JSON file, inline JSON, or (anything else) a plain-text description."""
+    if value is None:
+        return None
+    path = Path(value)
+    if value.lstrip().startswith("{"):
+        source, text = "--persona", value
+    elif path.suffix.lower() == ".json" or path.is_file():
+        try:
+            source, text = str(path), path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"--persona {value}: {error.strerror or error}") from None
+    else:
+        return value.strip()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(
+            f"{source}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("LANGSMITH_TRACING", "false")
+    args = build_parser().parse_args(argv)
+    printer = TurnPrinter(quiet=args.quiet)
+    dialogue = getattr(args, "dialogue_id", None)
+    try:
+        if args.command == "run":
+            context = context_from_args(args)
+            outcome = run_dialogue(args.goal, parse_persona(args.persona), context, args.db, printer.on_step)
+        else:
+            outcome = resume_dialogue(args.dialogue_id, args.db, printer.on_step)
+        path = _write_record(outcome, args.out)
+    except ConfigError as error:
+        print(f"roleplay: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        hint = f"roleplay resume {dialogue or printer.dialogue_id or 'ID'} --db {args.db}"
+        print(
+            f"\nroleplay: interrupted; the finished turns are saved. Continue with: {hint}", file=sys.stderr
+        )
+        return 130
+    printer.summary(outcome, path)
+    if outcome.record.error:  # the dialogue was cut short by a failing model: say so in the status
+        print(f"roleplay: dialogue ended by an error: {outcome.record.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _write_record(outcome: DialogueOutcome, out: Path | None) -> Path:
+    record: DialogueRecord = outcome.record
+    path = out or DEFAULT_OUT_DIR / f"{record.id}.json"
+    try:
+        write_json_atomic(path, record.model_dump(mode="json"))
+    except OSError as error:
+        raise ConfigError(f"--out {path}: {error.strerror or error}") from None
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The dialogue record: the documented, versioned JSON form of one finished dialogue.
+
+Schema (``schema_version`` 1) — see README "Dialogue record":
+
+- ``id``: stable hash of what defines the dialogue (``llm_roleplay.ids``)
+- ``goal``: the goal text
+- ``persona``: ``{"attributes": {...}, "description": str, "source": "given" | "sampled:<seed>"}``
+- ``messages``: ``[{"role": "user" | "assistant", "content": str, "turn": int}]``, turn from 1
+- ``termination_reason``: one ``TerminationReason`` value; ``error``: text or null
+- ``filter``: ``{"keep": bool, "reasons": [filter names]}``
+- ``goal_check``: ``{"verified": bool | null, "checks": [{"turn", "goal_met", "rationale"}]}``
+- ``regenerations``: rejected inquirer outputs by kind
+- ``usage``: ``{role: {"calls", "input_tokens", "output_tokens"}}``
+- ``settings``: the defining settings (model specs, max turns, seed, ...); never keys
+- ``versions``: package, prompt and persona-schema versions
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_core.messages import BaseMessage
+from pydantic import BaseModel, Field
+
+from llm_roleplay.personas import default_schema
+from nodes.context import Context
+from nodes.state import TerminationReason
+from prompts import prompt_versions
+
+SCHEMA_VERSION = 1
+
+
+class RecordMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    turn: int
+
+
+class GoalCheck(BaseModel):
+    verified: bool | None = None
+    checks: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class FilterVerdict(BaseModel):
+    keep: bool
+    reasons: list[str] = Field(default_factory=list)
+
+
+class DialogueRecord(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    goal: str
+    persona: dict[str, Any]
+    messages: list[RecordMessage]
+    termination_reason: TerminationReason
+    error: str | None = None
+    filter: FilterVerdict
+    goal_check: GoalCheck
+    regenerations: dict[str, int] = Field(default_factory=dict)
+    usage: dict[str, dict[str, int]] = Field(default_factory=dict)
+    settings: dict[str, Any]
+    versions: dict[str, Any]
+
+
+def package_versions() -> dict[str, Any]:
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    return {
+        "llm_roleplay": installed("llm-roleplay"),
+        "langgraph": installed("langgraph"),
+        "langchain_core": installed("langchain-core"),
+        "prompts": prompt_versions(),
+        "persona_schema": default_schema().version,
+    }
+
+
+def record_messages(messages: list[BaseMessage]) -> list[RecordMessage]:
+    """Human/AI messages as user/assistant turns; a reply shares its question's turn number."""
+    records, turn = [], 0
+    for message in messages:
+        if message.type == "human":
+            turn += 1
+            records.append(RecordMessage(role="user", content=str(message.text), turn=turn))
+        elif message.type == "ai":
+            records.append(RecordMessage(role="assistant", content=str(message.text), turn=turn))
+    return records
+
+
+def record_from_state(values: dict[str, Any], context: Context) -> DialogueRecord:
+    """Build the record of a finished dialogue from the graph's final state."""
+    checks = values.get("goal_checks", [])
+    reason = TerminationReason(values["termination_reason"])
+    verified = {
+        TerminationReason.GOAL_VERIFIED: True,
+        TerminationReason.GOAL_UNVERIFIED: False,
+    }.get(reason)
+    return DialogueRecord(
+        id=values["dialogue_id"],
+        goal=values["goal"],
+        persona=values["persona"],
+        messages=record_messages(values.get("messages", [])),
+        termination_reason=reason,
+        error=values.get("error"),
+        filter=FilterVerdict(**values["filter"]),
+        goal_check=GoalCheck(verified=verified, checks=checks),
+        regenerations=values.get("regenerations", {}),
+        usage=values.get("usage", {}),
+        settings=context.defining_settings(),
+        versions=package_versions(),
+    )
+
+
+@cache
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to a temporary file beside ``path`` and rename it over: never a torn file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; give the file normal permissions
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    finally:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)

@@ -1,0 +1,108 @@
+"""Run one dialogue with a SQLite checkpoint: start it, or continue it where it stopped.
+
+The thread id is the dialogue id, so running the same dialogue twice never duplicates work: a
+finished dialogue is returned from its checkpoint, an interrupted one continues from the last
+finished node (finished turns are not redone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from graphs.roleplay import compile_graph
+from llm_roleplay.checkpoints import load_run, open_checkpointer, save_run
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.ids import dialogue_id
+from llm_roleplay.models import ROLES, build_chat_model
+from llm_roleplay.records import DialogueRecord, record_from_state
+from nodes.context import Context
+from nodes.llm import role_model
+from nodes.state import InputState
+
+# Called with (node name, the node's state update) as each step finishes.
+StepListener = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class DialogueOutcome:
+    record: DialogueRecord
+    status: str  # "new", "resumed" or "already finished"
+
+
+def run_dialogue(
+    goal: str,
+    persona: Any,
+    context: Context,
+    db_path: Path,
+    on_step: StepListener | None = None,
+) -> DialogueOutcome:
+    """Run (or continue, or just return) the dialogue defined by ``goal``, ``persona``, ``context``."""
+    identifier = dialogue_id(goal, persona or None, context)
+    preflight(context)
+    with open_checkpointer(db_path) as saver:
+        if _storable(context):
+            save_run(saver, identifier, goal, persona, context.model_dump(mode="json"))
+        return _drive(saver, identifier, InputState(goal=goal, persona=persona or None), context, on_step)
+
+
+def resume_dialogue(identifier: str, db_path: Path, on_step: StepListener | None = None) -> DialogueOutcome:
+    """Continue the dialogue ``identifier`` with the settings it was started with."""
+    if not db_path.is_file():
+        raise ConfigError(f"checkpoint file {db_path} does not exist (use --db to name another)")
+    with open_checkpointer(db_path) as saver:
+        saved = load_run(saver, identifier)
+        if saved is None:
+            raise ConfigError(f"dialogue {identifier}: not found in {db_path}")
+        goal, persona, settings = saved
+        context = Context(**settings)
+        preflight(context)
+        return _drive(saver, identifier, InputState(goal=goal, persona=persona), context, on_step)
+
+
+def _drive(
+    saver: SqliteSaver,
+    identifier: str,
+    graph_input: InputState,
+    context: Context,
+    on_step: StepListener | None,
+) -> DialogueOutcome:
+    graph = compile_graph(saver)
+    config = RunnableConfig(configurable={"thread_id": identifier}, run_name=f"roleplay {identifier}")
+    snapshot = graph.get_state(config)
+    if snapshot.values and not snapshot.next:
+        return DialogueOutcome(record_from_state(snapshot.values, context), "already finished")
+    status = "resumed" if snapshot.values or snapshot.next else "new"
+    # "sync" durability: each step's checkpoint is on disk before the next step starts, so a
+    # killed process loses at most the step that was running.
+    for update in graph.stream(
+        None if status == "resumed" else graph_input,
+        config,
+        context=context,
+        stream_mode="updates",
+        durability="sync",
+    ):
+        for node, values in update.items():
+            if on_step and isinstance(values, dict):
+                on_step(node, values)
+    final = graph.get_state(config).values
+    return DialogueOutcome(record_from_state(final, context), status)
+
+
+def preflight(context: Context) -> None:
+    """Build every role's model before the first turn, so a wrong spec or a missing key fails at
+    once (ConfigError) instead of ending a dialogue halfway. Starts the local model if used."""
+    for role in ROLES:
+        settings = role_model(context, role)
+        if not settings.disabled:
+            build_chat_model(settings)
+
+
+def _storable(context: Context) -> bool:
+    """Settings can be saved for ``resume`` when every model is named by a spec string."""
+    return all(isinstance(getattr(context, f"{role}_model"), str) for role in ROLES)

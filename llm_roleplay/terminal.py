@@ -1,0 +1,62 @@
+"""Terminal output of ``roleplay run``: the turns as they happen, then a one-screen summary."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, TextIO
+
+from llm_roleplay.runner import DialogueOutcome
+
+
+class TurnPrinter:
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
+        self.quiet = quiet
+        self.stream = stream or sys.stdout
+        self.dialogue_id: str | None = None
+        self._turn = 0
+
+    def _print(self, text: str = "") -> None:
+        if not self.quiet:
+            print(text, file=self.stream, flush=True)
+
+    def on_step(self, node: str, update: dict[str, Any]) -> None:
+        if node == "generate_persona":
+            self.dialogue_id = update.get("dialogue_id")
+            self._print(f"dialogue {self.dialogue_id}")
+            self._print(f"persona:  {update.get('persona', {}).get('description', '')}")
+        for message in update.get("messages", []):
+            if message.type == "human":
+                self._turn += 1
+            speaker = "user" if message.type == "human" else "assistant"
+            self._print(_block(f"[{self._turn}] {speaker}: ", str(message.text)))
+        for check in update.get("goal_checks", []):
+            verdict = {True: "verified", False: "not verified", None: "accepted"}[check.get("goal_met")]
+            self._print(f"    goal check: {verdict} ({check.get('rationale', '')})")
+        if update.get("error"):
+            self._print(f"    error: {update['error']}")
+
+    def summary(self, outcome: DialogueOutcome, path: Path) -> None:
+        record = outcome.record
+        user_turns = sum(1 for message in record.messages if message.role == "user")
+        verdict = "kept" if record.filter.keep else "dropped: " + ", ".join(record.filter.reasons)
+        tokens = sum(
+            counts.get("input_tokens", 0) + counts.get("output_tokens", 0) for counts in record.usage.values()
+        )
+        lines = [
+            f"dialogue {record.id} ({outcome.status})",
+            f"ended:    {record.termination_reason.value} after {user_turns} user turns",
+            f"filter:   {verdict}",
+            f"tokens:   {tokens}",
+            f"record:   {path}",
+        ]
+        print("\n" + "\n".join(lines), file=self.stream, flush=True)
+
+
+def _block(prefix: str, text: str, width: int = 100) -> str:
+    """``prefix`` then ``text`` wrapped to ``width``, keeping the text's own line breaks."""
+    lines: list[str] = []
+    for paragraph in text.strip().splitlines() or [""]:
+        lines += textwrap.wrap(paragraph, width - len(prefix)) or [""]
+    return prefix + ("\n" + " " * len(prefix)).join(lines)
