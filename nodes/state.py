@@ -7,10 +7,11 @@ same state reads the same through a SQLite checkpoint, the ``langgraph dev`` API
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Required, TypedDict
+from typing import Annotated, Any, Required
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
+from typing_extensions import TypedDict  # pydantic cannot read typing.TypedDict on Python < 3.12
 
 
 class TerminationReason(StrEnum):

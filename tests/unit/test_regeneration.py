@@ -1,0 +1,174 @@
+"""Bad inquirer outputs are regenerated, the good one is used, and each rejection is counted."""
+
+from __future__ import annotations
+
+import pytest
+
+from nodes.state import TerminationReason
+from tests.unit.scripted_models import (
+    GOAL,
+    PERSONA_TEXT,
+    USER_MESSAGES,
+    ScriptedInquirer,
+    assistant_texts,
+    run_roleplay,
+    user_texts,
+)
+
+GOOD = "hi, my starter smells odd, what should i do?"
+
+# (kind, bad opening message) for every kind of bad message that can open a dialogue.
+BAD_OPENINGS = [
+    pytest.param("empty", "", id="empty"),
+    pytest.param("empty", "  ...  ", id="punctuation-only"),
+    pytest.param("empty", '""', id="empty-quotes"),
+    pytest.param("role_break", "As an AI language model, I can help you bake bread.", id="as-an-ai"),
+    pytest.param("role_break", "User: hi\nAssistant: hello, how can I help?", id="script-both-sides"),
+    pytest.param("role_break", "Sure! Here's a simple sourdough recipe for you.", id="assistant-voice"),
+    pytest.param("role_break", "I'm roleplaying a retired man who wants bread tips.", id="says-roleplay"),
+    pytest.param("role_break", "<|im_start|>user how do i bake?", id="template-token"),
+    pytest.param(
+        "leak",
+        "hello, I am a retired electrician from Leeds who types in short lowercase sentences",
+        id="persona-leak",
+    ),
+    pytest.param(
+        "leak",
+        "I want to learn how to keep a sourdough starter alive and bake a first loaf of bread",
+        id="goal-leak",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "bad"), BAD_OPENINGS)
+def test_bad_opening_is_regenerated_and_counted(kind: str, bad: str) -> None:
+    inquirer = ScriptedInquirer(messages=[bad, GOOD])
+    state = run_roleplay(inquirer, max_turns=1, max_regenerations=2)
+
+    assert state["termination_reason"] == TerminationReason.MAX_TURNS
+    assert user_texts(state) == [GOOD]
+    assert state["regenerations"] == {kind: 1}
+    assert inquirer.calls == ["opening", "opening"]
+    assert state["usage"]["inquirer"]["calls"] == 2
+
+
+@pytest.mark.parametrize(("kind", "bad"), BAD_OPENINGS)
+def test_exhausted_regenerations_end_as_inquirer_invalid(kind: str, bad: str) -> None:
+    inquirer = ScriptedInquirer(messages=[bad] * 3 + [GOOD])
+    state = run_roleplay(inquirer, max_turns=1, max_regenerations=2)
+
+    assert state["termination_reason"] == TerminationReason.INQUIRER_INVALID
+    assert state.get("messages", []) == []
+    # every rejected output is counted: the first try and both regenerations
+    assert state["regenerations"] == {kind: 3}
+    assert inquirer.calls == ["opening"] * 3
+    assert state["filter"]["keep"] is False
+    assert "ended_by_error" in state["filter"]["reasons"]
+
+
+def test_no_regeneration_allowed_ends_at_the_first_bad_output() -> None:
+    inquirer = ScriptedInquirer(messages=["", GOOD])
+    state = run_roleplay(inquirer, max_regenerations=0)
+
+    assert state["termination_reason"] == TerminationReason.INQUIRER_INVALID
+    assert state["regenerations"] == {"empty": 1}
+    assert inquirer.calls == ["opening"]
+
+
+@pytest.mark.parametrize(
+    "wrapped", [f'"{GOOD}"', f"“{GOOD}”", f"User: {GOOD}", f'{GOOD}"\n(A worried tone.)'], ids=repr
+)
+def test_labels_and_quotes_are_cleaned_not_regenerated(wrapped: str) -> None:
+    inquirer = ScriptedInquirer(messages=[wrapped])
+    state = run_roleplay(inquirer, max_turns=1)
+
+    assert user_texts(state) == [GOOD]
+    assert state["regenerations"] == {}
+
+
+@pytest.mark.parametrize(
+    "repeat",
+    [
+        USER_MESSAGES[0],
+        USER_MESSAGES[0].upper(),
+        USER_MESSAGES[0].rstrip("?") + "!!",
+        f'"{USER_MESSAGES[0]}"',
+    ],
+    ids=["exact", "upper-case", "punctuation", "quoted"],
+)
+def test_repeat_of_an_earlier_user_message_is_regenerated(repeat: str) -> None:
+    inquirer = ScriptedInquirer(messages=[USER_MESSAGES[0], repeat, USER_MESSAGES[1]], decisions=["NO"])
+    state = run_roleplay(inquirer, max_turns=2)
+
+    assert state["termination_reason"] == TerminationReason.MAX_TURNS
+    assert user_texts(state) == list(USER_MESSAGES[:2])
+    assert state["regenerations"] == {"repeat": 1}
+    assert inquirer.calls == ["opening", "decision", "followup", "followup"]
+
+
+def test_repeats_exhausting_regenerations_end_as_inquirer_invalid() -> None:
+    inquirer = ScriptedInquirer(messages=[USER_MESSAGES[0]] * 4, decisions=["NO"])
+    state = run_roleplay(inquirer, max_turns=5, max_regenerations=2)
+
+    assert state["termination_reason"] == TerminationReason.INQUIRER_INVALID
+    assert user_texts(state) == [USER_MESSAGES[0]]
+    assert len(assistant_texts(state)) == 1
+    assert state["regenerations"] == {"repeat": 3}
+
+
+def test_mixed_problems_are_counted_by_kind() -> None:
+    inquirer = ScriptedInquirer(
+        messages=["", "As an AI, I think so.", USER_MESSAGES[0], "", USER_MESSAGES[0], USER_MESSAGES[1]],
+        decisions=["NO"],
+    )
+    state = run_roleplay(inquirer, max_turns=2, max_regenerations=3)
+
+    assert state["termination_reason"] == TerminationReason.MAX_TURNS
+    assert user_texts(state) == list(USER_MESSAGES[:2])
+    assert state["regenerations"] == {"empty": 2, "role_break": 1, "repeat": 1}
+
+
+@pytest.mark.parametrize("unparseable", ["maybe", "", "I am not sure yet.", "OK"])
+def test_unparseable_decision_is_asked_again(unparseable: str) -> None:
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=[unparseable, "NO"])
+    state = run_roleplay(inquirer, max_turns=2, max_regenerations=2)
+
+    assert state["termination_reason"] == TerminationReason.MAX_TURNS
+    assert user_texts(state) == list(USER_MESSAGES[:2])
+    assert state["regenerations"] == {"unparseable": 1}
+    assert inquirer.calls == ["opening", "decision", "decision", "followup"]
+
+
+def test_unparseable_then_yes_claims_the_goal() -> None:
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=["hmm", "Yes."])
+    state = run_roleplay(inquirer, max_turns=5)
+
+    assert state["termination_reason"] == TerminationReason.GOAL_CLAIMED
+    assert state["regenerations"] == {"unparseable": 1}
+
+
+def test_decision_that_never_parses_counts_as_continue() -> None:
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["maybe"] * 3)
+    state = run_roleplay(inquirer, max_turns=2, max_regenerations=2)
+
+    assert state["termination_reason"] == TerminationReason.MAX_TURNS
+    assert user_texts(state) == list(USER_MESSAGES[:2])
+    assert state["regenerations"] == {"unparseable": 3}
+    assert inquirer.calls == ["opening", "decision", "decision", "decision", "followup"]
+
+
+def test_regeneration_counts_add_up_over_turns() -> None:
+    inquirer = ScriptedInquirer(
+        messages=["", USER_MESSAGES[0], "", USER_MESSAGES[1], "", USER_MESSAGES[2]], decisions=["NO", "NO"]
+    )
+    state = run_roleplay(inquirer, max_turns=3)
+
+    assert state["termination_reason"] == TerminationReason.MAX_TURNS
+    assert user_texts(state) == list(USER_MESSAGES[:3])
+    assert state["regenerations"] == {"empty": 3}
+
+
+def test_leak_fixtures_are_really_copies() -> None:
+    """Guard for the leak cases above: the bad messages copy the persona and goal texts."""
+    assert "retired electrician from Leeds who types in short lowercase sentences" in PERSONA_TEXT
+    assert "how to keep a sourdough starter alive and bake a first loaf of bread" in GOAL.lower()
