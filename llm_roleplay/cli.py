@@ -22,7 +22,7 @@ from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import ROLES
 from llm_roleplay.records import DialogueRecord, write_json_atomic
 from llm_roleplay.runner import DialogueOutcome, resume_dialogue, run_dialogue
-from llm_roleplay.terminal import TurnPrinter
+from llm_roleplay.terminal import TurnPrinter, print_generate_summary
 from nodes.context import Context
 
 DEFAULT_OUT_DIR = Path(".roleplay") / "dialogues"
@@ -37,24 +37,40 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="simulate one dialogue, streaming the turns")
     run.add_argument("--goal", required=True, help="what the simulated user wants from the chatbot")
     run.add_argument("--persona", help="persona as a JSON file, inline JSON, or a plain description")
-    for role in ROLES:
-        run.add_argument(f"--{role}", dest=f"{role}_model", metavar="SPEC", help=f"{role} model spec")
-        run.add_argument(f"--{role}-base-url", metavar="URL", help=f"OpenAI-compatible URL for the {role}")
-        run.add_argument(
-            f"--{role}-api-key-env", metavar="VAR", help=f"environment variable holding the {role}'s key"
-        )
-    run.add_argument("--chatbot-system-prompt", metavar="TEXT", help="system prompt for the chatbot")
-    run.add_argument("--max-turns", type=int, help="turn cap (default 12, as in the paper)")
-    run.add_argument("--seed", type=int, help="seed for persona sampling and model calls (default 0)")
-    run.add_argument("--temperature", type=float, help="sampling temperature (default 0.7)")
+    _add_model_options(run)
     run.add_argument("--out", type=Path, help=f"record file (default {DEFAULT_OUT_DIR}/ID.json)")
     _add_common(run)
+
+    generate = commands.add_parser("generate", help="run a persona x goal grid into a dataset directory")
+    generate.add_argument("--goals", required=True, help="goals file (JSONL, YAML, CSV) or 'example'")
+    generate.add_argument("--out", type=Path, required=True, help="dataset directory (the unit of work)")
+    generate.add_argument(
+        "--personas", default="5", help="how many personas to sample (default 5), or a personas file"
+    )
+    generate.add_argument("--trials", type=int, default=1, help="dialogues per persona x goal pair")
+    generate.add_argument("--concurrency", type=int, default=4, help="dialogues in flight (default 4)")
+    generate.add_argument("--max-tokens", type=int, help="token budget: stop starting dialogues beyond it")
+    _add_model_options(generate)
+    generate.add_argument("--quiet", action="store_true", help="no progress bar")
 
     resume = commands.add_parser("resume", help="continue an interrupted dialogue")
     resume.add_argument("dialogue_id")
     resume.add_argument("--out", type=Path, help=f"record file (default {DEFAULT_OUT_DIR}/ID.json)")
     _add_common(resume)
     return parser
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    for role in ROLES:
+        parser.add_argument(f"--{role}", dest=f"{role}_model", metavar="SPEC", help=f"{role} model spec")
+        parser.add_argument(f"--{role}-base-url", metavar="URL", help=f"OpenAI-compatible URL for the {role}")
+        parser.add_argument(
+            f"--{role}-api-key-env", metavar="VAR", help=f"environment variable holding the {role}'s key"
+        )
+    parser.add_argument("--chatbot-system-prompt", metavar="TEXT", help="system prompt for the chatbot")
+    parser.add_argument("--max-turns", type=int, help="turn cap (default 12, as in the paper)")
+    parser.add_argument("--seed", type=int, help="seed for persona sampling and model calls (default 0)")
+    parser.add_argument("--temperature", type=float, help="sampling temperature (default 0.7)")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -100,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     printer = TurnPrinter(quiet=args.quiet)
     dialogue = getattr(args, "dialogue_id", None)
+    if args.command == "generate":
+        return _generate(args)
     try:
         if args.command == "run":
             context = context_from_args(args)
@@ -121,6 +139,42 @@ def main(argv: list[str] | None = None) -> int:
         print(f"roleplay: dialogue ended by an error: {outcome.record.error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from llm_roleplay.generate import GenerateOptions, generate
+    from llm_roleplay.progress import ProgressBar
+
+    progress = None if args.quiet else ProgressBar()
+    try:
+        personas: int | Path = Path(args.personas) if not args.personas.isdigit() else int(args.personas)
+        if args.trials < 1:
+            raise ConfigError(f"--trials must be at least 1 (got {args.trials})")
+        options = GenerateOptions(
+            goals=args.goals,
+            out=args.out,
+            personas=personas,
+            trials=args.trials,
+            concurrency=args.concurrency,
+            max_tokens=args.max_tokens,
+            context=context_from_args(args),
+        )
+        report, manifest = generate(options, progress)
+    except ConfigError as error:
+        print(f"roleplay: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            f"\nroleplay: interrupted; finished dialogues are saved in {args.out}. Run the same command "
+            "again to continue.",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        if progress:
+            progress.close()
+    print_generate_summary(manifest, report, args.out)
+    return 1 if report.failed else 0
 
 
 def _write_record(outcome: DialogueOutcome, out: Path | None) -> Path:

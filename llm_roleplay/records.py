@@ -13,6 +13,8 @@ Schema (``schema_version`` 1) — see README "Dialogue record":
 - ``usage``: ``{role: {"calls", "input_tokens", "output_tokens"}}``
 - ``settings``: the defining settings (model specs, max turns, seed, ...); never keys
 - ``versions``: package, prompt and persona-schema versions
+- ``goal_id``, ``goal_domain``, ``trial``: set by ``roleplay generate`` (null for single runs)
+- ``near_duplicate_of``: set on export when the dialogue's user side nearly copies another's
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ class DialogueRecord(BaseModel):
     usage: dict[str, dict[str, int]] = Field(default_factory=dict)
     settings: dict[str, Any]
     versions: dict[str, Any]
+    goal_id: str | None = None
+    goal_domain: str | None = None
+    trial: int | None = None
 
 
 def package_versions() -> dict[str, Any]:

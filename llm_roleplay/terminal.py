@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
+from llm_roleplay.batch import BatchReport
 from llm_roleplay.runner import DialogueOutcome
 
 
@@ -60,3 +61,44 @@ def _block(prefix: str, text: str, width: int = 100) -> str:
     for paragraph in text.strip().splitlines() or [""]:
         lines += textwrap.wrap(paragraph, width - len(prefix)) or [""]
     return prefix + ("\n" + " " * len(prefix)).join(lines)
+
+
+def print_generate_summary(
+    manifest: dict[str, Any], report: BatchReport, out: Path, stream: TextIO | None = None
+) -> None:
+    """The table printed at the end of ``roleplay generate``."""
+    counts, funnel = manifest["counts"], manifest["filter_funnel"]
+    rows = [
+        (
+            "dialogues",
+            f"{counts['finished']} of {counts['planned']} finished ({report.finished} in this run, "
+            f"{report.already_done} before)",
+        ),
+        ("failed", str(len(report.failed))),
+        (
+            "kept",
+            f"{funnel['kept']} (dropped {funnel['dropped']}: "
+            + (", ".join(f"{k} {v}" for k, v in funnel["dropped_by_reason"].items()) or "none")
+            + ")",
+        ),
+        (
+            "ended by",
+            ", ".join(f"{k} {v}" for k, v in sorted(manifest["termination_reasons"].items())) or "-",
+        ),
+        ("near-duplicates", str(counts["near_duplicates"])),
+        ("mean user turns", str(manifest["turns"]["mean_user_turns"])),
+        (
+            "tokens",
+            ", ".join(
+                f"{role} {c.get('input_tokens', 0) + c.get('output_tokens', 0)}"
+                for role, c in manifest["usage"].items()
+            )
+            or "0",
+        ),
+        ("wall time", f"{report.wall_s:.1f} s"),
+        ("output", f"{out}/dialogues.jsonl, {out}/manifest.json"),
+    ]
+    if report.budget_reached:
+        rows.append(("budget", f"token budget reached; {report.not_started} dialogues left for the next run"))
+    width = max(len(name) for name, _ in rows)
+    print("\n".join(f"{name.ljust(width)}  {value}" for name, value in rows), file=stream or sys.stdout)

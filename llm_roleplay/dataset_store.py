@@ -1,0 +1,126 @@
+"""A dataset directory: the unit of work of ``roleplay generate``.
+
+    DIR/dialogues.jsonl     one finished dialogue record per line, appended atomically
+    DIR/manifest.json       configuration, versions, counts, funnel, distributions (rewritten atomically)
+    DIR/checkpoints.sqlite  LangGraph checkpoints of dialogues in flight (thread id = dialogue id)
+    DIR/near_duplicates.json  duplicate id -> canonical id, over the whole set
+
+A record line is written with a single ``write`` on an ``O_APPEND`` descriptor and fsynced, and
+only after its dialogue finished; so after a crash every dialogue is either absent (and resumes
+from its checkpoint) or present exactly once. The only damage a kill can do is a torn last line:
+readers skip and report it, and :meth:`DatasetDir.repair` cuts it off before new lines are added.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.records import write_json_atomic
+
+RECORDS_FILE = "dialogues.jsonl"
+MANIFEST_FILE = "manifest.json"
+CHECKPOINT_FILE = "checkpoints.sqlite"
+NEAR_DUPLICATES_FILE = "near_duplicates.json"
+
+
+@dataclass
+class ReadResult:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    bad_lines: list[int] = field(default_factory=list)  # 1-based line numbers that did not parse
+    torn_tail: bool = False  # the last line has no newline: a write was cut off
+
+
+def read_records(path: Path) -> ReadResult:
+    """Every complete record in ``path``; unparseable lines are reported, never fatal."""
+    result = ReadResult()
+    if not path.exists():
+        return result
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    result.torn_tail = bool(lines[-1])  # content after the last newline
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            result.bad_lines.append(number)
+            continue
+        if isinstance(record, dict) and "id" in record and not (result.torn_tail and number == len(lines)):
+            result.records.append(record)
+        else:
+            result.bad_lines.append(number)
+    return result
+
+
+class DatasetDir:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.records_path = root / RECORDS_FILE
+        self.manifest_path = root / MANIFEST_FILE
+        self.checkpoint_path = root / CHECKPOINT_FILE
+        self.near_duplicates_path = root / NEAR_DUPLICATES_FILE
+        self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Create the directory, or fail with one line if it cannot be written."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            probe = self.root / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            raise ConfigError(f"--out {self.root}: not writable ({error.strerror or error})") from None
+
+    def read_manifest(self) -> dict[str, Any] | None:
+        if not self.manifest_path.exists():
+            return None
+        try:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ConfigError(f"{self.manifest_path}: unreadable manifest ({error})") from None
+        return manifest if isinstance(manifest, dict) else None
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        write_json_atomic(self.manifest_path, manifest)
+
+    def repair(self) -> int:
+        """Cut a torn last line off the records file; returns the number of bytes removed."""
+        if not self.records_path.exists():
+            return 0
+        data = self.records_path.read_bytes()
+        keep = data.rfind(b"\n") + 1
+        if keep == len(data):
+            return 0
+        with self.records_path.open("r+b") as handle:
+            handle.truncate(keep)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return len(data) - keep
+
+    def finished_ids(self) -> set[str]:
+        return {str(record["id"]) for record in read_records(self.records_path).records}
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Append one record as one line, in one write, durable before returning."""
+        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        with self._lock:
+            fd = os.open(self.records_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                written = os.write(fd, line)
+                if written != len(line):  # a full disk: leave no partial line behind
+                    os.ftruncate(fd, os.fstat(fd).st_size - written)
+                    raise OSError(f"short write to {self.records_path} ({written} of {len(line)} bytes)")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        yield from read_records(self.records_path).records

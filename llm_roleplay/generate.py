@@ -1,0 +1,157 @@
+"""``roleplay generate``: plan the persona x goal x trial grid and run it into a dataset directory."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from llm_roleplay.batch import BatchListener, BatchReport, Cell, run_batch
+from llm_roleplay.dataset_store import DatasetDir
+from llm_roleplay.goals import Goal, read_goals
+from llm_roleplay.ids import dialogue_id
+from llm_roleplay.manifest import build_manifest, check_same_configuration
+from llm_roleplay.near_duplicates import find_near_duplicates
+from llm_roleplay.persona_grid import GridPlan, PersonaSample, pair_grid, read_personas, sample_personas
+from llm_roleplay.personas import Persona, default_schema
+from llm_roleplay.records import write_json_atomic
+from llm_roleplay.runner import preflight
+from nodes.context import Context
+from prompts import prompt_versions
+
+# The embedded model shares one CPU: more parallel slots than this only add context memory.
+MAX_LOCAL_SLOTS = 8
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    goals: str  # a path, or "example" for the packaged example set
+    out: Path
+    personas: int | Path = 5
+    trials: int = 1
+    concurrency: int = 4
+    max_tokens: int | None = None
+    context: Context = field(default_factory=Context)
+
+
+@dataclass(frozen=True)
+class Plan:
+    cells: list[Cell]
+    grid: GridPlan
+    goals: list[Goal]
+    config: dict[str, Any]
+
+
+def plan(options: GenerateOptions) -> Plan:
+    goals = read_goals(options.goals)
+    personas: list[Persona] | PersonaSample = (
+        read_personas(options.personas)
+        if isinstance(options.personas, Path)
+        else sample_personas(options.personas, options.context.seed)
+    )
+    grid = pair_grid(personas, goals, trials=options.trials, seed=options.context.seed)
+    base = options.context.model_copy(
+        update={"local_parallel_slots": min(options.concurrency, MAX_LOCAL_SLOTS)}
+    )
+    cells = []
+    for cell in grid.cells:
+        persona = cell.persona.model_dump()
+        context = base.model_copy(update={"seed": cell.seed})
+        cells.append(
+            Cell(
+                dialogue_id=dialogue_id(cell.goal.goal, persona, context),
+                goal=cell.goal.goal,
+                persona=persona,
+                context=context,
+                extra={"goal_id": cell.goal.id, "goal_domain": cell.goal.domain, "trial": cell.trial},
+            )
+        )
+    config = {
+        "definition": {
+            "settings": base.defining_settings(),
+            "prompts": prompt_versions(),
+            "persona_schema": default_schema().version,
+        },
+        "goals": {"source": options.goals, "count": len(goals), "sha256": _goals_digest(goals)},
+        "personas": (
+            {"source": "sampled", "count": options.personas, "seed": options.context.seed}
+            if not isinstance(options.personas, Path)
+            else {
+                "source": str(options.personas),
+                "count": len(grid.cells and {c.persona_index for c in grid.cells}),
+            }
+        ),
+        "trials": options.trials,
+        "concurrency": options.concurrency,
+        "max_tokens": options.max_tokens,
+    }
+    return Plan(cells=cells, grid=grid, goals=goals, config=config)
+
+
+def generate(
+    options: GenerateOptions, listener: BatchListener | None = None
+) -> tuple[BatchReport, dict[str, Any]]:
+    store = DatasetDir(options.out)
+    the_plan = plan(options)
+    store.prepare()
+    previous = store.read_manifest()
+    check_same_configuration(previous, the_plan.config["definition"], str(options.out))
+    preflight(options.context)
+    started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    # The manifest is written first, so that even a run killed at once has claimed the directory
+    # for its configuration.
+    store.write_manifest(previous or {"config": the_plan.config, "runs": []})
+    report: BatchReport | None = None
+    try:
+        report = asyncio.run(
+            run_batch(
+                the_plan.cells,
+                store,
+                concurrency=options.concurrency,
+                max_tokens=options.max_tokens,
+                listener=listener,
+            )
+        )
+    finally:
+        manifest = finish(store, the_plan, previous, started_at, report)
+    return report, manifest
+
+
+def finish(
+    store: DatasetDir,
+    the_plan: Plan,
+    previous: dict[str, Any] | None,
+    started_at: str,
+    report: BatchReport | None,
+) -> dict[str, Any]:
+    """Mark near-duplicates and rewrite the manifest (also after an interruption)."""
+    records = list(store.records())
+    duplicates = find_near_duplicates(records)
+    write_json_atomic(store.near_duplicates_path, duplicates)
+    run = {
+        "started_at": started_at,
+        "wall_s": round(report.wall_s, 3) if report else None,
+        "finished": report.finished if report else None,
+        "failed": [{"id": ident, "error": error} for ident, error in report.failed] if report else None,
+        "budget_reached": report.budget_reached if report else None,
+        "interrupted": report is None,
+    }
+    manifest = build_manifest(
+        config=the_plan.config,
+        records=records,
+        planned_ids={cell.dialogue_id for cell in the_plan.cells},
+        grid=the_plan.grid.stats(),
+        run=run,
+        previous=previous,
+        near_duplicates=len(duplicates),
+    )
+    store.write_manifest(manifest)
+    return manifest
+
+
+def _goals_digest(goals: list[Goal]) -> str:
+    canonical = "\n".join(goal.model_dump_json() for goal in goals)
+    return hashlib.sha256(canonical.encode()).hexdigest()
