@@ -17,16 +17,26 @@ def check_same_configuration(previous: dict[str, Any] | None, definition: dict[s
     """Refuse to mix two configurations in one directory (ids would differ and silently coexist)."""
     if not previous:
         return
-    before = previous.get("config", {}).get("definition", {})
-    changed = sorted(
-        key for key in before.keys() | definition.keys() if before.get(key) != definition.get(key)
-    )
+    before = _flatten(previous.get("config", {}).get("definition", {}))
+    after = _flatten(definition)
+    changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
     if changed:
-        details = ", ".join(f"{key}: {before.get(key)!r} -> {definition.get(key)!r}" for key in changed[:3])
+        details = ", ".join(f"{key} {before.get(key)!r} -> {after.get(key)!r}" for key in changed[:3])
         raise ConfigError(
             f"{root} holds dialogues generated with other settings ({details}); "
             "use a new --out directory or the original settings"
         )
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"settings": {"seed": 1}}`` -> ``{"seed": 1}``: leaf settings by their own names."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}." if key != "settings" else prefix))
+        else:
+            flat[prefix + key] = value
+    return flat
 
 
 def build_manifest(

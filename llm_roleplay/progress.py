@@ -47,6 +47,8 @@ class ProgressBar(BatchListener):
         self._draw(force=True)
 
     def close(self) -> None:
+        if not self.total:
+            return  # never started (e.g. the settings were refused)
         self._draw(force=True)
         if self.interactive:
             print(file=self.stream)
