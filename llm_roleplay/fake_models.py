@@ -59,7 +59,7 @@ class FakeRoleplayModel(BaseChatModel):
             return "YES" if turn > self.turns_before_done else "NO"
         if task == "inquirer_opening":
             return "Hi! I need some help with something, can you walk me through it?"
-        if task == "inquirer_followup":
+        if task.startswith("inquirer_followup"):  # transcript or reversed history
             return _FOLLOW_UPS[(turn - 2) % len(_FOLLOW_UPS)]
         if task == "judge_goal_check":
             return '{"goal_met": true, "rationale": "The fake judge accepts every claim."}'

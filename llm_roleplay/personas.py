@@ -77,6 +77,9 @@ class Persona(BaseModel):
             raise ConfigError(f"{where}: 'attributes' must map attribute names to text values")
         if description is not None and not isinstance(description, str):
             raise ConfigError(f"{where}: 'description' must be text")
+        description = (description or "").strip() or None  # blank: render from the attributes
+        if description is None and not attributes:
+            raise ConfigError(f"{where}: a persona needs attributes or a description")
         default_schema().validate(attributes, where)
         return cls(attributes=attributes, description=description, source=raw.get("source", "given"))
 

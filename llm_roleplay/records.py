@@ -19,6 +19,7 @@ Schema (``schema_version`` 1) — see README "Dialogue record":
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -73,7 +74,8 @@ class DialogueRecord(BaseModel):
     trial: int | None = None
 
 
-def package_versions() -> dict[str, Any]:
+@cache  # importlib.metadata reads files: ~2 ms a call, once per record otherwise
+def _package_versions() -> dict[str, Any]:
     def installed(name: str) -> str | None:
         try:
             return version(name)
@@ -87,6 +89,11 @@ def package_versions() -> dict[str, Any]:
         "prompts": prompt_versions(),
         "persona_schema": default_schema().version,
     }
+
+
+def package_versions() -> dict[str, Any]:
+    """Package, prompt and persona-schema versions, as stored in records and manifests."""
+    return copy.deepcopy(_package_versions())
 
 
 def record_messages(messages: list[BaseMessage]) -> list[RecordMessage]:

@@ -15,8 +15,10 @@ _WORD = re.compile(r"[\w'’]+", re.UNICODE)
 _ASSISTANT_VOICE = re.compile(
     r"^\s*(?:as an ai\b|as a(?:n)? (?:ai|artificial intelligence|large )?language model\b"
     r"|i(?:'m| am) (?:an ai|a language model|an artificial intelligence|a virtual assistant|your assistant)\b"
-    r"|(?:sure|certainly|of course|absolutely)[,!.]? "
-    r"(?:i(?:'d| would) be (?:happy|glad) to help|here(?:'s| is| are))"
+    r"|(?:sure|certainly|of course|absolutely)[,!.]? i(?:'d| would) be (?:happy|glad) to help"
+    # offering a deliverable ("Sure! Here's a recipe"), unlike a user sharing ("Sure, here is my code")
+    r"|(?:sure|certainly|of course|absolutely)[,!.]? here(?:'s| is| are) "
+    r"(?:a|an|some|your|the answer|the solution)\b"
     r"|i(?:'d| would) be (?:happy|glad) to help(?: you)?\b"
     r"|how (?:can|may) i (?:help|assist) you\b"
     r"|(?:please )?go ahead and (?:type|ask|send)\b)",
@@ -33,11 +35,21 @@ _ROLE_MARKER = re.compile(
     re.IGNORECASE,
 )
 _CHAT_TEMPLATE_TOKEN = re.compile(r"<\|[a-z_]+\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE)
-_REFUSAL = re.compile(
-    r"^\s*(?:i(?:'m| am) sorry|sorry|i apologi[sz]e|unfortunately)?[,.]?\s*(?:but\s+)?"
-    r"(?:i|as an ai,? i)\s+(?:can(?:'|no)t|cannot|am unable to|'m unable to|am not able to|won't)\b",
+# Template blanks such as "[Your Name]": the model produced the deliverable instead of asking for it.
+_TEMPLATE_BLANK = re.compile(
+    r"\[(?:your|recipient'?s?|landlord'?s?|company'?s?|insert|date|name|address)\b[^\]\n]{0,40}\]",
     re.IGNORECASE,
 )
+_REFUSAL = re.compile(
+    r"^\s*(?:i(?:'m| am) sorry|sorry|i apologi[sz]e|unfortunately)?[,.]?\s*(?:but\s+)?"
+    r"(?:i|as an ai,? i)(?:\s+(?:can(?:'|no)?t|cannot|am unable to|am not able to|won't|will not)"
+    r"|'m (?:unable|not able) to)\b",
+    re.IGNORECASE,
+)
+
+
+def _plain_apostrophes(text: str) -> str:
+    return text.replace("’", "'")
 
 
 class Problem(StrEnum):
@@ -63,9 +75,11 @@ def is_empty(text: str) -> bool:
 
 
 def breaks_role(text: str) -> bool:
-    """The message speaks as the assistant, writes both sides, or says it is an AI."""
+    """The message speaks as the assistant, writes both sides, says it is an AI, or fills a template."""
+    text = _plain_apostrophes(text)
     return bool(
-        _ASSISTANT_VOICE.search(text)
+        _TEMPLATE_BLANK.search(text)
+        or _ASSISTANT_VOICE.search(text)
         or _AI_SELF_REFERENCE.search(text)
         or _ROLE_MARKER.search(text)
         or _CHAT_TEMPLATE_TOKEN.search(text)
@@ -115,7 +129,7 @@ def has_repeated_block(text: str, repeats: int, max_block: int = 12) -> bool:
 
 
 def is_refusal(text: str) -> bool:
-    return bool(_REFUSAL.search(text))
+    return bool(_REFUSAL.search(_plain_apostrophes(text)))
 
 
 def inquirer_problem(

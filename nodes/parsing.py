@@ -10,7 +10,7 @@ from typing import Any
 
 _WRAPPING_QUOTES = ('""', "“”", "''", "‘’", "``", "«»")
 _LEADING_LABEL = re.compile(
-    r"^\s*(?:\*\*)?(?:user|me|message|my message|next message|human|the user|you)(?:\*\*)?\s*:\s*",
+    r"^\s*(?:\*\*)?(?:user|me|message|my message|next message|human|the user|you)(?:\*\*)?\s*:(?:\*\*)?\s*",
     re.IGNORECASE,
 )
 _TRAILING_CUE = re.compile(r"\s*\[(?:write|output)[^\]]*\]\s*$", re.IGNORECASE)
@@ -26,7 +26,7 @@ def clean_message(raw: str) -> str:
     return text
 
 
-_QUOTATION_END = re.compile(r"[\"”](?:\s*\n|\s*$)")
+_QUOTATION_END = re.compile(r"[\"”](?=\s*\n|\s*$)")
 
 
 def extract_message(raw: str, prefill: str = "") -> str:
@@ -34,18 +34,26 @@ def extract_message(raw: str, prefill: str = "") -> str:
 
     llama.cpp echoes the prefill and continues it; most APIs ignore it and answer anew, sometimes
     quoting the message (as the paper's reference code expects). Drop an echoed prefill; if the
-    prefill opened a quotation, the message ends where the quotation closes; then strip labels
-    and wrapping quotes.
+    prefill opened a quotation, the message ends where that quotation closes (a quote at a line end
+    with an even number of quotes before it: inner quotations stay); then clean as usual.
     """
     text = raw.strip()
     lead = prefill.strip()
     if lead and text.startswith(lead):
         text = text[len(lead) :]
     if lead.endswith(('"', "“")):
-        body = text.lstrip().removeprefix('"').removeprefix("“")
-        end = _QUOTATION_END.search(body)
-        text = body[: end.start()] if end else body
+        body = _LEADING_LABEL.sub("", text.lstrip())
+        body = body.removeprefix('"').removeprefix("“")
+        for match in _QUOTATION_END.finditer(body):
+            if _count_quotes(body[: match.start()]) % 2 == 0:
+                body = body[: match.start()]
+                break
+        text = body
     return clean_message(text)
+
+
+def _count_quotes(text: str) -> int:
+    return sum(text.count(mark) for mark in ('"', "“", "”"))
 
 
 class Decision(StrEnum):
@@ -77,7 +85,6 @@ class Verdict:
     rationale: str
 
 
-_JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
 _TRUE_WORDS = {"true", "yes", "met", "1"}
 _FALSE_WORDS = {"false", "no", "not met", "0"}
 
@@ -85,6 +92,8 @@ _FALSE_WORDS = {"false", "no", "not met", "0"}
 def _as_bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
     if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
         return value.strip().lower() in _TRUE_WORDS
     return None
@@ -92,9 +101,10 @@ def _as_bool(value: Any) -> bool | None:
 
 def parse_verdict(text: str) -> Verdict | None:
     """Read ``{"goal_met": bool, "rationale": str}`` from a judge's reply, tolerating prose around it."""
-    for candidate in _JSON_OBJECT.findall(text):
+    decoder = json.JSONDecoder()
+    for start in (index for index, char in enumerate(text) if char == "{"):
         try:
-            data = json.loads(candidate)
+            data, _ = decoder.raw_decode(text, start)  # a whole object, nested braces included
         except ValueError:
             continue
         if isinstance(data, dict) and (goal_met := _as_bool(data.get("goal_met"))) is not None:

@@ -189,8 +189,8 @@ def test_judge_error() -> None:
 
 @pytest.mark.parametrize("history", ["transcript", "reversed"])
 def test_fake_models_reach_goal_verified(history: str) -> None:
-    """The reversed case is a BUG in llm_roleplay/fake_models.py: the fake does not know the task
-    'inquirer_followup_reversed' and answers it like a chatbot (the dialogue ends inquirer_invalid)."""
+    """BUG (reversed, llm_roleplay/fake_models.py): the fake model does not know the task
+    'inquirer_followup_reversed', answers it like a chatbot, and the dialogue ends inquirer_invalid."""
     state = run_roleplay(
         "fake", chatbot="fake", judge="fake", persona=None, max_turns=12, inquirer_history=history
     )
@@ -210,7 +210,7 @@ def test_chatbot_sees_only_the_conversation() -> None:
     second_call = chatbot.received[1]
     assert [message["role"] for message in second_call] == ["system", "user", "assistant", "user"]
     assert second_call[0]["content"] == "Be brief."
-    assert [message["content"] for message in second_call[1::2][:2]] == list(USER_MESSAGES[:2])
+    assert [message["content"] for message in second_call[1::2]] == list(USER_MESSAGES[:2])
     seen = " ".join(str(message["content"]) for call in chatbot.received for message in call)
     assert "sourdough starter alive" not in seen  # the goal
     assert "retired electrician" not in seen  # the persona

@@ -1,0 +1,137 @@
+"""Throughput and framework overhead of the batch runner (``roleplay generate``'s engine).
+
+    python benchmarks/throughput.py            # writes benchmarks/results.json, prints a table
+
+1. Throughput: every model call goes to a local OpenAI-compatible server (tests/support/openai_stub)
+   that answers after a fixed delay. Each dialogue has a fixed shape (3 user turns, then the
+   inquirer says the goal is met; judge off), so it needs exactly ``CALLS_PER_DIALOGUE`` calls and
+   the delay-bound ideal is ``concurrency * 60 / (CALLS_PER_DIALOGUE * delay)`` dialogues/min.
+2. Overhead: the same dialogues with the in-process ``fake`` models (no HTTP, no delay) at
+   concurrency 1, so the wall time per turn is the cost of the graph plus its SQLite checkpoints
+   and the record write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from llm_roleplay.batch import Cell, run_batch  # noqa: E402
+from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
+from llm_roleplay.ids import dialogue_id  # noqa: E402
+from nodes.context import Context  # noqa: E402
+from tests.support.openai_stub import OpenAIStub, message_text  # noqa: E402
+
+USER_TURNS = 3
+# turn 1: message + reply; turns 2..3: decision + message + reply; then the final decision.
+CALLS_PER_DIALOGUE = 2 + 3 * (USER_TURNS - 1) + 1
+
+
+def scripted_reply(body: dict[str, Any]) -> str:
+    """Inquirer decisions say NO until USER_TURNS user turns are done; everything else is text."""
+    prompt = message_text(body["messages"][-1].get("content")) if body.get("messages") else ""
+    if "Should the person end the chat now?" in prompt:
+        return "YES" if prompt.count("\nUser: ") >= USER_TURNS else "NO"
+    turns = sum(1 for message in body.get("messages", []) if message.get("role") == "user")
+    return f"Here is a helpful answer number {turns} with a few concrete steps to follow."
+
+
+def cells(count: int, context: Context) -> list[Cell]:
+    result = []
+    for index in range(count):
+        goal = f"You want help with benchmark task number {index}."
+        persona = {"attributes": {"occupation": "student"}, "source": "given"}
+        result.append(Cell(dialogue_id(goal, persona, context), goal, persona, context))
+    return result
+
+
+def run(cells_to_run: list[Cell], concurrency: int) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory() as folder:
+        store = DatasetDir(Path(folder))
+        store.prepare()
+        started = time.perf_counter()
+        report = asyncio.run(run_batch(cells_to_run, store, concurrency=concurrency))
+        elapsed = time.perf_counter() - started
+        assert report.finished == len(cells_to_run) and not report.failed, report.failed
+        turns = sum(
+            1 for record in store.records() for message in record["messages"] if message["role"] == "user"
+        )
+    return elapsed, turns
+
+
+def throughput(delay: float, levels: list[int], per_slot: int) -> list[dict[str, Any]]:
+    rows = []
+    with OpenAIStub(reply=scripted_reply, delay_s=delay) as stub:
+        context = Context(
+            inquirer_model="openai:stub",
+            inquirer_base_url=stub.base_url,
+            chatbot_model="openai:stub",
+            chatbot_base_url=stub.base_url,
+            judge_model="none",
+            max_turns=USER_TURNS + 1,
+            request_timeout_s=60,
+        )
+        for concurrency in levels:
+            count = max(per_slot * concurrency, 4)
+            elapsed, turns = run(cells(count, context.model_copy(update={"seed": concurrency})), concurrency)
+            per_minute = count * 60 / elapsed
+            ideal = concurrency * 60 / (CALLS_PER_DIALOGUE * delay)
+            rows.append(
+                {
+                    "concurrency": concurrency,
+                    "dialogues": count,
+                    "wall_s": round(elapsed, 2),
+                    "dialogues_per_min": round(per_minute, 1),
+                    "ideal_per_min": round(ideal, 1),
+                    "share_of_ideal": round(per_minute / ideal, 3),
+                    "max_in_flight_calls": stub.max_in_flight,
+                }
+            )
+            print(json.dumps(rows[-1]), flush=True)
+            stub.reset_stats()
+    return rows
+
+
+def overhead(count: int) -> dict[str, Any]:
+    context = Context(inquirer_model="fake", chatbot_model="fake", judge_model="none")
+    run(cells(5, context.model_copy(update={"seed": 99})), 1)  # warm imports and caches
+    elapsed, turns = run(cells(count, context), 1)
+    return {"dialogues": count, "turns": turns, "ms_per_turn": round(1000 * elapsed / turns, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delay", type=float, default=0.5, help="seconds per model call (default 0.5)")
+    parser.add_argument("--levels", default="1,8,32,128", help="concurrency levels")
+    parser.add_argument("--per-slot", type=int, default=2, help="dialogues per concurrency slot")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results.json"))
+    args = parser.parse_args()
+    levels = [int(level) for level in args.levels.split(",")]
+    results = {
+        "delay_s": args.delay,
+        "calls_per_dialogue": CALLS_PER_DIALOGUE,
+        "throughput": throughput(args.delay, levels, args.per_slot),
+        "overhead": overhead(100),
+    }
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print("\n| concurrency | dialogues | dialogues/min | ideal/min | share of ideal |")
+    print("|---:|---:|---:|---:|---:|")
+    for row in results["throughput"]:
+        print(
+            f"| {row['concurrency']} | {row['dialogues']} | {row['dialogues_per_min']} | "
+            f"{row['ideal_per_min']} | {row['share_of_ideal']:.0%} |"
+        )
+    print(f"\nframework overhead: {results['overhead']['ms_per_turn']} ms per turn")
+
+
+if __name__ == "__main__":
+    main()
