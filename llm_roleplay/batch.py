@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import aiosqlite
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graphs.roleplay import compile_graph
+from llm_roleplay.checkpoints import open_checkpointer
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.records import record_from_state
@@ -67,16 +64,6 @@ class BatchListener:
     def failed(self, dialogue_id: str, error: str) -> None: ...
 
 
-@asynccontextmanager
-async def _checkpointer(path: Path) -> AsyncIterator[AsyncSqliteSaver]:
-    async with aiosqlite.connect(str(path)) as connection:
-        # WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync
-        # per checkpoint, which would otherwise dominate the framework's per-turn cost.
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA synchronous=NORMAL")
-        yield AsyncSqliteSaver(connection)
-
-
 async def run_batch(
     cells: Sequence[Cell],
     store: DatasetDir,
@@ -102,7 +89,7 @@ async def run_batch(
     loop.set_default_executor(ThreadPoolExecutor(max_workers=concurrency + 4, thread_name_prefix="dialogue"))
     in_flight = 0
 
-    async with _checkpointer(store.checkpoint_path) as saver:
+    with open_checkpointer(store.checkpoint_path) as saver:
         graph = compile_graph(saver)
 
         async def run_one(cell: Cell) -> None:
@@ -150,22 +137,25 @@ async def _run_cell(graph: Any, cell: Cell, report: BatchReport, listener: Batch
         configurable={"thread_id": cell.dialogue_id}, run_name=f"roleplay {cell.dialogue_id}"
     )
     snapshot = await graph.aget_state(config)
+    final = snapshot.values
     if not (snapshot.values and not snapshot.next):  # not finished before a crash: run or continue
         resuming = bool(snapshot.values or snapshot.next)
-        async for update in graph.astream(
+        async for mode, chunk in graph.astream(
             None if resuming else cell.graph_input(),
             config,
             context=cell.context,
-            stream_mode="updates",
+            stream_mode=["updates", "values"],
             durability="sync",
         ):
-            for values in update.values():
+            if mode == "values":
+                final = chunk  # the whole state after each step: the last one is the result
+                continue
+            for values in chunk.values():
                 if isinstance(values, dict):
                     usage = values.get("usage") or {}
                     _add_usage(report.tokens, usage)
                     listener.step(usage, new_turn=bool(values.get("messages")))
-        snapshot = await graph.aget_state(config)
-    record = record_from_state(snapshot.values, cell.context).model_dump(mode="json")
+    record = record_from_state(final, cell.context).model_dump(mode="json")
     record.update(cell.extra)
     return record
 
