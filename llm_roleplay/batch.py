@@ -22,6 +22,8 @@ from graphs.roleplay import compile_graph
 from llm_roleplay.checkpoints import open_checkpointer
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.ids import dialogue_id
+from llm_roleplay.persona_grid import GridPlan
 from llm_roleplay.records import record_from_state
 from nodes.context import Context
 from nodes.llm import error_text
@@ -40,6 +42,24 @@ class Cell:
 
     def graph_input(self) -> InputState:
         return InputState(goal=self.goal, persona=self.persona)
+
+
+def cells_from_grid(grid: GridPlan, base: Context) -> list[Cell]:
+    """One cell per grid cell: the persona as given to the graph, and the cell's own seed."""
+    cells = []
+    for cell in grid.cells:
+        persona = cell.persona.model_dump()
+        context = base.model_copy(update={"seed": cell.seed})
+        cells.append(
+            Cell(
+                dialogue_id=dialogue_id(cell.goal.goal, persona, context),
+                goal=cell.goal.goal,
+                persona=persona,
+                context=context,
+                extra={"goal_id": cell.goal.id, "goal_domain": cell.goal.domain, "trial": cell.trial},
+            )
+        )
+    return cells
 
 
 @dataclass

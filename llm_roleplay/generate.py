@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_roleplay.batch import BatchListener, BatchReport, Cell, run_batch
+from llm_roleplay.batch import BatchListener, BatchReport, Cell, cells_from_grid, run_batch
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.goals import Goal, read_goals
-from llm_roleplay.ids import dialogue_id
 from llm_roleplay.manifest import build_manifest, check_same_configuration
 from llm_roleplay.near_duplicates import find_near_duplicates
 from llm_roleplay.persona_grid import GridPlan, PersonaSample, pair_grid, read_personas, sample_personas
@@ -56,19 +55,7 @@ def plan(options: GenerateOptions) -> Plan:
     base = options.context.model_copy(
         update={"local_parallel_slots": min(options.concurrency, MAX_LOCAL_SLOTS)}
     )
-    cells = []
-    for cell in grid.cells:
-        persona = cell.persona.model_dump()
-        context = base.model_copy(update={"seed": cell.seed})
-        cells.append(
-            Cell(
-                dialogue_id=dialogue_id(cell.goal.goal, persona, context),
-                goal=cell.goal.goal,
-                persona=persona,
-                context=context,
-                extra={"goal_id": cell.goal.id, "goal_domain": cell.goal.domain, "trial": cell.trial},
-            )
-        )
+    cells = cells_from_grid(grid, base)
     config = {
         "definition": {
             "settings": base.defining_settings(),

@@ -50,11 +50,8 @@ def build_manifest(
     near_duplicates: int,
 ) -> dict[str, Any]:
     rows = [record for record in records if record.get("id") in planned_ids]
-    kept = [record for record in rows if record.get("filter", {}).get("keep")]
-    reasons: Counter[str] = Counter(
-        reason for record in rows for reason in record.get("filter", {}).get("reasons", [])
-    )
     runs = [*(previous or {}).get("runs", []), run]
+    summary = summarize_records(rows)
     return {
         "manifest_version": MANIFEST_VERSION,
         "status": "complete" if len(rows) == len(planned_ids) else "partial",
@@ -66,9 +63,22 @@ def build_manifest(
             "planned": len(planned_ids),
             "finished": len(rows),
             "remaining": len(planned_ids) - len(rows),
-            "kept": len(kept),
+            "kept": summary["filter_funnel"]["kept"],
             "near_duplicates": near_duplicates,
         },
+        **summary,
+        "wall_time_s": round(sum(entry.get("wall_s", 0.0) for entry in runs), 3),
+        "runs": runs,
+    }
+
+
+def summarize_records(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Termination reasons, filter funnel, persona distributions, usage and turn counts."""
+    kept = [record for record in rows if record.get("filter", {}).get("keep")]
+    reasons: Counter[str] = Counter(
+        reason for record in rows for reason in record.get("filter", {}).get("reasons", [])
+    )
+    return {
         "termination_reasons": dict(Counter(str(record.get("termination_reason")) for record in rows)),
         "filter_funnel": {
             "total": len(rows),
@@ -79,8 +89,6 @@ def build_manifest(
         "persona_distribution": {"all": _distribution(rows), "kept": _distribution(kept)},
         "usage": _usage(rows),
         "turns": _turn_stats(rows),
-        "wall_time_s": round(sum(entry.get("wall_s", 0.0) for entry in runs), 3),
-        "runs": runs,
     }
 
 

@@ -202,7 +202,9 @@ def find_near_duplicates(
         if not shingle_set:
             continue
         values = signature(shingle_set)
-        keys = [(band, *values[band * rows : (band + 1) * rows]) for band in range(bands)]
+        # Strided bands: rotation densification copies values into neighbouring bins, so a band
+        # of adjacent bins would hold fewer independent values and let far more chance pairs in.
+        keys = [(band, *values[band : bands * rows : bands]) for band in range(bands)]
         candidates = sorted({index for key in keys for index in buckets.get(key, ())})
         size = len(shingle_set)
         for index in candidates:

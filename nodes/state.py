@@ -76,6 +76,30 @@ class RoleplayState(InputState, total=False):
     filter: dict[str, Any]  # {"keep": bool, "reasons": [...]}
 
 
+class DatasetInput(TypedDict, total=False):
+    """Input of the dataset graph: goals (texts or goal objects), personas, trials per pair."""
+
+    goals: Required[list[str | dict[str, Any]]]
+    personas: int | list[dict[str, Any] | str]  # how many to sample (default 2), or the personas
+    trials: int
+
+
+class DialogueCell(TypedDict):
+    """One dialogue of the grid, as sent to ``run_dialogue``."""
+
+    goal: str
+    persona: dict[str, Any]
+    seed: int
+    extra: dict[str, Any]  # goal id, domain, trial: copied into the record
+
+
+class DatasetState(DatasetInput, total=False):
+    cells: list[DialogueCell]
+    grid: dict[str, Any]  # pairing statistics (rejections of implausible persona-goal pairs)
+    dialogues: Annotated[list[dict[str, Any]], append]  # finished dialogue records
+    summary: dict[str, Any]
+
+
 def persona_description(state: RoleplayState) -> str:
     """The rendered persona text (set by ``generate_persona``); empty before it ran."""
     persona = state.get("persona")

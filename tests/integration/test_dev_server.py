@@ -169,3 +169,23 @@ def test_run_settings_reach_the_graph(client: SyncLangGraphClient, how: str) -> 
     assert isinstance(values, dict), values
     assert values["termination_reason"] == "max_turns"
     _assert_alternating(values["messages"], 2)
+
+
+def test_dataset_graph_fans_out_roleplay_subgraphs(client: SyncLangGraphClient) -> None:
+    goals = [
+        "Plan a picnic for six people.",
+        {"id": "laptop", "goal": "Speed up a slow laptop.", "domain": "it"},
+    ]
+    final = client.runs.wait(
+        None,
+        "dataset",
+        input={"goals": goals, "personas": 2, "trials": 1},
+        context=FAKE_CONTEXT,
+    )
+    assert isinstance(final, dict), final
+    dialogues = final["dialogues"]
+    assert len(dialogues) == 4 and len({d["id"] for d in dialogues}) == 4
+    assert {d["goal_id"] for d in dialogues} >= {"laptop"}
+    assert all(d["termination_reason"] == "goal_verified" for d in dialogues)
+    assert final["summary"]["filter_funnel"]["total"] == 4
+    assert final["grid"]["cells"] == 4
