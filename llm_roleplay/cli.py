@@ -53,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_options(generate)
     generate.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    export = commands.add_parser("export", help="write a dataset directory in a training-data format")
+    export.add_argument("dataset", type=Path, help="a directory written by 'roleplay generate'")
+    export.add_argument("--format", required=True, choices=["hf", "parquet", "openai", "sharegpt"])
+    export.add_argument("--to", type=Path, required=True, help="output file (a directory for hf)")
+    export.add_argument(
+        "--kept-only", action="store_true", help="only dialogues the filter kept, without near-duplicates"
+    )
+
     resume = commands.add_parser("resume", help="continue an interrupted dialogue")
     resume.add_argument("dialogue_id")
     resume.add_argument("--out", type=Path, help=f"record file (default {DEFAULT_OUT_DIR}/ID.json)")
@@ -114,10 +122,13 @@ def parse_persona(value: str | None) -> Any:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("LANGSMITH_TRACING", "false")
     args = build_parser().parse_args(argv)
+    commands = {"run": _dialogue, "resume": _dialogue, "generate": _generate, "export": _export}
+    return commands[args.command](args)
+
+
+def _dialogue(args: argparse.Namespace) -> int:
+    """``run`` and ``resume``: one dialogue, streamed, with its record written at the end."""
     printer = TurnPrinter(quiet=args.quiet)
-    dialogue = getattr(args, "dialogue_id", None)
-    if args.command == "generate":
-        return _generate(args)
     try:
         if args.command == "run":
             context = context_from_args(args)
@@ -129,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"roleplay: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        hint = f"roleplay resume {dialogue or printer.dialogue_id or 'ID'} --db {args.db}"
+        identifier = getattr(args, "dialogue_id", None) or printer.dialogue_id or "ID"
+        hint = f"roleplay resume {identifier} --db {args.db}"
         print(
             f"\nroleplay: interrupted; the finished turns are saved. Continue with: {hint}", file=sys.stderr
         )
@@ -175,6 +187,37 @@ def _generate(args: argparse.Namespace) -> int:
             progress.close()
     print_generate_summary(manifest, report, args.out)
     return 1 if report.failed else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from llm_roleplay.dataset_store import DatasetDir, read_records
+    from llm_roleplay.export import export_records
+    from llm_roleplay.near_duplicates import mark_near_duplicates
+
+    store = DatasetDir(args.dataset)
+    try:
+        if not store.records_path.is_file():
+            raise ConfigError(
+                f"{args.dataset}: no {store.records_path.name} (not a 'roleplay generate' directory)"
+            )
+        result = read_records(store.records_path)
+        if result.bad_lines:
+            lines = ", ".join(map(str, result.bad_lines[:5]))
+            print(
+                f"roleplay: warning: skipped unreadable line(s) {lines} of {store.records_path}",
+                file=sys.stderr,
+            )
+        duplicates = (
+            json.loads(store.near_duplicates_path.read_text()) if store.near_duplicates_path.exists() else {}
+        )
+        written = export_records(
+            mark_near_duplicates(result.records, duplicates), args.format, args.to, kept_only=args.kept_only
+        )
+    except ConfigError as error:
+        print(f"roleplay: error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {written} dialogues to {args.to} ({args.format})")
+    return 0
 
 
 def _write_record(outcome: DialogueOutcome, out: Path | None) -> Path:
