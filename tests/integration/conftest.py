@@ -142,7 +142,10 @@ def langgraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevSe
     config_path = REPO_ROOT / "langgraph.json"
     workdir = tmp_path_factory.mktemp("langgraph_dev")
     relocated = workdir / "langgraph.json"
-    relocated.write_text(json.dumps(_relocated_config(json.loads(config_path.read_text())), indent=2))
+    config = _relocated_config(json.loads(config_path.read_text()))
+    # A small chat agent served beside the project's graphs: the target of `langgraph:` chatbot specs.
+    config["graphs"]["echo_bot"] = _graph_spec("./tests/support/echo_graph.py:graph")
+    relocated.write_text(json.dumps(config, indent=2))
     log_path = workdir / "server.log"
     port = _free_port()
     command = [

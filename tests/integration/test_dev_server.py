@@ -189,3 +189,21 @@ def test_dataset_graph_fans_out_roleplay_subgraphs(client: SyncLangGraphClient) 
     assert all(d["termination_reason"] == "goal_verified" for d in dialogues)
     assert final["summary"]["filter_funnel"]["total"] == 4
     assert final["grid"]["cells"] == 4
+
+
+def test_a_langgraph_deployment_can_be_the_target_chatbot(langgraph_url: str, tmp_path: Any) -> None:
+    """`--chatbot langgraph:ASSISTANT --chatbot-base-url URL`: each reply comes from the served agent."""
+    from llm_roleplay.runner import run_dialogue
+    from nodes.context import Context
+
+    context = Context(
+        inquirer_model="fake",
+        judge_model="fake",
+        chatbot_model="langgraph:echo_bot",
+        chatbot_base_url=langgraph_url,
+    )
+    record = run_dialogue(GOAL, None, context, tmp_path / "checkpoints.sqlite").record
+    users = [m.content for m in record.messages if m.role == "user"]
+    replies = [m.content for m in record.messages if m.role == "assistant"]
+    assert record.termination_reason == "goal_verified"
+    assert replies == [f"Echo {turn}: {text}" for turn, text in enumerate(users, start=1)]
