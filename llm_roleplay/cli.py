@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--trials", type=int, default=1, help="dialogues per persona x goal pair")
     generate.add_argument("--concurrency", type=int, default=4, help="dialogues in flight (default 4)")
     generate.add_argument("--max-tokens", type=int, help="token budget: stop starting dialogues beyond it")
+    generate.add_argument(
+        "--plausibility-check",
+        action="store_true",
+        help="also ask the judge model whether each persona fits each goal (resample if not)",
+    )
     _add_model_options(generate)
     generate.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -169,6 +174,7 @@ def _generate(args: argparse.Namespace) -> int:
             trials=args.trials,
             concurrency=args.concurrency,
             max_tokens=args.max_tokens,
+            plausibility_check=args.plausibility_check,
             context=context_from_args(args),
         )
         report, manifest = generate(options, progress)

@@ -16,6 +16,7 @@ from llm_roleplay.manifest import build_manifest, check_same_configuration
 from llm_roleplay.near_duplicates import find_near_duplicates
 from llm_roleplay.persona_grid import GridPlan, PersonaSample, pair_grid, read_personas, sample_personas
 from llm_roleplay.personas import Persona, default_schema
+from llm_roleplay.plausibility import llm_plausibility_check
 from llm_roleplay.records import write_json_atomic
 from llm_roleplay.runner import preflight
 from nodes.context import Context
@@ -33,6 +34,7 @@ class GenerateOptions:
     trials: int = 1
     concurrency: int = 4
     max_tokens: int | None = None
+    plausibility_check: bool = False  # ask the judge model whether each persona fits each goal
     context: Context = field(default_factory=Context)
 
 
@@ -51,7 +53,8 @@ def plan(options: GenerateOptions) -> Plan:
         if isinstance(options.personas, Path)
         else sample_personas(options.personas, options.context.seed)
     )
-    grid = pair_grid(personas, goals, trials=options.trials, seed=options.context.seed)
+    plausible = llm_plausibility_check(options.context) if options.plausibility_check else None
+    grid = pair_grid(personas, goals, trials=options.trials, seed=options.context.seed, plausible=plausible)
     base = options.context.model_copy(
         update={"local_parallel_slots": min(options.concurrency, MAX_LOCAL_SLOTS)}
     )
@@ -72,6 +75,7 @@ def plan(options: GenerateOptions) -> Plan:
             }
         ),
         "trials": options.trials,
+        "plausibility_check": options.plausibility_check,
         "concurrency": options.concurrency,
         "max_tokens": options.max_tokens,
     }
