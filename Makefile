@@ -16,9 +16,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Run one dialogue on the embedded local model (sampled persona, paper settings).
+GOAL ?= I want to write a short, polite email to my landlord asking to fix a broken heater, and then make it a bit firmer.
+
+## Run one dialogue on the embedded local model (sampled persona, paper settings but 4 turns).
 demo: $(STAMP)
-	$(BIN)/roleplay run --goal "$(or $(GOAL),I want to write a short, polite email to my landlord asking to fix a broken heater, and then make it a bit firmer.)" --max-turns 4
+	$(BIN)/roleplay run --goal "$(GOAL)" --max-turns 4
 
 ## Lint, type-check, then the whole test suite (unit, dev-server and local-model tests).
 test: $(STAMP) lint typecheck

@@ -111,3 +111,23 @@ def attribute_listing(attributes: dict[str, str], schema: AttributeSchema | None
     return "\n".join(
         f"- {name.replace('_', ' ')}: {schema.attributes[name][value]}" for name, value in attributes.items()
     )
+
+
+# Attributes whose phrase a message could name outright; "is"/"is not" (native English) and the
+# chatbot-familiarity sentences are not names of anything.
+_NAMEABLE = ("age_bracket", "gender", "race_ethnicity", "education", "occupation", "region")
+
+
+def trait_phrases(attributes: dict[str, str], schema: AttributeSchema | None = None) -> list[str]:
+    """The persona's traits as a user could name them: "35 to 44", "office clerk", "Brazil"."""
+    schema = schema or default_schema()
+    phrases = []
+    for name in _NAMEABLE:
+        value = attributes.get(name)
+        if value is None or value not in schema.attributes.get(name, {}):
+            continue
+        phrase = schema.attributes[name][value]
+        for prefix in ("aged ", "a ", "an ", "the "):
+            phrase = phrase.removeprefix(prefix)
+        phrases.append(phrase.removesuffix(" person"))
+    return phrases

@@ -7,6 +7,7 @@ node let through is judged by exactly the same rules in the quality filter.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 
 _WORD = re.compile(r"[\w'’]+", re.UNICODE)
@@ -103,8 +104,28 @@ def longest_common_run(text: str, source: str) -> int:
     return best
 
 
-def leaks(text: str, persona_description: str, goal: str, persona_words: int, goal_fraction: float) -> bool:
-    """The message copies the persona description or a large share of the goal word for word."""
+# A user may say "I'm a nurse"; naming this many of their traits at once is announcing the persona
+# ("I'm a non-binary clerk aged 35 to 44 from the United States"), which real users do not do.
+ANNOUNCED_TRAITS = 2
+
+
+def names_traits(text: str, traits: Sequence[str]) -> int:
+    """How many of the persona's trait phrases (e.g. "35 to 44", "office clerk") the text contains."""
+    haystack = f" {normalized(text)} "
+    return sum(1 for trait in traits if (needle := normalized(trait)) and f" {needle} " in haystack)
+
+
+def leaks(
+    text: str,
+    persona_description: str,
+    goal: str,
+    persona_words: int,
+    goal_fraction: float,
+    traits: Sequence[str] = (),
+) -> bool:
+    """The message copies the persona description or most of the goal, or lists the persona's traits."""
+    if traits and names_traits(text, traits) >= min(ANNOUNCED_TRAITS, len(traits)):
+        return True
     persona_threshold = min(persona_words, len(words(persona_description))) or persona_words
     if persona_description and longest_common_run(text, persona_description) >= persona_threshold:
         return True
@@ -140,13 +161,14 @@ def inquirer_problem(
     previous_user_messages: list[str],
     leak_persona_words: int,
     leak_goal_fraction: float,
+    traits: Sequence[str] = (),
 ) -> Problem | None:
     """The first reason to reject a candidate user message, or None if it is fine."""
     if is_empty(message):
         return Problem.EMPTY
     if breaks_role(message):
         return Problem.ROLE_BREAK
-    if leaks(message, persona_description, goal, leak_persona_words, leak_goal_fraction):
+    if leaks(message, persona_description, goal, leak_persona_words, leak_goal_fraction, traits):
         return Problem.LEAK
     if normalized(message) in {normalized(previous) for previous in previous_user_messages}:
         return Problem.REPEAT

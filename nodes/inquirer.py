@@ -24,7 +24,7 @@ from nodes.checks import Problem, inquirer_problem
 from nodes.context import Context, settings_of
 from nodes.llm import call_seed, error_text, invoke, role_model, text_of, transcript
 from nodes.parsing import Decision, extract_message, parse_decision
-from nodes.state import RoleplayState, TerminationReason, merge_counts, persona_description
+from nodes.state import RoleplayState, TerminationReason, merge_counts, persona_description, persona_traits
 from prompts import load_prompt
 
 
@@ -116,6 +116,7 @@ def _write_message(model: BaseChatModel, state: RoleplayState, context: Context,
             previous_user_messages=previous,
             leak_persona_words=context.leak_persona_words,
             leak_goal_fraction=context.leak_goal_fraction,
+            traits=persona_traits(state),
         )
         if problem is None:
             return candidate

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from nodes.checks import breaks_role, has_repeated_block, is_empty, is_refusal, leaks, normalized
 from nodes.context import Context, settings_of
 from nodes.llm import text_of
-from nodes.state import RoleplayState, TerminationReason, persona_description
+from nodes.state import RoleplayState, TerminationReason, persona_description, persona_traits
 
 _ERROR_ENDINGS = {
     TerminationReason.INQUIRER_INVALID.value,
@@ -26,6 +26,7 @@ def quality_filter(state: RoleplayState, runtime: Runtime[Context]) -> dict[str,
     assistant = [text_of(message) for message in messages if message.type == "ai"]
     persona = persona_description(state)
     goal = state.get("goal", "")
+    traits = persona_traits(state)
     checks = {
         "too_few_turns": lambda: len(user) < context.min_turns,
         "empty_turn": lambda: any(is_empty(text) for text in user + assistant),
@@ -35,7 +36,7 @@ def quality_filter(state: RoleplayState, runtime: Runtime[Context]) -> dict[str,
         ),
         "role_break": lambda: any(breaks_role(text) for text in user),
         "leakage": lambda: any(
-            leaks(text, persona, goal, context.leak_persona_words, context.leak_goal_fraction)
+            leaks(text, persona, goal, context.leak_persona_words, context.leak_goal_fraction, traits)
             for text in user
         ),
         "chatbot_refusal_only": lambda: bool(assistant) and all(is_refusal(text) for text in assistant),

@@ -104,3 +104,12 @@ def persona_description(state: RoleplayState) -> str:
     """The rendered persona text (set by ``generate_persona``); empty before it ran."""
     persona = state.get("persona")
     return str(persona.get("description") or "") if isinstance(persona, dict) else ""
+
+
+def persona_traits(state: RoleplayState) -> list[str]:
+    """The persona's nameable traits ("35 to 44", "office clerk"), for the leak check."""
+    from llm_roleplay.personas import trait_phrases
+
+    persona = state.get("persona")
+    attributes = persona.get("attributes") if isinstance(persona, dict) else None
+    return trait_phrases(attributes) if isinstance(attributes, dict) else []
