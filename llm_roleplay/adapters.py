@@ -62,8 +62,14 @@ class RemoteGraphChatModel(BaseChatModel):
 
     def _graph(self) -> Any:
         from langgraph.pregel.remote import RemoteGraph
+        from langgraph_sdk import get_client, get_sync_client
 
-        return RemoteGraph(self.assistant_id, url=self.url, api_key=self.api_key)
+        # The SDK's clients retry connection errors themselves; the timeout is the run's setting.
+        return RemoteGraph(
+            self.assistant_id,
+            client=get_client(url=self.url, api_key=self.api_key, timeout=self.timeout_s),
+            sync_client=get_sync_client(url=self.url, api_key=self.api_key, timeout=self.timeout_s),
+        )
 
     def _generate(
         self,

@@ -5,6 +5,14 @@ SQLite checkpointer (thread id = dialogue id) and, when finished, is appended to
 ``dialogues.jsonl``. Re-running the same plan skips finished dialogues and continues the
 unfinished ones from their last checkpoint. A token budget stops the launch of new dialogues;
 those in flight finish, and a later run picks up the rest.
+
+A dialogue that ends by a model error (after the model's own retries) is an ordinary outcome: it is
+recorded with its reason and error and the batch goes on. But when ``breaker_threshold`` dialogues
+in a row end with the same error (same role, same exception type) the provider is down or
+misconfigured: a circuit breaker stops launching, the dialogues of that streak are not recorded
+(their checkpoints are dropped, so the next run starts them afresh), and the report says why. The
+same happens when ``dialogues.jsonl`` cannot be written (a full disk): finished dialogues stay in
+their checkpoints and the next run writes them.
 """
 
 from __future__ import annotations
@@ -23,11 +31,23 @@ from llm_roleplay.checkpoints import open_checkpointer
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.ids import dialogue_id
+from llm_roleplay.models import ROLES, Role
 from llm_roleplay.persona_grid import GridPlan
 from llm_roleplay.records import record_from_state
 from nodes.context import Context
-from nodes.llm import error_text
-from nodes.state import InputState
+from nodes.llm import error_text, role_model
+from nodes.state import InputState, TerminationReason
+
+# Dialogues in a row ending with the same model error that stop a batch: enough not to trip on a
+# few unlucky dialogues, few enough that a dead provider costs seconds, not the whole grid.
+BREAKER_THRESHOLD = 5
+ERROR_ENDINGS = frozenset(
+    {
+        TerminationReason.INQUIRER_ERROR.value,
+        TerminationReason.CHATBOT_ERROR.value,
+        TerminationReason.JUDGE_ERROR.value,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +93,92 @@ class BatchReport:
     max_in_flight: int = 0
     wall_s: float = 0.0
     budget_reached: bool = False
+    ended_by_error: dict[str, int] = field(default_factory=dict)  # reason -> dialogues recorded this run
+    stopped: str | None = None  # why the batch stopped launching early (circuit breaker, unwritable store)
+
+    @property
+    def error_endings(self) -> int:
+        """Dialogues recorded in this run that a failing model cut short."""
+        return sum(self.ended_by_error.values())
+
+
+Held = tuple[Cell, dict[str, Any]]
+
+
+def error_signature(record: dict[str, Any]) -> str | None:
+    """``reason: ExceptionType`` for a dialogue ended by a model error, else None."""
+    reason = record.get("termination_reason")
+    if reason not in ERROR_ENDINGS:
+        return None
+    return f"{reason}: {str(record.get('error') or '').partition(':')[0]}"
+
+
+@dataclass
+class CircuitBreaker:
+    """Opens after ``threshold`` dialogues in a row end with the same model error.
+
+    Error-ended records are held back while such a streak lasts: a dialogue that ends otherwise (or
+    with another error) releases them to be recorded. If the streak reaches the threshold they are
+    dropped instead, as are later ones with the same error, so that an outage leaves no error
+    records behind and the next run redoes those dialogues.
+    """
+
+    threshold: int = BREAKER_THRESHOLD
+    signature: str | None = None  # of the current streak
+    streak: list[Held] = field(default_factory=list)
+    dropped: list[Held] = field(default_factory=list)
+    tripped: Held | None = None  # the dialogue that opened the breaker
+
+    @property
+    def open(self) -> bool:
+        return self.tripped is not None
+
+    def observe(self, cell: Cell, record: dict[str, Any]) -> list[Held]:
+        """Take one finished dialogue; returns the dialogues to record now."""
+        held = (cell, record)
+        signature = error_signature(record)
+        if self.tripped is not None:
+            if signature == self.signature:
+                self.dropped.append(held)
+                return []
+            return [held]
+        if signature is None:
+            return [*self.release(), held]
+        released = self.release() if signature != self.signature else []
+        self.signature = signature
+        self.streak.append(held)
+        if len(self.streak) >= self.threshold:
+            self.tripped = held
+            self.dropped += self.streak
+            self.streak = []
+        return released
+
+    def release(self) -> list[Held]:
+        """The held streak, to be recorded (at the end of a batch, or when the streak is broken)."""
+        held, self.streak = self.streak, []
+        if self.tripped is None:
+            self.signature = None
+        return held
+
+    def take_dropped(self) -> list[Held]:
+        dropped, self.dropped = self.dropped, []
+        return dropped
+
+    def reason(self) -> str:
+        """One line naming the role, its model and endpoint, and the error."""
+        if self.tripped is None:
+            return ""
+        cell, record = self.tripped
+        ending = str(record.get("termination_reason"))
+        role = _ROLE_OF_ENDING[ending]
+        return (
+            f"{role} model {role_model(cell.context, role).describe()}: {self.threshold} dialogues in a "
+            f"row ended with {ending} ({record.get('error')}); stopped starting new dialogues: fix it and "
+            "run the same command again"
+        )
+
+
+_ROLE_OF_ENDING: dict[str, Role] = {f"{role}_error": role for role in ROLES}
 
 
 class BatchListener:
@@ -91,11 +197,30 @@ async def run_batch(
     concurrency: int,
     max_tokens: int | None = None,
     listener: BatchListener | None = None,
+    breaker_threshold: int = BREAKER_THRESHOLD,
 ) -> BatchReport:
+    check_batch_options(concurrency, max_tokens)
+    if breaker_threshold < 1:
+        raise ConfigError(f"breaker threshold must be at least 1 (got {breaker_threshold})")
+    return await _run_batch(cells, store, concurrency, max_tokens, listener, breaker_threshold)
+
+
+def check_batch_options(concurrency: int, max_tokens: int | None) -> None:
+    """Refuse impossible batch options (ConfigError) before anything is written."""
     if concurrency < 1:
         raise ConfigError(f"--concurrency must be at least 1 (got {concurrency})")
     if max_tokens is not None and max_tokens < 0:
         raise ConfigError(f"--max-tokens must not be negative (got {max_tokens})")
+
+
+async def _run_batch(
+    cells: Sequence[Cell],
+    store: DatasetDir,
+    concurrency: int,
+    max_tokens: int | None,
+    listener: BatchListener | None,
+    breaker_threshold: int,
+) -> BatchReport:
     listener = listener or BatchListener()
     started = time.monotonic()
     store.repair()
@@ -107,23 +232,53 @@ async def run_batch(
     # size (cores + 4) would cap concurrency far below C.
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(max_workers=concurrency + 4, thread_name_prefix="dialogue"))
+    breaker = CircuitBreaker(threshold=breaker_threshold)
+    write_error: str | None = None
     in_flight = 0
 
     with open_checkpointer(store.checkpoint_path) as saver:
         graph = compile_graph(saver)
+
+        async def keep(cell: Cell, record: dict[str, Any]) -> None:
+            """Append a finished dialogue; if that fails, leave it in its checkpoint and stop."""
+            nonlocal write_error
+            if write_error is None:
+                try:
+                    store.append(record)
+                except OSError as error:
+                    write_error = f"cannot write {store.records_path} ({error.strerror or error})"
+                    report.stopped = report.stopped or (
+                        f"{write_error}; stopped starting new dialogues (finished ones are kept in "
+                        "checkpoints: free space and run the same command again)"
+                    )
+            if write_error is not None:
+                report.not_started += 1  # its checkpoint stays: the next run writes it
+                return
+            # The record is durable: the checkpoints are no longer needed (a kill before this
+            # line leaves a stale thread, which is harmless: the id is skipped as finished).
+            await saver.adelete_thread(cell.dialogue_id)
+            report.finished += 1
+            ending = str(record.get("termination_reason"))
+            if ending in ERROR_ENDINGS:
+                report.ended_by_error[ending] = report.ended_by_error.get(ending, 0) + 1
+            listener.finished(record)
+
+        async def settle(results: list[Held]) -> None:
+            for cell, record in results:
+                await keep(cell, record)
+            for cell, _ in breaker.take_dropped():  # left for the next run, to start afresh
+                await saver.adelete_thread(cell.dialogue_id)
+                report.not_started += 1
+            if breaker.open and report.stopped is None:
+                report.stopped = breaker.reason()
 
         async def run_one(cell: Cell) -> None:
             nonlocal in_flight
             in_flight += 1
             report.max_in_flight = max(report.max_in_flight, in_flight)
             try:
-                record = await _run_cell(graph, cell, report, listener)
-                store.append(record)
-                # The record is durable: the checkpoints are no longer needed (a kill before this
-                # line leaves a stale thread, which is harmless: the id is skipped as finished).
-                await saver.adelete_thread(cell.dialogue_id)
-                report.finished += 1
-                listener.finished(record)
+                result = await _run_cell(graph, cell, report, listener)
+                await settle(breaker.observe(cell, result))
             except ConfigError:
                 raise
             except Exception as error:  # one broken dialogue must not stop the batch
@@ -131,15 +286,29 @@ async def run_batch(
                 listener.failed(cell.dialogue_id, error_text(error))
             finally:
                 in_flight -= 1
+                async with progress:
+                    progress.notify_all()
+
+        def may_launch() -> bool:
+            """After an error ending, start nothing new until a dialogue in flight ends well or none
+            is left in flight: a provider that went down costs one wave of dialogues, not two."""
+            return not breaker.streak or in_flight == 0
 
         slots = asyncio.Semaphore(concurrency)
+        progress = asyncio.Condition()
         tasks: list[asyncio.Task[None]] = []
         for index, cell in enumerate(pending):
             await slots.acquire()
+            async with progress:
+                await progress.wait_for(may_launch)
+            if report.stopped is not None:
+                slots.release()
+                report.not_started += len(pending) - index
+                break
             if max_tokens is not None and _total_tokens(report.tokens) >= max_tokens:
                 slots.release()
                 report.budget_reached = True
-                report.not_started = len(pending) - index
+                report.not_started += len(pending) - index
                 break
             task = asyncio.create_task(run_one(cell))
             task.add_done_callback(lambda _: slots.release())
@@ -148,6 +317,7 @@ async def run_batch(
         for result in results:
             if isinstance(result, BaseException):
                 raise result
+        await settle(breaker.release())
     report.wall_s = time.monotonic() - started
     return report
 

@@ -80,15 +80,27 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             f"--{role}-api-key-env", metavar="VAR", help=f"environment variable holding the {role}'s key"
         )
+        parser.add_argument(f"--{role}-api-key-file", metavar="PATH", help=f"file holding the {role}'s key")
     parser.add_argument("--chatbot-system-prompt", metavar="TEXT", help="system prompt for the chatbot")
     parser.add_argument("--max-turns", type=int, help="turn cap (default 12, as in the paper)")
     parser.add_argument("--seed", type=int, help="seed for persona sampling and model calls (default 0)")
     parser.add_argument("--temperature", type=float, help="sampling temperature (default 0.7)")
+    parser.add_argument(
+        "--request-timeout", dest="request_timeout_s", type=float, metavar="S",
+        help="timeout of one attempt of a model call, in seconds (default 300)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--request-retries", type=int, metavar="N",
+        help="retries of a failed model call, with exponential backoff or Retry-After (default 5)",
+    )  # fmt: skip
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"checkpoint file (default {DEFAULT_DB})")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
+
+
+_FLAG_OF_SETTING = {"request_timeout_s": "request-timeout"}  # settings whose flag is not their name
 
 
 def context_from_args(args: argparse.Namespace) -> Context:
@@ -99,7 +111,8 @@ def context_from_args(args: argparse.Namespace) -> Context:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"setting --{field.replace('_', '-')}: {first['msg']}") from None
+        flag = _FLAG_OF_SETTING.get(field, field.replace("_", "-"))
+        raise ConfigError(f"setting --{flag}: {first['msg']}") from None
 
 
 def parse_persona(value: str | None) -> Any:
@@ -159,6 +172,7 @@ def _dialogue(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from llm_roleplay.batch import check_batch_options
     from llm_roleplay.generate import GenerateOptions, generate
     from llm_roleplay.progress import ProgressBar
 
@@ -167,6 +181,7 @@ def _generate(args: argparse.Namespace) -> int:
         personas: int | Path = Path(args.personas) if not args.personas.isdigit() else int(args.personas)
         if args.trials < 1:
             raise ConfigError(f"--trials must be at least 1 (got {args.trials})")
+        check_batch_options(args.concurrency, args.max_tokens)  # before the dataset is touched
         options = GenerateOptions(
             goals=args.goals,
             out=args.out,
@@ -192,7 +207,17 @@ def _generate(args: argparse.Namespace) -> int:
         if progress:
             progress.close()
     print_generate_summary(manifest, report, args.out)
-    return 1 if report.failed else 0
+    if report.stopped:
+        print(f"roleplay: error: {report.stopped}", file=sys.stderr)
+        return 2
+    if report.failed or report.error_endings:
+        print(
+            f"roleplay: {len(report.failed) + report.error_endings} dialogue(s) ended by an error "
+            "(the summary and their records say which and why)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ readers skip and report it, and :meth:`DatasetDir.repair` cuts it off before new
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
@@ -38,26 +39,38 @@ class ReadResult:
 
 
 def read_records(path: Path) -> ReadResult:
-    """Every complete record in ``path``; unparseable lines are reported, never fatal."""
+    """Every complete record in ``path``; unparseable lines are reported, never fatal.
+
+    Whatever bytes are in the file (a torn write, a foreign edit, garbage), reading yields the good
+    lines and the numbers of the bad ones; only a file that cannot be read at all is a ConfigError.
+    """
     result = ReadResult()
-    if not path.exists():
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return result
-    data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the records ({error.strerror or error})") from None
     lines = data.split(b"\n")
     result.torn_tail = bool(lines[-1])  # content after the last newline
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except ValueError:
-            result.bad_lines.append(number)
-            continue
-        if isinstance(record, dict) and "id" in record and not (result.torn_tail and number == len(lines)):
+        record = _parse_line(line)
+        if record is not None and not (result.torn_tail and number == len(lines)):
             result.records.append(record)
         else:
             result.bad_lines.append(number)
     return result
+
+
+def _parse_line(line: bytes) -> dict[str, Any] | None:
+    """One record line as written by :meth:`DatasetDir.append` (UTF-8 JSON object with an id)."""
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; deep nesting recurses
+        return None
+    return record if isinstance(record, dict) and "id" in record else None
 
 
 class DatasetDir:
@@ -95,14 +108,17 @@ class DatasetDir:
         """Cut a torn last line off the records file; returns the number of bytes removed."""
         if not self.records_path.exists():
             return 0
-        data = self.records_path.read_bytes()
-        keep = data.rfind(b"\n") + 1
-        if keep == len(data):
-            return 0
-        with self.records_path.open("r+b") as handle:
-            handle.truncate(keep)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            data = self.records_path.read_bytes()
+            keep = data.rfind(b"\n") + 1
+            if keep == len(data):
+                return 0
+            with self.records_path.open("r+b") as handle:
+                handle.truncate(keep)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise ConfigError(f"{self.records_path}: cannot repair ({error.strerror or error})") from None
         return len(data) - keep
 
     def finished_ids(self) -> set[str]:
@@ -112,15 +128,35 @@ class DatasetDir:
         """Append one record as one line, in one write, durable before returning."""
         line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         with self._lock:
+            created = not self.records_path.exists()
             fd = os.open(self.records_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 written = os.write(fd, line)
                 if written != len(line):  # a full disk: leave no partial line behind
                     os.ftruncate(fd, os.fstat(fd).st_size - written)
-                    raise OSError(f"short write to {self.records_path} ({written} of {len(line)} bytes)")
+                    raise OSError(
+                        errno.ENOSPC,
+                        f"short write ({written} of {len(line)} bytes; disk full?)",
+                        str(self.records_path),
+                    )
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            if created:  # the new file's directory entry must survive a crash too
+                _fsync_directory(self.root)
 
     def records(self) -> Iterator[dict[str, Any]]:
         yield from read_records(self.records_path).records
+
+
+def _fsync_directory(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory descriptors
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some filesystems refuse fsync on directories
+        pass
+    finally:
+        os.close(fd)

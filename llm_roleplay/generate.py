@@ -128,6 +128,8 @@ def finish(
         "finished": report.finished if report else None,
         "failed": [{"id": ident, "error": error} for ident, error in report.failed] if report else None,
         "budget_reached": report.budget_reached if report else None,
+        "ended_by_error": report.ended_by_error if report else None,
+        "stopped": report.stopped if report else None,
         "interrupted": report is None,
     }
     manifest = build_manifest(

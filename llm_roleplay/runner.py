@@ -19,7 +19,7 @@ from graphs.roleplay import compile_graph
 from llm_roleplay.checkpoints import load_run, open_checkpointer, save_run
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.ids import dialogue_id
-from llm_roleplay.models import ROLES, build_chat_model
+from llm_roleplay.models import ROLES, build_chat_model, check_reachable
 from llm_roleplay.records import DialogueRecord, record_from_state
 from nodes.context import Context
 from nodes.llm import role_model
@@ -96,11 +96,21 @@ def _drive(
 
 def preflight(context: Context) -> None:
     """Build every role's model before the first turn, so a wrong spec or a missing key fails at
-    once (ConfigError) instead of ending a dialogue halfway. Starts the local model if used."""
+    once (ConfigError) instead of ending a dialogue halfway. Starts the local model if used.
+
+    Then probe each base URL once (see :func:`check_reachable`): a server that is down from the
+    start fails the run in at most a few seconds with one line naming the role and URL, instead of
+    every dialogue spending its retries on it.
+    """
+    probed: set[str] = set()
     for role in ROLES:
         settings = role_model(context, role)
-        if not settings.disabled:
-            build_chat_model(settings)
+        if settings.disabled:
+            continue
+        build_chat_model(settings)
+        if isinstance(settings.spec, str) and settings.base_url and settings.base_url not in probed:
+            check_reachable(settings)
+            probed.add(settings.base_url)
 
 
 def _storable(context: Context) -> bool:

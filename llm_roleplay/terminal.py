@@ -75,6 +75,7 @@ def print_generate_summary(
             f"{report.already_done} before)",
         ),
         ("failed", str(len(report.failed))),
+        ("model errors", _error_endings(report)),
         (
             "kept",
             f"{funnel['kept']} (dropped {funnel['dropped']}: "
@@ -98,7 +99,17 @@ def print_generate_summary(
         ("wall time", f"{report.wall_s:.1f} s"),
         ("output", f"{out}/dialogues.jsonl, {out}/manifest.json"),
     ]
+    if report.stopped:
+        rows.append(("stopped", f"{report.stopped}; {report.not_started} dialogues left for the next run"))
     if report.budget_reached:
         rows.append(("budget", f"token budget reached; {report.not_started} dialogues left for the next run"))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name.ljust(width)}  {value}" for name, value in rows), file=stream or sys.stdout)
+
+
+def _error_endings(report: BatchReport) -> str:
+    """Dialogues of this run that a failing model cut short, by reason (they set exit status 1)."""
+    if not report.error_endings:
+        return "0"
+    reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(report.ended_by_error.items()))
+    return f"{report.error_endings} ended by a model error ({reasons})"

@@ -38,6 +38,9 @@ OPERATIONAL_FIELDS = frozenset(
         "inquirer_api_key_env",
         "chatbot_api_key_env",
         "judge_api_key_env",
+        "inquirer_api_key_file",
+        "chatbot_api_key_file",
+        "judge_api_key_file",
         "request_timeout_s",
         "request_retries",
         "local_parallel_slots",
@@ -77,6 +80,15 @@ class Context(BaseModel):
     judge_api_key_env: str | None = Field(
         default=None, description="Name of the environment variable holding the judge's key."
     )
+    inquirer_api_key_file: str | None = Field(
+        default=None, description="Path of a file holding the inquirer's key (instead of a variable)."
+    )
+    chatbot_api_key_file: str | None = Field(
+        default=None, description="Path of a file holding the chatbot's key (instead of a variable)."
+    )
+    judge_api_key_file: str | None = Field(
+        default=None, description="Path of a file holding the judge's key (instead of a variable)."
+    )
     chatbot_system_prompt: str | None = Field(
         default=None, description="Optional system prompt given to the target chatbot."
     )
@@ -115,8 +127,19 @@ class Context(BaseModel):
     leak_goal_fraction: float = Field(
         default=0.6, gt=0.0, le=1.0, description="A verbatim run covering this share of the goal is a leak."
     )
-    request_timeout_s: float = Field(default=300.0, gt=0, description="Timeout of one model call.")
-    request_retries: int = Field(default=2, ge=0, description="Retries of a failed model call.")
+    request_timeout_s: float = Field(
+        default=300.0,
+        gt=0,
+        le=3600,
+        description="Timeout of one HTTP attempt of a model call (connect, and each wait for data).",
+    )
+    request_retries: int = Field(
+        default=5,
+        ge=0,
+        le=20,
+        description="Retries of a failed model call (connection errors, timeouts, 408/409/429/5xx), with "
+        "exponential backoff from 0.5 s to at most 8 s, jittered, or the server's Retry-After.",
+    )
     local_parallel_slots: int = Field(
         default=4, ge=1, le=256, description="Parallel slots of the embedded model server."
     )

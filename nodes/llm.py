@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.runnables import RunnableConfig
 
-from llm_roleplay.models import Role, RoleModel
+from llm_roleplay.models import Role, RoleModel, redact
 from nodes.context import Context
 
 
@@ -25,6 +25,7 @@ def role_model(
         spec=getattr(context, f"{role}_model"),
         base_url=getattr(context, f"{role}_base_url"),
         api_key_env=getattr(context, f"{role}_api_key_env"),
+        api_key_file=getattr(context, f"{role}_api_key_file"),
         temperature=temperature
         if temperature is not None
         else (0.0 if role == "judge" else context.temperature),
@@ -101,6 +102,10 @@ def transcript(messages: Sequence[BaseMessage], user: str = "User", assistant: s
 
 
 def error_text(error: BaseException) -> str:
-    """One line describing a failed call (exception type and first line of its message)."""
+    """One line describing a failed call (exception type and first line of its message).
+
+    It is stored in records and manifests and printed, so any key is scrubbed first: provider
+    errors may quote the key they were sent.
+    """
     message = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {message[0] if message else 'no message'}"[:500]
+    return redact(f"{type(error).__name__}: {message[0] if message else 'no message'}")[:500]

@@ -32,6 +32,8 @@ Faults, per chat completion request (``GET /v1/models`` never fails), chosen by 
 ``429``        rate limit error (``Retry-After: retry_after_s`` unless that is ``None``) - RateLimitError
 ``500``        server error - InternalServerError
 ``503``        overloaded (also with ``Retry-After``) - InternalServerError
+``401``        authentication error whose message quotes the bearer token it was sent, as a careless
+               server might - AuthenticationError (not retried)
 ``timeout``    no answer at all: the connection is held until the client gives up or the stub stops
 ``reset``      the socket is closed abruptly (TCP RST) without any response - APIConnectionError
 ``malformed``  200 whose body is not JSON (for streams: an SSE event whose data is not JSON)
@@ -75,7 +77,7 @@ __all__ = [
     "default_reply",
 ]
 
-FAULTS = ("ok", "429", "500", "503", "timeout", "reset", "malformed", "empty", "cutoff")
+FAULTS = ("ok", "429", "500", "503", "timeout", "reset", "malformed", "empty", "cutoff", "401")
 
 ReplyFn: TypeAlias = Callable[[dict[str, Any]], str]
 FaultPlan: TypeAlias = (
@@ -98,6 +100,7 @@ _STATUS_TEXT = {
     503: "Service Unavailable",
 }
 _ERRORS = {
+    "401": (401, "Incorrect API key provided: {token}.", "invalid_request_error", "invalid_api_key"),
     "429": (429, "Rate limit reached for requests (stub).", "requests", "rate_limit_exceeded"),
     "500": (500, "The server had an error while processing your request (stub).", "server_error", None),
     "503": (503, "The engine is currently overloaded, please try again later (stub).", "server_error", None),
@@ -148,13 +151,15 @@ _RESERVED_PORTS: list[socket.socket] = []
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One chat completion request as received: its number (1-based), parsed body and the fault served."""
+    """One chat completion request as received: its number (1-based), parsed body, the fault served
+    and its headers (names in lower case, e.g. ``authorization``)."""
 
     number: int
     body: dict[str, Any]
     fault: str
     stream: bool
     received_at: float  # time.monotonic()
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -543,7 +548,7 @@ class OpenAIStub:
             if method != "POST":
                 await self._send_error(writer, 405, f"{method} not allowed", keep_alive=keep_alive)
                 return keep_alive
-            return await self._chat_completions(reader, writer, body, keep_alive)
+            return await self._chat_completions(reader, writer, body, keep_alive, headers)
         if path == "/models" or path.startswith("/models/"):
             if method != "GET":
                 await self._send_error(writer, 405, f"{method} not allowed", keep_alive=keep_alive)
@@ -583,7 +588,12 @@ class OpenAIStub:
     # ------------------------------------------------------------------------- chat completions
 
     async def _chat_completions(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes, keep_alive: bool
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        raw: bytes,
+        keep_alive: bool,
+        headers: dict[str, str] | None = None,
     ) -> bool:
         try:
             body = json.loads(raw)
@@ -605,7 +615,9 @@ class OpenAIStub:
             self._total += 1
             number = self._total
             self._fault_counts[fault] += 1
-            self._log.append(RecordedRequest(number, body, fault, stream, time.monotonic()))
+            self._log.append(
+                RecordedRequest(number, body, fault, stream, time.monotonic(), dict(headers or {}))
+            )
             self._in_flight += 1
             self._max_in_flight = max(self._max_in_flight, self._in_flight)
             delay, retry_after, reply = self._delay_s, self._retry_after_s, self._reply
@@ -614,7 +626,7 @@ class OpenAIStub:
             if delay > 0:
                 await asyncio.sleep(delay)
             return await self._serve_fault(
-                reader, writer, body, fault, number, stream, keep_alive, reply, retry_after
+                reader, writer, body, fault, number, stream, keep_alive, reply, retry_after, headers or {}
             )
         finally:
             with self._lock:
@@ -632,9 +644,12 @@ class OpenAIStub:
         keep_alive: bool,
         reply: ReplyFn,
         retry_after: float | None,
+        headers: Mapping[str, str] | None = None,
     ) -> bool:
         if fault in _ERRORS:
             status, message, kind, code = _ERRORS[fault]
+            token = (headers or {}).get("authorization", "").removeprefix("Bearer ").strip()
+            message = message.replace("{token}", token)
             extra = {}
             if retry_after is not None and fault in ("429", "503"):
                 extra["Retry-After"] = _format_seconds(retry_after)
