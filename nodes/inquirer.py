@@ -47,7 +47,7 @@ def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, 
     writer = build_chat_model(role_model(context, "inquirer"))
     decider = build_chat_model(role_model(context, "inquirer", temperature=0.0, max_tokens=8))
     try:
-        if turn > 0 and not state.get("skip_decision"):
+        if turn >= context.min_turns_before_stop and not state.get("skip_decision"):
             decision = _decide(decider, state, context, meter)
             if decision is Decision.GOAL_MET:
                 return meter.update(goal_claimed=True)

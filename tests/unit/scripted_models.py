@@ -131,7 +131,12 @@ def run_roleplay(
     persona: Any = PERSONA_TEXT,
     **settings: Any,
 ) -> dict[str, Any]:
-    """Run the roleplay graph once with the given role models and settings; return the final state."""
+    """Run the roleplay graph once with the given role models and settings; return the final state.
+
+    The scripts ask for a stop decision from the second turn on (the paper's loop), so unless a test
+    says otherwise ``min_turns_before_stop`` is 1 here.
+    """
+    settings.setdefault("min_turns_before_stop", 1)
     context = Context(
         inquirer_model=inquirer,
         chatbot_model=chatbot if chatbot is not None else NumberedChatbot(),

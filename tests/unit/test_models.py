@@ -58,6 +58,7 @@ def test_unknown_spec_fails_the_run_instead_of_ending_the_dialogue(role: str) ->
         "chatbot_model": "fake",
         "judge_model": "fake",
         "max_turns": 3,
+        "min_turns_before_stop": 1,  # the scripted YES claims the goal after one turn: the judge is built
     }
     settings[f"{role}_model"] = "gpt4"
     with pytest.raises(ConfigError, match=f"^{role} model: unknown spec 'gpt4'"):

@@ -285,7 +285,14 @@ def test_id_changes_with_the_persona_schema_version(monkeypatch: pytest.MonkeyPa
 def test_graph_state_carries_the_id() -> None:
     inquirer, chatbot = ScriptedInquirer(messages=USER_MESSAGES[:1]), NumberedChatbot()
     state = run_roleplay(inquirer, chatbot, persona=PARTIAL, max_turns=1, seed=4)
-    context = Context(inquirer_model=inquirer, chatbot_model=chatbot, judge_model="none", max_turns=1, seed=4)
+    context = Context(
+        inquirer_model=inquirer,
+        chatbot_model=chatbot,
+        judge_model="none",
+        max_turns=1,
+        seed=4,
+        min_turns_before_stop=1,  # as run_roleplay sets it
+    )
     assert state["dialogue_id"] == dialogue_id(GOAL, PARTIAL, context)
 
 
