@@ -199,6 +199,11 @@ async def run_batch(
     listener: BatchListener | None = None,
     breaker_threshold: int = BREAKER_THRESHOLD,
 ) -> BatchReport:
+    """Run the cells not yet in ``store``, at most ``concurrency`` at a time (see the module doc).
+
+    Raises ConfigError for impossible options and for a setting that fails inside a dialogue; any
+    other failure of one dialogue is reported in ``BatchReport.failed`` and the batch goes on.
+    """
     check_batch_options(concurrency, max_tokens)
     if breaker_threshold < 1:
         raise ConfigError(f"breaker threshold must be at least 1 (got {breaker_threshold})")
@@ -234,7 +239,7 @@ async def _run_batch(
     loop.set_default_executor(ThreadPoolExecutor(max_workers=concurrency + 4, thread_name_prefix="dialogue"))
     breaker = CircuitBreaker(threshold=breaker_threshold)
     write_error: str | None = None
-    in_flight = 0
+    running = 0  # dialogues launched and not yet settled
 
     with open_checkpointer(store.checkpoint_path) as saver:
         graph = compile_graph(saver)
@@ -273,9 +278,7 @@ async def _run_batch(
                 report.stopped = breaker.reason()
 
         async def run_one(cell: Cell) -> None:
-            nonlocal in_flight
-            in_flight += 1
-            report.max_in_flight = max(report.max_in_flight, in_flight)
+            nonlocal running
             try:
                 result = await _run_cell(graph, cell, report, listener)
                 await settle(breaker.observe(cell, result))
@@ -285,34 +288,34 @@ async def _run_batch(
                 report.failed.append((cell.dialogue_id, error_text(error)))
                 listener.failed(cell.dialogue_id, error_text(error))
             finally:
-                in_flight -= 1
-                async with progress:
-                    progress.notify_all()
+                running -= 1
+                async with changed:
+                    changed.notify_all()
 
         def may_launch() -> bool:
-            """After an error ending, start nothing new until a dialogue in flight ends well or none
-            is left in flight: a provider that went down costs one wave of dialogues, not two."""
-            return not breaker.streak or in_flight == 0
+            """A free slot, and no error streak open unless nothing runs. After an error ending,
+            nothing new starts until a running dialogue ends well (which closes the streak) or none
+            is left: then one dialogue at a time probes the provider. So a provider that went down
+            costs the dialogues that were running, then one at a time until the breaker trips, not
+            wave after wave. Never blocks for good: each settled dialogue notifies, and nothing
+            running makes it True."""
+            return running < concurrency and (not breaker.streak or running == 0)
 
-        slots = asyncio.Semaphore(concurrency)
-        progress = asyncio.Condition()
+        changed = asyncio.Condition()
         tasks: list[asyncio.Task[None]] = []
         for index, cell in enumerate(pending):
-            await slots.acquire()
-            async with progress:
-                await progress.wait_for(may_launch)
+            async with changed:
+                await changed.wait_for(may_launch)
             if report.stopped is not None:
-                slots.release()
                 report.not_started += len(pending) - index
                 break
             if max_tokens is not None and _total_tokens(report.tokens) >= max_tokens:
-                slots.release()
                 report.budget_reached = True
                 report.not_started += len(pending) - index
                 break
-            task = asyncio.create_task(run_one(cell))
-            task.add_done_callback(lambda _: slots.release())
-            tasks.append(task)
+            running += 1  # counted at launch, not when the task first runs: may_launch sees it at once
+            report.max_in_flight = max(report.max_in_flight, running)
+            tasks.append(asyncio.create_task(run_one(cell)))
         results = await asyncio.gather(*tasks, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):

@@ -47,12 +47,14 @@ class Plan:
 
 
 def plan(options: GenerateOptions) -> Plan:
+    """Read and check every input, models and servers included, before anything is written."""
     goals = read_goals(options.goals)
     personas: list[Persona] | PersonaSample = (
         read_personas(options.personas)
         if isinstance(options.personas, Path)
         else sample_personas(options.personas, options.context.seed)
     )
+    preflight(options.context)  # after the cheap checks; before the plausibility check calls the judge
     plausible = llm_plausibility_check(options.context) if options.plausibility_check else None
     grid = pair_grid(personas, goals, trials=options.trials, seed=options.context.seed, plausible=plausible)
     base = options.context.model_copy(
@@ -90,7 +92,6 @@ def generate(
     store.prepare()
     previous = store.read_manifest()
     check_same_configuration(previous, the_plan.config["definition"], str(options.out))
-    preflight(options.context)
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     # The manifest is written first, so that even a run killed at once has claimed the directory
     # for its configuration.

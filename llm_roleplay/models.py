@@ -19,23 +19,15 @@ OpenAI-compatible servers, and ``openai:`` or other ``init_chat_model`` provider
 same two settings): ``request_retries`` retries of connection errors, timeouts and 408/409/429/5xx
 answers, with exponential backoff (0.5 s doubling up to 8 s, each wait cut by up to 25% at random)
 or the server's ``Retry-After`` when it gives one (up to 120 s); ``request_timeout_s`` bounds each
-attempt's connect and each wait for data. Keys come from the environment variable or the file the
-user names, never from the command line, and are scrubbed from every error text (:func:`redact`).
+attempt's connect and each wait for data. Keys are read by :mod:`llm_roleplay.keys`, and servers
+are probed by :mod:`llm_roleplay.reachability`.
 """
 
 from __future__ import annotations
 
-import http.client
 import importlib
-import os
-import re
-import socket
-import threading
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
@@ -43,6 +35,7 @@ from langchain_core.language_models import BaseChatModel
 from llm_roleplay.adapters import CallableChatModel, RemoteGraphChatModel
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.fake_models import FakeRoleplayModel
+from llm_roleplay.keys import read_api_key, redact
 
 Role = Literal["inquirer", "chatbot", "judge"]
 ROLES: tuple[Role, ...] = ("inquirer", "chatbot", "judge")
@@ -163,131 +156,15 @@ def _init_chat_model(settings: RoleModel, provider: str, name: str) -> BaseChatM
     except Exception as error:  # provider clients raise their own types for a missing key
         raise ConfigError(
             f"{settings.role} model '{provider}:{name}': {type(error).__name__}: "
-            f"{str(error).splitlines()[0] if str(error) else 'could not be created'} "
+            f"{redact(str(error).splitlines()[0]) if str(error) else 'could not be created'} "
             f"(set the provider's key variable or --{settings.role}-api-key-env)"
         ) from None
     return model
 
 
 def _api_key(settings: RoleModel) -> str | None:
-    """The key from the file or the environment variable the user named; None when neither was named.
-
-    Keys are never taken as option values, which would show in ``ps`` and in shell history. Every key
-    read here is remembered so that :func:`redact` can scrub it from error texts.
-    """
-    role = settings.role
-    if settings.api_key_file and settings.api_key_env:
-        raise ConfigError(f"{role} model: name --{role}-api-key-env or --{role}-api-key-file, not both")
-    if settings.api_key_file:
-        value = _read_key_file(role, settings.api_key_file)
-    elif settings.api_key_env:
-        value = os.environ.get(settings.api_key_env, "").strip()
-        if not value:
-            raise ConfigError(
-                f"{role} model: environment variable {settings.api_key_env} "
-                f"(named by --{role}-api-key-env) is not set"
-            )
-    else:
-        return None
-    remember_secret(value)
-    return value
-
-
-def _read_key_file(role: str, name: str) -> str:
-    """The key alone on the first line of ``name``; errors name the file, never its content."""
-    where = f"--{role}-api-key-file {name}"
-    try:
-        text = Path(name).expanduser().read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{where}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-        raise ConfigError(f"{where}: cannot read the key ({reason or error})") from None
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise ConfigError(f"{where}: the file is empty")
-    if len(lines) > 1 or any(char.isspace() for char in lines[0]):
-        raise ConfigError(f"{where}: expected the key alone on one line")
-    return lines[0]
-
-
-# --------------------------------------------------------------------------------- secrets
-
-_SECRETS: set[str] = set()
-_SECRETS_LOCK = threading.Lock()
-_MIN_SECRET_CHARS = 8
-# Provider keys picked up implicitly (OPENAI_API_KEY, ...) are scrubbed too: their variables' names.
-_SECRET_VARIABLE = re.compile(r"(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD)$", re.IGNORECASE)
-# Key-shaped text a server may echo, masked or not: "sk-...", "Bearer ...".
-_KEY_SHAPES = re.compile(r"\bsk-[A-Za-z0-9_\-*]{4,}|(?<=Bearer )\S+", re.IGNORECASE)
-REDACTED = "[redacted]"
-
-
-def remember_secret(value: str) -> None:
-    """Have :func:`redact` scrub ``value`` from now on (short values would scrub ordinary words)."""
-    if len(value) >= _MIN_SECRET_CHARS:
-        with _SECRETS_LOCK:
-            _SECRETS.add(value)
-
-
-def redact(text: str) -> str:
-    """``text`` without any key: those read by this process, those in key-named environment
-    variables, and key-shaped tokens. Error texts pass through here before they are stored or shown,
-    because provider errors can quote the key they were sent (e.g. a 401's "Incorrect API key")."""
-    with _SECRETS_LOCK:
-        secrets = set(_SECRETS)
-    secrets |= {
-        value.strip()
-        for name, value in os.environ.items()
-        if _SECRET_VARIABLE.search(name) and len(value.strip()) >= _MIN_SECRET_CHARS
-    }
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return _KEY_SHAPES.sub(REDACTED, text)
-
-
-# ------------------------------------------------------------------------------ reachability
-
-PROBE_TIMEOUT_S = 5.0
-
-
-def check_reachable(settings: RoleModel) -> None:
-    """Fail at once, with one line naming the role and URL, when the role's server does not answer.
-
-    Without this, a server that is down from the start costs every dialogue its full retry budget
-    before the batch notices. ``GET {base_url}/models`` is sent without the key: any HTTP answer,
-    401 and 404 included, means the server is up; only a refused, unresolvable, or silent
-    connection (``PROBE_TIMEOUT_S`` at most) fails.
-    """
-    if not settings.base_url:
-        return
-    base = settings.base_url.rstrip("/")
-    where = f"{settings.role} model: {base}"
-    if not base.lower().startswith(("http://", "https://")):
-        raise ConfigError(f"{where}: the base URL must start with http:// or https://")
-    timeout = min(PROBE_TIMEOUT_S, settings.timeout_s)
-    try:
-        with urllib.request.urlopen(base + "/models", timeout=timeout):
-            return
-    except urllib.error.HTTPError:
-        return  # the server answered
-    except (OSError, http.client.HTTPException, ValueError) as error:
-        reason = _unreachable_reason(error, timeout)
-    raise ConfigError(f"{where}: cannot connect ({reason}); is the server running at this URL?")
-
-
-def _unreachable_reason(error: BaseException, timeout: float) -> str:
-    cause = error.reason if isinstance(error, urllib.error.URLError) else error
-    if isinstance(cause, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(cause, TimeoutError):
-        return f"no answer within {timeout:g} s"
-    if isinstance(cause, socket.gaierror):
-        return "unknown host"
-    if isinstance(cause, http.client.HTTPException | ConnectionError):
-        return "the connection was closed without an HTTP answer"
-    text = str(cause).strip().splitlines()
-    return redact(text[0] if text else type(cause).__name__)
+    """The role's key from the variable or file the user named (None: the provider's own default)."""
+    return read_api_key(settings.role, env=settings.api_key_env, file=settings.api_key_file)
 
 
 def _from_python(role: str, target: str) -> BaseChatModel:

@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 from langchain_core.messages import HumanMessage
 
+from llm_roleplay.errors import ConfigError
 from llm_roleplay.goals import Goal
 from llm_roleplay.models import build_chat_model
 from llm_roleplay.personas import Persona, render_description
 from nodes.context import Context
-from nodes.llm import call_seed, invoke, role_model
+from nodes.llm import call_seed, error_text, invoke, role_model
 from nodes.parsing import Decision, parse_decision
 from prompts import load_prompt
 
@@ -30,13 +31,18 @@ def llm_plausibility_check(context: Context) -> Callable[[Persona, Goal], bool]:
         description = persona.description or render_description(persona.attributes)
         key = (description, goal.goal)
         if key not in answers:
-            reply = invoke(
-                model,
-                [HumanMessage(prompt.render(persona=description, goal=goal.goal))],
-                task="persona_goal_plausibility",
-                turn=0,
-                seed=call_seed(context.seed, *key),
-            )
+            try:
+                reply = invoke(
+                    model,
+                    [HumanMessage(prompt.render(persona=description, goal=goal.goal))],
+                    task="persona_goal_plausibility",
+                    turn=0,
+                    seed=call_seed(context.seed, *key),
+                )
+            except Exception as error:  # planning has written nothing yet: stop with one line
+                raise ConfigError(
+                    f"--plausibility-check: the judge model failed ({error_text(error)})"
+                ) from None
             answers[key] = parse_decision(reply.text) is not Decision.CONTINUE  # "NO" means implausible
         return answers[key]
 

@@ -19,7 +19,8 @@ from graphs.roleplay import compile_graph
 from llm_roleplay.checkpoints import load_run, open_checkpointer, save_run
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.ids import dialogue_id
-from llm_roleplay.models import ROLES, build_chat_model, check_reachable
+from llm_roleplay.models import ROLES, build_chat_model
+from llm_roleplay.reachability import check_reachable
 from llm_roleplay.records import DialogueRecord, record_from_state
 from nodes.context import Context
 from nodes.llm import role_model

@@ -11,7 +11,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.runnables import RunnableConfig
 
-from llm_roleplay.models import Role, RoleModel, redact
+from llm_roleplay.keys import redact
+from llm_roleplay.models import Role, RoleModel
 from nodes.context import Context
 
 
