@@ -81,6 +81,13 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
             f"--{role}-api-key-env", metavar="VAR", help=f"environment variable holding the {role}'s key"
         )
         parser.add_argument(f"--{role}-api-key-file", metavar="PATH", help=f"file holding the {role}'s key")
+        parser.add_argument(
+            f"--{role}-rps",
+            dest=f"{role}_requests_per_second",
+            type=float,
+            metavar="R",
+            help=f"at most R {role} requests per second (all dialogues together)",
+        )
     parser.add_argument("--chatbot-system-prompt", metavar="TEXT", help="system prompt for the chatbot")
     parser.add_argument("--max-turns", type=int, help="turn cap (default 12, as in the paper)")
     parser.add_argument("--seed", type=int, help="seed for persona sampling and model calls (default 0)")
@@ -100,7 +107,10 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
 
 
-_FLAG_OF_SETTING = {"request_timeout_s": "request-timeout"}  # settings whose flag is not their name
+_FLAG_OF_SETTING = {
+    "request_timeout_s": "request-timeout",
+    **{f"{role}_requests_per_second": f"{role}-rps" for role in ROLES},
+}  # settings whose flag is not their name
 
 
 def context_from_args(args: argparse.Namespace) -> Context:

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.rate_limiters import InMemoryRateLimiter
 
 from llm_roleplay.adapters import CallableChatModel, RemoteGraphChatModel
 from llm_roleplay.errors import ConfigError
@@ -59,6 +60,7 @@ class RoleModel:
     timeout_s: float = 300.0
     retries: int = 5
     local_slots: int = 4
+    requests_per_second: float | None = None  # shared by every model of this role in the process
 
     @property
     def disabled(self) -> bool:
@@ -118,6 +120,20 @@ def _build_from_spec(settings: RoleModel) -> BaseChatModel:
     return _init_chat_model(settings, provider, name)
 
 
+@lru_cache(maxsize=16)
+def rate_limiter(role: str, requests_per_second: float | None) -> InMemoryRateLimiter | None:
+    """One token bucket per role and rate, shared by all of the role's models in this process, so
+    that the limit holds across every dialogue in flight (the decision and message models of the
+    inquirer included). ``max_bucket_size=1``: no bursts above the rate."""
+    if not requests_per_second:
+        return None
+    return InMemoryRateLimiter(
+        requests_per_second=requests_per_second,
+        check_every_n_seconds=min(0.1, 0.5 / requests_per_second),
+        max_bucket_size=1,
+    )
+
+
 def _openai_compatible(settings: RoleModel, *, model: str, base_url: str, api_key: str) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
@@ -130,6 +146,7 @@ def _openai_compatible(settings: RoleModel, *, model: str, base_url: str, api_ke
         timeout=settings.timeout_s,
         max_retries=settings.retries,
         use_responses_api=False,  # local servers speak chat completions only
+        rate_limiter=rate_limiter(settings.role, settings.requests_per_second),
     )
 
 
@@ -140,6 +157,7 @@ def _init_chat_model(settings: RoleModel, provider: str, name: str) -> BaseChatM
         "temperature": settings.temperature,
         "timeout": settings.timeout_s,
         "max_retries": settings.retries,
+        "rate_limiter": rate_limiter(settings.role, settings.requests_per_second),
     }
     if settings.max_tokens:
         kwargs["max_tokens"] = settings.max_tokens

@@ -44,6 +44,9 @@ OPERATIONAL_FIELDS = frozenset(
         "request_timeout_s",
         "request_retries",
         "local_parallel_slots",
+        "inquirer_requests_per_second",
+        "chatbot_requests_per_second",
+        "judge_requests_per_second",
     }
 )
 
@@ -146,6 +149,15 @@ class Context(BaseModel):
         le=20,
         description="Retries of a failed model call (connection errors, timeouts, 408/409/429/5xx), with "
         "exponential backoff from 0.5 s to at most 8 s, jittered, or the server's Retry-After.",
+    )
+    inquirer_requests_per_second: float | None = Field(
+        default=None, gt=0, description="Rate limit of the inquirer's model calls (whole process)."
+    )
+    chatbot_requests_per_second: float | None = Field(
+        default=None, gt=0, description="Rate limit of the chatbot's model calls (whole process)."
+    )
+    judge_requests_per_second: float | None = Field(
+        default=None, gt=0, description="Rate limit of the judge's model calls (whole process)."
     )
     local_parallel_slots: int = Field(
         default=4, ge=1, le=256, description="Parallel slots of the embedded model server."

@@ -34,6 +34,7 @@ def role_model(
         timeout_s=context.request_timeout_s,
         retries=context.request_retries,
         local_slots=context.local_parallel_slots,
+        requests_per_second=getattr(context, f"{role}_requests_per_second"),
     )
 
 
