@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from evals import command as evals_command
+from evals.humaneval import command as humaneval_command
 from llm_roleplay.checkpoints import DEFAULT_DB
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import ROLES
@@ -65,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--kept-only", action="store_true", help="only dialogues the filter kept, without near-duplicates"
     )
+    evals_command.add_parser(commands)  # roleplay eval DIR ...
+    humaneval_command.add_parser(commands)  # roleplay humaneval prepare|judge|score ...
 
     resume = commands.add_parser("resume", help="continue an interrupted dialogue")
     resume.add_argument("dialogue_id")
@@ -150,7 +154,14 @@ def parse_persona(value: str | None) -> Any:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("LANGSMITH_TRACING", "false")
     args = build_parser().parse_args(argv)
-    commands = {"run": _dialogue, "resume": _dialogue, "generate": _generate, "export": _export}
+    commands = {
+        "run": _dialogue,
+        "resume": _dialogue,
+        "generate": _generate,
+        "export": _export,
+        "eval": evals_command.run,
+        "humaneval": humaneval_command.run,
+    }
     return commands[args.command](args)
 
 

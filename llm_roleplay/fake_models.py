@@ -63,6 +63,12 @@ class FakeRoleplayModel(BaseChatModel):
             return _FOLLOW_UPS[(turn - 2) % len(_FOLLOW_UPS)]
         if task == "judge_goal_check":
             return '{"goal_met": true, "rationale": "The fake judge accepts every claim."}'
+        if task.startswith("eval_"):  # evaluation judges (evals/judges.py): fixed rules on the prompt
+            from evals.fake_judge import fake_judge_reply  # evals imports this module: import late
+
+            return fake_judge_reply(task, messages)
+        if task == "persona_goal_plausibility":
+            return "YES"
         if task == "persona_description":
             return "A person who writes short, plain chat messages and asks direct questions."
         question = " ".join(messages[-1].text.split()[:8]) if messages else ""

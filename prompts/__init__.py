@@ -9,6 +9,10 @@ A prompt file starts with a small header block::
     ---
     Text with {placeholders} filled by ``Prompt.render`` (literal braces are doubled).
 
+``scope`` (optional) is ``generation`` (the default) or ``evaluation``: only generation prompts
+define a dialogue, so only their versions go into records and dialogue ids; adding or rewording an
+evaluation judge must not make existing datasets look like another configuration.
+
 ``prefill`` (optional, ``\n`` for line breaks) starts the model's answer: servers that support it
 (llama.cpp, vLLM, Anthropic) continue from there, which keeps small models in role far better.
 
@@ -31,6 +35,7 @@ class Prompt:
     version: str
     template: str
     prefill: str = ""
+    scope: str = "generation"
 
     def render(self, **values: object) -> str:
         return self.template.format(**values).strip()
@@ -52,13 +57,18 @@ def load_prompt(name: str) -> Prompt:
     if fields.get("name") != name or not fields.get("version"):
         raise ValueError(f"{path}: header must contain 'name: {name}' and a 'version'")
     prefill = fields.get("prefill", "").replace("\\n", "\n")
-    return Prompt(name=name, version=fields["version"], template=body, prefill=prefill)
+    scope = fields.get("scope", "generation")
+    if scope not in ("generation", "evaluation"):
+        raise ValueError(f"{path}: 'scope' must be generation or evaluation, not {scope!r}")
+    return Prompt(name=name, version=fields["version"], template=body, prefill=prefill, scope=scope)
 
 
 def prompt_names() -> list[str]:
     return sorted(path.stem for path in PROMPT_DIR.glob("*.md"))
 
 
-def prompt_versions() -> dict[str, str]:
-    """Every prompt's version, as stored in dialogue records and used in dialogue ids."""
-    return {name: load_prompt(name).version for name in prompt_names()}
+def prompt_versions(scope: str = "generation") -> dict[str, str]:
+    """The versions of the prompts of ``scope``; generation ones are stored in dialogue records
+    and are part of dialogue ids."""
+    prompts = (load_prompt(name) for name in prompt_names())
+    return {prompt.name: prompt.version for prompt in prompts if prompt.scope == scope}

@@ -1,0 +1,294 @@
+"""Stop accuracy: does the simulated user end the chat when a person would?
+
+The inquirer decides after every chatbot reply whether to end (``YES`` goal met, ``GIVEUP``) or
+go on (``NO``). Ending too early leaves the goal half-done; ending too late pads the dialogue
+with turns no person would write. This is measured against ``data/stop_labels.jsonl``: short
+dialogues written for this project (not model output), each labelled with when ending is right.
+
+Definition
+----------
+A labelled dialogue has ``n`` exchanges (user message + reply) and ``should_end_from`` = ``g``:
+the first exchange after which a person would end — the goal is fully answered, or the assistant
+has made clear it cannot help — or null if ending is never right within the written dialogue.
+Its ``label`` says how the *written* user ended and must agree with ``g``: ``right_time`` (g = n),
+``too_late`` (g < n) or ``ended_too_early`` (g null).
+
+The inquirer model under test is replayed, with the roleplay graph's own decision prompt
+(``prompts/inquirer_decision.md``, temperature 0), at each *decision point* k = 1..n (the
+transcript of the first k exchanges). It predicts **end** (YES or GIVEUP) or **continue** (NO, or
+no parseable answer — as in the graph). The truth at point k is **end** iff g is not null and
+k >= g. Over all decision points of all labelled dialogues:
+
+- ``stop_precision`` = TP / (TP + FP): of the points where the model ends, the share where
+  ending is right;
+- ``stop_recall`` = TP / (TP + FN): of the points where ending is right, the share where the
+  model ends; ``stop_f1`` their harmonic mean;
+
+with TP = predicted end and truth end, FP = predicted end and truth continue, FN = predicted
+continue and truth end. Per dialogue, the model's *first* end point e gives its timing:
+``right_time`` if e = g (or neither exists), ``too_early`` if e < g or g is null, ``too_late``
+if e > g or the model never ends although g exists; ``stop_right_time`` etc. are their shares.
+Intervals resample labelled dialogues (all points of a dialogue together).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from pydantic import ValidationError
+
+from evals.bootstrap import Metric, ratio_metric
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.models import build_chat_model
+from nodes.context import Context
+from nodes.llm import call_seed, error_text, invoke, role_model, transcript
+from nodes.parsing import Decision, parse_decision
+from prompts import load_prompt
+
+DEFAULT_LABELS = Path(__file__).parent / "data" / "stop_labels.jsonl"
+LABELS = ("right_time", "too_late", "ended_too_early")
+DECISION_ATTEMPTS = 4  # the graph's default: 1 + max_regenerations (3)
+Timing = Literal["right_time", "too_early", "too_late"]
+
+
+@dataclass(frozen=True)
+class LabelledDialogue:
+    id: str
+    goal: str
+    messages: tuple[Mapping[str, str], ...]
+    label: str
+    should_end_from: int | None
+    line: int = 0
+
+    @property
+    def exchanges(self) -> int:
+        return sum(1 for message in self.messages if message["role"] == "user")
+
+    def truth(self) -> list[bool]:
+        """Per decision point k = 1..n: is ending right?"""
+        g = self.should_end_from
+        return [g is not None and k >= g for k in range(1, self.exchanges + 1)]
+
+    def prefix(self, k: int) -> list[BaseMessage]:
+        """The first k exchanges as chat messages, as the graph holds them."""
+        result: list[BaseMessage] = []
+        users = 0
+        for message in self.messages:
+            if message["role"] == "user":
+                users += 1
+                if users > k:
+                    break
+                result.append(HumanMessage(message["content"]))
+            else:
+                result.append(AIMessage(message["content"]))
+        return result
+
+
+def labelled_dialogue(data: Mapping[str, Any], line: int = 0) -> LabelledDialogue:
+    """Validate one labelled entry (a dict as in the JSONL file); ``ValueError`` says what is wrong."""
+    messages = data.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise ValueError('"messages" must be a non-empty list')
+    expected = "user"
+    for index, message in enumerate(messages, start=1):
+        if not isinstance(message, dict) or not isinstance(message.get("content"), str):
+            raise ValueError(f"message {index}: needs a text 'content'")
+        if message.get("role") != expected:
+            raise ValueError(f"message {index}: expected role {expected!r} (user and assistant alternate)")
+        expected = "assistant" if expected == "user" else "user"
+    if messages[-1]["role"] != "assistant":
+        raise ValueError("the dialogue must end with an assistant reply")
+    label, end_from = data.get("label"), data.get("should_end_from")
+    if label not in LABELS:
+        raise ValueError(f"label must be one of {', '.join(LABELS)} (got {label!r})")
+    n = len(messages) // 2
+    if end_from is not None and (not isinstance(end_from, int) or not 1 <= end_from <= n):
+        raise ValueError(f"should_end_from must be null or an exchange number 1..{n} (got {end_from!r})")
+    implied = "ended_too_early" if end_from is None else "right_time" if end_from == n else "too_late"
+    if implied != label:
+        raise ValueError(
+            f"label {label!r} contradicts should_end_from={end_from} with {n} exchanges ({implied})"
+        )
+    if not isinstance(data.get("goal"), str) or not data["goal"].strip():
+        raise ValueError('"goal" must be a non-empty text')
+    return LabelledDialogue(
+        id=str(data.get("id") or f"line-{line}"),
+        goal=data["goal"],
+        messages=tuple({"role": m["role"], "content": m["content"]} for m in messages),
+        label=label,
+        should_end_from=end_from,
+        line=line,
+    )
+
+
+def load_stop_labels(path: Path = DEFAULT_LABELS) -> list[LabelledDialogue]:
+    """Read and validate the labelled set; a bad line is a one-line ``ConfigError`` (file:line)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+    dialogues = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            dialogues.append(labelled_dialogue(json.loads(line), number))
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"{path}:{number}: {error}") from None
+    if not dialogues:
+        raise ConfigError(f"{path}: no labelled dialogues")
+    return dialogues
+
+
+def build_decider(
+    spec: Any, *, base_url: str | None = None, api_key_env: str | None = None
+) -> BaseChatModel | None:
+    """The inquirer model as the graph builds it for decisions (temperature 0, 8 tokens); None for none."""
+    if isinstance(spec, str) and (spec.startswith("object:") or spec.strip().lower() in {"none", "off"}):
+        return None  # an in-process object cannot be rebuilt from its description
+    try:
+        context = Context(inquirer_model=spec, inquirer_base_url=base_url, inquirer_api_key_env=api_key_env)
+    except ValidationError as error:
+        raise ConfigError(f"--inquirer: {error.errors()[0]['msg']}") from None
+    return build_chat_model(role_model(context, "inquirer", temperature=0.0, max_tokens=8))
+
+
+@dataclass(frozen=True)
+class StopOutcome:
+    """The replayed decisions on one labelled dialogue and how they score."""
+
+    id: str
+    predicted: tuple[bool, ...]  # per decision point: did the model end?
+    truth: tuple[bool, ...]
+    unparseable: int = 0
+    error: str | None = None
+
+    def _count(self, predicted: bool, truth: bool) -> int:
+        return sum(
+            1 for p, t in zip(self.predicted, self.truth, strict=True) if p is predicted and t is truth
+        )
+
+    @property
+    def tp(self) -> int:
+        return self._count(True, True)
+
+    @property
+    def fp(self) -> int:
+        return self._count(True, False)
+
+    @property
+    def fn(self) -> int:
+        return self._count(False, True)
+
+    @property
+    def tn(self) -> int:
+        return self._count(False, False)
+
+    @property
+    def timing(self) -> Timing:
+        first_end = next((k for k, p in enumerate(self.predicted, start=1) if p), None)
+        should = next((k for k, t in enumerate(self.truth, start=1) if t), None)
+        if first_end == should:
+            return "right_time"
+        if first_end is None:
+            return "too_late"
+        return "too_early" if should is None or first_end < should else "too_late"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "predicted_end": list(self.predicted),
+            "truth_end": list(self.truth),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "timing": self.timing,
+            "unparseable": self.unparseable,
+            "error": self.error,
+        }
+
+
+def replay_decisions(
+    dialogue: LabelledDialogue, decider: BaseChatModel, *, seed: int = 0
+) -> tuple[list[bool], int, str | None]:
+    """The model's end-or-continue decision at each point: ``(ends, unparseable answers, error)``.
+
+    A failing call stops the replay there and returns the error with the decisions made so far.
+    """
+    prompt = load_prompt("inquirer_decision")
+    predicted: list[bool] = []
+    unparseable = 0
+    for k in range(1, dialogue.exchanges + 1):
+        text = prompt.render(goal=dialogue.goal, transcript=transcript(dialogue.prefix(k)))
+        decision = None
+        for attempt in range(DECISION_ATTEMPTS):
+            try:
+                reply = invoke(
+                    decider,
+                    [HumanMessage(text)],
+                    task="inquirer_decision",
+                    turn=k + 1,  # the graph decides before writing user message k + 1
+                    seed=call_seed(seed, dialogue.id, "inquirer_decision", k + 1, attempt),
+                )
+            except Exception as error:
+                return predicted, unparseable, error_text(error)
+            decision = parse_decision(reply.text)
+            if decision is not None:
+                break
+            unparseable += 1
+        predicted.append(decision in (Decision.GOAL_MET, Decision.GIVE_UP))
+    return predicted, unparseable, None
+
+
+def score_decisions(
+    dialogue: LabelledDialogue, predicted: Sequence[bool], unparseable: int = 0, error: str | None = None
+) -> StopOutcome:
+    """Score replayed decisions against the labels (a failed replay keeps its error)."""
+    truth = dialogue.truth()
+    if error is None and len(predicted) != len(truth):
+        error = f"{len(predicted)} decisions for {len(truth)} decision points"
+    return StopOutcome(dialogue.id, tuple(predicted), tuple(truth[: len(predicted)]), unparseable, error)
+
+
+def stop_accuracy(
+    dialogue: Mapping[str, Any] | LabelledDialogue, decider: BaseChatModel, *, seed: int = 0
+) -> StopOutcome:
+    """Replay and score the model's decisions on one labelled dialogue (a dict as in the JSONL file)."""
+    labelled = dialogue if isinstance(dialogue, LabelledDialogue) else labelled_dialogue(dialogue)
+    return score_decisions(labelled, *replay_decisions(labelled, decider, seed=seed))
+
+
+def stop_metrics(outcomes: Sequence[StopOutcome]) -> list[Metric[Any]]:
+    """Precision, recall, F1 and timing shares over the outcomes that did not fail."""
+    rows = [outcome for outcome in outcomes if outcome.error is None]
+    return [
+        ratio_metric("stop_precision", [(o.tp, o.tp + o.fp) for o in rows], unit="end decisions"),
+        ratio_metric("stop_recall", [(o.tp, o.tp + o.fn) for o in rows], unit="points where ending is right"),
+        Metric(
+            name="stop_f1",
+            units=[(o.tp, o.fp, o.fn, len(o.predicted)) for o in rows],
+            statistic=_f1,
+            count=lambda units: sum(unit[3] for unit in units),
+            unit="decision points",
+        ),
+        *(
+            ratio_metric(
+                f"stop_{timing}",
+                [(1 if o.timing == timing else 0, 1) for o in rows],
+                unit="labelled dialogues",
+            )
+            for timing in ("right_time", "too_early", "too_late")
+        ),
+    ]
+
+
+def _f1(units: Sequence[tuple[int, int, int, int]]) -> float | None:
+    tp, fp, fn = (sum(unit[i] for unit in units) for i in range(3))
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
