@@ -151,7 +151,7 @@ def _normalize(items: list[Any], *, role_key: str, text_key: str) -> list[dict[s
             continue
         if role not in _USER | _ASSISTANT:
             raise _EntryError(f"message {index}: unknown {role_key} {item.get(role_key)!r}")
-        content = _text(item.get(text_key))
+        content = message_text(item.get(text_key))
         if content is None:
             raise _EntryError(f"message {index}: {text_key!r} must be text")
         if role in _USER:
@@ -162,7 +162,7 @@ def _normalize(items: list[Any], *, role_key: str, text_key: str) -> list[dict[s
     return messages
 
 
-def _text(content: Any) -> str | None:
+def message_text(content: Any) -> str | None:
     """A message's text: a string, or the text parts of an OpenAI content list."""
     if isinstance(content, str):
         return content

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from evals.humaneval.blinding import Message, normalise_dialogue, user_turns
 from evals.humaneval.study import mapping
+from evals.reference import message_text
 from llm_roleplay.dataset_store import RECORDS_FILE, read_records
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.export import is_kept
@@ -202,30 +203,11 @@ def _entry_messages(entry: Mapping[str, Any], where: str) -> list[tuple[str, str
             continue
         if role not in _USER | _ASSISTANT:
             raise ConfigError(f"{where}: message {index}: unknown {role_key} {item.get(role_key)!r}")
-        content = _text(item.get(text_key))
+        content = message_text(item.get(text_key))
         if content is None:
             raise ConfigError(f"{where}: message {index}: {text_key!r} must be text")
         pairs.append(("user" if role in _USER else "assistant", content))
     return pairs
-
-
-def _text(content: Any) -> str | None:
-    """A message's text: a string, or the text parts of an OpenAI content list (images skipped)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        parts = []
-        for part in content:
-            if isinstance(part, str):
-                parts.append(part)
-            elif (
-                isinstance(part, Mapping) and part.get("type") == "text" and isinstance(part.get("text"), str)
-            ):
-                parts.append(part["text"])
-            elif not (isinstance(part, Mapping) and isinstance(part.get("type"), str)):
-                return None
-        return "\n".join(parts)
-    return None
 
 
 def _optional_text(value: Any) -> str | None:
