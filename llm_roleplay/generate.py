@@ -54,12 +54,13 @@ def plan(options: GenerateOptions) -> Plan:
         if isinstance(options.personas, Path)
         else sample_personas(options.personas, options.context.seed)
     )
-    preflight(options.context)  # after the cheap checks; before the plausibility check calls the judge
-    plausible = llm_plausibility_check(options.context) if options.plausibility_check else None
-    grid = pair_grid(personas, goals, trials=options.trials, seed=options.context.seed, plausible=plausible)
+    # The embedded model's slots follow the concurrency; it starts with the settings it first gets.
     base = options.context.model_copy(
         update={"local_parallel_slots": min(options.concurrency, MAX_LOCAL_SLOTS)}
     )
+    preflight(base)  # after the cheap checks; before the plausibility check calls the judge
+    plausible = llm_plausibility_check(base) if options.plausibility_check else None
+    grid = pair_grid(personas, goals, trials=options.trials, seed=options.context.seed, plausible=plausible)
     cells = cells_from_grid(grid, base)
     config = {
         "definition": {
@@ -73,7 +74,7 @@ def plan(options: GenerateOptions) -> Plan:
             if not isinstance(options.personas, Path)
             else {
                 "source": str(options.personas),
-                "count": len(grid.cells and {c.persona_index for c in grid.cells}),
+                "count": len({cell.persona_index for cell in grid.cells}),
             }
         ),
         "trials": options.trials,
