@@ -329,10 +329,11 @@ async def _run_cell(graph: Any, cell: Cell, report: BatchReport, listener: Batch
     config = RunnableConfig(
         configurable={"thread_id": cell.dialogue_id}, run_name=f"roleplay {cell.dialogue_id}"
     )
-    snapshot = await graph.aget_state(config)
-    final = snapshot.values
-    if not (snapshot.values and not snapshot.next):  # not finished before a crash: run or continue
-        resuming = bool(snapshot.values or snapshot.next)
+    # The saver's own lookup, not graph.aget_state: no snapshot to build for the (usual) new dialogue.
+    saved = await graph.checkpointer.aget_tuple(config)
+    final: dict[str, Any] = saved.checkpoint["channel_values"] if saved else {}
+    if "filter" not in final:  # the filter is the last step: without it, run or continue
+        resuming = saved is not None
         async for mode, chunk in graph.astream(
             None if resuming else cell.graph_input(),
             config,
