@@ -1,7 +1,8 @@
 """Run many dialogues concurrently into a dataset directory, crash-safe and resumable.
 
-At most ``concurrency`` dialogues are in flight. Each one runs the roleplay graph with an async
-SQLite checkpointer (thread id = dialogue id) and, when finished, is appended to
+At most ``concurrency`` dialogues are in flight. Each one runs the roleplay graph on one event
+loop with a SQLite checkpointer (``InlineSqliteSaver``; thread id = dialogue id) and, when finished,
+is appended to
 ``dialogues.jsonl``. Re-running the same plan skips finished dialogues and continues the
 unfinished ones from their last checkpoint. A token budget stops the launch of new dialogues;
 those in flight finish, and a later run picks up the rest.
