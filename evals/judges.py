@@ -214,6 +214,13 @@ def _user_turns(record: Mapping[str, Any]) -> int:
     return sum(1 for message in record.get("messages") or [] if message.get("role") == "user")
 
 
+def _ask_about(
+    record: Mapping[str, Any], judge: Judge, key: str, prompt: str, parse: Callable[[str], Parsed | None]
+) -> JudgeResult:
+    """``ask`` for a judgement of one dialogue, with the record's id and length as call metadata."""
+    return ask(judge, key, prompt, parse, call_id=str(record.get("id", "")), turn=_user_turns(record))
+
+
 def goal_completion(record: Mapping[str, Any], judge: Judge) -> JudgeResult:
     """Did the chatbot give the user everything the goal asks for? met 1, partially_met 0.5, not_met 0."""
     if not record.get("goal"):
@@ -221,14 +228,7 @@ def goal_completion(record: Mapping[str, Any], judge: Judge) -> JudgeResult:
     prompt = load_prompt("judge_goal_completion").render(
         goal=record["goal"], transcript=render_transcript(record.get("messages") or [])
     )
-    return ask(
-        judge,
-        "goal_completion",
-        prompt,
-        parse_goal_completion,
-        call_id=str(record.get("id", "")),
-        turn=_user_turns(record),
-    )
+    return _ask_about(record, judge, "goal_completion", prompt, parse_goal_completion)
 
 
 def persona_fidelity(record: Mapping[str, Any], judge: Judge) -> JudgeResult:
@@ -242,14 +242,7 @@ def persona_fidelity(record: Mapping[str, Any], judge: Judge) -> JudgeResult:
     prompt = load_prompt("judge_persona_fidelity").render(
         persona=persona, transcript=render_transcript(record.get("messages") or [])
     )
-    return ask(
-        judge,
-        "persona_fidelity",
-        prompt,
-        parse_persona_fidelity,
-        call_id=str(record.get("id", "")),
-        turn=_user_turns(record),
-    )
+    return _ask_about(record, judge, "persona_fidelity", prompt, parse_persona_fidelity)
 
 
 def human_likeness(record: Mapping[str, Any], judge: Judge) -> JudgeResult:
@@ -257,14 +250,7 @@ def human_likeness(record: Mapping[str, Any], judge: Judge) -> JudgeResult:
     prompt = load_prompt("judge_human_likeness").render(
         transcript=render_transcript(record.get("messages") or [])
     )
-    return ask(
-        judge,
-        "human_likeness",
-        prompt,
-        parse_human_likeness,
-        call_id=str(record.get("id", "")),
-        turn=_user_turns(record),
-    )
+    return _ask_about(record, judge, "human_likeness", prompt, parse_human_likeness)
 
 
 def simulated_shown_first(simulated_id: str, real_id: str, seed: int) -> bool:
