@@ -13,6 +13,8 @@ from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict  # pydantic cannot read typing.TypedDict on Python < 3.12
 
+from llm_roleplay.personas import trait_phrases
+
 
 class TerminationReason(StrEnum):
     """Why a dialogue ended. Every finished dialogue has exactly one."""
@@ -108,8 +110,6 @@ def persona_description(state: RoleplayState) -> str:
 
 def persona_traits(state: RoleplayState) -> list[str]:
     """The persona's nameable traits ("35 to 44", "office clerk"), for the leak check."""
-    from llm_roleplay.personas import trait_phrases
-
     persona = state.get("persona")
     attributes = persona.get("attributes") if isinstance(persona, dict) else None
     return trait_phrases(attributes) if isinstance(attributes, dict) else []
