@@ -8,11 +8,12 @@ again, and after a bounded number of attempts records the verdict as unparseable
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from nodes.parsing import json_objects  # shared with the goal-check judge's parser
 
 T = TypeVar("T")
 
@@ -25,18 +26,6 @@ class Parsed:
     score: float
     rationale: str
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def json_objects(text: str) -> Iterator[dict[str, Any]]:
-    """Every JSON object in ``text``, outermost first, nested braces included."""
-    decoder = json.JSONDecoder()
-    for start in (index for index, char in enumerate(text) if char == "{"):
-        try:
-            data, _ = decoder.raw_decode(text, start)
-        except ValueError:
-            continue
-        if isinstance(data, dict):
-            yield data
 
 
 def _key_value(text: str, key: str) -> str | None:

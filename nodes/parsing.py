@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -99,15 +100,22 @@ def _as_bool(value: Any) -> bool | None:
     return None
 
 
-def parse_verdict(text: str) -> Verdict | None:
-    """Read ``{"goal_met": bool, "rationale": str}`` from a judge's reply, tolerating prose around it."""
+def json_objects(text: str) -> Iterator[dict[str, Any]]:
+    """Every JSON object in ``text``, outermost first, nested braces included (prose around is fine)."""
     decoder = json.JSONDecoder()
     for start in (index for index, char in enumerate(text) if char == "{"):
         try:
-            data, _ = decoder.raw_decode(text, start)  # a whole object, nested braces included
+            data, _ = decoder.raw_decode(text, start)
         except ValueError:
             continue
-        if isinstance(data, dict) and (goal_met := _as_bool(data.get("goal_met"))) is not None:
+        if isinstance(data, dict):
+            yield data
+
+
+def parse_verdict(text: str) -> Verdict | None:
+    """Read ``{"goal_met": bool, "rationale": str}`` from a judge's reply, tolerating prose around it."""
+    for data in json_objects(text):
+        if (goal_met := _as_bool(data.get("goal_met"))) is not None:
             rationale = data.get("rationale")
             return Verdict(goal_met, rationale.strip() if isinstance(rationale, str) else "")
     match = re.search(r'"?goal_met"?\s*[:=]\s*"?(true|false)"?', text, re.IGNORECASE)
