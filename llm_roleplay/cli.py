@@ -2,6 +2,10 @@
 
     roleplay run --goal TEXT [--persona FILE_OR_JSON] [--inquirer SPEC] [--chatbot SPEC] ...
     roleplay resume DIALOGUE_ID [--db PATH]
+    roleplay generate --goals FILE --out DIR [--personas N|FILE] [--trials K] [--concurrency C] ...
+    roleplay export DIR --format hf|parquet|openai|sharegpt --to PATH [--kept-only]
+    roleplay eval DIR [--judge SPEC] [--reference FILE] [--compare DIR2]      (evals/command.py)
+    roleplay humaneval prepare|judge|score ...                          (evals/humaneval/command.py)
 
 Wrong input ends with one line on stderr naming what is wrong, and exit status 2.
 """
