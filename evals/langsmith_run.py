@@ -271,6 +271,7 @@ def stop_example(dialogue: LabelledDialogue) -> dict[str, Any]:
         "inputs": {
             "id": dialogue.id,
             "goal": dialogue.goal,
+            "goal_parts": list(dialogue.goal_parts),
             "messages": [dict(m) for m in dialogue.messages],
         },
         "reference_outputs": {"label": dialogue.label, "should_end_from": dialogue.should_end_from},

@@ -13,11 +13,13 @@ has made clear it cannot help — or null if ending is never right within the wr
 Its ``label`` says how the *written* user ended and must agree with ``g``: ``right_time`` (g = n),
 ``too_late`` (g < n) or ``ended_too_early`` (g null).
 
-The inquirer model under test is replayed, with the roleplay graph's own decision prompt
-(``prompts/inquirer_decision.md``, temperature 0), at each *decision point* k = 1..n (the
-transcript of the first k exchanges). It predicts **end** (YES or GIVEUP) or **continue** (NO, or
-no parseable answer — as in the graph). The truth at point k is **end** iff g is not null and
-k >= g. Over all decision points of all labelled dialogues:
+The inquirer model under test is replayed with the roleplay graph's own decision logic
+(:func:`nodes.intents.next_step`: the goal plan given in the label file, the per-part reading
+``prompts/inquirer_assess.md`` at temperature 0, ``min_turns_before_stop`` and ``max_part_asks``
+at their defaults) at each *decision point* k = 1..n (the transcript of the first k exchanges),
+carrying the plan position from point to point as the graph does. It predicts **end** (the goal is
+claimed, or the user gives up) or **continue** (any message). The truth at point k is **end** iff
+g is not null and k >= g. Over all decision points of all labelled dialogues:
 
 - ``stop_precision`` = TP / (TP + FP): of the points where the model ends, the share where
   ending is right;
@@ -36,24 +38,27 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage
 from pydantic import ValidationError
 
 from evals.bootstrap import Metric, ratio_metric
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import build_chat_model
 from nodes.context import Context
-from nodes.llm import call_seed, error_text, invoke, role_model, transcript
-from nodes.parsing import Decision, parse_decision
-from prompts import load_prompt
+from nodes.goal_plan import split_goal
+from nodes.inquirer_prompt import assessment_messages
+from nodes.intents import next_step
+from nodes.likelihood import ask_yes_no
+from nodes.llm import call_seed, error_text, role_model
+from nodes.state import RoleplayState
 
 DEFAULT_LABELS = Path(__file__).parent / "data" / "stop_labels.jsonl"
 LABELS = ("right_time", "too_late", "ended_too_early")
-DECISION_ATTEMPTS = 4  # the graph's default: 1 + max_regenerations (3)
 Timing = Literal["right_time", "too_early", "too_late"]
 
 
@@ -65,6 +70,7 @@ class LabelledDialogue:
     label: str
     should_end_from: int | None
     line: int = 0
+    goal_parts: tuple[str, ...] = ()  # the plan; the goal's request sentences when not given
 
     @property
     def exchanges(self) -> int:
@@ -117,7 +123,11 @@ def labelled_dialogue(data: Mapping[str, Any], line: int = 0) -> LabelledDialogu
         )
     if not isinstance(data.get("goal"), str) or not data["goal"].strip():
         raise ValueError('"goal" must be a non-empty text')
+    parts = data.get("goal_parts") or []
+    if not isinstance(parts, list) or not all(isinstance(part, str) and part.strip() for part in parts):
+        raise ValueError('"goal_parts" must be a list of non-empty texts')
     return LabelledDialogue(
+        goal_parts=tuple(parts),
         id=str(data.get("id") or f"line-{line}"),
         goal=data["goal"],
         messages=tuple({"role": m["role"], "content": m["content"]} for m in messages),
@@ -149,14 +159,14 @@ def load_stop_labels(path: Path = DEFAULT_LABELS) -> list[LabelledDialogue]:
 def build_decider(
     spec: Any, *, base_url: str | None = None, api_key_env: str | None = None
 ) -> BaseChatModel | None:
-    """The inquirer model as the graph builds it for decisions (temperature 0, 8 tokens); None for none."""
+    """The inquirer model as the graph builds it for readings (temperature 0, 1 token); None for none."""
     if isinstance(spec, str) and (spec.startswith("object:") or spec.strip().lower() in {"none", "off"}):
         return None  # an in-process object cannot be rebuilt from its description
     try:
         context = Context(inquirer_model=spec, inquirer_base_url=base_url, inquirer_api_key_env=api_key_env)
     except ValidationError as error:
         raise ConfigError(f"--inquirer: {error.errors()[0]['msg']}") from None
-    return build_chat_model(role_model(context, "inquirer", temperature=0.0, max_tokens=8))
+    return build_chat_model(role_model(context, "inquirer", temperature=0.0, max_tokens=1))
 
 
 @dataclass(frozen=True)
@@ -222,28 +232,42 @@ def replay_decisions(
 
     A failing call stops the replay there and returns the error with the decisions made so far.
     """
-    prompt = load_prompt("inquirer_decision")
+    context = Context()
+    state: RoleplayState = {
+        "goal": dialogue.goal,
+        "goal_parts": list(dialogue.goal_parts) or split_goal(dialogue.goal),
+        "dialogue_id": dialogue.id,
+        "persona": {},
+        "part": 0,
+        "part_asks": 1,
+    }
     predicted: list[bool] = []
     unparseable = 0
+
+    def assess(part: str, k: int) -> float | None:
+        nonlocal unparseable
+        answer = ask_yes_no(
+            decider,
+            assessment_messages(state, context, part),
+            task="inquirer_assess",
+            turn=k,
+            seed=lambda attempt: call_seed(seed, dialogue.id, "inquirer_assess", k, attempt),
+            samples=1,
+        )
+        unparseable += answer.p_yes is None
+        return answer.p_yes
+
     for k in range(1, dialogue.exchanges + 1):
-        text = prompt.render(goal=dialogue.goal, transcript=transcript(dialogue.prefix(k)))
-        decision = None
-        for attempt in range(DECISION_ATTEMPTS):
-            try:
-                reply = invoke(
-                    decider,
-                    [HumanMessage(text)],
-                    task="inquirer_decision",
-                    turn=k + 1,  # the graph decides before writing user message k + 1
-                    seed=call_seed(seed, dialogue.id, "inquirer_decision", k + 1, attempt),
-                )
-            except Exception as error:
-                return predicted, unparseable, error_text(error)
-            decision = parse_decision(reply.text)
-            if decision is not None:
-                break
-            unparseable += 1
-        predicted.append(decision in (Decision.GOAL_MET, Decision.GIVE_UP))
+        state["messages"] = cast(list[AnyMessage], dialogue.prefix(k))
+        state["turn"] = k
+        try:
+            step = next_step(state, context, partial(assess, k=k))
+        except Exception as error:
+            return predicted, unparseable, error_text(error)
+        predicted.append(step.intent is None)
+        for key in ("part", "part_asks"):
+            if key in step.update:
+                state[key] = step.update[key]
     return predicted, unparseable, None
 
 

@@ -1,9 +1,9 @@
 """The roleplay graph: one simulated human-chatbot dialogue (LLM Roleplay, arXiv 2407.03974).
 
-    START -> generate_persona -> inquirer_turn --(goal claimed)--> goal_check
-                                   ^   |  ^                           |
-                                   |   v  +------(not verified)-------+
-                                chatbot_turn
+    START -> generate_persona -> plan_goal -> inquirer_turn --(every part delivered)--> goal_check
+                                                ^   |  ^                                   |
+                                                |   v  +---------(a part not verified)-----+
+                                             chatbot_turn
     any node that sets a termination reason -> quality_filter -> END
 
 ``graph`` is exported without a checkpointer, as ``langgraph dev`` requires; the CLI and batch
@@ -21,22 +21,25 @@ from nodes.context import Context
 from nodes.goal_check import goal_check
 from nodes.inquirer import inquirer_turn
 from nodes.persona import generate_persona
+from nodes.plan_goal import plan_goal
 from nodes.quality_filter import quality_filter
-from nodes.routing import after_chatbot, after_goal_check, after_inquirer
+from nodes.routing import after_inquirer, to_inquirer_unless_ended
 from nodes.state import InputState, RoleplayState
 
 builder = StateGraph(RoleplayState, context_schema=Context, input_schema=InputState)
 builder.add_node(generate_persona)
+builder.add_node(plan_goal)
 builder.add_node(inquirer_turn)
 builder.add_node(chatbot_turn)
 builder.add_node(goal_check)
 builder.add_node(quality_filter)
 
 builder.add_edge(START, "generate_persona")
-builder.add_edge("generate_persona", "inquirer_turn")
+builder.add_edge("generate_persona", "plan_goal")
+builder.add_conditional_edges("plan_goal", to_inquirer_unless_ended)
 builder.add_conditional_edges("inquirer_turn", after_inquirer)
-builder.add_conditional_edges("chatbot_turn", after_chatbot)
-builder.add_conditional_edges("goal_check", after_goal_check)
+builder.add_conditional_edges("chatbot_turn", to_inquirer_unless_ended)
+builder.add_conditional_edges("goal_check", to_inquirer_unless_ended)
 builder.add_edge("quality_filter", END)
 
 

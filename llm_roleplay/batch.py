@@ -61,8 +61,16 @@ class Cell:
     context: Context
     extra: dict[str, Any] = field(default_factory=dict)  # goal id, domain, trial: copied to the record
 
+    goal_parts: tuple[str, ...] | None = None
+    expected_outcome: str | None = None
+
     def graph_input(self) -> InputState:
-        return InputState(goal=self.goal, persona=self.persona)
+        state = InputState(goal=self.goal, persona=self.persona)
+        if self.goal_parts:
+            state["goal_parts"] = list(self.goal_parts)
+        if self.expected_outcome:
+            state["expected_outcome"] = self.expected_outcome
+        return state
 
 
 def cells_from_grid(grid: GridPlan, base: Context) -> list[Cell]:
@@ -73,11 +81,15 @@ def cells_from_grid(grid: GridPlan, base: Context) -> list[Cell]:
         context = base.model_copy(update={"seed": cell.seed})
         cells.append(
             Cell(
-                dialogue_id=dialogue_id(cell.goal.goal, persona, context),
+                dialogue_id=dialogue_id(
+                    cell.goal.goal, persona, context, cell.goal.parts, cell.goal.expected_outcome
+                ),
                 goal=cell.goal.goal,
                 persona=persona,
                 context=context,
                 extra={"goal_id": cell.goal.id, "goal_domain": cell.goal.domain, "trial": cell.trial},
+                goal_parts=cell.goal.parts,
+                expected_outcome=cell.goal.expected_outcome,
             )
         )
     return cells

@@ -2,8 +2,10 @@
 
 It checks the plumbing of a big run at zero cost. The nodes tag each call with its task
 (``roleplay_task`` metadata) and turn, and the fake answers each task the way a well-behaved
-model would: as inquirer it writes ``turns_before_done`` short user messages and then says the goal
-is met; as chatbot it gives a short reply that quotes the question; as judge it agrees.
+model would: as inquirer it reads each reply as not yet delivering what it asked for until its
+``turns_before_done``-th message, then as delivered (so a one-part goal takes three user messages);
+it plans no goal (the goal is split into its sentences); as chatbot it gives a short reply that
+quotes the question; as judge it quotes the chatbot's first reply as evidence and agrees.
 """
 
 from __future__ import annotations
@@ -55,14 +57,18 @@ class FakeRoleplayModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _reply(self, task: str, turn: int, messages: list[BaseMessage]) -> str:
-        if task == "inquirer_decision":
-            return "YES" if turn > self.turns_before_done else "NO"
-        if task == "inquirer_opening":
+        if task == "inquirer_assess":  # the user's reading of the last reply, from the third on
+            return "YES" if turn >= self.turns_before_done else "NO"
+        if task == "inquirer_open":
             return "Hi! I need some help with something, can you walk me through it?"
-        if task.startswith("inquirer_followup"):  # transcript or reversed history
+        if task.startswith("inquirer_"):  # next part, ask again, answer, follow-up
             return _FOLLOW_UPS[(turn - 2) % len(_FOLLOW_UPS)]
-        if task == "judge_goal_check":
-            return '{"goal_met": true, "rationale": "The fake judge accepts every claim."}'
+        if task == "goal_plan":
+            return ""  # no usable plan: the goal is split into its request sentences
+        if task == "judge_part_check":  # quotes the assistant's first reply as its evidence
+            return f"Evidence: {_first_reply(messages)}\nDone: YES"
+        if task == "judge_goal_final":
+            return "YES"
         if task.startswith("eval_"):  # evaluation judges (evals/judges.py): fixed rules on the prompt
             from evals.fake_judge import fake_judge_reply  # evals imports this module: import late
 
@@ -73,3 +79,12 @@ class FakeRoleplayModel(BaseChatModel):
             return "A person who writes short, plain chat messages and asks direct questions."
         question = " ".join(messages[-1].text.split()[:8]) if messages else ""
         return f"Here is a short answer to “{question}”: take it one step at a time, and ask if unsure."
+
+
+def _first_reply(messages: list[BaseMessage]) -> str:
+    """The first assistant line of a judge transcript ("Assistant: ..."), or nothing."""
+    text = messages[-1].text if messages else ""
+    for line in text.splitlines():
+        if line.startswith("Assistant: "):
+            return line.removeprefix("Assistant: ").strip()
+    return "none"

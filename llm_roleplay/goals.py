@@ -6,7 +6,10 @@ A goal file holds records with these fields (only ``goal`` is required):
   (``"g-"`` + the first 10 hex digits of its SHA-256), so re-reading a file gives the same ids.
 - ``goal``: the instruction given to the simulated user, in the second person ("You want to ...").
 - ``domain``: a free label such as ``math`` or ``customer_support``.
-- ``expected_outcome``: what a successful dialogue should have produced (for judging and review).
+- ``expected_outcome``: what a successful dialogue should have produced; the goal check tells the
+  judge, and the simulated user compares the chatbot's answers with it.
+- ``parts``: the goal's plan, the requests the user makes one after the other (a list of texts;
+  in CSV a JSON list or texts separated by ``|``). Without it the judge model derives the plan.
 - ``persona_constraints``: attribute name -> allowed value keys of the persona schema, e.g.
   ``{"occupation": ["student"]}``; personas outside these values are not paired with the goal.
 
@@ -41,7 +44,8 @@ from llm_roleplay.errors import ConfigError
 from llm_roleplay.personas import AttributeSchema, default_schema
 
 EXAMPLE = "example"
-GOAL_FIELDS = ("id", "goal", "domain", "expected_outcome", "persona_constraints")
+GOAL_FIELDS = ("id", "goal", "domain", "expected_outcome", "persona_constraints", "parts")
+MAX_PARTS = 8
 SUFFIXES = {".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 
 
@@ -55,6 +59,7 @@ class Goal(BaseModel):
     domain: str | None = None
     expected_outcome: str | None = None
     persona_constraints: dict[str, list[str]] | None = None
+    parts: tuple[str, ...] | None = None
 
     @classmethod
     def from_text(cls, text: str, **fields: Any) -> Goal:
@@ -145,6 +150,7 @@ def parse_goal(raw: Any, where: str, schema: AttributeSchema | None = None) -> G
         domain=_optional_text(raw, "domain", where),
         expected_outcome=_optional_text(raw, "expected_outcome", where),
         persona_constraints=_constraints(raw.get("persona_constraints"), where, schema),
+        parts=_parts(raw.get("parts"), where),
     )
 
 
@@ -207,6 +213,22 @@ def _optional_text(raw: Mapping[str, Any], field: str, where: str) -> str | None
     if not isinstance(value, str):
         raise ConfigError(f"{where}: '{field}' must be text, got {_type_name(value)}")
     return valid_unicode(value, f"{where}: '{field}'").strip() or None
+
+
+def _parts(value: Any, where: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # CSV: a JSON list, or texts separated by "|"
+        stripped = value.strip()
+        value = load_json(stripped, f"{where}: 'parts'") if stripped.startswith("[") else stripped.split("|")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: 'parts' must be a list of texts, got {_type_name(value)}")
+    parts = [valid_unicode(item, f"{where}: 'parts'").strip() for item in value]
+    if not parts or any(not part for part in parts):
+        raise ConfigError(f"{where}: 'parts' must hold at least one part and no empty one")
+    if len(parts) > MAX_PARTS:
+        raise ConfigError(f"{where}: 'parts' has {len(parts)} parts; at most {MAX_PARTS}")
+    return tuple(parts)
 
 
 def _constraints(value: Any, where: str, schema: AttributeSchema) -> dict[str, list[str]] | None:

@@ -1,6 +1,7 @@
 """The dialogue record: the documented, versioned JSON form of one finished dialogue.
 
-Schema (``schema_version`` 1) — see README "Dialogue record":
+Schema (``schema_version`` 2, which added ``goal_plan``, ``expected_outcome``, ``goal_progress``
+and ``style``) — see README "Dialogue record":
 
 - ``id``: stable hash of what defines the dialogue (``llm_roleplay.ids``)
 - ``goal``: the goal text
@@ -8,7 +9,12 @@ Schema (``schema_version`` 1) — see README "Dialogue record":
 - ``messages``: ``[{"role": "user" | "assistant", "content": str, "turn": int}]``, turn from 1
 - ``termination_reason``: one ``TerminationReason`` value; ``error``: text or null
 - ``filter``: ``{"keep": bool, "reasons": [filter names]}``
-- ``goal_check``: ``{"verified": bool | null, "checks": [{"turn", "goal_met", "rationale"}]}``
+- ``goal_check``: ``{"verified": bool | null, "checks": [{"turn", "goal_met", "rationale", "p_goal",
+  "parts": [{"part", "verified", "p_yes", "evidence"}]}]}``
+- ``goal_plan``: ``{"parts": [...], "source": "given" | "judge" | "split"}``; ``expected_outcome``
+- ``goal_progress``: per chatbot reply the user read, ``{"turn", "part", "status", "p_yes"}`` with
+  status ``delivered``, ``not_delivered`` or ``asked_user``
+- ``style``: the simulated user's typing habits (``PersonaStyle``), null with ``style: off``
 - ``regenerations``: rejected inquirer outputs by kind
 - ``usage``: ``{role: {"calls", "input_tokens", "output_tokens"}}``
 - ``settings``: the defining settings (model specs, max turns, seed, ...); never keys
@@ -36,7 +42,7 @@ from nodes.context import Context
 from nodes.state import TerminationReason
 from prompts import prompt_versions
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class RecordMessage(BaseModel):
@@ -55,6 +61,11 @@ class FilterVerdict(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
 
+class GoalPlan(BaseModel):
+    parts: list[str] = Field(default_factory=list)
+    source: Literal["given", "judge", "split"] | None = None
+
+
 class DialogueRecord(BaseModel):
     schema_version: int = SCHEMA_VERSION
     id: str
@@ -65,6 +76,10 @@ class DialogueRecord(BaseModel):
     error: str | None = None
     filter: FilterVerdict
     goal_check: GoalCheck
+    goal_plan: GoalPlan = Field(default_factory=GoalPlan)
+    expected_outcome: str | None = None
+    goal_progress: list[dict[str, Any]] = Field(default_factory=list)
+    style: dict[str, Any] | None = None
     regenerations: dict[str, int] = Field(default_factory=dict)
     usage: dict[str, dict[str, int]] = Field(default_factory=dict)
     settings: dict[str, Any]
@@ -125,6 +140,10 @@ def record_from_state(values: dict[str, Any], context: Context) -> DialogueRecor
         error=values.get("error"),
         filter=FilterVerdict(**values["filter"]),
         goal_check=GoalCheck(verified=verified, checks=checks),
+        goal_plan=GoalPlan(parts=values.get("goal_parts") or [], source=values.get("plan_source")),
+        expected_outcome=values.get("expected_outcome"),
+        goal_progress=values.get("goal_progress", []),
+        style=values.get("style"),
         regenerations=values.get("regenerations", {}),
         usage=values.get("usage", {}),
         settings=context.defining_settings(),

@@ -61,6 +61,12 @@ class Problem(StrEnum):
     LEAK = "leak"
     REPEAT = "repeat"
     UNPARSEABLE = "unparseable"
+    ECHO = "echo"  # copies the chatbot's recent text
+    ROLE_CONFUSION = "role_confusion"  # the helper's register, a mirrored request, an empty promise
+    GREETING_AGAIN = "greeting_again"  # greets after the first message
+    OFF_GOAL = "off_goal"  # shares nothing with what the dialogue is about
+    PERSONA_DRIFT = "persona_drift"  # describes the user as someone the persona is not
+    FRONT_LOADING = "front_loading"  # asks for a later part of the goal plan already
 
 
 def words(text: str) -> list[str]:
@@ -151,25 +157,3 @@ def has_repeated_block(text: str, repeats: int, max_block: int = 12) -> bool:
 
 def is_refusal(text: str) -> bool:
     return bool(_REFUSAL.search(_plain_apostrophes(text)))
-
-
-def inquirer_problem(
-    message: str,
-    *,
-    persona_description: str,
-    goal: str,
-    previous_user_messages: list[str],
-    leak_persona_words: int,
-    leak_goal_fraction: float,
-    traits: Sequence[str] = (),
-) -> Problem | None:
-    """The first reason to reject a candidate user message, or None if it is fine."""
-    if is_empty(message):
-        return Problem.EMPTY
-    if breaks_role(message):
-        return Problem.ROLE_BREAK
-    if leaks(message, persona_description, goal, leak_persona_words, leak_goal_fraction, traits):
-        return Problem.LEAK
-    if normalized(message) in {normalized(previous) for previous in previous_user_messages}:
-        return Problem.REPEAT
-    return None

@@ -29,6 +29,11 @@ FILTER_NAMES = (
     "leakage",
     "chatbot_refusal_only",
     "ended_by_error",
+    "echo",
+    "role_confusion",
+    "greeting_again",
+    "goal_drift",
+    "persona_drift",
 )
 
 # Fields that change how a run is executed but not which dialogue it produces; they are left out
@@ -106,8 +111,34 @@ class Context(BaseModel):
         default=2,
         ge=1,
         le=200,
-        description="User messages before the inquirer is first asked whether to stop. Small models "
-        "otherwise declare multi-part goals met after the first reply (5 of 6 dialogues, measured).",
+        description="User messages before the goal may be claimed: a one-part goal answered at once "
+        "gets a follow-up question first, as people ask one.",
+    )
+    max_part_asks: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Messages the user spends on one part of the goal (asking, then asking again when "
+        "it comes back wrong or missing) before giving up on the dialogue.",
+    )
+    judge_threshold: float = Field(
+        default=0.8,
+        gt=0.0,
+        le=1.0,
+        description="Probability of YES the judge must give for each part of the goal and for the whole "
+        "goal before a dialogue counts as goal_verified.",
+    )
+    judge_samples: int = Field(
+        default=3,
+        ge=1,
+        le=15,
+        description="Where the judge's endpoint gives no token probabilities: answers sampled per "
+        "question (temperature 0.7); P(YES) is the share of YES.",
+    )
+    style: str = Field(
+        default="default",
+        description="Typing habits of the simulated users: 'default' (fitted on real ShareGPT users), "
+        "a profile file written by 'roleplay calibrate', or 'off' (no typing pass).",
     )
     max_regenerations: int = Field(
         default=3, ge=0, le=20, description="Regenerations of a bad inquirer output per turn."

@@ -1,72 +1,92 @@
-"""goal_check: an independent judge verifies the inquirer's claim that the goal is met.
+"""goal_check: an independent judge verifies the user's claim that the goal is met.
 
-A rejected claim sends the dialogue back to the inquirer (which then writes a message without
-re-deciding); after ``max_goal_rejections`` rejections the dialogue ends as ``goal_unverified``.
+The claim comes when every part of the goal plan looked delivered to the simulated user. The judge
+checks each part with quoted evidence, then the whole goal (:mod:`nodes.verification`). A rejected
+claim sends the user back to the first part the judge found missing, with the judge's reason;
+after ``max_goal_rejections`` rejections the dialogue ends as ``goal_unverified``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from llm_roleplay.models import build_chat_model
 from nodes.context import Context, settings_of
-from nodes.llm import call_seed, error_text, invoke, role_model, transcript
-from nodes.parsing import parse_verdict
-from nodes.state import RoleplayState, TerminationReason, merge_counts
-from prompts import load_prompt
+from nodes.llm import call_seed, error_text, role_model, text_of
+from nodes.state import RoleplayState, TerminationReason
+from nodes.verification import GoalVerdict, Judge, verify_goal
+
+EVIDENCE_TOKENS = 160  # a quoted sentence and the YES/NO after it
+SAMPLING_TEMPERATURE = 0.7
+
+
+def build_judge(context: Context, dialogue_id: str = "", turn: int = 0) -> Judge:
+    """The judge of ``context`` (also used by ``roleplay eval`` on the labelled set)."""
+    return Judge(
+        answer=build_chat_model(role_model(context, "judge", max_tokens=1)),
+        explain=build_chat_model(role_model(context, "judge", max_tokens=EVIDENCE_TOKENS)),
+        threshold=context.judge_threshold,
+        samples=context.judge_samples,
+        seed=lambda question, k: call_seed(context.seed, dialogue_id, "judge", turn, question, k),
+        sampler=lambda: build_chat_model(
+            role_model(context, "judge", temperature=SAMPLING_TEMPERATURE, max_tokens=EVIDENCE_TOKENS)
+        ),
+    )
 
 
 def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     turn = state.get("turn", 0)
-    judge = role_model(context, "judge")
-    if judge.disabled:
-        check = {"turn": turn, "goal_met": None, "rationale": "verification is off; claim accepted"}
+    if role_model(context, "judge").disabled:
+        accepted = {"turn": turn, "goal_met": None, "rationale": "verification is off; claim accepted"}
         return {
-            "goal_checks": [check],
+            "goal_checks": [accepted],
             "goal_claimed": False,
             "termination_reason": TerminationReason.GOAL_CLAIMED.value,
         }
-    model = build_chat_model(judge)
-    prompt = load_prompt("judge_goal_check").render(
-        goal=state["goal"], transcript=transcript(state.get("messages", []))
-    )
-    usage: dict[str, int] = {}
-    verdict = None
+    judge = build_judge(context, state.get("dialogue_id", ""), turn)
+    messages = [
+        {"role": "user" if message.type == "human" else "assistant", "content": text_of(message)}
+        for message in state.get("messages", [])
+        if message.type in ("human", "ai")
+    ]
+    parts = state.get("goal_parts") or [state["goal"]]
     try:
-        for attempt in range(context.max_regenerations + 1):
-            reply = invoke(
-                model,
-                [HumanMessage(prompt)],
-                task="judge_goal_check",
-                turn=turn,
-                seed=call_seed(context.seed, state.get("dialogue_id", ""), "judge", turn, attempt),
-            )
-            usage = merge_counts(usage, reply.usage)
-            if (verdict := parse_verdict(reply.text)) is not None:
-                break
+        verdict = verify_goal(judge, state["goal"], parts, messages, state.get("expected_outcome"), turn)
     except Exception as error:
         return {
-            "usage": {"judge": usage},
             "goal_claimed": False,
             "error": error_text(error),
             "termination_reason": TerminationReason.JUDGE_ERROR.value,
         }
-    goal_met = bool(verdict and verdict.goal_met)
-    rationale = verdict.rationale if verdict else "the judge's answer could not be parsed"
+    check: dict[str, Any] = {
+        "turn": turn,
+        "goal_met": verdict.goal_met,
+        "rationale": verdict.rationale,
+        "p_goal": None if verdict.p_goal is None else round(verdict.p_goal, 3),
+        "parts": [part.as_dict() for part in verdict.parts],
+    }
     update: dict[str, Any] = {
-        "usage": {"judge": usage},
-        "goal_checks": [{"turn": turn, "goal_met": goal_met, "rationale": rationale}],
+        "usage": {"judge": verdict.usage},
+        "goal_checks": [check],
         "goal_claimed": False,
     }
-    rejections = 1 + sum(1 for check in state.get("goal_checks", []) if check.get("goal_met") is False)
-    if goal_met:
+    rejections = 1 + sum(1 for past in state.get("goal_checks", []) if past.get("goal_met") is False)
+    if verdict.goal_met:
         update["termination_reason"] = TerminationReason.GOAL_VERIFIED.value
     elif rejections > context.max_goal_rejections:
         update["termination_reason"] = TerminationReason.GOAL_UNVERIFIED.value
     else:
-        update["skip_decision"] = True
+        failed = verdict.first_failed if verdict.first_failed is not None else len(parts) - 1
+        update["judge_feedback"] = {"part": failed, "reason": _reason_for_user(verdict, failed)}
     return update
+
+
+def _reason_for_user(verdict: GoalVerdict, failed: int) -> str:
+    """What the user noticed, in plain words (the judge's numbers stay in the record)."""
+    checks = verdict.parts
+    if failed < len(checks) and checks[failed].evidence is None:
+        return "it is missing from the answers"
+    return "the answer is wrong or incomplete"

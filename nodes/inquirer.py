@@ -1,31 +1,45 @@
-"""inquirer_turn: the simulated user decides whether to stop, then writes its next message.
+"""inquirer_turn: the simulated user reads the last reply, decides what to do, and types it.
 
-The job is split in two calls because small models cannot do both at once: from the second turn
-on, a low-temperature YES/NO/GIVEUP decision on the chatbot's last reply; then, unless it stops,
-the message itself, from the dialogue as a transcript (default) or as role-reversed chat turns
-(the paper's form). The answer is prefilled with an opening quotation, which keeps small models
-in the user's voice (measured on the embedded model: 12 of 12 openings in role, against 5 of 12
-without). Every bad message (empty, role break, leak, repeat) is regenerated up to
-``max_regenerations`` times and counted.
+1. Decide (:mod:`nodes.intents`): open with the first part of the goal, ask for the next part,
+   ask again, answer the chatbot's question, ask a follow-up, claim the goal or give up. Whether
+   the last reply delivered the current part is one YES/NO call at temperature 0.
+2. Write: one call with the intent's task and the person's style (:mod:`nodes.inquirer_prompt`),
+   the answer prefilled with an opening quotation, which keeps small models in the user's voice
+   (measured on the embedded model: 12 of 12 openings in role, against 5 of 12 without).
+3. Type: the person's habits are applied by the typing pass (:mod:`llm_roleplay.style`), then the
+   message is checked (:mod:`nodes.guard`): empty, role break, the helper's voice, an echo of the
+   chatbot, a greeting after the first turn, a leak, persona drift, front-loading, going off the
+   goal or a repeat is regenerated, up to ``max_regenerations`` times, and counted.
+
+Material in the goal (a code block) is pasted below the opening message, as users do.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from llm_roleplay.models import build_chat_model
-from nodes.checks import Problem, inquirer_problem
+from llm_roleplay.style.profile import PersonaStyle, Position
+from llm_roleplay.style.typing_pass import apply_style
+from nodes.checks import Problem
 from nodes.context import Context, settings_of
-from nodes.llm import call_seed, error_text, invoke, role_model, text_of, transcript
-from nodes.parsing import Decision, extract_message, parse_decision
+from nodes.goal_plan import material_of
+from nodes.guard import Situation, message_problem
+from nodes.inquirer_prompt import assessment_messages, examples, message_messages, target_words
+from nodes.intents import Intent, Step, next_step
+from nodes.likelihood import ask_yes_no
+from nodes.llm import call_seed, error_text, invoke, role_model, text_of
+from nodes.parsing import extract_message
 from nodes.state import RoleplayState, TerminationReason, merge_counts, persona_description, persona_traits
-from prompts import load_prompt
+
+RECENT_REPLIES = 2  # chatbot replies a user message must not echo
+TRIM_FACTOR = 2.2  # a message this many times its target length is cut back to whole sentences
 
 
 class _Meter:
@@ -34,6 +48,9 @@ class _Meter:
     def __init__(self) -> None:
         self.usage: dict[str, int] = {}
         self.regenerations: Counter[str] = Counter()
+
+    def add(self, usage: dict[str, int]) -> None:
+        self.usage = merge_counts(self.usage, usage)
 
     def update(self, **fields: Any) -> dict[str, Any]:
         return {"usage": {"inquirer": self.usage}, "regenerations": dict(self.regenerations), **fields}
@@ -45,106 +62,101 @@ def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, 
     meter = _Meter()
     # Built outside the try: a wrong setting is the user's error to fix, not a dialogue outcome.
     writer = build_chat_model(role_model(context, "inquirer"))
-    decider = build_chat_model(role_model(context, "inquirer", temperature=0.0, max_tokens=8))
+    reader = build_chat_model(role_model(context, "inquirer", temperature=0.0, max_tokens=1))
     try:
-        if turn >= context.min_turns_before_stop and not state.get("skip_decision"):
-            decision = _decide(decider, state, context, meter)
-            if decision is Decision.GOAL_MET:
-                return meter.update(goal_claimed=True)
-            if decision is Decision.GIVE_UP:
-                return meter.update(termination_reason=TerminationReason.INQUIRER_GAVE_UP.value)
-        message = _write_message(writer, state, context, meter)
+        step = next_step(state, context, lambda part: _assess(reader, state, context, part, meter))
+        if step.intent is None:
+            return meter.update(**step.update)
+        message = _write_message(writer, state, context, step, meter)
     except Exception as error:  # a failed model call ends this dialogue, not the batch
         return meter.update(
             termination_reason=TerminationReason.INQUIRER_ERROR.value, error=error_text(error)
         )
     if message is None:
-        return meter.update(termination_reason=TerminationReason.INQUIRER_INVALID.value)
-    return meter.update(
-        messages=[HumanMessage(message, id=f"user-{turn + 1}")], turn=turn + 1, skip_decision=False
-    )
+        return meter.update(termination_reason=TerminationReason.INQUIRER_INVALID.value, **step.update)
+    return meter.update(**step.update, messages=[HumanMessage(message, id=f"user-{turn + 1}")], turn=turn + 1)
 
 
-def _decide(model: BaseChatModel, state: RoleplayState, context: Context, meter: _Meter) -> Decision:
-    """YES/NO/GIVEUP at temperature 0; an answer that never parses counts as 'go on'."""
-    prompt = load_prompt("inquirer_decision").render(
-        goal=state["goal"], transcript=transcript(state.get("messages", []))
-    )
+def _assess(
+    model: BaseChatModel, state: RoleplayState, context: Context, part: str, meter: _Meter
+) -> float | None:
     turn = state.get("turn", 0)
-    for attempt in range(context.max_regenerations + 1):
-        reply = _call(
-            model, [HumanMessage(prompt)], "inquirer_decision", turn + 1, attempt, state, context, meter
-        )
-        decision = parse_decision(reply)
-        if decision is not None:
-            return decision
+    answer = ask_yes_no(
+        model,
+        assessment_messages(state, context, part),
+        task="inquirer_assess",
+        turn=turn,
+        seed=lambda k: call_seed(context.seed, state.get("dialogue_id", ""), "inquirer_assess", turn, k),
+        samples=1,
+    )
+    meter.add(answer.usage)
+    if answer.p_yes is None:
         meter.regenerations[Problem.UNPARSEABLE] += 1
-    return Decision.CONTINUE
+    return answer.p_yes
 
 
-def _write_message(model: BaseChatModel, state: RoleplayState, context: Context, meter: _Meter) -> str | None:
-    messages = state.get("messages", [])
+def _write_message(
+    model: BaseChatModel, state: RoleplayState, context: Context, step: Step, meter: _Meter
+) -> str | None:
     turn = state.get("turn", 0)
-    if turn == 0:
-        prompt = load_prompt("inquirer_opening")
-        conversation: list[BaseMessage] = [
-            HumanMessage(prompt.render(persona=persona_description(state), goal=state["goal"]))
-        ]
-    elif context.inquirer_history == "transcript":
-        prompt = load_prompt("inquirer_followup")
-        text = prompt.render(
-            persona=persona_description(state),
-            goal=state["goal"],
-            transcript=transcript(messages, user="Person", assistant="Chatbot"),
-        )
-        conversation = [HumanMessage(text)]
-    else:
-        prompt = load_prompt("inquirer_followup_reversed")
-        conversation = _reversed_history(
-            prompt.render(persona=persona_description(state), goal=state["goal"]), messages
-        )
-    if prompt.prefill:
-        conversation.append(AIMessage(prompt.prefill))
-    previous = [text_of(message) for message in messages if message.type == "human"]
+    dialogue = state.get("dialogue_id", "")
+    words = target_words(state, f"{context.seed}:{dialogue}:{turn + 1}")
+    prompt, task = message_messages(state, context, step, words)
+    situation = _situation(state, context, step, examples(task))
+    style = PersonaStyle.model_validate(state["style"]) if state.get("style") else None
     for attempt in range(context.max_regenerations + 1):
-        raw = _call(model, conversation, prompt.name, turn + 1, attempt, state, context, meter)
-        candidate = extract_message(raw, prompt.prefill)
-        problem = inquirer_problem(
-            candidate,
-            persona_description=persona_description(state),
-            goal=state["goal"],
-            previous_user_messages=previous,
-            leak_persona_words=context.leak_persona_words,
-            leak_goal_fraction=context.leak_goal_fraction,
-            traits=persona_traits(state),
-        )
+        seed = call_seed(context.seed, dialogue, task.name, turn + 1, attempt)
+        # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
+        reply = invoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
+        meter.add(reply.usage)
+        typed = trim(extract_message(reply.text, task.prefill), words)
+        if style is not None:
+            position: Position = "first" if turn == 0 else "later"
+            typed = apply_style(typed, style, position, f"{dialogue}:{turn + 1}:{attempt}").text
+        problem = message_problem(typed, situation)
         if problem is None:
-            return candidate
+            material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
+            return f"{typed}\n\n{material}" if material else typed
         meter.regenerations[problem] += 1
     return None
 
 
-def _reversed_history(system: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
-    """The paper's form: the inquirer's own messages become 'assistant', the chatbot's 'user'."""
-    flipped: list[BaseMessage] = [SystemMessage(system)]
-    for message in messages:
-        text = text_of(message)
-        flipped.append(AIMessage(text) if message.type == "human" else HumanMessage(text))
-    return flipped
+def _situation(state: RoleplayState, context: Context, step: Step, shown_examples: list[str]) -> Situation:
+    messages = state.get("messages", [])
+    parts = state.get("goal_parts") or [state["goal"]]
+    persona = state.get("persona")
+    attributes = persona.get("attributes") if isinstance(persona, dict) else None
+    return Situation(
+        goal=state["goal"],
+        persona_description=persona_description(state),
+        traits=persona_traits(state),
+        attributes=attributes if isinstance(attributes, dict) else {},
+        turn=state.get("turn", 0) + 1,
+        previous_user_messages=[text_of(m) for m in messages if m.type == "human"],
+        recent_replies=[text_of(m) for m in messages if m.type == "ai"][-RECENT_REPLIES:],
+        related_texts=[*parts, state.get("expected_outcome") or ""],
+        due_parts=parts[: step.part + 1],
+        later_parts=parts[step.part + 1 :],
+        examples=shown_examples,
+        leak_persona_words=context.leak_persona_words,
+        leak_goal_fraction=context.leak_goal_fraction,
+    )
 
 
-def _call(
-    model: BaseChatModel,
-    prompt: list[BaseMessage],
-    task: str,
-    turn: int,
-    attempt: int,
-    state: RoleplayState,
-    context: Context,
-    meter: _Meter,
-) -> str:
-    seed = call_seed(context.seed, state.get("dialogue_id", ""), task, turn, attempt)
-    # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
-    reply = invoke(model, prompt, task=task, turn=turn, seed=seed, stop=['"\n'])
-    meter.usage = merge_counts(meter.usage, reply.usage)
-    return reply.text
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def trim(message: str, target_words: int) -> str:
+    """Cut a message far over its target length back to its first whole sentences.
+
+    Small models overshoot any requested length; people who type 15 words do not send 60.
+    A single long sentence is left alone (cutting it would leave a fragment).
+    """
+    if len(message.split()) <= TRIM_FACTOR * target_words + 5:
+        return message
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(message.strip()):
+        kept.append(sentence)
+        if len(" ".join(kept).split()) >= target_words:
+            break
+    return " ".join(kept)

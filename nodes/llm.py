@@ -48,6 +48,7 @@ def call_seed(*parts: object) -> int:
 class Reply:
     text: str
     usage: dict[str, int]
+    logprobs: list[dict[str, Any]] | None = None  # OpenAI ``logprobs.content`` when asked for
 
 
 def invoke(
@@ -58,18 +59,25 @@ def invoke(
     turn: int,
     seed: int,
     stop: list[str] | None = None,
+    logprobs: int | None = None,
 ) -> Reply:
-    """Call ``model`` once, tagged with the task and turn (for traces and the fake models)."""
+    """Call ``model`` once, tagged with the task and turn (for traces and the fake models).
+
+    ``logprobs=N`` asks an OpenAI-style endpoint for the top N alternatives of each token.
+    """
     config = RunnableConfig(
         tags=[f"roleplay:{task}"],
         metadata={"roleplay_task": task, "roleplay_turn": turn},
         run_name=task,
     )
     kwargs: dict[str, Any] = {}
-    if _accepts_seed(model):
+    if accepts_openai_options(model):
         kwargs["seed"] = seed
+        if logprobs:
+            kwargs.update(logprobs=True, top_logprobs=logprobs)
     result = model.invoke(list(messages), config=config, stop=stop, **kwargs)
     usage = result.usage_metadata if isinstance(result, AIMessage) else None
+    token_logprobs = (result.response_metadata.get("logprobs") or {}).get("content") if logprobs else None
     return Reply(
         text=text_of(result),
         usage={
@@ -77,6 +85,7 @@ def invoke(
             "input_tokens": usage["input_tokens"] if usage else 0,
             "output_tokens": usage["output_tokens"] if usage else 0,
         },
+        logprobs=token_logprobs or None,
     )
 
 
@@ -85,8 +94,9 @@ def text_of(message: BaseMessage) -> str:
     return str(message.text)
 
 
-def _accepts_seed(model: BaseChatModel) -> bool:
-    # Only OpenAI-style APIs take a per-request seed; other providers reject unknown arguments.
+def accepts_openai_options(model: BaseChatModel) -> bool:
+    """OpenAI-style APIs take a per-request seed and logprobs; other providers reject unknown
+    arguments."""
     try:
         from langchain_openai import ChatOpenAI
     except ImportError:  # pragma: no cover

@@ -1,4 +1,5 @@
-"""generate_persona: use the given persona or sample one (seeded); render its description."""
+"""generate_persona: use the given persona or sample one (seeded); render its description; draw the
+person's typing habits from the style profile."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from llm_roleplay.errors import ConfigError
 from llm_roleplay.ids import dialogue_id
 from llm_roleplay.models import build_chat_model
 from llm_roleplay.personas import Persona, attribute_listing, render_description, sample_persona
+from llm_roleplay.style.profile import draw_key, load_profile, sample_style
 from nodes.checks import is_empty
 from nodes.context import Context, settings_of
 from nodes.llm import call_seed, invoke, role_model
@@ -26,7 +28,10 @@ def generate_persona(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
         raise ConfigError("input: 'goal' must be a non-empty text")
     given = state.get("persona")
     persona = Persona.from_input(given) if given else sample_persona(context.seed)
-    update: dict[str, Any] = {"dialogue_id": dialogue_id(goal, given or None, context), "turn": 0}
+    identity = dialogue_id(
+        goal, given or None, context, state.get("goal_parts"), state.get("expected_outcome")
+    )
+    update: dict[str, Any] = {"dialogue_id": identity, "turn": 0}
     usage = None
     if persona.description is None:
         if context.persona_description == "llm" and persona.attributes:
@@ -34,9 +39,21 @@ def generate_persona(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
         else:
             persona.description = render_description(persona.attributes)
     update["persona"] = persona.model_dump()
+    update["style"] = persona_style(update["persona"], context)
     if usage:
         update["usage"] = {"inquirer": usage}
     return update
+
+
+def persona_style(persona: dict[str, Any], context: Context) -> dict[str, Any] | None:
+    """The person's typing habits, drawn from the style profile (None with ``style: off``)."""
+    if context.style.strip().lower() == "off":
+        return None
+    key, index = draw_key(persona, context.seed)
+    style = sample_style(
+        load_profile(context.style), persona.get("attributes") or {}, person_key=key, index=index
+    )
+    return style.model_dump()
 
 
 def _written_description(persona: Persona, context: Context) -> tuple[str, dict[str, int]]:

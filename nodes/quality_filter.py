@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from langgraph.runtime import Runtime
 
-from nodes.checks import breaks_role, has_repeated_block, is_empty, is_refusal, leaks, normalized
+from nodes.checks import Problem, breaks_role, has_repeated_block, is_empty, is_refusal, leaks, normalized
 from nodes.context import Context, settings_of
+from nodes.goal_plan import material_of
+from nodes.guard import Situation, message_problem
 from nodes.llm import text_of
 from nodes.state import RoleplayState, TerminationReason, persona_description, persona_traits
 
@@ -42,8 +47,49 @@ def quality_filter(state: RoleplayState, runtime: Runtime[Context]) -> dict[str,
         "chatbot_refusal_only": lambda: bool(assistant) and all(is_refusal(text) for text in assistant),
         "ended_by_error": lambda: state.get("termination_reason") in _ERROR_ENDINGS,
     }
+    checks.update(_per_message_filters(state, context))
     reasons = [name for name in context.filters if checks[name]()]
     return {"filter": {"keep": not reasons, "reasons": reasons}}
+
+
+# Guard problems that survived regeneration, by the filter that drops them.
+_PROBLEM_FILTERS = {
+    Problem.ECHO: "echo",
+    Problem.ROLE_CONFUSION: "role_confusion",
+    Problem.GREETING_AGAIN: "greeting_again",
+    Problem.OFF_GOAL: "goal_drift",
+    Problem.FRONT_LOADING: "goal_drift",
+    Problem.PERSONA_DRIFT: "persona_drift",
+}
+
+
+def _per_message_filters(state: RoleplayState, context: Context) -> dict[str, Callable[[], bool]]:
+    """Re-run the inquirer's guard on every sent user message, as the user saw the dialogue then."""
+    found: set[str] = set()
+    messages = state.get("messages", [])
+    parts = state.get("goal_parts") or [state.get("goal", "")]
+    persona = state.get("persona")
+    attributes = persona.get("attributes") if isinstance(persona, dict) else None
+    material = material_of(state.get("goal", ""))
+    for index, message in enumerate(messages):
+        if message.type != "human":
+            continue
+        earlier = messages[:index]
+        text = text_of(message)
+        if material:
+            text = text.replace(material, "").strip()  # pasted goal material is the user's own
+        situation = Situation(
+            goal=state.get("goal", ""),
+            attributes=attributes if isinstance(attributes, dict) else {},
+            turn=sum(1 for m in earlier if m.type == "human") + 1,
+            recent_replies=[text_of(m) for m in earlier if m.type == "ai"][-2:],
+            related_texts=[*parts, state.get("expected_outcome") or ""],
+            previous_user_messages=[text_of(m) for m in earlier if m.type == "human"],
+        )
+        problem = message_problem(text, situation)
+        if problem in _PROBLEM_FILTERS:
+            found.add(_PROBLEM_FILTERS[problem])
+    return {name: partial(operator.contains, found, name) for name in set(_PROBLEM_FILTERS.values())}
 
 
 def _has_duplicates(texts: list[str]) -> bool:

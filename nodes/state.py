@@ -19,10 +19,10 @@ from llm_roleplay.personas import trait_phrases
 class TerminationReason(StrEnum):
     """Why a dialogue ended. Every finished dialogue has exactly one."""
 
-    GOAL_VERIFIED = "goal_verified"  # the inquirer said the goal is met and the judge agreed
-    GOAL_CLAIMED = "goal_claimed"  # the inquirer said the goal is met; verification is off
+    GOAL_VERIFIED = "goal_verified"  # every part looked delivered to the user and the judge agreed
+    GOAL_CLAIMED = "goal_claimed"  # every part looked delivered to the user; verification is off
     GOAL_UNVERIFIED = "goal_unverified"  # the judge rejected too many goal claims
-    INQUIRER_GAVE_UP = "inquirer_gave_up"  # the inquirer decided the goal cannot be reached
+    INQUIRER_GAVE_UP = "inquirer_gave_up"  # a part failed max_part_asks times: the user gives up
     MAX_TURNS = "max_turns"  # the turn cap was reached
     INQUIRER_INVALID = "inquirer_invalid"  # every regeneration of a user message was bad
     INQUIRER_ERROR = "inquirer_error"  # the inquirer model call failed
@@ -62,16 +62,25 @@ class InputState(TypedDict, total=False):
 
     goal: Required[str]
     persona: dict[str, Any] | str | None
+    goal_parts: list[str] | None  # the goal's plan, when the goal file gives it
+    expected_outcome: str | None  # what a correct answer contains, when the goal file says
 
 
 class RoleplayState(InputState, total=False):
     dialogue_id: str
     messages: Annotated[list[AnyMessage], add_messages]
     turn: int  # user messages sent so far
-    goal_claimed: bool  # the inquirer said the goal is met; the judge has not ruled yet
-    skip_decision: bool  # the judge just rejected a claim: write a message, do not re-decide
+    style: dict[str, Any] | None  # the persona's typing habits (PersonaStyle), None with style off
+    plan_source: str  # where goal_parts came from: "given", "judge" or "split"
+    part: int  # index of the goal part being pursued; len(goal_parts) once all are delivered
+    part_asks: int  # user messages sent for the current part
+    goal_progress: Annotated[
+        list[dict[str, Any]], append
+    ]  # per assessed reply: {"turn", "part", "status", "p_yes"}
+    goal_claimed: bool  # every part looks delivered; the judge has not ruled yet
+    judge_feedback: dict[str, Any] | None  # a rejected claim: {"part": k, "reason": text}, for the user
     regenerations: Annotated[dict[str, int], merge_counts]  # by Problem kind
-    goal_checks: Annotated[list[dict[str, Any]], append]  # {"turn", "goal_met", "rationale"}
+    goal_checks: Annotated[list[dict[str, Any]], append]  # {"turn", "goal_met", "rationale", "parts", ...}
     usage: Annotated[dict[str, dict[str, int]], merge_usage]  # role -> token counters
     termination_reason: str  # a TerminationReason value (plain text for checkpoints and JSON)
     error: str | None

@@ -37,7 +37,7 @@ def test_run_streams_turns_and_writes_the_record(tmp_path: Path) -> None:
     assert [m["role"] for m in record["messages"]] == ["user", "assistant"] * 3
     assert record["settings"]["max_turns"] == 5
     assert record["persona"]["description"]
-    assert record["versions"]["prompts"]["inquirer_opening"]
+    assert record["versions"]["prompts"]["inquirer_open"]
     # the default checkpoint file is under the current directory
     assert (tmp_path / ".roleplay" / "checkpoints.sqlite").is_file()
 

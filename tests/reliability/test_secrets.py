@@ -20,25 +20,27 @@ from tests.support.openai_stub import OpenAIStub
 
 ROLES = ("inquirer", "chatbot", "judge")
 GOAL = "You want help with a soup recipe for a cold evening."
-DECISION_MARK = next(
+ASSESS_MARK = next(
     line.strip()
-    for line in load_prompt("inquirer_decision").template.splitlines()
+    for line in load_prompt("inquirer_assess").template.splitlines()
     if line.strip() and "{" not in line
 )
+BOT_REPLY = "Sure: onion, carrots, stock, thirty minutes of simmering."
 
 
 def three_roles(body: dict[str, Any]) -> str:
-    """One server plays every role, by model name: after two turns (the first stop decision) the
-    inquirer claims its goal and the judge agrees."""
+    """One server plays every role, by model name: the first reply delivers what the inquirer asked
+    for, it asks a follow-up (two turns before a claim), claims its goal, and the judge agrees,
+    quoting the reply."""
     model, first = body.get("model"), str(body["messages"][0].get("content"))
     if model == "judge-model":
-        return '{"goal_met": true, "rationale": "every part was answered"}'
+        return f"Evidence: {BOT_REPLY}\nDone: YES" if "Evidence:" in first else "YES"
     if model == "inquirer-model":
-        if DECISION_MARK in first:
+        if ASSESS_MARK in first:
             return "YES"
         # the opening message, then (the prompt shows the dialogue so far) a different follow-up
         return "and what bread goes with it?" if "Person:" in first else "hi, any simple soup for tonight?"
-    return "Sure: onion, carrots, stock, thirty minutes of simmering."
+    return BOT_REPLY
 
 
 def chatbot_401(body: dict[str, Any]) -> str:

@@ -36,22 +36,23 @@ USER_MESSAGES = (
     "how do i know the bread is done?",
     "can i freeze the loaf afterwards?",
 )
-DECISION_MARK = next(
+ASSESS_MARK = next(
     line.strip()
-    for line in load_prompt("inquirer_decision").template.splitlines()
+    for line in load_prompt("inquirer_assess").template.splitlines()
     if line.strip() and "{" not in line
 )
 
 
 class NeverDone:
-    """A scripted inquirer: every stop decision is "NO"; messages come from a fixed list."""
+    """A scripted inquirer: no reply ever delivers what it asked for ("NO"); messages come from a
+    fixed list."""
 
     def __init__(self) -> None:
         self.decisions = 0
         self.messages = 0
 
     def __call__(self, prompt: list[dict[str, Any]]) -> str:
-        if DECISION_MARK in str(prompt[0]["content"]):
+        if ASSESS_MARK in str(prompt[0]["content"]):
             self.decisions += 1
             return "NO"
         self.messages += 1
@@ -82,6 +83,7 @@ def test_injected_replies_change_nothing_and_never_see_the_persona_or_goal(tmp_p
             chatbot_base_url=stub.base_url,
             judge_model=judge,
             max_turns=len(INJECTIONS),
+            max_part_asks=len(INJECTIONS),
         )
         record = run_dialogue(GOAL, PERSONA, context, tmp_path / "checkpoints.sqlite").record
         received = stub.requests
@@ -90,7 +92,7 @@ def test_injected_replies_change_nothing_and_never_see_the_persona_or_goal(tmp_p
         text.strip() for text in INJECTIONS
     ]
     assert judge.calls == 0 and record.goal_check.checks == []
-    assert inquirer.decisions == len(INJECTIONS) - context.min_turns_before_stop  # asked, said NO
+    assert inquirer.decisions == len(INJECTIONS) - 1  # every reply but the last was read: NO
     assert record.settings == context.defining_settings()
     assert len(received) == len(INJECTIONS)
     for body in received:

@@ -7,7 +7,6 @@ answer from a script, and record every call so that tests can assert on the call
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
@@ -28,10 +27,17 @@ def prompt_marker(name: str) -> str:
     return next(line.strip() for line in template.splitlines() if line.strip() and "{" not in line)
 
 
-DECISION_MARK = prompt_marker("inquirer_decision")
-OPENING_MARK = prompt_marker("inquirer_opening")
-FOLLOWUP_MARK = prompt_marker("inquirer_followup")
-JUDGE_MARK = prompt_marker("judge_goal_check")
+ASSESS_MARK = prompt_marker("inquirer_assess")
+TASK_MARKS = {
+    "open": prompt_marker("inquirer_open"),
+    "next": prompt_marker("inquirer_next"),
+    "reask": prompt_marker("inquirer_reask"),
+    "answer": prompt_marker("inquirer_answer"),
+    "follow_up": prompt_marker("inquirer_follow_up"),
+}
+PART_CHECK_MARK = "Check the assistant's replies strictly"
+FINAL_CHECK_MARK = "Did the assistant's replies give the user everything this goal asks for"
+PLAN_MARK = prompt_marker("goal_plan")
 PERSONA_DESCRIPTION_MARK = prompt_marker("persona_description")
 
 # Ordinary user messages that pass every inquirer check.
@@ -48,22 +54,22 @@ USER_MESSAGES = (
 
 
 def inquirer_task(messages: list[dict[str, Any]]) -> str:
-    """'opening', 'followup' or 'decision': which inquirer prompt ``messages`` is.
-
-    The prompt is the first message (a prefilled answer may follow it); a system message first
-    means the role-reversed follow-up prompt.
-    """
-    if messages and messages[0]["role"] == "system":
-        return "followup"
-    text = str(messages[0]["content"])
-    for mark, task in ((DECISION_MARK, "decision"), (OPENING_MARK, "opening"), (FOLLOWUP_MARK, "followup")):
+    """'assess' (did the last reply deliver the part?) or the message task: 'open', 'next',
+    'reask', 'answer' or 'follow_up'. The task text is the end of the prompt: the first message
+    (transcript form, maybe followed by a prefilled answer) or the last user-side message (the
+    role-reversed form)."""
+    texts = [str(message["content"]) for message in messages if message["role"] in ("user", "system")]
+    text = texts[-1] if messages and messages[0]["role"] == "system" else texts[0]
+    if ASSESS_MARK in text:
+        return "assess"
+    for task, mark in TASK_MARKS.items():
         if mark in text:
             return task
-    raise AssertionError(f"unrecognised inquirer prompt: {text[:100]!r}")
+    raise AssertionError(f"unrecognised inquirer prompt: {text[-200:]!r}")
 
 
 class ScriptedInquirer:
-    """Plays the inquirer: answers decision calls and message calls from two separate scripts.
+    """Plays the inquirer: answers assessment calls (YES/NO) and message calls from two scripts.
 
     A script entry that is an exception instance is raised instead of returned. Running out of
     script raises AssertionError, which the graph records as an ``inquirer_error``.
@@ -79,7 +85,7 @@ class ScriptedInquirer:
         task = inquirer_task(prompt)
         self.calls.append(task)
         self.prompts.append(prompt)
-        queue = self.decisions if task == "decision" else self.messages
+        queue = self.decisions if task == "assess" else self.messages
         if not queue:
             raise AssertionError(f"inquirer script exhausted at call {len(self.calls)} ({task})")
         reply = queue.pop(0)
@@ -101,25 +107,36 @@ class NumberedChatbot:
 
 
 class ScriptedJudge:
-    """A judge that answers from a script (cycling the last entry) and records its prompts."""
+    """A judge that answers part checks and whole-goal checks from two scripts (each cycling its
+    last entry) and records its prompts. Plans are not scripted: tests give ``goal_parts``."""
 
-    def __init__(self, *replies: Any) -> None:
-        self.replies = list(replies)
+    def __init__(self, *parts: Any, final: Iterable[Any] = ("YES",)) -> None:
+        self.parts = list(parts)
+        self.finals = list(final)
         self.prompts: list[str] = []
+        self.part_prompts: list[str] = []
+        self.final_prompts: list[str] = []
 
     def __call__(self, messages: list[dict[str, Any]]) -> str:
         text = str(messages[0]["content"])
-        assert JUDGE_MARK in text, f"the judge got an unexpected prompt: {text[:100]!r}"
         self.prompts.append(text)
-        reply = self.replies[min(len(self.prompts), len(self.replies)) - 1]
+        if PART_CHECK_MARK in text:
+            self.part_prompts.append(text)
+            script, count = self.parts, len(self.part_prompts)
+        elif FINAL_CHECK_MARK in text:
+            self.final_prompts.append(text)
+            script, count = self.finals, len(self.final_prompts)
+        else:
+            raise AssertionError(f"the judge got an unexpected prompt: {text[:100]!r}")
+        reply = script[min(count, len(script)) - 1]
         if isinstance(reply, BaseException):
             raise reply
         return str(reply)
 
 
-def verdict(goal_met: bool, rationale: str = "checked") -> str:
-    """A well-formed judge answer."""
-    return json.dumps({"goal_met": goal_met, "rationale": rationale})
+def part_verdict(done: bool, evidence: str = "Here is part 1 of the answer") -> str:
+    """A well-formed part check: a quoted sentence (by default from ``NumberedChatbot``) and YES/NO."""
+    return f"Evidence: {evidence}\nDone: {'YES' if done else 'NO'}"
 
 
 def run_roleplay(
@@ -129,14 +146,20 @@ def run_roleplay(
     *,
     goal: str = GOAL,
     persona: Any = PERSONA_TEXT,
+    goal_parts: list[str] | str | None = "one",
+    expected_outcome: str | None = None,
     **settings: Any,
 ) -> dict[str, Any]:
     """Run the roleplay graph once with the given role models and settings; return the final state.
 
-    The scripts ask for a stop decision from the second turn on (the paper's loop), so unless a test
-    says otherwise ``min_turns_before_stop`` is 1 here.
+    Unless a test says otherwise: the goal is one part (``goal_parts=[goal]``, so no plan is asked
+    for), the goal may be claimed after the first reply (``min_turns_before_stop=1``), the judge
+    asks each question once (``judge_samples=1``), and the typing pass is off (``style="off"``), so
+    that scripted messages arrive as written.
     """
     settings.setdefault("min_turns_before_stop", 1)
+    settings.setdefault("judge_samples", 1)
+    settings.setdefault("style", "off")
     context = Context(
         inquirer_model=inquirer,
         chatbot_model=chatbot if chatbot is not None else NumberedChatbot(),
@@ -146,6 +169,12 @@ def run_roleplay(
     graph_input: dict[str, Any] = {"goal": goal}
     if persona is not None:
         graph_input["persona"] = persona
+    if expected_outcome:
+        graph_input["expected_outcome"] = expected_outcome
+    if goal_parts == "one":
+        graph_input["goal_parts"] = [goal]
+    elif goal_parts is not None:
+        graph_input["goal_parts"] = goal_parts
     return graph.invoke(graph_input, context=context)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from llm_roleplay.personas import trait_phrases
-from nodes.checks import Problem, inquirer_problem, names_traits
+from nodes.checks import Problem, names_traits
+from nodes.guard import Situation, message_problem
 
 ATTRIBUTES = {
     "age_bracket": "35-44",
@@ -36,15 +37,7 @@ def test_naming_several_traits_is_a_leak_and_one_is_not() -> None:
     assert names_traits(natural, traits) == 1
 
     def problem(text: str) -> Problem | None:
-        return inquirer_problem(
-            text,
-            persona_description="",
-            goal="Write an email to my landlord.",
-            previous_user_messages=[],
-            leak_persona_words=8,
-            leak_goal_fraction=0.6,
-            traits=traits,
-        )
+        return message_problem(text, Situation(goal="Write an email to my landlord.", traits=traits))
 
     assert problem(announcing) is Problem.LEAK
     assert problem(natural) is None

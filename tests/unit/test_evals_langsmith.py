@@ -152,7 +152,7 @@ def test_stop_experiment_rescores_like_the_plain_function(no_network: NetworkLog
     assert _offline(no_network), no_network
     with tracing_context(enabled=False):
         assert stop_outcomes(outcome, dialogues) == [stop_accuracy(d, decider) for d in dialogues]
-    assert outcome.feedback["stop-03"]["stop_timing"]["value"] == "right_time"
+    assert outcome.feedback["stop-03"]["stop_timing"]["value"] == "too_late"
 
 
 def test_paired_experiment(no_network: NetworkLog) -> None:

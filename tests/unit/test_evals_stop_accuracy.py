@@ -45,57 +45,68 @@ def test_the_labelled_set_is_ours_and_consistent() -> None:
 
 
 def test_fake_inquirer_against_hand_computed_confusion() -> None:
-    """The fake inquirer ends at every point k >= 3 (it answers YES once turn k + 1 > 3).
+    """The fake inquirer reads a reply as delivered from the third exchange on (k >= 3) and the graph's
+    logic does the rest: each NO asks again (up to max_part_asks = 3), a YES moves to the next part,
+    the last part delivered claims the goal (at k >= min_turns_before_stop = 2), a reply asking the
+    user something is answered, a short "I can't" after a NO ends it.
 
-    Points (k = 1..n, truth end iff k >= should_end_from) per dialogue, TP/FP/FN:
-      01 n2 g2: FN            02 n1 g1: FN            03 n3 g3: TP
-      04 n4 g2: FN TP TP      05 n3 g1: FN FN TP      06 n2 -: -
-      07 n1 -: -              08 n3 -: FP             09 n2 g2: FN
-      10 n4 g2: FN TP TP      11 n4 g4: FP TP         12 n5 g3: TP TP TP
-      13 n4 -: FP FP          14 n2 g2: FN            15 n3 g2: FN TP
-      16 n1 -: -
-    TP 11, FP 4, FN 9 -> precision 11/15, recall 11/20, F1 22/35.
-    First end vs should_end_from: right 03 06 07 12 16; too early 08 11 13; too late the other 8.
+    Predicted end per point (k = 1..n) against the truth (end iff k >= should_end_from):
+      01 FF/FT: TN FN          02 F/T: FN              03 FFF/FFT: TN TN FN
+      04 FFFT/FTTT (2 parts: YES at 3 moves on, at 4 claims): TN FN FN TP
+      05 FFT/TTT: FN FN TP     06 FF/FF                 07 F/F            08 FFF/FFF
+      09 FT/FT (asked back at 1, "I don't have access" at 2): TN TP
+      10 FTTT/FTTT ("I can't access" at 2; YES claims from 3): TN TP TP TP
+      11 FFFF/FFFT (4 parts): TN TN TN FN   12 FFFFT/FFTTT (3 parts): TN TN FN FN TP
+      13 FFFF/FFFF             14 FF/FT: TN FN          15 FFF/FTT: TN FN FN      16 F/F
+    TP 7, FP 0, FN 13, TN 24 -> precision 7/7, recall 7/20, F1 14/27.
+    Right time: 06 07 08 09 10 13 16; never too early; too late the other 9.
     """
     decider = build_decider("fake")
     assert decider is not None
     outcomes = [stop_accuracy(dialogue, decider) for dialogue in load_stop_labels()]
-    assert sum(o.tp for o in outcomes) == 11
-    assert sum(o.fp for o in outcomes) == 4
-    assert sum(o.fn for o in outcomes) == 9
-    assert sum(o.tn for o in outcomes) == 20
+    assert sum(o.tp for o in outcomes) == 7
+    assert sum(o.fp for o in outcomes) == 0
+    assert sum(o.fn for o in outcomes) == 13
+    assert sum(o.tn for o in outcomes) == 24
     timing = {o.id: o.timing for o in outcomes}
     assert sorted(k for k, v in timing.items() if v == "right_time") == [
-        "stop-03",
         "stop-06",
         "stop-07",
-        "stop-12",
+        "stop-08",
+        "stop-09",
+        "stop-10",
+        "stop-13",
         "stop-16",
     ]
-    assert sorted(k for k, v in timing.items() if v == "too_early") == ["stop-08", "stop-11", "stop-13"]
+    assert not [k for k, v in timing.items() if v == "too_early"]
     values = estimates(stop_metrics(outcomes), SETTINGS)
-    assert values["stop_precision"].value == pytest.approx(11 / 15) and values["stop_precision"].n == 15
-    assert values["stop_recall"].value == pytest.approx(11 / 20) and values["stop_recall"].n == 20
-    assert values["stop_f1"].value == pytest.approx(22 / 35) and values["stop_f1"].n == 44
-    assert values["stop_right_time"].value == pytest.approx(5 / 16)
-    assert values["stop_too_late"].value == pytest.approx(8 / 16)
-    ci = values["stop_precision"].ci
-    assert ci is not None and ci[0] <= 11 / 15 <= ci[1]
+    assert values["stop_precision"].value == pytest.approx(1.0) and values["stop_precision"].n == 7
+    assert values["stop_recall"].value == pytest.approx(7 / 20) and values["stop_recall"].n == 20
+    assert values["stop_f1"].value == pytest.approx(14 / 27) and values["stop_f1"].n == 44
+    assert values["stop_right_time"].value == pytest.approx(7 / 16)
+    assert values["stop_too_late"].value == pytest.approx(9 / 16)
 
 
 def test_always_and_never_ending_deciders() -> None:
+    # one part, delivered at once: a follow-up first (min_turns_before_stop = 2), then the claim
     always = stop_accuracy(_entry("too_late", 1, exchanges=3), FakeListChatModel(responses=["YES"]))
-    assert (always.tp, always.fp, always.fn, always.timing) == (3, 0, 0, "right_time")
-    gives_up = stop_accuracy(_entry("ended_too_early", None), FakeListChatModel(responses=["GIVEUP"]))
-    assert (gives_up.fp, gives_up.timing) == (2, "too_early")  # giving up is ending too
+    assert always.predicted == (False, True, True)
+    assert (always.tp, always.fp, always.fn, always.timing) == (2, 0, 1, "too_late")
     never = stop_accuracy(_entry("right_time", 2), FakeListChatModel(responses=["NO"]))
     assert (never.tp, never.fn, never.tn, never.timing) == (0, 1, 1, "too_late")
 
 
-def test_unparseable_decisions_count_as_continue_like_the_graph() -> None:
+def test_a_chatbot_that_cannot_help_makes_the_user_give_up() -> None:
+    entry = _entry("right_time", 2)
+    entry["messages"][3]["content"] = "I'm sorry, I don't have access to your account."
+    outcome = stop_accuracy(entry, FakeListChatModel(responses=["NO"]))
+    assert outcome.predicted == (False, True)  # giving up is ending too
+
+
+def test_unparseable_readings_count_as_not_delivered_like_the_graph() -> None:
     outcome = stop_accuracy(_entry("right_time", 2), FakeListChatModel(responses=["hmm, maybe"]))
     assert outcome.predicted == (False, False)
-    assert outcome.unparseable == 8  # 4 attempts at each of the 2 points
+    assert outcome.unparseable == 2  # one call at each of the 2 points, never asked again
 
 
 def test_a_failing_decider_is_recorded_and_left_out_of_the_metrics() -> None:

@@ -80,6 +80,28 @@ BAD_DIALOGUES = {
         ]
     ),
     "ended_by_error": dialogue(termination_reason=TerminationReason.CHATBOT_ERROR.value),
+    # the user repeats the chatbot's request back to it (seen on the embedded model)
+    "echo": dialogue(
+        user=[CLEAN_USER[0], "Feed it equal weights of flour and water once a day", CLEAN_USER[2]]
+    ),
+    # the user speaks as the helper (seen on the embedded model)
+    "role_confusion": dialogue(
+        user=[CLEAN_USER[0], "Please let me know if you have any questions about the starter.", CLEAN_USER[2]]
+    ),
+    "greeting_again": dialogue(user=[CLEAN_USER[0], "Hello! how often should i feed it?", CLEAN_USER[2]]),
+    "goal_drift": dialogue(
+        user=[
+            CLEAN_USER[0],
+            "which football team won the world cup final in nineteen seventy four, and who scored there",
+            CLEAN_USER[2],
+        ]
+    ),
+    "persona_drift": {
+        **dialogue(
+            user=[CLEAN_USER[0], "as a teacher i feed my starter once a week, is that ok?", CLEAN_USER[2]]
+        ),
+        "persona": {"attributes": {"occupation": "nurse"}, "description": PERSONA_TEXT, "source": "given"},
+    },
 }
 
 

@@ -1,4 +1,5 @@
-"""Goal claims: the judge verifies them; rejected claims send the dialogue back to the inquirer."""
+"""Goal claims: the judge checks every part with quoted evidence, then the whole goal; a rejected
+claim sends the user back to the part it found missing."""
 
 from __future__ import annotations
 
@@ -12,56 +13,107 @@ from tests.unit.scripted_models import (
     ScriptedInquirer,
     ScriptedJudge,
     assistant_texts,
+    part_verdict,
     run_roleplay,
     user_texts,
-    verdict,
 )
 
+PARTS = ["explain how to keep a sourdough starter alive", "give a recipe for a first loaf"]
 
-def test_rejected_claim_continues_without_a_new_decision() -> None:
-    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:3], decisions=["YES", "NO", "YES"])
-    judge = ScriptedJudge(verdict(False, "No baking time was given."), verdict(True, "Now it was."))
-    state = run_roleplay(inquirer, judge=judge, max_turns=6)
 
+def test_rejected_claim_sends_the_user_back_to_the_missing_part() -> None:
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:3], decisions=["YES", "YES", "YES"])
+    judge = ScriptedJudge(part_verdict(True), part_verdict(False), part_verdict(True))
+    state = run_roleplay(inquirer, judge=judge, goal_parts=PARTS, max_turns=6)
+
+    # turn 1 delivers part 1 (YES), turn 2 part 2 (YES): claim; the judge rejects part 2, so the user
+    # asks for it again at once (no assessment), and the next YES claims again: verified.
+    assert inquirer.calls == ["open", "assess", "next", "assess", "reask", "assess"]
+    assert "give a recipe for a first loaf" in inquirer.prompts[4][0]["content"]
+    assert "it is missing from the answers" not in inquirer.prompts[4][0]["content"]  # evidence was quoted
+    assert "did not do it properly (the answer is wrong or incomplete)" in inquirer.prompts[4][0]["content"]
+    first, second = state["goal_checks"]
+    assert (first["turn"], first["goal_met"], [p["verified"] for p in first["parts"]]) == (
+        2,
+        False,
+        [True, False],
+    )
+    assert (second["turn"], second["goal_met"]) == (3, True)
     assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
-    # after the rejection the inquirer writes at once (no decision), later turns decide again
-    assert inquirer.calls == ["opening", "decision", "followup", "decision", "followup", "decision"]
     assert user_texts(state) == list(USER_MESSAGES[:3])
-    assert len(assistant_texts(state)) == 3
-    assert state["goal_checks"] == [
-        {"turn": 1, "goal_met": False, "rationale": "No baking time was given."},
-        {"turn": 3, "goal_met": True, "rationale": "Now it was."},
-    ]
-    assert state["skip_decision"] is False
-    assert state["usage"]["judge"]["calls"] == 2
+    assert state["judge_feedback"] is None
 
 
-def test_judge_sees_goal_and_transcript() -> None:
+def test_a_quote_that_is_not_in_the_replies_fails_the_part() -> None:
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=["YES"])
+    judge = ScriptedJudge(part_verdict(True, "Bake the loaf at 230 degrees for 40 minutes."))
+    state = run_roleplay(inquirer, judge=judge, max_turns=5, max_goal_rejections=0)
+
+    assert state["termination_reason"] == TerminationReason.GOAL_UNVERIFIED
+    [part] = state["goal_checks"][0]["parts"]
+    assert part == {"part": GOAL, "verified": False, "p_yes": 1.0, "evidence": None}
+    assert "no sentence of the replies does it" in state["goal_checks"][0]["rationale"]
+
+
+@pytest.mark.parametrize("evidence", ["none", "", "N/A"])
+def test_no_evidence_fails_the_part_even_with_yes(evidence: str) -> None:
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=["YES"])
+    judge = ScriptedJudge(f"Evidence: {evidence}\nDone: YES")
+    state = run_roleplay(inquirer, judge=judge, max_turns=5, max_goal_rejections=0)
+
+    assert state["termination_reason"] == TerminationReason.GOAL_UNVERIFIED
+
+
+def test_every_part_then_the_whole_goal_must_pass() -> None:
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["YES", "YES"])
+    judge = ScriptedJudge(part_verdict(True), part_verdict(True), final=["NO"])
+    state = run_roleplay(inquirer, judge=judge, goal_parts=PARTS, max_turns=5, max_goal_rejections=0)
+
+    assert state["termination_reason"] == TerminationReason.GOAL_UNVERIFIED
+    [check] = state["goal_checks"]
+    assert [part["verified"] for part in check["parts"]] == [True, True]
+    assert check["p_goal"] == 0.0
+    assert len(judge.part_prompts) == 2 and len(judge.final_prompts) == 1
+
+
+def test_judge_sees_goal_parts_and_transcript_but_not_the_persona() -> None:
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["NO", "YES"])
-    judge = ScriptedJudge(verdict(True))
+    judge = ScriptedJudge(part_verdict(True))
     state = run_roleplay(inquirer, judge=judge, max_turns=5)
 
-    prompt = judge.prompts[0]
-    assert GOAL in prompt
+    part_prompt, final_prompt = judge.prompts
+    assert f"The user asked for this: {GOAL}" in part_prompt
+    assert f"The user's goal was: {GOAL}" in final_prompt
     for text in user_texts(state) + assistant_texts(state):
-        assert text in prompt
-    assert "retired electrician" not in prompt  # the judge does not need the persona
+        assert text in part_prompt and text in final_prompt
+    assert "retired electrician" not in part_prompt + final_prompt
 
 
-def test_decision_prompt_holds_goal_and_latest_reply() -> None:
+def test_the_expected_outcome_is_given_to_the_judge() -> None:
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=["YES"])
-    state = run_roleplay(inquirer, judge="none", max_turns=5)
+    judge = ScriptedJudge(part_verdict(True))
+    run_roleplay(inquirer, judge=judge, max_turns=5, expected_outcome="feed it every 12 hours")
 
-    decision_prompt = inquirer.prompts[inquirer.calls.index("decision")][0]["content"]
-    assert GOAL in decision_prompt
-    assert assistant_texts(state)[0] in decision_prompt
+    assert all("A correct answer contains: feed it every 12 hours" in prompt for prompt in judge.prompts)
+
+
+def test_assessment_prompt_holds_the_part_and_the_latest_reply() -> None:
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:3], decisions=["YES", "NO"])
+    state = run_roleplay(inquirer, judge="none", goal_parts=PARTS, max_turns=3)
+
+    first, second = (
+        inquirer.prompts[i][0]["content"] for i, task in enumerate(inquirer.calls) if task == "assess"
+    )
+    assert f"The person had asked the chatbot for this: {PARTS[0]}" in first
+    assert f"The person had asked the chatbot for this: {PARTS[1]}" in second
+    assert assistant_texts(state)[0] in first and assistant_texts(state)[1] in second
 
 
 @pytest.mark.parametrize("max_goal_rejections", [0, 1, 2])
 def test_too_many_rejections_end_unverified(max_goal_rejections: int) -> None:
     claims = max_goal_rejections + 1
     inquirer = ScriptedInquirer(messages=USER_MESSAGES, decisions=["YES"] * claims)
-    judge = ScriptedJudge(verdict(False, "Not yet."))
+    judge = ScriptedJudge(part_verdict(False))
     state = run_roleplay(inquirer, judge=judge, max_turns=10, max_goal_rejections=max_goal_rejections)
 
     assert state["termination_reason"] == TerminationReason.GOAL_UNVERIFIED
@@ -69,13 +121,12 @@ def test_too_many_rejections_end_unverified(max_goal_rejections: int) -> None:
     assert [check["goal_met"] for check in state["goal_checks"]] == [False] * claims
     assert [check["turn"] for check in state["goal_checks"]] == list(range(1, claims + 1))
     assert len(user_texts(state)) == claims
-    assert len(assistant_texts(state)) == claims
 
 
 def test_rejections_below_the_limit_do_not_end_the_dialogue() -> None:
     inquirer = ScriptedInquirer(messages=USER_MESSAGES, decisions=["YES", "YES", "NO"])
-    judge = ScriptedJudge(verdict(False))
-    state = run_roleplay(inquirer, judge=judge, max_turns=4, max_goal_rejections=2)
+    judge = ScriptedJudge(part_verdict(False))
+    state = run_roleplay(inquirer, judge=judge, max_turns=4, max_goal_rejections=2, max_part_asks=5)
 
     assert state["termination_reason"] == TerminationReason.MAX_TURNS
     assert len(state["goal_checks"]) == 2
@@ -90,58 +141,40 @@ def test_disabled_judge_accepts_the_claim(spec: str) -> None:
     assert state["goal_checks"] == [
         {"turn": 2, "goal_met": None, "rationale": "verification is off; claim accepted"}
     ]
-    assert len(user_texts(state)) == 2
 
 
-def test_judge_answer_with_prose_around_json_is_read() -> None:
-    judge = ScriptedJudge('Sure. ```json\n{"goal_met": true, "rationale": "Steps given."}\n``` Done.')
+def test_an_answer_without_yes_or_no_fails_the_part_after_one_call() -> None:
+    judge = ScriptedJudge("Evidence: Here is part 1 of the answer\nThe user seems happy.")
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=["YES"])
-    state = run_roleplay(inquirer, judge=judge, max_turns=5)
-
-    assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
-    assert state["goal_checks"][0]["rationale"] == "Steps given."
-
-
-def test_malformed_judge_output_is_retried() -> None:
-    judge = ScriptedJudge("I think the user is happy.", verdict(True, "Fine."))
-    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=["YES"])
-    state = run_roleplay(inquirer, judge=judge, max_turns=5, max_regenerations=2)
-
-    assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
-    assert len(judge.prompts) == 2
-    assert state["usage"]["judge"]["calls"] == 2
-    assert state["goal_checks"] == [{"turn": 1, "goal_met": True, "rationale": "Fine."}]
-
-
-@pytest.mark.parametrize("max_regenerations", [0, 2])
-def test_judge_output_that_never_parses_counts_as_not_verified(max_regenerations: int) -> None:
-    judge = ScriptedJudge("Looks good to me!")
-    inquirer = ScriptedInquirer(messages=USER_MESSAGES, decisions=["YES", "NO"])
-    state = run_roleplay(inquirer, judge=judge, max_turns=2, max_regenerations=max_regenerations)
-
-    assert len(judge.prompts) == max_regenerations + 1
-    assert state["goal_checks"][0]["goal_met"] is False
-    assert "could not be parsed" in state["goal_checks"][0]["rationale"]
-    # a rejection: the dialogue goes on with a message written without a decision
-    assert inquirer.calls[:3] == ["opening", "decision", "followup"]
-    assert state["termination_reason"] == TerminationReason.MAX_TURNS
-    assert len(user_texts(state)) == 2
-
-
-def test_unparseable_verdicts_count_towards_the_rejection_limit() -> None:
-    judge = ScriptedJudge("no idea")
-    inquirer = ScriptedInquirer(messages=USER_MESSAGES, decisions=["YES", "YES"])
-    state = run_roleplay(inquirer, judge=judge, max_turns=5, max_goal_rejections=1, max_regenerations=0)
+    state = run_roleplay(inquirer, judge=judge, max_turns=5, max_goal_rejections=0)
 
     assert state["termination_reason"] == TerminationReason.GOAL_UNVERIFIED
-    assert len(state["goal_checks"]) == 2
+    assert len(judge.prompts) == 1
+    assert state["goal_checks"][0]["parts"][0]["p_yes"] is None
+
+
+@pytest.mark.parametrize(("threshold", "verified"), [(0.8, False), (0.6, True)])
+def test_without_logprobs_the_judge_votes_over_samples(threshold: float, verified: bool) -> None:
+    """Two YES of three samples is P(yes) 0.67: below the default threshold, above 0.6."""
+    judge = ScriptedJudge(part_verdict(True), part_verdict(False), part_verdict(True), final=["YES"])
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=["YES"])
+    state = run_roleplay(
+        inquirer, judge=judge, max_turns=5, max_goal_rejections=0, judge_samples=3, judge_threshold=threshold
+    )
+
+    [part] = state["goal_checks"][0]["parts"]
+    assert part["p_yes"] == pytest.approx(2 / 3, abs=1e-3)
+    assert part["verified"] is verified
+    assert len(judge.part_prompts) == 3
+    expected = TerminationReason.GOAL_VERIFIED if verified else TerminationReason.GOAL_UNVERIFIED
+    assert state["termination_reason"] == expected
 
 
 def test_langchain_chat_models_work_as_inquirer_and_judge() -> None:
     inquirer = FakeListChatModel(responses=["hi, how do i start a sourdough starter?", "YES"])
-    judge = FakeListChatModel(responses=['{"goal_met": true, "rationale": "ok"}'])
+    judge = FakeListChatModel(responses=["Evidence: Here is part 1 of the answer\nDone: YES", "YES"])
     state = run_roleplay(inquirer, judge=judge, max_turns=3)
 
     assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
     assert user_texts(state) == ["hi, how do i start a sourdough starter?"]
-    assert state["goal_checks"] == [{"turn": 1, "goal_met": True, "rationale": "ok"}]
+    assert state["goal_checks"][0]["goal_met"] is True

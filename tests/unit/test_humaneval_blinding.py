@@ -21,7 +21,8 @@ from tests.unit.test_humaneval_fixtures import (
 )
 
 SHOWN = ("items.json", "items.csv", "form.html")  # what annotators may be given
-NOT_SECRET = {"source", "domain", "user_turns"}  # per-item key fields that reveal nothing on their own
+# per-item key fields that reveal nothing on their own (a style setting is "default" or "off")
+NOT_SECRET = {"source", "domain", "user_turns", "style"}
 
 
 def _strings(value: Any, field: str = "") -> list[tuple[str, str]]:

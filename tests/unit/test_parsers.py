@@ -12,7 +12,6 @@ from nodes.checks import (
     Problem,
     breaks_role,
     has_repeated_block,
-    inquirer_problem,
     is_empty,
     is_refusal,
     leaks,
@@ -20,6 +19,7 @@ from nodes.checks import (
     normalized,
     words,
 )
+from nodes.guard import Situation, message_problem
 from nodes.parsing import Decision, Verdict, clean_message, extract_message, parse_decision, parse_verdict
 from prompts import load_prompt
 
@@ -178,7 +178,7 @@ def test_bold_label_with_the_colon_inside_is_stripped() -> None:
 
 # ---------------------------------------------------------------- extract_message
 
-OPENING_PREFILL = load_prompt("inquirer_opening").prefill
+OPENING_PREFILL = load_prompt("inquirer_open").prefill
 
 
 def test_the_opening_prompt_is_prefilled_with_a_quotation() -> None:
@@ -258,13 +258,15 @@ def test_checks_never_raise_and_return_the_right_types(
     assert isinstance(run, int)
     assert 0 <= run <= min(len(words(text)), len(words(persona)))
     assert run == longest_common_run(persona, text)
-    problem = inquirer_problem(
+    problem = message_problem(
         text,
-        persona_description=persona,
-        goal=goal,
-        previous_user_messages=[persona, goal],
-        leak_persona_words=persona_words,
-        leak_goal_fraction=goal_fraction,
+        Situation(
+            goal=goal,
+            persona_description=persona,
+            previous_user_messages=[persona, goal],
+            leak_persona_words=persona_words,
+            leak_goal_fraction=goal_fraction,
+        ),
     )
     assert problem is None or isinstance(problem, Problem)
     if is_empty(text):
@@ -379,14 +381,7 @@ def test_leak_examples() -> None:
 
 def test_inquirer_problem_order() -> None:
     def problem(message: str, *previous: str) -> Problem | None:
-        return inquirer_problem(
-            message,
-            persona_description="",
-            goal="bake bread",
-            previous_user_messages=list(previous),
-            leak_persona_words=8,
-            leak_goal_fraction=0.6,
-        )
+        return message_problem(message, Situation(goal="bake bread", previous_user_messages=list(previous)))
 
     assert problem("  ") is Problem.EMPTY
     assert problem("As an AI, hi", "As an AI, hi") is Problem.ROLE_BREAK  # role break before repeat

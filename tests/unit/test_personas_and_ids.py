@@ -24,8 +24,8 @@ from llm_roleplay.personas import Persona, default_schema, render_description, s
 from nodes.context import OPERATIONAL_FIELDS, Context
 from tests.unit.scripted_models import (
     GOAL,
-    OPENING_MARK,
     PERSONA_DESCRIPTION_MARK,
+    TASK_MARKS,
     USER_MESSAGES,
     NumberedChatbot,
     ScriptedInquirer,
@@ -89,7 +89,7 @@ PARTIAL = {"gender": "female", "occupation": "nurse", "region": "nigeria"}
 
 def opening_prompt_of(inquirer: ScriptedInquirer) -> str:
     text = inquirer.prompts[0][0]["content"]
-    assert OPENING_MARK in text
+    assert TASK_MARKS["open"] in text
     return str(text)
 
 
@@ -261,13 +261,13 @@ def test_id_changes_with_a_prompt_version(tmp_path: Path, monkeypatch: pytest.Mo
     before = make_id()
     for path in prompts.PROMPT_DIR.glob("*.md"):
         shutil.copy(path, tmp_path / path.name)
-    opening = tmp_path / "inquirer_opening.md"
+    opening = tmp_path / "inquirer_open.md"
     text = opening.read_text(encoding="utf-8")
     opening.write_text(re.sub(r"(?m)^version: *(\S+)$", r"version: \1-bumped", text, count=1))
     try:
         prompts.load_prompt.cache_clear()
         monkeypatch.setattr(prompts, "PROMPT_DIR", tmp_path)
-        assert prompts.prompt_versions()["inquirer_opening"].endswith("-bumped")
+        assert prompts.prompt_versions()["inquirer_open"].endswith("-bumped")
         assert make_id() != before
     finally:
         monkeypatch.undo()
@@ -291,9 +291,11 @@ def test_graph_state_carries_the_id() -> None:
         judge_model="none",
         max_turns=1,
         seed=4,
-        min_turns_before_stop=1,  # as run_roleplay sets it
+        min_turns_before_stop=1,  # as run_roleplay sets these
+        judge_samples=1,
+        style="off",
     )
-    assert state["dialogue_id"] == dialogue_id(GOAL, PARTIAL, context)
+    assert state["dialogue_id"] == dialogue_id(GOAL, PARTIAL, context, [GOAL])
 
 
 def test_id_is_the_same_in_another_process() -> None:

@@ -13,7 +13,7 @@ def test_every_prompt_file_has_a_name_version_and_scope() -> None:
 
 def test_evaluation_prompts_are_not_part_of_dialogue_ids() -> None:
     generation, evaluation = prompt_versions(), prompt_versions("evaluation")
-    assert {"inquirer_opening", "inquirer_decision", "judge_goal_check"} <= set(generation)
+    assert {"inquirer_open", "inquirer_assess", "judge_part_check", "goal_plan"} <= set(generation)
     assert {"judge_goal_completion", "judge_human_likeness"} <= set(evaluation)
     assert not set(generation) & set(evaluation)
     assert set(generation) | set(evaluation) == set(prompt_names())

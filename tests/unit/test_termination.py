@@ -6,21 +6,22 @@ import pytest
 
 from nodes.state import TerminationReason
 from tests.unit.scripted_models import (
-    DECISION_MARK,
-    FOLLOWUP_MARK,
+    ASSESS_MARK,
+    FINAL_CHECK_MARK,
     GOAL,
-    JUDGE_MARK,
-    OPENING_MARK,
+    PART_CHECK_MARK,
     PERSONA_DESCRIPTION_MARK,
     PERSONA_TEXT,
+    PLAN_MARK,
+    TASK_MARKS,
     USER_MESSAGES,
     NumberedChatbot,
     ScriptedInquirer,
     ScriptedJudge,
     assistant_texts,
+    part_verdict,
     run_roleplay,
     user_texts,
-    verdict,
 )
 
 
@@ -40,25 +41,37 @@ def test_every_reason_has_a_test_below() -> None:
 
 
 def test_prompt_markers_of_the_scripted_models_are_distinct() -> None:
-    marks = [DECISION_MARK, OPENING_MARK, FOLLOWUP_MARK, JUDGE_MARK, PERSONA_DESCRIPTION_MARK]
+    marks = [ASSESS_MARK, *TASK_MARKS.values(), PART_CHECK_MARK, FINAL_CHECK_MARK, PLAN_MARK]
+    marks.append(PERSONA_DESCRIPTION_MARK)
     assert len(set(marks)) == len(marks)
     assert all(a not in b for a in marks for b in marks if a is not b)
 
 
 def test_goal_verified() -> None:
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["NO", "YES"])
-    judge = ScriptedJudge(verdict(True, "All steps were explained."))
+    judge = ScriptedJudge(part_verdict(True, "feed it daily and keep it warm for 2 days"))
     state = run_roleplay(inquirer, judge=judge, max_turns=5)
 
     assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
     assert user_texts(state) == list(USER_MESSAGES[:2])
     assert len(assistant_texts(state)) == 2
     assert state["turn"] == 2
-    assert state["goal_checks"] == [{"turn": 2, "goal_met": True, "rationale": "All steps were explained."}]
+    [check] = state["goal_checks"]
+    assert check["turn"] == 2 and check["goal_met"] is True and check["p_goal"] == 1.0
+    assert check["parts"] == [
+        {
+            "part": GOAL,
+            "verified": True,
+            "p_yes": 1.0,
+            "evidence": "feed it daily and keep it warm for 2 days",
+        }
+    ]
     assert state["goal_claimed"] is False
     assert not state.get("error")
-    assert len(judge.prompts) == 1
-    assert inquirer.calls == ["opening", "decision", "followup", "decision"]
+    assert len(judge.part_prompts) == 1 and len(judge.final_prompts) == 1
+    # the first reply did not deliver (NO): the user asks again; the second did (YES): claim
+    assert inquirer.calls == ["open", "assess", "reask", "assess"]
+    assert [entry["status"] for entry in state["goal_progress"]] == ["not_delivered", "delivered"]
     assert state["filter"] == {"keep": True, "reasons": []}
 
 
@@ -77,40 +90,40 @@ def test_goal_claimed_when_the_judge_is_off() -> None:
 
 def test_goal_unverified() -> None:
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=["YES"])
-    judge = ScriptedJudge(verdict(False, "The loaf was never explained."))
+    judge = ScriptedJudge(part_verdict(False))
     state = run_roleplay(inquirer, judge=judge, max_turns=5, max_goal_rejections=0)
 
     assert state["termination_reason"] == TerminationReason.GOAL_UNVERIFIED
     assert len(user_texts(state)) == 1
     assert len(assistant_texts(state)) == 1
-    assert state["goal_checks"] == [
-        {"turn": 1, "goal_met": False, "rationale": "The loaf was never explained."}
-    ]
-    assert len(judge.prompts) == 1
+    [check] = state["goal_checks"]
+    assert check["goal_met"] is False and check["turn"] == 1
+    assert check["rationale"].startswith("part 1 (") and "not done correctly" in check["rationale"]
+    assert len(judge.prompts) == 1  # the failed part ends the check: no whole-goal question
 
 
 def test_inquirer_gave_up() -> None:
-    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["NO", "GIVEUP"])
-    state = run_roleplay(inquirer, max_turns=5)
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["NO", "NO"])
+    state = run_roleplay(inquirer, max_turns=5, max_part_asks=2)
 
     assert state["termination_reason"] == TerminationReason.INQUIRER_GAVE_UP
     assert len(user_texts(state)) == 2
     assert len(assistant_texts(state)) == 2
-    assert inquirer.calls == ["opening", "decision", "followup", "decision"]
+    assert inquirer.calls == ["open", "assess", "reask", "assess"]
     assert not state.get("goal_checks")
 
 
 @pytest.mark.parametrize("max_turns", [1, 3])
 def test_max_turns(max_turns: int) -> None:
     inquirer = ScriptedInquirer(messages=USER_MESSAGES, decisions=["NO"] * 10)
-    state = run_roleplay(inquirer, max_turns=max_turns)
+    state = run_roleplay(inquirer, max_turns=max_turns, max_part_asks=20)
 
     assert state["termination_reason"] == TerminationReason.MAX_TURNS
     assert len(user_texts(state)) == max_turns
     assert len(assistant_texts(state)) == max_turns
     assert state["turn"] == max_turns
-    # the last reply is not followed by another decision: the turn cap ends the dialogue first
-    assert inquirer.calls.count("decision") == max_turns - 1
+    # the last reply is not assessed: the turn cap ends the dialogue first
+    assert inquirer.calls.count("assess") == max_turns - 1
     assert not state.get("goal_checks")
 
 
@@ -136,7 +149,7 @@ def test_inquirer_error_on_the_first_message() -> None:
     assert "ended_by_error" in state["filter"]["reasons"]
 
 
-def test_inquirer_error_in_the_decision_call() -> None:
+def test_inquirer_error_in_the_assessment_call() -> None:
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=[TimeoutError("decision timed out")])
     state = run_roleplay(inquirer, max_turns=5)
 
@@ -188,17 +201,27 @@ def test_judge_error() -> None:
 
 
 @pytest.mark.parametrize("history", ["transcript", "reversed"])
-def test_fake_models_reach_goal_verified(history: str) -> None:
+@pytest.mark.parametrize("style", ["off", "default"])
+def test_fake_models_reach_goal_verified(history: str, style: str) -> None:
     """BUG (reversed, llm_roleplay/fake_models.py): the fake model does not know the task
     'inquirer_followup_reversed', answers it like a chatbot, and the dialogue ends inquirer_invalid."""
     state = run_roleplay(
-        "fake", chatbot="fake", judge="fake", persona=None, max_turns=12, inquirer_history=history
+        "fake",
+        chatbot="fake",
+        judge="fake",
+        persona=None,
+        goal_parts=None,
+        max_turns=12,
+        inquirer_history=history,
+        style=style,
     )
 
     assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
+    assert state["plan_source"] == "split"  # the fake judge writes no plan
     assert len(user_texts(state)) == len(assistant_texts(state)) == 3
     assert state["goal_checks"][0]["goal_met"] is True
-    assert state["usage"]["judge"]["calls"] == 1
+    # one part check and the whole goal, plus the plan when this process had not planned the goal yet
+    assert state["usage"]["judge"]["calls"] in (2, 3)
 
 
 def test_chatbot_sees_only_the_conversation() -> None:
@@ -220,7 +243,7 @@ def test_followup_prompt_is_a_transcript_by_default() -> None:
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["NO"])
     state = run_roleplay(inquirer, max_turns=2)
 
-    followup = inquirer.prompts[inquirer.calls.index("followup")]
+    followup = inquirer.prompts[inquirer.calls.index("reask")]
     assert [message["role"] for message in followup] == ["user", "assistant"]  # prompt, then prefill
     assert f"Person: {USER_MESSAGES[0]}" in followup[0]["content"]
     assert f"Chatbot: {assistant_texts(state)[0]}" in followup[0]["content"]
@@ -238,5 +261,8 @@ def test_followup_prompt_with_reversed_roles() -> None:
     # own messages come back as 'assistant', the chatbot's replies as 'user'; then the prefill
     assert roles[:5] == ["system", "assistant", "user", "assistant", "user"]
     assert [message["content"] for message in last_followup[1:5:2]] == list(USER_MESSAGES[:2])
-    assert [message["content"] for message in last_followup[2:5:2]] == assistant_texts(state)[:2]
+    replies = [message["content"] for message in last_followup[2:5:2]]
+    assert replies[0] == assistant_texts(state)[0]
+    # the task comes as a note after the chatbot's last reply
+    assert replies[1].startswith(assistant_texts(state)[1] + "\n\n[Note for you, the user:")
     assert GOAL in last_followup[0]["content"]

@@ -1,0 +1,191 @@
+"""Surface features of one chat message: how a person typed it, not what it says.
+
+These are the habits that tell real users' messages to chatbots from an LLM's: length, casing,
+closing punctuation, politeness, greetings, "can you ..." openings, pasted material, contractions
+and typos. The same functions measure a reference set (``roleplay calibrate``), the simulated users
+(``roleplay eval``), and steer the typing pass, so a statistic always means the same thing.
+
+Definitions (each a yes/no of one message, except ``words`` and ``typo_share``):
+
+- ``words``: word tokens (letters, digits and in-word apostrophes).
+- ``lowercase_start``: the first letter is lowercase.
+- ``no_closing_punct``: the last visible character is not ``.``, ``!`` or ``?``.
+- ``ends_question``: the last visible character is ``?``.
+- ``please``: says "please" (or "pls", "plz").
+- ``greeting``: opens with hi / hello / hey / greetings / good morning|afternoon|evening / dear.
+- ``thanks``: says "thanks", "thank you", "thx" or "ty".
+- ``can_you_opening``: opens with "can/could/would/will you".
+- ``several_lines``: more than one non-empty line.
+- ``code_fence``: contains a Markdown code fence.
+- ``contraction``: contains a contraction, with or without its apostrophe ("don't", "dont").
+- ``dropped_apostrophe``: contains a contraction typed without its apostrophe ("dont", "im").
+- ``lowercase_i``: uses "i" for "I".
+- ``typo_share``: share of lowercase alphabetic words of 3+ letters that are not in the English
+  word list (``data/english_words.txt``); a proxy for misspellings.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_PLEASE = re.compile(r"\b(?:please|pls|plz)\b", re.IGNORECASE)
+GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening)|dear)\b[ ,!.]*",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(r"\b(?:thanks|thank\s+you|thx|ty)\b", re.IGNORECASE)
+CAN_YOU = re.compile(r"^\s*(?:can|could|would|will)\s+you\b", re.IGNORECASE)
+_CONTRACTION = re.compile(
+    r"\b(?:\w+n['’]t|i['’]m|\w+['’](?:re|ve|ll|d)|(?:it|that|what|there|he|she|who|here|let)['’]s)\b",
+    re.IGNORECASE,
+)
+# Contractions typed without the apostrophe; only forms that are not also ordinary words
+# ("its", "id", "well", "were" and "shell" are left out on purpose).
+_DROPPED = re.compile(
+    r"\b(?:dont|doesnt|didnt|cant|couldnt|wouldnt|shouldnt|wont|isnt|arent|wasnt|werent|havent|hasnt"
+    r"|im|ive|youre|theyre|thats|whats|theres|lets|hes|shes|youve|youll|ill)\b"
+)
+_LOWERCASE_I = re.compile(r"(?<![\w'’])i(?![\w'’])")
+_CLOSING = (".", "!", "?")
+
+BINARY_FEATURES = (
+    "lowercase_start",
+    "no_closing_punct",
+    "ends_question",
+    "please",
+    "greeting",
+    "thanks",
+    "can_you_opening",
+    "several_lines",
+    "code_fence",
+    "contraction",
+    "dropped_apostrophe",
+    "lowercase_i",
+)
+
+
+@dataclass(frozen=True)
+class MessageStyle:
+    words: int
+    typo_share: float | None  # None: no word to judge
+    flags: dict[str, bool]
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def last_visible(text: str) -> str:
+    stripped = text.rstrip()
+    return stripped[-1:] if stripped else ""
+
+
+def starts_lowercase(text: str) -> bool:
+    match = _LETTER.search(text)
+    return bool(match and match.group().islower())
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """The word list behind ``typo_share``: lowercase words, one per line, gzip-compressed."""
+    data = files("llm_roleplay").joinpath("data/english_words.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(data).decode("utf-8").split())
+
+
+def typo_candidates(text: str) -> list[str]:
+    """Lowercase alphabetic words of 3+ letters outside code fences: what a typo check looks at.
+
+    Capitalised words are left out (names, acronyms, sentence starts that may be names), and so are
+    words with digits or underscores (identifiers).
+    """
+    prose = re.sub(r"```.*?(?:```|$)", " ", text, flags=re.DOTALL)
+    return [
+        word.replace("’", "'")
+        for word in WORD.findall(prose)
+        if len(word) >= 3 and word.isalpha() and word.islower()
+    ]
+
+
+def typo_share(text: str) -> float | None:
+    candidates = typo_candidates(text)
+    if not candidates:
+        return None
+    vocabulary = english_words()
+    return sum(1 for word in candidates if word not in vocabulary) / len(candidates)
+
+
+def message_style(text: str) -> MessageStyle:
+    end = last_visible(text)
+    lines = [line for line in text.splitlines() if line.strip()]
+    flags = {
+        "lowercase_start": starts_lowercase(text),
+        "no_closing_punct": end not in _CLOSING,
+        "ends_question": end == "?",
+        "please": bool(_PLEASE.search(text)),
+        "greeting": bool(GREETING.match(text)),
+        "thanks": bool(_THANKS.search(text)),
+        "can_you_opening": bool(CAN_YOU.match(text)),
+        "several_lines": len(lines) > 1,
+        "code_fence": "```" in text,
+        "contraction": bool(_CONTRACTION.search(text) or _DROPPED.search(text.lower())),
+        "dropped_apostrophe": bool(_DROPPED.search(text)),
+        "lowercase_i": bool(_LOWERCASE_I.search(text)),
+    }
+    return MessageStyle(words=len(words(text)), typo_share=typo_share(text), flags=flags)
+
+
+_STOPWORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "to",
+        "is",
+        "and",
+        "i",
+        "you",
+        "of",
+        "in",
+        "for",
+        "it",
+        "this",
+        "what",
+        "how",
+        "can",
+        "me",
+        "my",
+        "be",
+        "that",
+        "with",
+        "on",
+        "are",
+        "do",
+        "your",
+        "not",
+        "if",
+        "as",
+        "so",
+        "we",
+    ]
+)
+
+
+def is_english(text: str) -> bool:
+    """A cheap filter for reference sets: mostly Latin letters and some English function words.
+
+    Reference statistics are compared with English simulated users, so other languages are left
+    out; messages of three words or fewer pass on their letters alone.
+    """
+    letters = _LETTER.findall(text)
+    if not letters or sum(letter.isascii() for letter in letters) / len(letters) < 0.9:
+        return False
+    tokens = [token.lower() for token in words(text)]
+    if len(tokens) <= 3:
+        return True
+    return sum(token in _STOPWORDS for token in tokens) / len(tokens) >= 0.1

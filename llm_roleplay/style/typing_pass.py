@@ -1,0 +1,249 @@
+"""The typing pass: give a simulated user's message the surface habits of its person.
+
+Small models write every message as a capitalised, punctuated, polite request whatever the
+prompt says, so the habits a person has or has not (:class:`PersonaStyle`) are applied here,
+deterministically: the same message, style and seed key give the same text. Per message, each
+habit is drawn with the person's own probability, then the text is edited to match the draw:
+
+1. greeting: a leading "Hi," / "Hello there!" is removed, or "hi" added to an opening;
+2. thanks: "Thanks!" / "Thank you for ..." sentences are removed, or "thanks" added;
+3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way;
+4. please: removed ("Could you please" -> "Could you"), or added at the end of a request;
+5. dropped apostrophes ("don't" -> "dont") and lowercase "i";
+6. typos: letters swapped, dropped or doubled in words of 4+ letters, at the person's per-word rate
+   (topped up to it: words already misspelt count);
+7. closing punctuation removed, or a full stop / question mark added;
+8. lowercase or capitalised sentence starts.
+
+Only the typed text is edited: material the user pastes (code, text from the goal) is appended
+after the pass and left exactly as it is. ``--style off`` turns the pass off.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+from llm_roleplay.style.features import CAN_YOU, GREETING, english_words, typo_candidates
+from llm_roleplay.style.profile import PersonaStyle, Position
+
+_VOCATIVE = re.compile(
+    r"^\s*(?:(?:there|ai|chatbot|bot|assistant|chatgpt|friend|everyone|all)\b[ ,!.:]*)?", re.IGNORECASE
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*\s*|\n+")
+_THANKS_SENTENCE = re.compile(
+    r"^\s*(?:thanks|thank\s+you|thx|many thanks)\b[^.!?\n]*[.!?]*\s*$", re.IGNORECASE
+)
+_THANKS_LEAD = re.compile(
+    r"^\s*(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?(?:\s+for\s+[^,.!?]{1,60})?[,!.]\s*", re.IGNORECASE
+)
+_THANKS_TAIL = re.compile(
+    r"[,.!]?\s*(?:thanks|thank\s+you)(?:\s+(?:in advance|so much|a lot))?\s*([.!?]*)\s*$", re.IGNORECASE
+)
+_HAS_THANKS = re.compile(r"\b(?:thanks|thank\s+you|thx)\b", re.IGNORECASE)
+_PLEASE = re.compile(r"(?:,\s*please\b|\bplease\s*,?\s*)", re.IGNORECASE)
+_CAN_YOU_FULL = re.compile(r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?", re.IGNORECASE)
+_APOSTROPHE_WORD = re.compile(r"\b(\w+)['’](t|m|s|re|ve|ll|d)\b", re.IGNORECASE)
+_CAPITAL_I = re.compile(r"(?<![\w'’])I(?=(?:['’](?:m|ve|ll|d))?(?![\w]))")
+_QUESTION_START = re.compile(
+    r"^\s*(?:what|how|why|when|where|which|who|whose|is|are|am|was|were|do|does|did|can|could|would|will"
+    r"|should|shall|may|have|has)\b",
+    re.IGNORECASE,
+)
+_KEYBOARD_NEIGHBOURS = {
+    "a": "sqw", "b": "vn", "c": "xv", "d": "sfe", "e": "wrd", "f": "dgr", "g": "fht", "h": "gjy",
+    "i": "uok", "j": "hku", "k": "jli", "l": "ko", "m": "n", "n": "bm", "o": "ipl", "p": "o",
+    "q": "w", "r": "etf", "s": "adw", "t": "ryg", "u": "yij", "v": "cb", "w": "qes", "x": "zc",
+    "y": "tuh", "z": "x",
+}  # fmt: skip
+
+
+@dataclass
+class TypedMessage:
+    text: str
+    edits: list[str] = field(default_factory=list)  # which habits changed the text, in order
+
+
+def _draw(rng: random.Random, style: PersonaStyle, habit: str, position: Position) -> bool:
+    return rng.random() < style.rate(habit, position)
+
+
+def apply_style(text: str, style: PersonaStyle, position: Position, seed_key: str) -> TypedMessage:
+    """Edit ``text`` to the habits drawn for this message (see the module docstring)."""
+    rng = random.Random(f"typing:{seed_key}")
+    draws = {
+        habit: _draw(rng, style, habit, position)
+        for habit in (
+            "greeting",
+            "thanks",
+            "can_you_opening",
+            "please",
+            "dropped_apostrophe",
+            "lowercase_i",
+            "no_closing_punct",
+            "lowercase_start",
+        )
+    }
+    typo_rate = style.rate("typo", position)
+    message = TypedMessage(text.strip())
+    greeting = _take_greeting(message)  # set aside, so the edits below see the request itself
+    if greeting and not (draws["greeting"] and position == "first"):
+        message.edits.append("greeting")
+    if not draws["thanks"]:
+        _drop_thanks(message)
+    if not draws["can_you_opening"]:
+        _drop_can_you(message)
+    _please(message, draws["please"])
+    if draws["dropped_apostrophe"]:
+        _edit(message, "dropped_apostrophe", _APOSTROPHE_WORD.sub(r"\1\2", message.text))
+    if draws["lowercase_i"]:
+        _edit(message, "lowercase_i", _CAPITAL_I.sub("i", message.text))
+    _typos(message, typo_rate, rng)
+    if draws["thanks"] and not _HAS_THANKS.search(message.text):
+        body, closing = _split_closing(message.text)
+        _edit(message, "thanks", f"{body}, thanks{closing}")
+    if draws["greeting"] and position == "first":
+        new = greeting or rng.choice(("hi", "hello", "hey", "Hi,", "Hello,"))
+        _edit(
+            message, "greeting" if not greeting else "kept_greeting", f"{new} {_decapitalise(message.text)}"
+        )
+    _closing(message, draws["no_closing_punct"])
+    _casing(message, draws["lowercase_start"])
+    return message
+
+
+def _edit(message: TypedMessage, habit: str, new_text: str) -> None:
+    new_text = re.sub(r"[ \t]{2,}", " ", new_text).strip()
+    if new_text and new_text != message.text:
+        message.text = new_text
+        message.edits.append(habit)
+
+
+def _take_greeting(message: TypedMessage) -> str:
+    """Remove a leading greeting ("Hello there!") and return it ('' if none)."""
+    match = GREETING.match(message.text)
+    if not match:
+        return ""
+    rest = message.text[match.end() :]
+    vocative = _VOCATIVE.match(rest).end()  # type: ignore[union-attr]
+    greeting = (message.text[: match.end()] + rest[:vocative]).strip()
+    message.text = rest[vocative:].strip() or message.text
+    return greeting
+
+
+def _drop_thanks(message: TypedMessage) -> None:
+    if not _HAS_THANKS.search(message.text):
+        return
+    sentences = [part for part in _SENTENCE.findall(message.text) if not _THANKS_SENTENCE.match(part)]
+    text = _THANKS_LEAD.sub("", "".join(sentences))
+    _edit(message, "thanks", _THANKS_TAIL.sub(r"\1", text))
+
+
+def _drop_can_you(message: TypedMessage) -> None:
+    """'Can you tell me how X?' -> 'tell me how X' (the question mark goes with the question)."""
+    if not CAN_YOU.match(message.text):
+        return
+    first, rest = _first_sentence(message.text)
+    if not first.rstrip().endswith("?"):
+        return  # "Can you believe it." and the like: leave alone
+    body = _CAN_YOU_FULL.sub("", first).rstrip()
+    body = body[:-1].rstrip() if body.endswith("?") else body
+    _edit(message, "can_you_opening", (body + "." + (" " + rest if rest else "")) if body else message.text)
+
+
+def _please(message: TypedMessage, wanted: bool) -> None:
+    has_please = re.search(r"\bplease\b", message.text, re.IGNORECASE)
+    if has_please and not wanted:
+        _edit(message, "please", _PLEASE.sub(" ", message.text).replace(" ?", "?").replace(" .", "."))
+    elif wanted and not has_please:
+        if _QUESTION_START.match(message.text) or re.match(
+            r"\s*(?:i|my|the|this|it|we)\b", message.text, re.I
+        ):
+            body, closing = _split_closing(message.text)
+            _edit(message, "please", f"{body} please{closing}")
+        else:  # an imperative: "please make it shorter"
+            _edit(message, "please", f"please {_decapitalise(message.text)}")
+
+
+def _typos(message: TypedMessage, rate: float, rng: random.Random) -> None:
+    """Misspell words until the share of misspelt words reaches ``rate`` (in expectation)."""
+    candidates = typo_candidates(message.text)
+    if not candidates or rate <= 0:
+        return
+    vocabulary = english_words()
+    already = sum(1 for word in candidates if word not in vocabulary) / len(candidates)
+    if already >= rate:
+        return
+    chance = (rate - already) / (1 - already)
+    targets = {word for word in candidates if len(word) >= 4 and word in vocabulary and rng.random() < chance}
+    if not targets:
+        return
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(targets))) + r")\b")
+    _edit(message, "typo", pattern.sub(lambda match: _misspell(match.group(1), rng), message.text, count=0))
+
+
+def _misspell(word: str, rng: random.Random) -> str:
+    position = rng.randrange(1, len(word) - 1)  # keep the first letter: people rarely miss it
+    kind = rng.choice(("swap", "drop", "double", "neighbour"))
+    if kind == "swap":
+        return word[:position] + word[position + 1] + word[position] + word[position + 2 :]
+    if kind == "drop":
+        return word[:position] + word[position + 1 :]
+    if kind == "double":
+        return word[: position + 1] + word[position] + word[position + 1 :]
+    neighbours = _KEYBOARD_NEIGHBOURS.get(word[position].lower())
+    return word[:position] + rng.choice(neighbours) + word[position + 1 :] if neighbours else word
+
+
+def _closing(message: TypedMessage, omit: bool) -> None:
+    body, closing = _split_closing(message.text)
+    if omit and closing:
+        _edit(message, "no_closing_punct", body)
+    elif not omit and not closing and body and body[-1].isalnum():
+        mark = "?" if _QUESTION_START.match(_last_sentence(body)) else "."
+        _edit(message, "no_closing_punct", body + mark)
+
+
+def _casing(message: TypedMessage, lowercase: bool) -> None:
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(2)
+        if lowercase:
+            # "I" stays: lowercase "i" is a habit of its own (``lowercase_i``); so do acronyms.
+            keep = (word.isupper() and (len(word) > 1 or word == "I")) or word.startswith(("I'", "I’"))
+            changed = word if keep else word[0].lower() + word[1:]
+        else:
+            changed = word[0].upper() + word[1:]
+        return match.group(1) + changed
+
+    # Sentence starts: the message start and after . ! ? followed by a space (not inside code).
+    _edit(message, "lowercase_start" if lowercase else "capital_start",
+          re.sub(r"(^\s*|[.!?]\s+)([^\W\d_][\w'’]*)", fix, message.text))  # fmt: skip
+
+
+def _decapitalise(text: str) -> str:
+    """Lowercase the first letter unless the first word is "I" or an acronym."""
+    match = re.match(r"\s*([^\W\d_][\w'’]*)", text)
+    if not match or match.group(1) == "I" or match.group(1).startswith(("I'", "I’")):
+        return text
+    word = match.group(1)
+    if len(word) > 1 and word.isupper():
+        return text
+    return text[: match.start(1)] + word[0].lower() + text[match.start(1) + 1 :]
+
+
+def _split_closing(text: str) -> tuple[str, str]:
+    match = re.search(r"[.!?]+\s*$", text)
+    return (text[: match.start()].rstrip(), match.group().strip()) if match else (text.rstrip(), "")
+
+
+def _first_sentence(text: str) -> tuple[str, str]:
+    match = re.search(r"[.!?]+(?:\s+|$)", text)
+    if not match:
+        return text, ""
+    return text[: match.end()].strip(), text[match.end() :].strip()
+
+
+def _last_sentence(text: str) -> str:
+    parts = re.split(r"[.!?]\s+", text)
+    return parts[-1] if parts else text

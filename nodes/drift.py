@@ -1,0 +1,95 @@
+"""Drift: a simulated user who wanders off the goal, or stops being the persona.
+
+Both are cheap, deterministic last-resort checks; the main defence is structural (every message
+is written for one part of the goal plan). They name what a reader would object to:
+
+- **goal drift**: a message of some length that shares no content word with the goal, its parts,
+  the expected outcome, the previous user messages or the chatbot's recent replies: a new topic.
+- **front-loading**: a message that already asks for a later part of the plan, recognised by the
+  words only that later part uses (at least half of them, and at least one).
+- **persona drift**: the message describes the user as someone the persona is not ("as a teacher"
+  from a nurse, "I'm 23" from someone aged 65 or older, "English is my first language" from a
+  non-native speaker).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+from llm_roleplay.personas import default_schema
+from nodes.voice import content_words
+
+OFF_GOAL_MIN_WORDS = 10  # shorter messages ("explain the second part in more detail") are reactions
+
+_SELF = r"(?:i'm|i am|im|as|i work as|i've been|i have been)\s+(?:a|an)\s+"
+_AGE = re.compile(
+    r"\b(?:i'm|i am|im)\s+(\d{2})\b(?!\s*(?:%|minutes|km|miles|m\b))|\b(\d{2})\s*(?:years? old|yo)\b"
+)
+_NATIVE_CLAIM = re.compile(
+    r"\benglish is my (?:first|native|mother) (?:language|tongue)\b|\bi(?:'m| am) a native english speaker\b"
+)
+_AGE_BRACKETS = {
+    "18-24": (18, 24),
+    "25-34": (25, 34),
+    "35-44": (35, 44),
+    "45-54": (45, 54),
+    "55-64": (55, 64),
+    "65+": (65, 120),
+}
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 4 and word.endswith("s") else word
+
+
+def off_goal(message: str, related_texts: Iterable[str]) -> bool:
+    """A long message that shares no content word with anything the dialogue is about."""
+    mine = {_stem(word) for word in content_words(message)}
+    if len(mine) < OFF_GOAL_MIN_WORDS:
+        return False
+    known = {_stem(word) for text in related_texts for word in content_words(text)}
+    return not mine & known
+
+
+def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bool:
+    """The message uses the distinctive words of a part that is not due yet."""
+    mine = {_stem(word) for word in content_words(message)}
+    seen = {_stem(word) for text in current for word in content_words(text)}
+    for part in later:
+        distinctive = {_stem(word) for word in content_words(part)} - seen
+        if distinctive and len(mine & distinctive) >= max(1, math.ceil(len(distinctive) / 2)):
+            return True
+    return False
+
+
+def contradicts_persona(message: str, attributes: Mapping[str, str]) -> bool:
+    """The message states an occupation, an age or a first language the persona does not have."""
+    text = message.lower().replace("’", "'")
+    schema = default_schema().attributes
+    occupation = attributes.get("occupation")
+    if occupation:
+        own = _occupation_words(schema["occupation"][occupation])
+        for key, phrase in schema["occupation"].items():
+            noun = _occupation_words(phrase)
+            if (
+                key != occupation
+                and noun
+                and noun != own
+                and re.search(_SELF + re.escape(noun) + r"\b", text)
+            ):
+                return True
+    bracket = _AGE_BRACKETS.get(attributes.get("age_bracket", ""))
+    if bracket:
+        for match in _AGE.finditer(text):
+            age = int(match.group(1) or match.group(2))
+            if not bracket[0] <= age <= bracket[1]:
+                return True
+    return attributes.get("native_english") == "no" and bool(_NATIVE_CLAIM.search(text))
+
+
+def _occupation_words(phrase: str) -> str:
+    """The head noun of an occupation phrase ("a school teacher" -> "teacher"); '' for "retired"."""
+    match = re.match(r"(?:a|an)\s+(.+)", phrase)
+    return match.group(1).split()[-1] if match else ""

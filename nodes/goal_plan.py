@@ -1,0 +1,68 @@
+"""Goal plans: a goal as the ordered requests a person makes, one after the other.
+
+Real users do not ask for everything at once: they ask for one thing, read the answer, then ask
+for the next ("ok now make it firmer"). A goal's plan is that list of parts. It comes from the
+goal file (``parts``), from the judge model (``prompts/goal_plan.md``), or, when neither is
+available or the judge's answer is unusable, from a sentence split of the goal. The part texts are
+instructions to the chatbot ("calculate the speed for each race"), which is what the inquirer asks
+for and what the goal check verifies.
+
+Material in the goal (a code block) is what a person pastes rather than types: it is sent as is
+with the opening message, after the typed request.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_PARTS = 6
+MIN_PART_WORDS = 2
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•]|step \d+:?)\s*", re.IGNORECASE)
+_CODE_FENCE = re.compile(r"```[\w+-]*\s*(.*?)```", re.DOTALL)
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+# Sentences that ask for something, as opposed to setting the scene ("You use a stopwatch ...").
+_REQUEST_CUE = re.compile(
+    r"\b(?:want|wants|would like|need|needs|ask|asks|find out|know|curious|make|write|create|draw|change"
+    r"|substitute|calculate|compute|plan|pick|explain|refine|develop|generate|get|rewrite|translate"
+    r"|also|then|after that|based on that)\b",
+    re.IGNORECASE,
+)
+
+
+def material_of(goal: str) -> str:
+    """Code blocks in the goal: what the user pastes into the chat (empty if none)."""
+    return "\n\n".join(block.strip() for block in _CODE_FENCE.findall(goal) if block.strip())
+
+
+def without_material(goal: str) -> str:
+    return _CODE_FENCE.sub(" ", goal).strip()
+
+
+def parse_plan(text: str) -> list[str] | None:
+    """The parts in a judge's answer (one per line, numbered or bulleted); None if unusable."""
+    parts: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        item = _LIST_ITEM.sub("", line).strip().strip('"').strip()
+        if len(item.split()) >= MIN_PART_WORDS and item.lower() not in {part.lower() for part in parts}:
+            parts.append(item)
+    if not parts or len(parts) > MAX_PARTS:
+        return None
+    return parts
+
+
+def split_goal(goal: str) -> list[str]:
+    """A plan without a model: the goal's request sentences, in order (at least the whole goal)."""
+    sentences = [s.strip() for s in _SENTENCE.findall(without_material(goal)) if s.strip()]
+    requests = [sentence for sentence in sentences if _REQUEST_CUE.search(sentence)]
+    if not requests:
+        return [" ".join(goal.split())]
+    merged: list[str] = []
+    for sentence in requests:  # very short fragments belong to the request before them
+        if merged and len(sentence.split()) < 4:
+            merged[-1] = f"{merged[-1]} {sentence}"
+        else:
+            merged.append(sentence)
+    return merged[:MAX_PARTS]

@@ -1,0 +1,78 @@
+"""The per-message guard: the first reason a user message must not be sent, or None.
+
+One function for both places that judge a user message: the inquirer, which regenerates a message
+that fails (counting why), and the quality filter, which drops a dialogue that still has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from nodes.checks import Problem, breaks_role, is_empty, leaks, normalized
+from nodes.drift import asks_ahead, contradicts_persona, off_goal
+from nodes.voice import confuses_roles, echoes, greets_again
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a user message is checked against."""
+
+    goal: str
+    persona_description: str = ""
+    traits: Sequence[str] = ()
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    turn: int = 1  # the message's turn, counting user messages from 1
+    previous_user_messages: Sequence[str] = ()
+    recent_replies: Sequence[str] = ()  # the chatbot's last replies, oldest first
+    related_texts: Sequence[str] = ()  # goal parts, expected outcome: what the dialogue is about
+    due_parts: Sequence[str] = ()  # the goal parts asked for so far, the current one included
+    later_parts: Sequence[str] = ()  # the goal parts not due yet
+    examples: Sequence[str] = ()  # example messages shown in the prompt, which must not be copied
+    leak_persona_words: int = 8
+    leak_goal_fraction: float = 0.6
+
+
+def message_problem(message: str, situation: Situation) -> Problem | None:
+    """The first reason to reject ``message``; checks run from the plainest failure to the subtlest."""
+    if is_empty(message):
+        return Problem.EMPTY
+    if breaks_role(message):
+        return Problem.ROLE_BREAK
+    if normalized(message) in {normalized(previous) for previous in situation.previous_user_messages}:
+        return Problem.REPEAT
+    last_reply = situation.recent_replies[-1] if situation.recent_replies else ""
+    if confuses_roles(message, last_reply):
+        return Problem.ROLE_CONFUSION
+    if echoes(message, [*situation.recent_replies, *situation.examples], situation.goal):
+        return Problem.ECHO
+    if greets_again(message, situation.turn):
+        return Problem.GREETING_AGAIN
+    if leaks(
+        message,
+        situation.persona_description,
+        situation.goal,
+        situation.leak_persona_words,
+        situation.leak_goal_fraction,
+        situation.traits,
+    ):
+        return Problem.LEAK
+    if situation.attributes and contradicts_persona(message, situation.attributes):
+        return Problem.PERSONA_DRIFT
+    if situation.later_parts and asks_ahead(
+        message,
+        [*situation.due_parts, *situation.previous_user_messages, *situation.recent_replies],
+        situation.later_parts,
+    ):
+        return Problem.FRONT_LOADING
+    if situation.turn > 1 and off_goal(
+        message,
+        [
+            situation.goal,
+            *situation.related_texts,
+            *situation.previous_user_messages,
+            *situation.recent_replies,
+        ],
+    ):
+        return Problem.OFF_GOAL
+    return None

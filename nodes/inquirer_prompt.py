@@ -1,0 +1,130 @@
+"""The inquirer's prompts, laid out so that one dialogue's calls share the longest prefix.
+
+Every inquirer call is ``inquirer_context`` (persona, situation, the chat so far) followed by one
+task: ``inquirer_assess`` (did the last reply deliver the part?) or the message task of the intent
+(``inquirer_open``, ``_next``, ``_reask``, ``_answer``, ``_follow_up``) with the person's typing
+style (``inquirer_style``). The context only grows from turn to turn and the task comes last, so
+llama.cpp's prompt cache reuses the whole context between the assessment and the message, and
+the previous turn's context within the next one.
+
+With ``inquirer_history: reversed`` (the paper's form) the persona and situation become a system
+prompt, the dialogue is replayed with the roles swapped, and the task is added to the chatbot's
+last message as a note.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Sequence
+from statistics import NormalDist
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from nodes.context import Context
+from nodes.goal_plan import material_of
+from nodes.intents import Intent, Step
+from nodes.llm import text_of, transcript
+from nodes.state import RoleplayState, persona_description
+from prompts import Prompt, load_prompt
+
+TASKS = {
+    Intent.OPEN: "inquirer_open",
+    Intent.NEXT: "inquirer_next",
+    Intent.REASK: "inquirer_reask",
+    Intent.ANSWER: "inquirer_answer",
+    Intent.FOLLOW_UP: "inquirer_follow_up",
+}
+NO_STYLE_WORDS = {"first": 20.0, "later": 14.0}  # real users' medians, when the style is off
+_EXAMPLE_LINE = re.compile(r"^- (.+)$", re.MULTILINE)
+
+
+def context_text(state: RoleplayState) -> str:
+    messages = state.get("messages", [])
+    return load_prompt("inquirer_context").render(
+        persona=persona_description(state) or "an ordinary chatbot user",
+        goal=state["goal"],
+        transcript=transcript(messages, user="Person", assistant="Chatbot") if messages else "(nothing yet)",
+    )
+
+
+def assessment_messages(state: RoleplayState, context: Context, part: str) -> list[BaseMessage]:
+    task = load_prompt("inquirer_assess").render(part=part)
+    return _with_task(state, context, task, prefill="")
+
+
+def target_words(state: RoleplayState, seed_key: str) -> int:
+    """This message's length in words, drawn from the person's length distribution (seeded)."""
+    position = "first" if state.get("turn", 0) == 0 else "later"
+    style = state.get("style")
+    if not style:
+        return int(NO_STYLE_WORDS[position])
+    median = float(style["words_first" if position == "first" else "words_later"])
+    z = NormalDist().inv_cdf(min(max(random.Random(f"length:{seed_key}").random(), 1e-6), 1 - 1e-6))
+    return max(2, min(80, round(median * math.exp(float(style["words_within"]) * z))))
+
+
+def register(state: RoleplayState) -> str:
+    """A word on tone for the prompt; the typing pass does the rest."""
+    style = state.get("style")
+    if not style:
+        return "plain and direct"
+    later = style.get("later", {})
+    casual = later.get("lowercase_start", 0) > 0.5 or later.get("no_closing_punct", 0) > 0.7
+    return "casual, like a quick text message" if casual else "plain and direct"
+
+
+def message_messages(
+    state: RoleplayState, context: Context, step: Step, words: int
+) -> tuple[list[BaseMessage], Prompt]:
+    """The prompt for the message of ``step``, and the task prompt (for its name and prefill)."""
+    parts = state.get("goal_parts") or [state["goal"]]
+    task = load_prompt(TASKS[step.intent]) if step.intent else load_prompt("inquirer_follow_up")
+    style = load_prompt("inquirer_style").render(words=words, register=register(state))
+    material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
+    text = task.render(
+        part=parts[step.part] if step.part < len(parts) else "",
+        done=parts[step.part - 1] if 0 < step.part <= len(parts) else "",
+        reason=f" ({step.reason.rstrip('.')})" if step.reason else "",
+        material="They paste their code right below the message, so the message only says what they want "
+        "done with it.\n"
+        if material
+        else "",
+        style=style,
+    )
+    return _with_task(state, context, text, prefill=task.prefill), task
+
+
+def examples(task: Prompt) -> list[str]:
+    """The example messages in a task prompt: a user message must not copy them."""
+    return _EXAMPLE_LINE.findall(task.template)
+
+
+def _with_task(state: RoleplayState, context: Context, task: str, prefill: str) -> list[BaseMessage]:
+    if context.inquirer_history == "reversed":
+        conversation = _reversed(state, task)
+    else:
+        conversation = [HumanMessage(context_text(state) + "\n\n" + task)]
+    if prefill:
+        conversation.append(AIMessage(prefill))
+    return conversation
+
+
+def _reversed(state: RoleplayState, task: str) -> list[BaseMessage]:
+    """The paper's form: the inquirer's own messages become 'assistant', the chatbot's 'user'."""
+    system = load_prompt("inquirer_followup_reversed").render(
+        persona=persona_description(state) or "an ordinary chatbot user", goal=state["goal"]
+    )
+    flipped: list[BaseMessage] = [SystemMessage(system)]
+    messages: Sequence[BaseMessage] = state.get("messages", [])
+    for message in messages:
+        flipped.append(
+            AIMessage(text_of(message)) if message.type == "human" else HumanMessage(text_of(message))
+        )
+    note = f"[Note for you, the user: {task}]"
+    if flipped and isinstance(flipped[-1], HumanMessage):
+        flipped[-1] = HumanMessage(f"{text_of(flipped[-1])}\n\n{note}")
+    else:
+        flipped.append(HumanMessage(note))
+    return flipped

@@ -1,0 +1,134 @@
+"""What the simulated user does next: the small state machine behind every user message.
+
+After each chatbot reply the user reads it against the part of the goal they asked for:
+
+- the chatbot asks them something ("what were your times?") -> **answer** it;
+- the part was delivered -> ask for the **next** part; after the last part, claim the goal (the
+  judge then verifies it), or first ask a **follow-up** question when the dialogue is still shorter
+  than ``min_turns_before_stop``;
+- it was not delivered, or not correctly -> **reask**: say what is wrong or missing and ask again;
+  after ``max_part_asks`` messages on one part the user gives up, and at once when a short reply
+  says the chatbot cannot do it ("I don't have access to live scores");
+- the judge rejected a claim -> **reask** the part it found missing, with its reason.
+
+The first message always **open**s with the first part only, as real users do. "Delivered" is the
+inquirer model's own YES/NO reading at temperature 0 (P(YES) from token probabilities where the
+endpoint gives them): a user's impression, checked later by the judge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from nodes.context import Context
+from nodes.llm import text_of
+from nodes.state import RoleplayState, TerminationReason
+
+ACCEPT = 0.5  # P(YES) from which the user takes a part as delivered and moves on
+
+
+class Intent(StrEnum):
+    OPEN = "open"
+    NEXT = "next"
+    REASK = "reask"
+    ANSWER = "answer"
+    FOLLOW_UP = "follow_up"
+
+
+@dataclass(frozen=True)
+class Step:
+    """The user's next move: a message with an intent, or none (a claim or giving up)."""
+
+    intent: Intent | None
+    part: int
+    update: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""  # for a reask after a rejected claim: what the judge found missing
+
+
+# Offers and pleasantries end most chatbot replies with a question; they do not ask for anything.
+_PLEASANTRY = re.compile(
+    r"anything else|other questions|further questions|more questions|help you with|assist you with"
+    r"|is there (?:something|anything)|would you like|do you (?:want|need) (?:me|any|more)|shall i|should i"
+    r"|let me know if|hope (?:this|that|it) helps|does (?:this|that) help",
+    re.IGNORECASE,
+)
+_ASKS_FOR_DATA = re.compile(
+    r"\b(?:please (?:provide|share|send|tell|give|let me know)|provide me with|share (?:your|the|with me)"
+    r"|send me (?:your|the)|tell me (?:your|more about your|what|which|how)|could you (?:provide|share|tell)"
+    r"|can you (?:provide|share|tell)|what (?:is|are|was|were) your"
+    r"|how (?:many|much|long|old) (?:is |are |do )?your)\b",
+    re.IGNORECASE,
+)
+
+
+_CANNOT = re.compile(
+    r"\b(?:i|we)\s*(?:can't|cannot|can not|am unable to|'m unable to|am not able to|'m not able to"
+    r"|don't have access|do not have access|have no (?:access|connection|way)|won't be able to)\b",
+    re.IGNORECASE,
+)
+CANNOT_HELP_WORDS = 80  # longer replies that say "I can't ..." usually go on to help anyway
+
+
+def cannot_help(reply: str) -> bool:
+    """A short reply whose opening says the chatbot cannot do what was asked."""
+    plain = reply.replace("’", "'")
+    opening = " ".join(re.split(r"(?<=[.!?])\s+", plain.strip())[:2])
+    return len(plain.split()) <= CANNOT_HELP_WORDS and bool(_CANNOT.search(opening))
+
+
+def asks_user(reply: str) -> bool:
+    """The chatbot's reply ends by asking the user for information (not by offering more help)."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", reply) if s.strip()]
+    for sentence in sentences[-3:]:
+        if _PLEASANTRY.search(sentence):
+            continue
+        if _ASKS_FOR_DATA.search(sentence):
+            return True
+        if sentence.endswith("?") and re.search(r"\byour?\b", sentence, re.IGNORECASE):
+            return True
+    return False
+
+
+def next_step(state: RoleplayState, context: Context, assess: Callable[[str], float | None]) -> Step:
+    """Decide the user's next move; ``assess(part)`` reads the last reply and returns P(delivered)."""
+    parts = state.get("goal_parts") or [state["goal"]]
+    part = state.get("part", 0)
+    asks = state.get("part_asks", 0)
+    turn = state.get("turn", 0)
+    if turn == 0:
+        return Step(Intent.OPEN, 0, {"part": 0, "part_asks": 1})
+    feedback = state.get("judge_feedback")
+    if feedback:
+        rejected = int(feedback.get("part", 0))
+        update = {"part": rejected, "part_asks": 1, "judge_feedback": None}
+        return Step(Intent.REASK, rejected, update, reason=str(feedback.get("reason") or ""))
+    if part >= len(parts):  # every part was delivered, and follow-up questions have been asked
+        if turn >= context.min_turns_before_stop:
+            return Step(None, part, {"goal_claimed": True})
+        return Step(Intent.FOLLOW_UP, part)
+    messages = state.get("messages", [])
+    reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
+    if asks_user(reply):
+        return Step(Intent.ANSWER, part, {"goal_progress": [_progress(turn, part, "asked_user", None)]})
+    p_yes = assess(parts[part])
+    if p_yes is not None and p_yes >= ACCEPT:
+        done = [_progress(turn, part, "delivered", p_yes)]
+        following = part + 1
+        if following < len(parts):
+            return Step(Intent.NEXT, following, {"part": following, "part_asks": 1, "goal_progress": done})
+        if turn >= context.min_turns_before_stop:
+            return Step(None, following, {"part": following, "goal_claimed": True, "goal_progress": done})
+        return Step(Intent.FOLLOW_UP, following, {"part": following, "part_asks": 0, "goal_progress": done})
+    missing = [_progress(turn, part, "not_delivered", p_yes)]
+    if asks >= context.max_part_asks or cannot_help(reply):
+        ended = {"termination_reason": TerminationReason.INQUIRER_GAVE_UP.value, "goal_progress": missing}
+        return Step(None, part, ended)
+    return Step(Intent.REASK, part, {"part_asks": asks + 1, "goal_progress": missing})
+
+
+def _progress(turn: int, part: int, status: str, p_yes: float | None) -> dict[str, Any]:
+    return {"turn": turn, "part": part, "status": status, "p_yes": None if p_yes is None else round(p_yes, 3)}

@@ -1,0 +1,63 @@
+"""plan_goal: turn the goal into the ordered parts the simulated user will ask for, one by one.
+
+Parts given with the goal (the goal file's ``parts``) are used as they are. Otherwise the judge
+model writes the plan once per goal and process (temperature 0, a seed from the goal text alone),
+so every persona and trial of a goal pursues the same parts; a judge answer that is not a list, or
+``--judge none``, falls back to splitting the goal into its request sentences.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage
+from langgraph.runtime import Runtime
+
+from llm_roleplay.models import build_chat_model
+from nodes.context import Context, settings_of
+from nodes.goal_plan import parse_plan, split_goal
+from nodes.llm import call_seed, error_text, invoke, role_model
+from nodes.state import RoleplayState, TerminationReason
+from prompts import load_prompt
+
+_PLANS: dict[tuple[str, str], tuple[list[str], str, dict[str, int]]] = {}
+_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_GUARD = threading.Lock()
+
+
+def plan_goal(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
+    context = settings_of(runtime)
+    start = {"part": 0, "part_asks": 0}
+    given = [part.strip() for part in state.get("goal_parts") or [] if part and part.strip()]
+    if given:
+        return {**start, "goal_parts": given, "plan_source": "given"}
+    judge = role_model(context, "judge", max_tokens=200)
+    if judge.disabled:
+        return {**start, "goal_parts": split_goal(state["goal"]), "plan_source": "split"}
+    model = build_chat_model(judge)  # outside the try: a wrong setting is the user's error to fix
+    try:
+        parts, source, usage = _plan_once(state["goal"], judge.describe(), model)
+    except Exception as error:  # the judge failing here ends the dialogue like any judge failure
+        return {"termination_reason": TerminationReason.JUDGE_ERROR.value, "error": error_text(error)}
+    return {**start, "goal_parts": parts, "plan_source": source, "usage": {"judge": usage}}
+
+
+def _plan_once(goal: str, judge: str, model: BaseChatModel) -> tuple[list[str], str, dict[str, int]]:
+    """The judge's plan for ``goal``, computed once per process (usage is counted on first use)."""
+    key = (goal, judge)
+    with _GUARD:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        if key in _PLANS:
+            parts, source, _ = _PLANS[key]
+            return parts, source, {}
+        prompt = load_prompt("goal_plan").render(goal=goal)
+        reply = invoke(
+            model, [HumanMessage(prompt)], task="goal_plan", turn=0, seed=call_seed("goal_plan", goal)
+        )
+        planned = parse_plan(reply.text)
+        result = (planned, "judge", reply.usage) if planned else (split_goal(goal), "split", reply.usage)
+        _PLANS[key] = result
+        return result

@@ -1,0 +1,151 @@
+"""Honest goal checks: per-part questions with quoted evidence, then the whole goal.
+
+A dialogue counts as ``goal_verified`` only when the judge, for **every part** of the goal plan,
+
+1. quotes a sentence of the assistant's replies that delivers it, and that sentence is really in
+   the replies (a made-up or empty quote fails the part), and
+2. says YES with probability at least ``judge_threshold`` (token probabilities where the endpoint
+   gives them, else the share of YES over ``judge_samples`` samples: see :mod:`nodes.likelihood`),
+
+and then says YES, with the same threshold, to the whole goal. Parts are checked in order and the
+first failing one is reported, so that the simulated user asks for it again. The same function
+judges the labelled goal-check set in ``roleplay eval``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage
+
+from nodes.checks import longest_common_run, words
+from nodes.likelihood import ask_yes_no
+from nodes.state import merge_counts
+from prompts import load_prompt
+
+_EVIDENCE = re.compile(r"evidence\s*:\s*(.*?)(?:\n\s*done\s*:|$)", re.IGNORECASE | re.DOTALL)
+_NO_EVIDENCE = frozenset({"", "none", "n/a", "no", "nothing", "-"})
+QUOTE_SHARE = 0.6  # of a quote's words that must be found in one reply, in one run
+MIN_QUOTE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class PartCheck:
+    part: str
+    verified: bool
+    p_yes: float | None
+    evidence: str | None  # the quoted sentence, when it is found in the replies
+    method: str
+
+    def as_dict(self) -> dict[str, Any]:
+        p_yes = None if self.p_yes is None else round(self.p_yes, 3)
+        return {"part": self.part, "verified": self.verified, "p_yes": p_yes, "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class GoalVerdict:
+    goal_met: bool
+    parts: list[PartCheck]
+    p_goal: float | None  # P(YES) for the whole goal; None when a part failed first
+    first_failed: int | None
+    rationale: str
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Judge:
+    """The judge's two models (short answers and quoted evidence), threshold and seeds."""
+
+    answer: BaseChatModel  # one-token YES/NO
+    explain: BaseChatModel  # evidence, then YES/NO
+    threshold: float
+    samples: int
+    seed: Callable[[str, int], int]  # (question, sample index) -> seed
+    sampler: Callable[[], BaseChatModel] | None = None  # temperature > 0, where logprobs are missing
+
+
+def judge_transcript(messages: Sequence[Mapping[str, str]]) -> str:
+    return "\n\n".join(
+        f"{'User' if message['role'] == 'user' else 'Assistant'}: {message['content'].strip()}"
+        for message in messages
+    )
+
+
+def quoted_evidence(answer: str, replies: Sequence[str]) -> str | None:
+    """The evidence sentence of a judge's answer if it really occurs in one of the replies."""
+    match = _EVIDENCE.search(answer)
+    quote = (match.group(1) if match else "").strip().strip('"“”<>').strip()
+    if quote.lower().rstrip(".") in _NO_EVIDENCE:
+        return None
+    length = len(words(quote))
+    if length == 0:
+        return None
+    needed = max(min(MIN_QUOTE_WORDS, length), round(QUOTE_SHARE * length))
+    if any(longest_common_run(quote, reply) >= needed for reply in replies):
+        return quote
+    return None
+
+
+def verify_goal(
+    judge: Judge,
+    goal: str,
+    parts: Sequence[str],
+    messages: Sequence[Mapping[str, str]],
+    expected_outcome: str | None = None,
+    turn: int = 0,
+) -> GoalVerdict:
+    """Check every part, then the whole goal (see the module docstring)."""
+    transcript = judge_transcript(messages)
+    replies = [message["content"] for message in messages if message["role"] == "assistant"]
+    expected = f"A correct answer contains: {expected_outcome.strip()}\n" if expected_outcome else ""
+    usage: dict[str, int] = {}
+    checks: list[PartCheck] = []
+    for index, part in enumerate(parts):
+        question = f"part{index}"
+        prompt = load_prompt("judge_part_check").render(transcript=transcript, part=part, expected=expected)
+        answer = ask_yes_no(
+            judge.explain,
+            [HumanMessage(prompt)],
+            task="judge_part_check",
+            turn=turn,
+            seed=partial(judge.seed, question),
+            after="Done:",
+            samples=judge.samples,
+            sampler=judge.sampler,
+        )
+        usage = merge_counts(usage, answer.usage)
+        evidence = quoted_evidence(answer.text, replies)
+        verified = evidence is not None and answer.p_yes is not None and answer.p_yes >= judge.threshold
+        checks.append(PartCheck(part, verified, answer.p_yes, evidence, answer.method))
+        if not verified:
+            reason = "no sentence of the replies does it" if evidence is None else "not done correctly"
+            return GoalVerdict(
+                False, checks, None, index, f"part {index + 1} ({part}): {reason}{_p(answer.p_yes)}", usage
+            )
+    prompt = load_prompt("judge_goal_final").render(transcript=transcript, goal=goal, expected=expected)
+    final = ask_yes_no(
+        judge.answer,
+        [HumanMessage(prompt)],
+        task="judge_goal_final",
+        turn=turn,
+        seed=partial(judge.seed, "goal"),
+        samples=judge.samples,
+        sampler=judge.sampler,
+    )
+    usage = merge_counts(usage, final.usage)
+    met = final.p_yes is not None and final.p_yes >= judge.threshold
+    rationale = (
+        f"all {len(parts)} parts delivered with quoted evidence; whole goal{_p(final.p_yes)}"
+        if met
+        else f"every part has evidence, but the whole goal is not met{_p(final.p_yes)}"
+    )
+    return GoalVerdict(met, checks, final.p_yes, None if met else len(parts) - 1, rationale, usage)
+
+
+def _p(p_yes: float | None) -> str:
+    return " (P(yes) unknown)" if p_yes is None else f" (P(yes) {p_yes:.2f})"

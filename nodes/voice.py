@@ -1,0 +1,207 @@
+"""Is this the user's voice? Echoes of the chatbot and the helper's register in a user message.
+
+Small models playing a user slide into the other side of the chat: they repeat the chatbot's last
+sentence back ("Please provide me with the stopwatch readings for each race."), offer help ("let me
+know if you have any questions"), ask the chatbot for the very details it asked them for, promise
+information they never give ("I'll provide the stopwatch readings now."), or greet again in the
+middle of a chat. Each is a plain function of text, shared by the inquirer's regeneration guard and
+the quality filter, so both judge a message by the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from nodes.checks import longest_common_run, words
+
+# A user message that copies this many words in a row from a recent chatbot reply is an echo, and
+# so is one that copies at least half of itself (from four words on). Runs that also occur in the
+# goal are the user's own material (the chatbot quoting it back), not an echo.
+ECHO_RUN_WORDS = 8
+ECHO_MIN_RUN = 4
+ECHO_SHARE = 0.5
+
+_HELPER_REGISTER = re.compile(
+    r"\b(?:let me know if (?:you|there)|feel free to|(?:happy|glad) to (?:help|assist|provide)"
+    r"|i(?:'d| would| will|'ll| am|'m) (?:be )?(?:happy|glad|here) to (?:help|assist|provide|answer)"
+    r"|i hope (?:this|that|it|these) helps?|is there anything else|anything else i can"
+    r"|if you have any (?:other |further |more |additional )?(?:questions|concerns)"
+    r"|(?:do not|don't) hesitate to|how (?:can|may) i (?:help|assist)|i(?:'m| am) here to (?:help|assist)"
+    r"|i can help you (?:with|to))\b",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    r"(?:^|\n)\s*(?:best regards|kind regards|warm regards|regards|sincerely|yours truly|best wishes)"
+    r"\b[,.!]?",
+    re.IGNORECASE,
+)
+_PROMISE = re.compile(
+    r"\bi(?:'ll| will|'m going to| am going to| shall)\s+(?:now\s+)?(?:provide|send|share|give|get back"
+    r"|paste|post|upload|forward|attach|type|list)\b[^.!?\n]*",
+    re.IGNORECASE,
+)
+_ANNOUNCED = re.compile(r"\bhere (?:is|are|'s) (?:my|the|some)\b[^.!?\n]*:\s*$", re.IGNORECASE)
+_REQUEST_VERBS = re.compile(
+    r"\b(?:provide|share|send|give me|tell me|let me know|specify|clarify|what (?:is|are) (?:your|the))\b",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening)|dear)\b", re.IGNORECASE
+)
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "in",
+        "for",
+        "on",
+        "with",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "me",
+        "my",
+        "you",
+        "your",
+        "we",
+        "our",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "please",
+        "can",
+        "could",
+        "would",
+        "will",
+        "shall",
+        "should",
+        "do",
+        "does",
+        "did",
+        "so",
+        "as",
+        "at",
+        "by",
+        "from",
+        "about",
+        "into",
+        "up",
+        "out",
+        "if",
+        "then",
+        "than",
+        "there",
+        "here",
+        "what",
+        "which",
+        "who",
+        "how",
+        "when",
+        "where",
+        "why",
+        "all",
+        "any",
+        "some",
+        "each",
+        "me",
+        "just",
+        "also",
+        "more",
+        "most",
+        "very",
+        "really",
+        "now",
+        "again",
+    ]
+)
+
+
+def content_words(text: str) -> list[str]:
+    return [word for word in words(text) if word not in _STOPWORDS and len(word) > 2]
+
+
+def echoes(message: str, recent_replies: Sequence[str], goal: str = "") -> bool:
+    """The message copies a long stretch, or most of itself, from a recent chatbot reply."""
+    length = len(words(message))
+    if length == 0:
+        return False
+    own = longest_common_run(message, goal) if goal else 0
+    for reply in recent_replies:
+        run = longest_common_run(message, reply)
+        if run <= own:
+            continue  # the shared words are the user's own material, quoted back by the chatbot
+        if run >= ECHO_RUN_WORDS or (run >= ECHO_MIN_RUN and run >= ECHO_SHARE * length):
+            return True
+    return False
+
+
+def helper_register(message: str) -> bool:
+    """Offers help, hopes it helps, invites questions or signs off: the assistant's lines."""
+    plain = message.replace("’", "'")
+    return bool(_HELPER_REGISTER.search(plain) or _SIGN_OFF.search(plain))
+
+
+def empty_promise(message: str) -> bool:
+    """Promises to provide something ("I'll provide the readings now") without providing it.
+
+    A promise followed by the material itself (a colon or line break, then five or more words, or
+    any number) is a user handing over data, not an empty promise.
+    """
+    plain = message.replace("’", "'")
+    for match in _PROMISE.finditer(plain):
+        rest = plain[match.end() :]
+        if re.search(r"\d", match.group() + rest):
+            continue
+        if re.match(r"\s*[:\n]", rest) and len(words(rest)) >= 5:
+            continue
+        return True
+    return bool(_ANNOUNCED.search(plain.rstrip()))
+
+
+def mirrors_request(message: str, last_reply: str) -> bool:
+    """The chatbot asked the user for something and the user asks the chatbot for the same thing."""
+    if not last_reply or not _REQUEST_VERBS.search(message):
+        return False
+    asked = [
+        sentence
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", last_reply)
+        if _REQUEST_VERBS.search(sentence) and re.search(r"\b(?:you|your)\b", sentence, re.IGNORECASE)
+    ]
+    mine = set(content_words(message))
+    if len(mine) < 2:
+        return False
+    for sentence in asked:
+        shared = mine & set(content_words(sentence))
+        if len(shared) >= 2 and len(shared) >= 0.6 * len(mine):
+            return True
+    return False
+
+
+def confuses_roles(message: str, last_reply: str) -> bool:
+    """Speaks as the helper: the assistant's register, a mirrored request or an empty promise."""
+    return helper_register(message) or empty_promise(message) or mirrors_request(message, last_reply)
+
+
+def greets_again(message: str, turn: int) -> bool:
+    """A greeting that opens a message after the first one (turn counts user messages from 1)."""
+    return turn > 1 and bool(_GREETING.match(message))
