@@ -77,6 +77,14 @@ METRICS: dict[str, MetricInfo] = {
     "stop_too_late": MetricInfo(
         "Stops too late", "share", "Labelled dialogues where it ends late, or never."
     ),
+    "goal_check_precision": MetricInfo(
+        "Goal check precision",
+        "share",
+        "Of the labelled endings the goal check verifies, the share whose goal was really met.",
+    ),
+    "goal_check_recall": MetricInfo(
+        "Goal check recall", "share", "Of the labelled endings whose goal was met, the share it verifies."
+    ),
 }
 
 

@@ -18,6 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from evals.bootstrap import BootstrapSettings, Metric, difference
+from evals.goal_labels import (
+    DEFAULT_GOAL_LABELS,
+    GoalCheckOutcome,
+    by_failure,
+    goal_check_evaluator,
+    goal_check_example,
+    goal_check_metrics,
+    goal_check_outcomes,
+    goal_check_target,
+    load_goal_labels,
+)
 from evals.judge_metrics import Verdicts, judge_metrics, judge_summary, share_metric
 from evals.judges import JUDGES, RECORD_JUDGES, Judge, JudgeResult, build_judge
 from evals.langsmith_run import (
@@ -35,6 +46,7 @@ from evals.langsmith_run import (
     stop_summary,
     stop_target,
 )
+from evals.realism import realism_section
 from evals.reference import ReferenceSet, load_reference
 from evals.statistics import (
     DialogueFeatures,
@@ -53,6 +65,7 @@ from evals.stop_accuracy import DEFAULT_LABELS, StopOutcome, build_decider, load
 from llm_roleplay.dataset_store import DatasetDir, read_records
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.near_duplicates import mark_near_duplicates
+from nodes.context import Context
 from prompts import load_prompt
 
 EVAL_VERSION = 1
@@ -81,6 +94,7 @@ class EvalOptions:
     concurrency: int = 4
     upload: bool = False
     stop_labels: Path = DEFAULT_LABELS
+    goal_labels: Path = DEFAULT_GOAL_LABELS
     progress: bool = True  # LangSmith's progress bars on stderr
 
 
@@ -105,6 +119,7 @@ class Run:
     rows: list[DialogueFeatures] = field(default_factory=list)
     verdicts: dict[str, dict[str, JudgeResult]] = field(default_factory=dict)
     stop: list[StopOutcome] | None = None
+    goal_checks: list[GoalCheckOutcome] | None = None
 
     def setting(self, name: str) -> Any:
         """A defining setting, from the manifest or else the first record."""
@@ -215,6 +230,33 @@ def _stop_run(
     return stop_outcomes(outcome, dialogues), outcome
 
 
+def _goal_check_run(
+    run: Run, options: EvalOptions
+) -> tuple[list[GoalCheckOutcome] | None, ExperimentOutcome | None]:
+    """The dataset's goal-check judge (its judge model, threshold and samples) on the labelled endings."""
+    spec = run.setting("judge_model")
+    if not isinstance(spec, str) or spec.startswith("object:") or spec.strip().lower() in {"none", "off"}:
+        return None, None
+    settings = {
+        name: run.setting(name)
+        for name in ("judge_model", "judge_base_url", "judge_threshold", "judge_samples")
+        if run.setting(name) is not None
+    }
+    context = Context(**settings, judge_api_key_env=options.judge_api_key_env)
+    endings = load_goal_labels(options.goal_labels)
+    experiment = ExperimentSpec(
+        prefix="roleplay-goal-check",
+        examples=[goal_check_example(ending) for ending in endings],
+        target=goal_check_target(context),
+        evaluators=[goal_check_evaluator],
+        description="precision and recall of the goal check on the project's labelled endings",
+    )
+    outcome = run_experiment(
+        experiment, upload=options.upload, max_concurrency=options.concurrency, progress=options.progress
+    )
+    return goal_check_outcomes(outcome.outputs, endings), outcome
+
+
 def _inquirer_spec(run: Run, options: EvalOptions) -> tuple[Any, str | None, str | None]:
     if options.inquirer is not None:
         return options.inquirer, options.inquirer_base_url, options.inquirer_api_key_env
@@ -230,6 +272,8 @@ def run_metrics(run: Run) -> list[Metric[Any]]:
     metrics = [*user_side_metrics(run.rows), *outcome_metrics(run.rows), *judge_metrics(ids, run.verdicts)]
     if run.stop is not None:
         metrics += stop_metrics(run.stop)
+    if run.goal_checks is not None:
+        metrics += goal_check_metrics(run.goal_checks)
     return metrics
 
 
@@ -339,6 +383,9 @@ def evaluate_dataset(options: EvalOptions, log: Log = _quiet) -> dict[str, Any]:
         note(_judge_run(run, judge, options, "roleplay-judges"), len(run.verdicts))
         run.stop, stop_outcome = _stop_run(inquirer[0], options, "roleplay-stop", inquirer[1], inquirer[2])
         note(stop_outcome, len(run.stop or []))
+        log(f"goal check of {run.setting('judge_model')} on the labelled endings ...")
+        run.goal_checks, goal_outcome = _goal_check_run(run, options)
+        note(goal_outcome, len(run.goal_checks or []))
         if reference is not None:
             reference_calibration, paired = _reference_judging(run, reference, judge, options, note)
         lap("judges")
@@ -416,6 +463,7 @@ def evaluate_dataset(options: EvalOptions, log: Log = _quiet) -> dict[str, Any]:
                 metric.name: difference(ours_user[metric.name], metric, settings).to_json()
                 for metric in user_side_metrics(reference_rows)
             },
+            "realism": realism_section(run.records, reference.records, settings),
         }
         lap("reference")
 
@@ -474,6 +522,15 @@ def evaluate_dataset(options: EvalOptions, log: Log = _quiet) -> dict[str, Any]:
             "dialogues": [outcome.to_json() for outcome in run.stop],
         }
         if run.stop is not None
+        else None,
+        "goal_check_accuracy": {
+            "judge": run.setting("judge_model"),
+            "threshold": run.setting("judge_threshold"),
+            "labels": str(options.goal_labels),
+            "by_failure": by_failure(run.goal_checks),
+            "endings": [outcome.to_json() for outcome in run.goal_checks],
+        }
+        if run.goal_checks is not None
         else None,
         "reference": reference_section,
         "compare": comparison,

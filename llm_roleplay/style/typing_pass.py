@@ -172,11 +172,12 @@ def _typos(message: TypedMessage, rate: float, rng: random.Random) -> None:
     if not candidates or rate <= 0:
         return
     vocabulary = english_words()
-    already = sum(1 for word in candidates if word not in vocabulary) / len(candidates)
-    if already >= rate:
+    eligible = [word for word in candidates if len(word) >= 4 and word in vocabulary]
+    missing = rate * len(candidates) - sum(1 for word in candidates if word not in vocabulary)
+    if missing <= 0 or not eligible:
         return
-    chance = (rate - already) / (1 - already)
-    targets = {word for word in candidates if len(word) >= 4 and word in vocabulary and rng.random() < chance}
+    chance = min(1.0, missing / len(eligible))  # over the words that can take a typo
+    targets = {word for word in eligible if rng.random() < chance}
     if not targets:
         return
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(targets))) + r")\b")

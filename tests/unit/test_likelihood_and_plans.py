@@ -1,0 +1,117 @@
+"""P(YES) from token probabilities or samples, quoted evidence, goal plans and the user's moves."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from nodes.goal_plan import material_of, parse_plan, split_goal, without_material
+from nodes.intents import asks_user, cannot_help
+from nodes.likelihood import p_yes_from_logprobs, p_yes_from_text
+from nodes.verification import quoted_evidence
+
+
+def token(text: str, *alternatives: tuple[str, float]) -> dict[str, object]:
+    """One generated token with its top alternatives given as probabilities."""
+    top = [{"token": name, "logprob": math.log(p)} for name, p in alternatives] or [
+        {"token": text, "logprob": 0.0}
+    ]
+    return {"token": text, "logprob": top[0]["logprob"], "top_logprobs": top}
+
+
+def test_p_yes_is_the_yes_mass_over_yes_and_no() -> None:
+    content = [token("YES", ("YES", 0.6), ("NO", 0.2), ("Yes", 0.1), ("The", 0.1))]
+    assert p_yes_from_logprobs(content) == pytest.approx(0.7 / 0.9)
+
+
+def test_p_yes_is_read_after_the_marker_only() -> None:
+    content = [
+        token("Evidence"),
+        token(":"),
+        token(" no", ("no", 0.9), ("yes", 0.1)),  # a "no" inside the evidence, before the marker
+        token("\nDone"),
+        token(":"),
+        token(" YES", (" YES", 0.8), (" NO", 0.2)),
+    ]
+    assert p_yes_from_logprobs(content, after="Done:") == pytest.approx(0.8)
+    assert p_yes_from_logprobs(content[:4], after="Done:") is None
+
+
+def test_an_answer_that_is_neither_gives_none() -> None:
+    assert p_yes_from_logprobs([token("Maybe", ("Maybe", 0.9), ("Perhaps", 0.1))]) is None
+    assert p_yes_from_text("Maybe later.") is None
+    assert p_yes_from_text("Yes.") == 1.0 and p_yes_from_text("no, not yet") == 0.0
+    assert p_yes_from_text("Evidence: none\nDone: YES", after="Done:") == 1.0
+
+
+REPLY = (
+    "To find your speed, divide distance by time. For the 50 m race in 8 s that is 6.25 m/s. "
+    "For 100 m in 17 s it is about 5.9 m/s."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "found"),
+    [
+        ("Evidence: For the 50 m race in 8 s that is 6.25 m/s.\nDone: YES", True),
+        ('Evidence: "for the 50 m race in 8 s that is 6.25 m/s"\nDone: YES', True),
+        ("Evidence: For the 200 m race in 40 s that is 5 m/s.\nDone: YES", False),  # made up
+        ("Evidence: none\nDone: NO", False),
+        ("Done: YES", False),
+    ],
+)
+def test_evidence_must_be_in_the_replies(answer: str, found: bool) -> None:
+    assert (quoted_evidence(answer, [REPLY]) is not None) is found
+
+
+def test_plans_from_a_judge_answer() -> None:
+    assert parse_plan("1. calculate the speed for each race\n2. calculate the calories burned") == [
+        "calculate the speed for each race",
+        "calculate the calories burned",
+    ]
+    assert parse_plan("- make it recursive\n- add a CLI\n- add a CLI") == ["make it recursive", "add a CLI"]
+    assert parse_plan("YES") is None
+    assert parse_plan("\n".join(f"{n}. step number {n}" for n in range(1, 9))) is None  # too many
+
+
+def test_plans_without_a_model_are_the_request_sentences() -> None:
+    goal = (
+        "You use a stopwatch for a 50-meter and 100-meter race. You want to know how to calculate your "
+        "speed for each race. Based on that, you also want to calculate the calories burned."
+    )
+    assert split_goal(goal) == [
+        "You want to know how to calculate your speed for each race.",
+        "Based on that, you also want to calculate the calories burned.",
+    ]
+    assert split_goal("Tell me a joke") == ["Tell me a joke"]
+
+
+def test_material_is_the_code_the_user_pastes() -> None:
+    goal = "You want this function recursive. ``` def f(n): return 1 ``` Then add a CLI."
+    assert material_of(goal) == "def f(n): return 1"
+    assert "def f" not in without_material(goal)
+    assert material_of("no code here") == ""
+
+
+@pytest.mark.parametrize(
+    ("reply", "asks"),
+    [
+        ("Sure. Please provide me with the stopwatch readings for each race.", True),
+        ("Which match do you mean? Arsenal men's or women's team?", True),
+        ("What are your times for each race?", True),
+        ("Your speed is 6.25 m/s. Let me know if you have any other questions!", False),
+        ("Here is the email. Would you like me to make it firmer?", False),
+        ("The capital is Canberra.", False),
+    ],
+)
+def test_asks_user(reply: str, asks: bool) -> None:
+    assert asks_user(reply) is asks
+
+
+def test_cannot_help() -> None:
+    assert cannot_help("I'm sorry, I don't have access to live data, so I can't give you the score.")
+    assert cannot_help("I can't access your bank account. Please use your bank's app.")
+    long_but_helpful = "I can't run code, but here is how you would do it. " + "Step by step. " * 40
+    assert not cannot_help(long_but_helpful)
+    assert not cannot_help("Your speed is 6.25 m/s.")

@@ -1,0 +1,195 @@
+"""Style profiles: message features, fitting, per-persona sampling and the typing pass."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.personas import sample_persona
+from llm_roleplay.style.features import is_english, message_style, typo_share
+from llm_roleplay.style.fit import Conversation, fit_profile, icc, spread_for
+from llm_roleplay.style.profile import (
+    PERSON_HABITS,
+    PersonaStyle,
+    Source,
+    default_profile,
+    draw_key,
+    load_profile,
+    sample_style,
+)
+from llm_roleplay.style.typing_pass import apply_style
+
+# ---------------------------------------------------------------- features
+
+
+def test_features_of_a_casual_message() -> None:
+    style = message_style("hey can u fix this, its not workng\n\nprint(x)")
+    assert style.flags["lowercase_start"] and style.flags["no_closing_punct"] and style.flags["greeting"]
+    assert style.flags["several_lines"] and not style.flags["please"] and not style.flags["thanks"]
+    assert style.flags["dropped_apostrophe"] is False  # "its" is also a word: not counted
+    assert style.typo_share is not None and style.typo_share > 0  # "workng"
+
+
+def test_features_of_a_polite_request() -> None:
+    style = message_style("Could you please help me write an email? Thank you!")
+    flags = style.flags
+    assert flags["can_you_opening"] and flags["please"] and flags["thanks"] and not flags["lowercase_start"]
+    assert not flags["no_closing_punct"] and not flags["ends_question"]
+    assert style.words == 10
+
+
+def test_typo_share_counts_words_outside_the_list() -> None:
+    assert typo_share("the function returns the value") == 0.0
+    assert typo_share("the fucntion retruns the value") == pytest.approx(2 / 5)
+    assert typo_share("OK 42") is None  # nothing to judge: capitals and digits are left out
+
+
+def test_english_filter() -> None:
+    assert is_english("how do i sort a list in python")
+    assert not is_english("comment trier une liste en python sans utiliser la fonction")
+    assert not is_english("如何在Python中对列表进行排序")
+
+
+# ---------------------------------------------------------------- fitting
+
+
+def test_icc_of_perfectly_consistent_and_of_independent_groups() -> None:
+    consistent = [[1.0, 1.0, 1.0]] * 20 + [[0.0, 0.0, 0.0]] * 20
+    assert icc(consistent) == pytest.approx(0.95)  # clamped
+    alternating = [[1.0, 0.0, 1.0, 0.0]] * 40
+    assert icc(alternating) == 0.0
+
+
+def test_spread_grows_with_the_correlation() -> None:
+    assert spread_for(0.3, 0.0) == 0.0
+    assert 0 < spread_for(0.3, 0.1) < spread_for(0.3, 0.5) < spread_for(0.3, 0.9)
+
+
+def test_fitting_recovers_shares_of_a_synthetic_log() -> None:
+    lowercase = [Conversation(("fix this pls", "now shorter", "ok add a title", "and a summary"))] * 30
+    capital = [
+        Conversation(("Write me a poem about cats.", "Make it rhyme.", "Add a stanza.", "Thanks."))
+    ] * 30
+    profile = fit_profile(lowercase + capital, Source(name="synthetic"))
+    assert profile.first["lowercase_start"] == pytest.approx(0.5)
+    assert profile.later["lowercase_start"] == pytest.approx(0.5)
+    assert profile.spread["lowercase_start"] > 3  # everyone is all one way or the other
+    assert profile.length.median_first == 4.5  # half 3-word, half 6-word openings
+    assert profile.source.conversations == 60 and profile.source.first_messages == 60
+
+
+def test_too_little_data_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match="too few user messages to fit a style profile"):
+        fit_profile([Conversation(("hi",))] * 5, Source(name="tiny"))
+
+
+def test_the_default_profile_matches_the_real_users_figures() -> None:
+    profile = default_profile()
+    assert profile.source.name == "sharegpt" and profile.source.conversations == 8800
+    assert profile.length.median_first == 20 and profile.length.median_later == 14
+    assert 0.3 < profile.first["lowercase_start"] < 0.4 and 0.5 < profile.later["no_closing_punct"] < 0.6
+    assert profile.first["greeting"] > 10 * profile.later["greeting"]
+
+
+def test_a_profile_file_that_is_not_a_profile_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "style.json"
+    path.write_text(json.dumps({"hello": 1}))
+    with pytest.raises(ConfigError, match=r"^--style .*style.json: not a style profile"):
+        load_profile(str(path))
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_profile(str(tmp_path / "missing.json"))
+
+
+# ---------------------------------------------------------------- sampling per persona
+
+
+def _grid_styles(count: int, seed: int = 0) -> list[PersonaStyle]:
+    styles = []
+    for index in range(count):
+        persona = sample_persona(index).model_dump()
+        persona["source"] = f"sampled:{seed}:{index}"
+        key, position = draw_key(persona, seed)
+        styles.append(sample_style(default_profile(), persona["attributes"], person_key=key, index=position))
+    return styles
+
+
+def test_the_same_person_gets_the_same_style() -> None:
+    assert _grid_styles(3) == _grid_styles(3)
+    assert _grid_styles(3, seed=1) != _grid_styles(3)
+
+
+def test_a_population_of_personas_types_like_the_real_users() -> None:
+    """Attributes and person effects move people around the fitted share, not the share itself."""
+    styles = _grid_styles(300)
+    profile = default_profile()
+    for habit in PERSON_HABITS:
+        mean = statistics.fmean(style.later[habit] for style in styles)
+        assert mean == pytest.approx(profile.later[habit], abs=0.05 + 0.15 * profile.later[habit]), habit
+
+
+def test_attributes_shift_habits_in_the_documented_direction() -> None:
+    def style(**attributes: str) -> PersonaStyle:
+        return sample_style(default_profile(), attributes, person_key="same person")
+
+    assert (
+        style(chatbot_familiarity="never").first["greeting"]
+        > style(chatbot_familiarity="expert").first["greeting"]
+    )
+    assert style(education="no_qualification").later["typo"] > style(education="doctorate").later["typo"]
+    assert (
+        style(age_bracket="65+").later["lowercase_start"]
+        < style(age_bracket="18-24").later["lowercase_start"]
+    )
+
+
+# ---------------------------------------------------------------- the typing pass
+
+
+def _style(**rates: float) -> PersonaStyle:
+    habits = dict.fromkeys(PERSON_HABITS, 0.0) | rates
+    return PersonaStyle(
+        profile="test", first=habits, later=habits, words_first=20, words_later=14, words_within=0.8
+    )
+
+
+def test_a_person_without_the_llm_habits_loses_them() -> None:
+    typed = apply_style(
+        "Hello AI, could you please help me calculate my speed? Thank you!", _style(), "first", "k"
+    )
+    assert typed.text == "Help me calculate my speed."
+    assert {"greeting", "thanks", "can_you_opening"} <= set(typed.edits)
+
+
+def test_a_casual_typer_loses_capitals_and_closing_punctuation() -> None:
+    style = _style(lowercase_start=1.0, no_closing_punct=1.0, dropped_apostrophe=1.0, lowercase_i=1.0)
+    typed = apply_style("I don't know the formula. Can you show it?", style, "later", "k")
+    assert typed.text == "i dont know the formula. can you show it"
+
+
+def test_habits_the_person_has_are_added() -> None:
+    typed = apply_style("Make it shorter.", _style(please=1.0, thanks=1.0, greeting=1.0), "first", "k")
+    assert typed.text.lower().startswith(("hi", "hello", "hey"))
+    assert "please" in typed.text and "thanks" in typed.text
+    later = apply_style("Make it shorter.", _style(greeting=1.0), "later", "k")
+    assert later.text == "Make it shorter."  # greetings only ever open a dialogue
+
+
+def test_typos_reach_the_persons_rate_and_are_deterministic() -> None:
+    text = "please rewrite the paragraph about the history of the village and the old church tower"
+    style = _style(typo=0.3)
+    first = apply_style(text, style, "later", "seed-a")
+    assert first == apply_style(text, style, "later", "seed-a")
+    shares = [typo_share(apply_style(text, style, "later", f"seed-{n}").text) or 0.0 for n in range(40)]
+    assert statistics.fmean(shares) == pytest.approx(0.3, abs=0.1)
+    without_typos = apply_style(text, _style(please=1.0), "later", "seed-a").text
+    assert without_typos == text[0].upper() + text[1:] + "."
+
+
+def test_the_pass_leaves_acronyms_and_a_message_without_habits_alone() -> None:
+    style = _style(lowercase_start=1.0)
+    assert apply_style("SQL index for this query?", style, "first", "k").text == "SQL index for this query?"
+    assert apply_style("why is the sky blue?", _style(), "first", "k").text == "Why is the sky blue?"

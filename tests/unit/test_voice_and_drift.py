@@ -1,0 +1,153 @@
+"""The user's voice: echoes of the chatbot, the helper's register, greetings again, drift.
+
+Hand-written cases, among them the failures quoted in the realism issue (seen on the embedded
+model): the user repeating the chatbot's request, promising data it never gives, and speaking as
+the landlord's or the chatbot's helper.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nodes.checks import Problem
+from nodes.drift import asks_ahead, contradicts_persona, off_goal
+from nodes.guard import Situation, message_problem
+from nodes.voice import confuses_roles, echoes, empty_promise, greets_again, helper_register, mirrors_request
+
+GOAL = (
+    "You want to know how fast you run different distances. You use a stopwatch to measure the time it "
+    "takes you to complete a 50-meter, 100-meter, and 200-meter race."
+)
+ASKED_FOR_READINGS = (
+    "To calculate your speed, divide the distance by the time. "
+    "Please provide me with the stopwatch readings for each race."
+)
+
+
+def check(message: str, reply: str = ASKED_FOR_READINGS, turn: int = 2, **fields: object) -> Problem | None:
+    return message_problem(message, Situation(goal=GOAL, turn=turn, recent_replies=[reply], **fields))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- seen on the embedded model
+
+
+def test_the_user_repeating_the_chatbots_request_is_an_echo() -> None:
+    assert check("Please provide me with the stopwatch readings for each race.") is Problem.ECHO
+
+
+def test_promising_the_readings_without_giving_them_is_role_confusion() -> None:
+    assert check("Thank you! I'll provide the stopwatch readings now.") is Problem.ROLE_CONFUSION
+
+
+def test_the_landlords_voice_is_role_confusion() -> None:
+    message = (
+        "Please let me know if you have any questions or concerns about the repair process. "
+        "I will be happy to provide you with any additional information"
+    )
+    assert check(message, reply="Dear landlord, the heater in my flat is broken.") is Problem.ROLE_CONFUSION
+
+
+# ---------------------------------------------------------------- each rule, both ways
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "50 m in 8.2 s, 100 m in 17 and 200 m in 39",
+        "i ran them yesterday, 9 s, 18 s and 41 s",
+        "what do you mean by stopwatch readings",
+    ],
+)
+def test_answers_and_questions_are_the_users_voice(message: str) -> None:
+    assert check(message) is None
+
+
+def test_an_echo_needs_a_long_or_dominant_copy() -> None:
+    reply = "Here is a firmer version of your email to the landlord about the heater."
+    assert not echoes("ok now make the email firmer", [reply])
+    assert echoes("Here is a firmer version of your email", [reply])  # 8 copied words
+    assert echoes("a firmer version of your email", [reply])  # all of itself
+
+
+def test_words_the_chatbot_quotes_from_the_goal_are_not_an_echo() -> None:
+    reply = "So you ran a 50-meter, 100-meter, and 200-meter race."
+    message = "yes a 50-meter, 100-meter, and 200-meter race, how fast was i"
+    assert not echoes(message, [reply], GOAL)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I hope this helps!",
+        "Feel free to ask if anything is unclear.",
+        "Is there anything else I can do for you?",
+        "I'd be happy to help with the email.",
+        "Here is the email.\n\nBest regards,",
+    ],
+)
+def test_the_helpers_register(message: str) -> None:
+    assert helper_register(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["this helps, thanks", "can you help me with the email?", "let me know how long it takes to cook"],
+)
+def test_ordinary_requests_are_not_the_helpers_register(message: str) -> None:
+    assert not helper_register(message)
+
+
+def test_empty_promises_and_kept_ones() -> None:
+    assert empty_promise("I'll send you my code.")
+    assert empty_promise("Here are my times:")
+    assert not empty_promise("I'll paste my times: 50 m in 8 s, 100 m in 17 s")
+    assert not empty_promise("I'll paste my code:\ndef f(x):\n    return x * 2 if x else None")
+
+
+def test_asking_the_chatbot_for_what_it_asked_for_is_mirroring() -> None:
+    reply = "Could you share the times you recorded for each race?"
+    assert mirrors_request("Can you share the times recorded for each race?", reply)
+    assert not mirrors_request("can you share a training plan?", reply)
+    assert confuses_roles("Could you share the times you recorded for each race?", reply)
+
+
+def test_greetings_are_for_the_first_message() -> None:
+    assert not greets_again("Hello, how fast did I run?", turn=1)
+    assert greets_again("Hello AI, could you please make it firmer?", turn=2)
+    assert greets_again("hi again, one more thing", turn=5)
+    assert not greets_again("high five, that worked", turn=3)
+
+
+def test_front_loading_a_later_part() -> None:
+    parts = ["explain how to calculate my speed", "calculate the calories I burned in each race"]
+    assert asks_ahead("how do i get my speed and the calories burned", parts[:1], parts[1:])
+    assert not asks_ahead("how do i get my speed for each race", parts[:1], parts[1:])
+    opening = Situation(goal=GOAL, turn=1, due_parts=parts[:1], later_parts=parts[1:])
+    assert message_problem("how do i work out my speed and calories burned", opening) is Problem.FRONT_LOADING
+
+
+def test_off_goal_needs_a_long_unrelated_message() -> None:
+    related = [GOAL, ASKED_FOR_READINGS]
+    assert off_goal(
+        "which football team won the world cup final in nineteen seventy four, and who scored", related
+    )
+    assert not off_goal("explain the second part in more detail please", related)
+    assert not off_goal(
+        "what is the best stopwatch app for measuring my running speed on long races", related
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "attributes", "drifts"),
+    [
+        ("as a teacher i never had time for this", {"occupation": "nurse"}, True),
+        ("as a nurse i never had time for this", {"occupation": "nurse"}, False),
+        ("i'm 23 and just started running", {"age_bracket": "65+"}, True),
+        ("i'm 67 and just started running", {"age_bracket": "65+"}, False),
+        ("i ran it in 23 seconds", {"age_bracket": "65+"}, False),
+        ("english is my first language but i cant spell", {"native_english": "no"}, True),
+        ("english is my first language but i cant spell", {"native_english": "yes"}, False),
+    ],
+)
+def test_persona_drift(message: str, attributes: dict[str, str], drifts: bool) -> None:
+    assert contradicts_persona(message, attributes) is drifts
