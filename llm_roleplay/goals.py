@@ -22,6 +22,10 @@ Formats, chosen by the file extension:
 
 The name ``example`` reads the packaged example set (``data/example_goals.jsonl``).
 
+The LLM Roleplay paper's own goal file (records of ``goal_id``, ``instruction`` and optionally
+``domain_note``) is read as is: ``instruction`` is the goal, ``goal_id`` its id, and the first word
+of ``domain_note`` its domain.
+
 Every problem raises :class:`ConfigError` with one line naming the file, the line (or YAML item)
 and the field, e.g. ``goals.jsonl line 3: missing 'goal'``.
 """
@@ -133,6 +137,8 @@ def parse_goal(raw: Any, where: str, schema: AttributeSchema | None = None) -> G
     schema = schema or default_schema()
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{where}: expected an object with a 'goal', got {_type_name(raw)}")
+    if "goal" not in raw and "instruction" in raw:
+        raw = _from_paper_format(raw, where)
     for key in raw:
         if key not in GOAL_FIELDS:
             raise ConfigError(f"{where}: unknown field {_quote(key)} (known: {', '.join(GOAL_FIELDS)})")
@@ -152,6 +158,20 @@ def parse_goal(raw: Any, where: str, schema: AttributeSchema | None = None) -> G
         persona_constraints=_constraints(raw.get("persona_constraints"), where, schema),
         parts=_parts(raw.get("parts"), where),
     )
+
+
+PAPER_FIELDS = ("goal_id", "instruction", "domain_note")
+
+
+def _from_paper_format(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """A record of the paper's goal file as a goal record."""
+    for key in raw:
+        if key not in PAPER_FIELDS:
+            known = ", ".join(PAPER_FIELDS)
+            raise ConfigError(f"{where}: unknown field {_quote(key)} in a paper-format goal (known: {known})")
+    note = raw.get("domain_note")
+    domain = note.split()[0] if isinstance(note, str) and note.split() else None
+    return {"id": raw.get("goal_id"), "goal": raw["instruction"], "domain": domain}
 
 
 def read_input_text(path: Path, what: str) -> str:

@@ -440,3 +440,31 @@ def test_goal_like_jsonl_gives_goals_or_a_config_error(records: list[object]) ->
 @given(records=st.lists(GOAL_LIKE | JSON_VALUES, max_size=5))
 def test_goal_like_yaml_gives_goals_or_a_config_error(records: list[object]) -> None:
     read_or_config_error(".yaml", json.dumps(records).encode())  # JSON is YAML
+
+
+def test_the_papers_goal_file_is_read_as_is(tmp_path: Path) -> None:
+    path = tmp_path / "goals.jsonl"
+    path.write_text(
+        '{"goal_id": 5, "instruction": "You want to draw a unicorn.", "domain_note": "coding (turtle)"}\n'
+        '{"goal_id": 6, "instruction": "You want to know the oldest cities."}\n',
+        encoding="utf-8",
+    )
+    first, second = read_goals(path)
+    assert (first.id, first.goal, first.domain) == ("5", "You want to draw a unicorn.", "coding")
+    assert (second.id, second.domain) == ("6", None)
+    path.write_text('{"goal_id": 1, "instruction": "x", "notes": "y"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 1: unknown field 'notes' in a paper-format goal"):
+        read_goals(path)
+
+
+def test_parts_are_read_from_every_format(tmp_path: Path) -> None:
+    jsonl = tmp_path / "goals.jsonl"
+    jsonl.write_text('{"goal": "Write an email, then a firmer one.", "parts": ["write", "firmer"]}\n')
+    csv_file = tmp_path / "goals.csv"
+    csv_file.write_text('goal,parts\n"Write an email, then a firmer one.",write|firmer\n')
+    yaml_file = tmp_path / "goals.yaml"
+    yaml_file.write_text("- goal: Write an email, then a firmer one.\n  parts: [write, firmer]\n")
+    assert [read_goals(p)[0].parts for p in (jsonl, csv_file, yaml_file)] == [("write", "firmer")] * 3
+    jsonl.write_text('{"goal": "x", "parts": ["a", ""]}\n')
+    with pytest.raises(ConfigError, match="line 1: 'parts' must hold at least one part and no empty one"):
+        read_goals(jsonl)
