@@ -18,7 +18,7 @@ import importlib.util
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,20 @@ class LocalServerSettings:
 
     parallel_slots: int = 4
     context_per_slot: int = 8192  # 12 turns of user messages and 512-token replies fit
-    threads: int = max(1, os.cpu_count() or 1)
+    threads: int = field(default_factory=lambda: default_threads())
+
+
+def default_threads() -> int:
+    """``$ROLEPLAY_LOCAL_THREADS``, else one per CPU.
+
+    llama.cpp's threads wait for each other at every step: on a machine whose cores are busy with
+    other work, two threads were measured 8x slower than one (290 s against 35 s for the same 60
+    tokens, 2 cores, load 11), so a shared machine should set it to 1.
+    """
+    configured = os.environ.get("ROLEPLAY_LOCAL_THREADS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, os.cpu_count() or 1)
 
 
 class _LocalServer:
