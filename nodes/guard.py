@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from nodes.checks import Problem, breaks_role, is_empty, leaks, normalized
 from nodes.drift import asks_ahead, contradicts_persona, off_goal
-from nodes.voice import confuses_roles, echoes, greets_again
+from nodes.voice import confuses_roles, copies_example, echoes, greets_again
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,9 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
     last_reply = situation.recent_replies[-1] if situation.recent_replies else ""
     if confuses_roles(message, last_reply):
         return Problem.ROLE_CONFUSION
-    if echoes(message, [*situation.recent_replies, *situation.examples], situation.goal):
+    if echoes(message, situation.recent_replies, situation.goal) or copies_example(
+        message, situation.examples
+    ):
         return Problem.ECHO
     if greets_again(message, situation.turn):
         return Problem.GREETING_AGAIN

@@ -2,8 +2,8 @@
 
 Every inquirer call is ``inquirer_context`` (persona, situation, the chat so far) followed by one
 task: ``inquirer_assess`` (did the last reply deliver the part?) or the message task of the intent
-(``inquirer_open``, ``_next``, ``_reask``, ``_answer``, ``_follow_up``) with the person's typing
-style (``inquirer_style``). The context only grows from turn to turn and the task comes last, so
+(``inquirer_open``, ``_next``, ``_reask``, ``_answer``, ``_follow_up``) with the message's length
+and the person's register. The context only grows from turn to turn and the task comes last, so
 llama.cpp's prompt cache reuses the whole context between the assessment and the message, and
 the previous turn's context within the next one.
 
@@ -37,6 +37,9 @@ TASKS = {
     Intent.FOLLOW_UP: "inquirer_follow_up",
 }
 NO_STYLE_WORDS = {"first": 20.0, "later": 14.0}  # real users' medians, when the style is off
+# A message that asks for something takes a few words ("now make it firmer"); the longest typed
+# requests of real users run to a paragraph.
+MIN_WORDS, MAX_WORDS = 4, 80
 _EXAMPLE_LINE = re.compile(r"^- (.+)$", re.MULTILINE)
 
 
@@ -62,7 +65,7 @@ def target_words(state: RoleplayState, seed_key: str) -> int:
         return int(NO_STYLE_WORDS[position])
     median = float(style["words_first" if position == "first" else "words_later"])
     z = NormalDist().inv_cdf(min(max(random.Random(f"length:{seed_key}").random(), 1e-6), 1 - 1e-6))
-    return max(2, min(80, round(median * math.exp(float(style["words_within"]) * z))))
+    return max(MIN_WORDS, min(MAX_WORDS, round(median * math.exp(float(style["words_within"]) * z))))
 
 
 def register(state: RoleplayState) -> str:
@@ -81,7 +84,6 @@ def message_messages(
     """The prompt for the message of ``step``, and the task prompt (for its name and prefill)."""
     parts = state.get("goal_parts") or [state["goal"]]
     task = load_prompt(TASKS[step.intent]) if step.intent else load_prompt("inquirer_follow_up")
-    style = load_prompt("inquirer_style").render(words=words, register=register(state))
     material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
     text = task.render(
         part=parts[step.part] if step.part < len(parts) else "",
@@ -91,7 +93,8 @@ def message_messages(
         "done with it.\n"
         if material
         else "",
-        style=style,
+        words=words,
+        register=register(state),
     )
     return _with_task(state, context, text, prefill=task.prefill), task
 

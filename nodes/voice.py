@@ -155,6 +155,11 @@ def echoes(message: str, recent_replies: Sequence[str], goal: str = "") -> bool:
     return False
 
 
+def copies_example(message: str, examples: Sequence[str]) -> bool:
+    """The message copies four or more words in a row from an example shown in the prompt."""
+    return any(longest_common_run(message, example) >= ECHO_MIN_RUN for example in examples)
+
+
 def helper_register(message: str) -> bool:
     """Offers help, hopes it helps, invites questions or signs off: the assistant's lines."""
     plain = message.replace("’", "'")

@@ -51,6 +51,12 @@ _QUESTION_START = re.compile(
     r"|should|shall|may|have|has)\b",
     re.IGNORECASE,
 )
+# First words after which a message is not an imperative ("please" then goes at the end).
+_NOT_A_VERB = re.compile(
+    r"\s*(?:i|my|me|we|our|you|your|it|its|this|that|these|those|there|the|a|an|sorry|no|ok|okay|yes|yeah|well"
+    r"|hmm|oh|but|and|so|also|now|thanks|thank|hi|hello|hey|not|still|just)\b",
+    re.IGNORECASE,
+)
 _KEYBOARD_NEIGHBOURS = {
     "a": "sqw", "b": "vn", "c": "xv", "d": "sfe", "e": "wrd", "f": "dgr", "g": "fht", "h": "gjy",
     "i": "uok", "j": "hku", "k": "jli", "l": "ko", "m": "n", "n": "bm", "o": "ipl", "p": "o",
@@ -157,9 +163,7 @@ def _please(message: TypedMessage, wanted: bool) -> None:
     if has_please and not wanted:
         _edit(message, "please", _PLEASE.sub(" ", message.text).replace(" ?", "?").replace(" .", "."))
     elif wanted and not has_please:
-        if _QUESTION_START.match(message.text) or re.match(
-            r"\s*(?:i|my|the|this|it|we)\b", message.text, re.I
-        ):
+        if _QUESTION_START.match(message.text) or _NOT_A_VERB.match(message.text):
             body, closing = _split_closing(message.text)
             _edit(message, "please", f"{body} please{closing}")
         else:  # an imperative: "please make it shorter"

@@ -80,11 +80,17 @@ def test_fake_judge_reference_and_compare(tmp_path: Path) -> None:
     assert [e["name"].split("-")[1] for e in data["langsmith"]["experiments"]] == [
         "judges",
         "stop",
+        "goal",
         "reference",
         "paired",
         "judges",
     ]
+    # the dataset's judge is fake, which verifies every labelled ending: recall 1, precision = share met
+    assert metrics["goal_check_recall"]["value"] == 1.0
+    assert metrics["goal_check_precision"]["value"] == pytest.approx(53 / 120)
+    assert data["goal_check_accuracy"]["by_failure"]["wrong_answer"]["verified"] > 0
     assert set(data["reference"]["comparison"]) >= {"turns_per_dialogue", "mtld", "distinct_2"}
+    assert data["reference"]["realism"]["classifier"]["auc"] is not None
     compared = data["compare"]["metrics"]
     assert data["compare"]["dialogues"] == 15 and "goal_completion" in compared
     assert not any(name.startswith("stop_") for name in compared)  # same inquirer: one measurement
@@ -103,7 +109,8 @@ def test_compare_reuses_stored_verdicts_of_the_same_judge(
     assert _run(root, "--judge", "fake", "--inquirer", "none", "--compare", other, *FAST) == 0
     assert "reusing the verdicts stored in" in capsys.readouterr().err
     experiments = [e["name"] for e in _eval(root)["langsmith"]["experiments"]]
-    assert len(experiments) == 1  # this run's judges only: no stop replay, no judging of the other run
+    # this run's judges and its goal check only: no stop replay, no judging of the other run
+    assert [name.rsplit("-", 1)[0] for name in experiments] == ["roleplay-judges", "roleplay-goal-check"]
     assert _eval(root)["compare"]["metrics"]["persona_fidelity"]["b"]["n"] == len(stored)
 
 
