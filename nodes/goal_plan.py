@@ -18,6 +18,20 @@ import re
 MAX_PARTS = 6
 MIN_PART_WORDS = 2
 
+_CHATBOT_SHOULD = re.compile(r"^(?:the chatbot|the assistant|it) (?:should|must|will) ", re.IGNORECASE)
+_CONTENT = re.compile(r"[a-z][a-z']{3,}")
+# Instruction verbs a plan adds to the goal's own words ("calculate", "determine" ...).
+_FILLER = frozenset(
+    {"calculate", "determine", "find", "provide", "give", "write", "explain", "list", "make", "create"}
+    | {"identify", "analyze", "analyse", "evaluate", "describe", "tell", "show", "check", "ensure"}
+    | {"generate", "suggest", "help", "answer", "compute", "work"}
+)
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 4 and word.endswith("s") else word
+
+
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•]|step \d+:?)\s*", re.IGNORECASE)
 _CODE_FENCE = re.compile(r"```[\w+-]*\s*(.*?)```", re.DOTALL)
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
@@ -39,18 +53,31 @@ def without_material(goal: str) -> str:
     return _CODE_FENCE.sub(" ", goal).strip()
 
 
-def parse_plan(text: str) -> list[str] | None:
-    """The parts in a judge's answer (one per line, numbered or bulleted); None if unusable."""
+def parse_plan(text: str, goal: str = "") -> list[str] | None:
+    """The parts in a judge's answer (one per line, numbered or bulleted); None if unusable.
+
+    With ``goal``, a part that shares too little with it (under a third of its content words) is
+    the model's invention, not a request of the goal, and makes the plan unusable.
+    """
     parts: list[str] = []
     for line in text.splitlines():
         if not line.strip():
             continue
-        item = _LIST_ITEM.sub("", line).strip().strip('"').strip()
+        item = _CHATBOT_SHOULD.sub("", _LIST_ITEM.sub("", line).strip().strip('"').strip())
+        item = item[:1].upper() + item[1:]
         if len(item.split()) >= MIN_PART_WORDS and item.lower() not in {part.lower() for part in parts}:
             parts.append(item)
     if not parts or len(parts) > MAX_PARTS:
         return None
+    if goal and any(not _grounded(part, goal) for part in parts):
+        return None
     return parts
+
+
+def _grounded(part: str, goal: str) -> bool:
+    mine = {_stem(word) for word in _CONTENT.findall(part.lower())} - _FILLER
+    known = {_stem(word) for word in _CONTENT.findall(goal.lower())}
+    return not mine or len(mine & known) >= len(mine) / 3
 
 
 def split_goal(goal: str) -> list[str]:

@@ -57,7 +57,7 @@ def _plan_once(goal: str, judge: str, model: BaseChatModel) -> tuple[list[str], 
         reply = invoke(
             model, [HumanMessage(prompt)], task="goal_plan", turn=0, seed=call_seed("goal_plan", goal)
         )
-        planned = parse_plan(reply.text)
+        planned = parse_plan(reply.text, goal)
         result = (planned, "judge", reply.usage) if planned else (split_goal(goal), "split", reply.usage)
         _PLANS[key] = result
         return result

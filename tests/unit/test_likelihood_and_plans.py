@@ -67,11 +67,18 @@ def test_evidence_must_be_in_the_replies(answer: str, found: bool) -> None:
 
 def test_plans_from_a_judge_answer() -> None:
     assert parse_plan("1. calculate the speed for each race\n2. calculate the calories burned") == [
-        "calculate the speed for each race",
-        "calculate the calories burned",
+        "Calculate the speed for each race",
+        "Calculate the calories burned",
     ]
-    assert parse_plan("- make it recursive\n- add a CLI\n- add a CLI") == ["make it recursive", "add a CLI"]
+    assert parse_plan("- The chatbot should make it recursive\n- add a CLI\n- add a CLI") == [
+        "Make it recursive",
+        "Add a CLI",
+    ]
     assert parse_plan("YES") is None
+    goal = "You want to know your speed in each race, and the calories you burned."
+    assert parse_plan("- calculate the speed in each race\n- calculate the calories burned", goal)
+    # a part the goal never asked for (here: the prompt's own example) makes the plan unusable
+    assert parse_plan("- calculate the speed in each race\n- write an email to my landlord", goal) is None
     assert parse_plan("\n".join(f"{n}. step number {n}" for n in range(1, 9))) is None  # too many
 
 
