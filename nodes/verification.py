@@ -1,6 +1,9 @@
 """Honest goal checks: per-part questions with quoted evidence, then the whole goal.
 
-A dialogue counts as ``goal_verified`` only when the judge, for **every part** of the goal plan,
+First, plain evidence that the goal was not met rejects the claim without asking a model
+(:mod:`nodes.checkable`: false arithmetic in a reply, a number of the expected outcome that no reply
+gives, a broken word limit, a "new version" that copies the old one, nothing but refusals). Then a
+dialogue counts as ``goal_verified`` only when the judge, for **every part** of the goal plan,
 
 1. quotes a sentence of the assistant's replies that delivers it, and that sentence is really in
    the replies (a made-up or empty quote fails the part), and
@@ -23,6 +26,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
+from nodes.checkable import Finding, evident_failures
 from nodes.checks import longest_common_run, words
 from nodes.likelihood import ask_yes_no
 from nodes.state import merge_counts
@@ -100,6 +104,10 @@ def verify_goal(
     turn: int = 0,
 ) -> GoalVerdict:
     """Check every part, then the whole goal (see the module docstring)."""
+    evident = evident_failures(parts, messages, expected_outcome)
+    if evident:
+        found = "; ".join(f"{finding.check}: {finding.detail}" for finding in evident[:3])
+        return GoalVerdict(False, [], None, _part_of(evident, len(parts)), f"evidently not met ({found})")
     transcript = judge_transcript(messages)
     replies = [message["content"] for message in messages if message["role"] == "assistant"]
     expected = f"A correct answer contains: {expected_outcome.strip()}\n" if expected_outcome else ""
@@ -145,6 +153,14 @@ def verify_goal(
         else f"every part has evidence, but the whole goal is not met{_p(final.p_yes)}"
     )
     return GoalVerdict(met, checks, final.p_yes, None if met else len(parts) - 1, rationale, usage)
+
+
+def _part_of(findings: Sequence[Finding], parts: int) -> int:
+    """The part a finding names ("part 2: ..."), else the last part (arithmetic, numbers: the result)."""
+    for finding in findings:
+        if match := re.match(r"part (\d+):", finding.detail):
+            return int(match.group(1)) - 1
+    return parts - 1
 
 
 def _p(p_yes: float | None) -> str:

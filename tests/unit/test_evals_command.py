@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from evals import command
+from evals.goal_labels import load_goal_labels
 from evals.pipeline import EVAL_FILE, REPORT_FILE
+from nodes.checkable import evident_failures
 from tests.unit.test_evals_fixtures import make_record, varied_records, write_dataset, write_reference
 
 FAST = ["--resamples", "200"]
@@ -85,9 +87,12 @@ def test_fake_judge_reference_and_compare(tmp_path: Path) -> None:
         "paired",
         "judges",
     ]
-    # the dataset's judge is fake, which verifies every labelled ending: recall 1, precision = share met
+    # the dataset's judge is fake, which verifies every ending the plain checks let through
+    passed = [e for e in load_goal_labels() if not evident_failures(e.parts, e.messages, e.expected_outcome)]
     assert metrics["goal_check_recall"]["value"] == 1.0
-    assert metrics["goal_check_precision"]["value"] == pytest.approx(53 / 120)
+    assert metrics["goal_check_precision"]["value"] == pytest.approx(
+        sum(e.goal_met for e in passed) / len(passed)
+    )
     assert data["goal_check_accuracy"]["by_failure"]["wrong_answer"]["verified"] > 0
     assert set(data["reference"]["comparison"]) >= {"turns_per_dialogue", "mtld", "distinct_2"}
     assert data["reference"]["realism"]["classifier"]["auc"] is not None

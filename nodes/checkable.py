@@ -1,0 +1,201 @@
+"""What a goal check can verify without trusting a model: arithmetic, numbers, limits, repeats.
+
+A small judge model says YES to nearly anything that looks like an answer (measured on the embedded
+model: P(YES) 0.7-0.9 for met and unmet goals alike, and 0.65 with the replies hidden). These
+checks look for plain evidence that a reply is wrong, and each one alone rejects a claim:
+
+- **false arithmetic**: an equation written in a reply ("3 + 24 = 28", "2 h x 6 mph = 12 miles")
+  whose sides differ when evaluated;
+- **missing expected numbers**: a number of the goal's ``expected_outcome`` that no reply contains;
+- **broken word limits**: a part asking for "under 100 words" whose answer is longer;
+- **empty rewrites**: a part asking to change, refine or shorten something answered with a copy of
+  an earlier reply;
+- **refusals**: every reply since the part was asked says the chatbot cannot do it.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from nodes.checks import is_refusal, longest_common_run, words
+from nodes.voice import content_words
+
+_NUMBER = r"\d+(?:[.,]\d+)*(?:\.\d+)?"
+_OPERATOR = r"[+\-−–×x*/÷]"
+_UNIT = r"(?:\s*(?:%|[a-zA-Z]{1,5}\.?(?:/[a-zA-Z]{1,4})?))?"
+# "a op b [op c ...] = r", numbers with optional units ("2 h × 6 mph = 12 miles"); not the first link
+# of a chain ("= 23 + 21.25 = 44.25") and not a percentage result.
+_EQUATION = re.compile(
+    rf"(?<![\w.])({_NUMBER}{_UNIT})((?:\s*{_OPERATOR}\s*{_NUMBER}{_UNIT})+)"
+    rf"\s*=\s*\$?({_NUMBER})(?![\d.,]*\d)(?!\s*%)(?!\s*{_OPERATOR}\s*\d)"
+)
+_OPERAND = re.compile(rf"({_NUMBER})(\s*%)?")
+_TERM = re.compile(rf"({_OPERATOR})\s*({_NUMBER})(\s*%)?")
+_WORD_LIMIT = re.compile(
+    r"\b(?:under|at most|no more than|less than|fewer than|max(?:imum)?(?: of)?|within|up to)"
+    r"\s+(\d+)\s+words\b",
+    re.IGNORECASE,
+)
+_REWRITE = re.compile(
+    r"\b(?:change|refine|rewrite|shorten|shorter|firmer|improve|edit|revise|modify|replace|substitute|polish|"
+    r"funnier|simpler|longer|update)\b",
+    re.IGNORECASE,
+)
+RELATIVE_TOLERANCE = 0.001  # on top of rounding to the digits shown ("100 / 17 = 5.9")
+COPY_SHARE = 0.9  # a "new version" that repeats this much of an earlier reply is a copy
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    detail: str
+
+
+def _value(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _rounding(result: str) -> float:
+    """Half a unit of the result's last digit: "5.9" may stand for anything from 5.85 to 5.95."""
+    decimals = len(result.rsplit(".", 1)[1]) if "." in result else 0
+    return 0.5 * 10**-decimals
+
+
+def _operand(number: str, percent: str | None) -> float:
+    """A number of an equation; "6%" is 0.06."""
+    return _value(number) / 100 if percent else _value(number)
+
+
+def false_arithmetic(text: str) -> list[str]:
+    """Equations in ``text`` whose left side, evaluated left to right with the usual precedence, is not
+    its right side."""
+    wrong = []
+    for match in _EQUATION.finditer(text):
+        first = _OPERAND.match(match.group(1))
+        if first is None:
+            continue
+        terms = [(op, _operand(number, percent)) for op, number, percent in _TERM.findall(match.group(2))]
+        try:
+            left = _evaluate(_operand(first.group(1), first.group(2)), terms)
+        except (ZeroDivisionError, ValueError):
+            continue
+        right = _value(match.group(3))
+        if abs(left - right) > _rounding(match.group(3)) + RELATIVE_TOLERANCE * abs(right):
+            wrong.append(match.group(0).strip())
+    return wrong
+
+
+def _evaluate(first: float, terms: Sequence[tuple[str, float]]) -> float:
+    expression = repr(first) + "".join(
+        f" {'*' if op in 'x×*' else '/' if op in '/÷' else '-' if op in '-−–' else '+'} {value!r}"
+        for op, value in terms
+    )
+    return _safe_eval(ast.parse(expression, mode="eval").body)
+
+
+def _safe_eval(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_safe_eval(node.operand)
+    if isinstance(node, ast.BinOp):
+        operations = {
+            ast.Add: operator.add,
+            ast.Sub: operator.sub,
+            ast.Mult: operator.mul,
+            ast.Div: operator.truediv,
+        }
+        for kind, function in operations.items():
+            if isinstance(node.op, kind):
+                return function(_safe_eval(node.left), _safe_eval(node.right))
+    raise ValueError("not arithmetic")
+
+
+def numbers_in(text: str) -> set[float]:
+    return {_value(number) for number in re.findall(_NUMBER, text)}
+
+
+def missing_expected_numbers(expected_outcome: str, replies: Sequence[str]) -> list[str]:
+    """Numbers of the expected outcome that no reply mentions (to within rounding: 0.5%)."""
+    found = set().union(*(numbers_in(reply) for reply in replies)) if replies else set()
+    expected = re.findall(_NUMBER, expected_outcome)
+    return [
+        number
+        for number in dict.fromkeys(expected)
+        if not any(abs(value - _value(number)) <= 0.005 * max(abs(_value(number)), 1.0) for value in found)
+    ]
+
+
+def broken_word_limit(part: str, answer: str) -> str | None:
+    """'under 100 words' in the part, and an answer (code and headings left out) longer than that."""
+    match = _WORD_LIMIT.search(part)
+    if not match:
+        return None
+    prose = re.sub(r"```.*?```", " ", answer, flags=re.DOTALL)
+    lines = [
+        line
+        for line in prose.splitlines()
+        if line.strip() and not re.match(r"\s*(?:#|\*\*[^*]+\*\*\s*$)", line)
+    ]
+    count = len(words(" ".join(lines)))
+    limit = int(match.group(1))
+    return f"{count} words where at most {limit} were asked" if count > limit else None
+
+
+def copied_rewrite(part: str, answer: str, earlier: Sequence[str]) -> bool:
+    """A part asking for a change, answered with (nearly) the text of an earlier reply."""
+    if not _REWRITE.search(part):
+        return False
+    length = len(words(answer))
+    return length >= 20 and any(
+        longest_common_run(answer, before) >= COPY_SHARE * length for before in earlier
+    )
+
+
+def answer_to(part: str, messages: Sequence[Mapping[str, str]]) -> tuple[str, list[str]]:
+    """The reply to the user message that asks most for ``part`` (the last one on a tie), and the
+    replies before it."""
+    wanted = set(content_words(part))
+    best, best_overlap = -1, -1
+    for index, message in enumerate(messages):
+        if message["role"] != "user" or index + 1 >= len(messages):
+            continue
+        overlap = len(wanted & set(content_words(message["content"])))
+        if overlap >= best_overlap:
+            best, best_overlap = index, overlap
+    if best < 0:
+        return "", []
+    earlier = [m["content"] for m in messages[: best + 1] if m["role"] == "assistant"]
+    return messages[best + 1]["content"], earlier
+
+
+def evident_failures(
+    parts: Sequence[str], messages: Sequence[Mapping[str, str]], expected_outcome: str | None = None
+) -> list[Finding]:
+    """Every plain sign that the claimed goal was not met (see the module docstring)."""
+    replies = [message["content"] for message in messages if message["role"] == "assistant"]
+    findings = [
+        Finding("false_arithmetic", equation) for reply in replies for equation in false_arithmetic(reply)
+    ]
+    if expected_outcome:
+        findings += [
+            Finding("missing_expected_number", number)
+            for number in missing_expected_numbers(expected_outcome, replies)
+        ]
+    if replies and all(is_refusal(reply) for reply in replies):
+        findings.append(Finding("refused", "every reply"))
+    answers = [answer_to(part, messages) for part in parts]
+    for index, (part, (answer, earlier)) in enumerate(zip(parts, answers, strict=True), start=1):
+        if sum(other == answer for other, _ in answers) > 1:
+            continue  # one reply answers several parts: its length and text belong to all of them
+        if detail := broken_word_limit(part, answer):
+            findings.append(Finding("word_limit", f"part {index}: {detail}"))
+        if answer and copied_rewrite(part, answer, earlier):
+            findings.append(
+                Finding("copied_rewrite", f"part {index}: the new version repeats an earlier reply")
+            )
+    return findings

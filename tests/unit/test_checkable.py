@@ -1,0 +1,94 @@
+"""Plain evidence that a goal was not met, found without a model."""
+
+from __future__ import annotations
+
+import pytest
+
+from nodes.checkable import (
+    answer_to,
+    broken_word_limit,
+    copied_rewrite,
+    evident_failures,
+    false_arithmetic,
+    missing_expected_numbers,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("Case (b): 2 h walking + 4 h running = 3 + 24 = 28 miles", ["3 + 24 = 28"]),
+        ("Running: 2 h × 6 mph = 12 miles", []),
+        ("6% ÷ 12 = 0.005 per month", []),
+        ("0.25 × 92 + 0.25 × 85 = 23 + 21.25 = 44.25", []),  # a chain: only whole links are checked
+        ("100 / 17 = 5.9 m/s", []),  # rounding
+        ("217.83 ÷ 4 = $54.64 each", ["217.83 ÷ 4 = $54.64"]),
+        ("200 ml x 3 = 500 ml", ["200 ml x 3 = 500"]),
+        ("1,200 + 800 = 2,000", []),
+        ("see section 3 - 4 = overview", []),
+    ],
+)
+def test_false_arithmetic(text: str, wrong: list[str]) -> None:
+    assert false_arithmetic(text) == wrong
+
+
+def test_expected_numbers_must_be_given() -> None:
+    replies = ["Run 6 mph, walk 1.5 mph. Case 1: 18 miles. Case 2: 27.0 miles."]
+    assert missing_expected_numbers("18 miles first, 27 miles second", replies) == []
+    assert missing_expected_numbers("18 miles first, 27 miles second", ["Case 1: 18, case 2: 24"]) == ["27"]
+    assert missing_expected_numbers("total $2,399", ["That comes to $2,399.29"]) == []  # rounding
+
+
+def test_word_limits() -> None:
+    short = "Dear landlord, the heater is broken. Please fix it this week. Thanks, Anna"
+    assert broken_word_limit("shorten it to under 100 words", short) is None
+    assert broken_word_limit("shorten it to under 10 words", short) == "13 words where at most 10 were asked"
+    assert broken_word_limit("make it firmer", short) is None
+
+
+def test_a_rewrite_that_copies_the_old_text() -> None:
+    polite = "Dear Mr Smith, the heater in my flat has stopped working. Could you arrange a repair soon? " * 2
+    assert copied_rewrite("make the email firmer", polite, [polite])
+    assert not copied_rewrite(
+        "make the email firmer", "I expect the heater repaired by Friday. " * 5, [polite]
+    )
+    assert not copied_rewrite("write the email", polite, [polite])  # not a rewrite
+
+
+def test_the_answer_to_a_part_is_the_reply_to_the_message_asking_for_it() -> None:
+    messages = [
+        {"role": "user", "content": "write a polite email about the heater"},
+        {"role": "assistant", "content": "Dear landlord ..."},
+        {"role": "user", "content": "now make the email firmer"},
+        {"role": "assistant", "content": "Dear landlord, this is my second request ..."},
+    ]
+    answer, earlier = answer_to("make the email firmer", messages)
+    assert answer.startswith("Dear landlord, this is my second") and earlier == ["Dear landlord ..."]
+
+
+def test_evident_failures_name_the_check_and_the_part() -> None:
+    messages = [
+        {"role": "user", "content": "how far do i get in each case"},
+        {"role": "assistant", "content": "(a) 12 + 6 = 18 miles (b) 3 + 24 = 28 miles"},
+    ]
+    findings = evident_failures(["work out case a", "work out case b"], messages, "18 miles and 27 miles")
+    assert [(f.check, f.detail) for f in findings] == [
+        ("false_arithmetic", "3 + 24 = 28"),
+        ("missing_expected_number", "27"),
+    ]
+    refusals = [
+        {"role": "user", "content": "score?"},
+        {"role": "assistant", "content": "I'm sorry, I can't do that."},
+    ]
+    assert [f.check for f in evident_failures(["give the score"], refusals)] == ["refused"]
+
+
+def test_the_labelled_set_has_no_evident_failure_among_met_goals() -> None:
+    from evals.goal_labels import load_goal_labels
+
+    flagged = [
+        e.id
+        for e in load_goal_labels()
+        if e.goal_met and evident_failures(e.parts, e.messages, e.expected_outcome)
+    ]
+    assert flagged == []
