@@ -39,7 +39,7 @@ def client(langgraph_url: str) -> Iterator[SyncLangGraphClient]:
 def _expected_node_order(user_turns: int) -> list[str]:
     """Nodes in run order for a dialogue whose inquirer claims the goal after ``user_turns``."""
     loop = ["inquirer_turn", "chatbot_turn"] * user_turns
-    return ["generate_persona", *loop, "inquirer_turn", "goal_check", "quality_filter"]
+    return ["generate_persona", "plan_goal", *loop, "inquirer_turn", "goal_check", "quality_filter"]
 
 
 def _assert_alternating(messages: list[dict[str, Any]], user_turns: int) -> None:
@@ -67,7 +67,7 @@ def test_assistant_publishes_input_and_context_schemas(client: SyncLangGraphClie
     )
     assert schemas["input_schema"] is not None, "no input schema: see the server log's warning"
     assert schemas["input_schema"]["required"] == ["goal"]
-    assert set(schemas["input_schema"]["properties"]) == {"goal", "persona"}
+    assert set(schemas["input_schema"]["properties"]) == {"goal", "persona", "goal_parts", "expected_outcome"}
     assert schemas["output_schema"] is not None, "no output schema: see the server log's warning"
     assert {"messages", "termination_reason", "filter"} <= set(schemas["output_schema"]["properties"])
 

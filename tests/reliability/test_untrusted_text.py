@@ -65,7 +65,7 @@ class CountingJudge:
 
     def __call__(self, prompt: list[dict[str, Any]]) -> str:
         self.calls += 1
-        return '{"goal_met": true, "rationale": "the judge should never have been asked"}'
+        return '{"goal_met": true, "rationale": "no plan, and no verification should be asked for"}'
 
 
 def injection_reply(body: dict[str, Any]) -> str:
@@ -91,7 +91,8 @@ def test_injected_replies_change_nothing_and_never_see_the_persona_or_goal(tmp_p
     assert [m.content for m in record.messages if m.role == "assistant"] == [
         text.strip() for text in INJECTIONS
     ]
-    assert judge.calls == 0 and record.goal_check.checks == []
+    # the judge is asked once, for the goal's plan, and never to verify a goal
+    assert judge.calls == 1 and record.goal_check.checks == [] and record.goal_plan.source == "split"
     assert inquirer.decisions == len(INJECTIONS) - 1  # every reply but the last was read: NO
     assert record.settings == context.defining_settings()
     assert len(received) == len(INJECTIONS)
