@@ -48,7 +48,7 @@ class Drained:
     resumed: int = 0
     stopped: str | None = None
     budget_reached: bool = False
-    refused: int = 0  # dialogues told not to start in this run (budget or stop)
+    refused: int = 0  # dialogues not started in this run (budget, stop, or their task lost for good)
     running: int = 0
     max_in_flight: int = 0
 
@@ -68,7 +68,7 @@ class Coordinator:
         self.limiters = {role: token_bucket(rate) for role, rate in requests_per_second.items() if rate}
         self.permits: dict[str, float] = {}  # admitted, not yet settled -> last reported (monotonic)
         self.settled: set[str] = set()
-        self.refused: set[str] = set()
+        self.refused: set[str] = set()  # not started in this run (budget, stop, a task lost for good)
         self.outbox = Drained()
 
     async def admit(self, dialogue_id: str) -> Verdict:
@@ -106,10 +106,13 @@ class Coordinator:
 
     async def abandon(self, dialogue_ids: list[str], error: str) -> None:
         """A task failed for good (its retries used up): those of its dialogues that had started
-        and never settled are reported failed (the next run continues them), and their slots freed."""
+        and never settled are reported failed, those that never started are left for the next run,
+        and their slots are freed."""
         for dialogue_id in dialogue_ids:
             if dialogue_id in self.permits:
                 await self.failed(dialogue_id, error)
+            elif dialogue_id not in self.settled:
+                self.refused.add(dialogue_id)
 
     async def _release(self, dialogue_id: str) -> None:
         if self.permits.pop(dialogue_id, None) is not None:
