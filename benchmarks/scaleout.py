@@ -174,7 +174,7 @@ def checkpoint_cost(count: int, postgres_url: str, repeats: int = 3) -> dict[str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dialogues", type=int, default=1280, help="grid size (default 1280)")
+    parser.add_argument("--dialogues", type=int, default=960, help="grid size (default 960)")
     parser.add_argument("--concurrency", type=int, default=32, help="global concurrency (default 32)")
     parser.add_argument("--delay", type=float, default=0.5, help="seconds per model call (default 0.5)")
     parser.add_argument("--chunk-size", type=int, default=16, help="dialogues per Ray task (default 16)")

@@ -214,6 +214,24 @@ def test_unreachable_parts_are_one_line_and_exit_2(tmp_path: Path, case: str, cl
     assert not out.exists(), "nothing written"
 
 
+def test_a_key_missing_on_a_worker_stops_the_run_with_one_line_naming_the_machine(
+    tmp_path: Path, cluster: Any, db: str
+) -> None:
+    goals, out = write_goals(tmp_path / "goals.jsonl", 2), tmp_path / "ds"
+    # Set for the driver only: the worker nodes' processes were started without it.
+    env = {**environment(), "ROLEPLAY_DRIVER_ONLY_KEY": "sk-driver-only-canary"}
+    with OpenAIStub() as stub:
+        args = generate(goals, out, stub, "--ray", cluster.address, "--db", db,
+                        "--chatbot-api-key-env", "ROLEPLAY_DRIVER_ONLY_KEY")  # fmt: skip
+        result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+        assert stub.total_requests == 0
+    assert result.returncode == 2
+    line = one_error_line(result)
+    assert line.startswith("roleplay: error: on worker ") and "ROLEPLAY_DRIVER_ONLY_KEY" in line, line
+    assert "sk-driver-only-canary" not in result.stdout + result.stderr
+    assert not (out / "dialogues.jsonl").exists()
+
+
 def test_a_worker_node_dies_and_its_dialogues_continue_elsewhere(
     tmp_path: Path, cluster: Any, db: str
 ) -> None:
