@@ -119,11 +119,14 @@ def open_checkpointer(db: CheckpointDB) -> Iterator[BaseCheckpointSaver]:
 
 @asynccontextmanager
 async def open_async_checkpointer(
-    db: CheckpointDB, *, pool_size: int = 4, setup: bool = True
+    db: CheckpointDB, *, pool_size: int = 4, setup: bool = True, application_name: str = "roleplay"
 ) -> AsyncIterator[BaseCheckpointSaver]:
-    """A saver for the running event loop: inline SQLite, or Postgres on a pool of this loop."""
+    """A saver for the running event loop: inline SQLite, or Postgres on a pool of this loop (its
+    connections named ``application_name`` in ``pg_stat_activity``)."""
     if isinstance(db, str):
-        async with postgres.open_async_postgres_saver(db, pool_size=pool_size, setup=setup) as saver:
+        async with postgres.open_async_postgres_saver(
+            db, pool_size=pool_size, setup=setup, application_name=application_name
+        ) as saver:
             yield saver
     else:
         with open_sqlite_checkpointer(db) as sqlite_saver:

@@ -207,7 +207,9 @@ class _Driver:
         window = max(2, 2 * math.ceil(self.concurrency / self.chunk_size))
         in_flight: dict[asyncio.Future[Any], tuple[Any, Chunk]] = {}
         try:
-            async with open_async_checkpointer(self.db, setup=False) as saver:
+            async with open_async_checkpointer(
+                self.db, setup=False, application_name="roleplay driver"
+            ) as saver:
                 self.keeper = RecordKeeper(self.store, saver, self.report, self.listener, done)
                 while queue or in_flight:
                     while queue and len(in_flight) < window and not self._stopping():

@@ -58,7 +58,9 @@ async def _run_chunk(chunk: Chunk, coordinator: Any) -> None:
         if not settings.disabled:
             build_chat_model(settings)
     use_dialogue_threads(len(chunk.cells))
-    async with open_async_checkpointer(chunk.db, pool_size=POOL_SIZE, setup=False) as saver:
+    async with open_async_checkpointer(
+        chunk.db, pool_size=POOL_SIZE, setup=False, application_name=f"roleplay worker {_node()}"
+    ) as saver:
         graph = compile_graph(saver)
         reporter = _Reporter(coordinator)
 
@@ -81,6 +83,13 @@ async def _run_chunk(chunk: Chunk, coordinator: Any) -> None:
 
         async with reporter.reporting():
             await asyncio.gather(*(one(cell) for cell in chunk.cells))
+
+
+def _node() -> str:
+    """This Ray node's id, shortened (Postgres keeps 63 characters of an application name)."""
+    import ray
+
+    return str(ray.get_runtime_context().get_node_id())[:16]
 
 
 def _check_versions(expected: dict[str, Any]) -> None:

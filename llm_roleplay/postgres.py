@@ -4,8 +4,8 @@ psycopg connections belong to the process and event loop that opened them, so ev
 ``run`` command, the batch runner, each Ray task) opens its own: one connection for the sync saver,
 an ``AsyncConnectionPool`` inside the running event loop for the async one. Both use
 ``autocommit=True`` (LangGraph's savers expect every statement to commit on its own),
-``prepare_threshold=0`` (no server-side prepared statements, which a pooler such as PgBouncer in
-transaction mode would break) and dict rows (what the savers read). Sessions commit with
+``prepare_threshold=0`` (every statement prepared on its first use, as LangGraph's own
+``from_conn_string`` does) and dict rows (what the savers read). Sessions commit with
 ``synchronous_commit = off``: a commit returns before its WAL record is flushed to disk, which saves
 a disk flush per checkpoint write (several per turn). A killed client loses nothing by it (the
 server has the commit); a crash of the server itself may lose its last fraction of a second of
@@ -64,10 +64,11 @@ def safe_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def _connection_options() -> dict[str, Any]:
+def _connection_options(application_name: str) -> dict[str, Any]:
     from psycopg.rows import dict_row
 
     return {
+        "application_name": application_name,  # who holds a connection, in pg_stat_activity
         "autocommit": True,
         "prepare_threshold": 0,
         "row_factory": dict_row,
@@ -89,7 +90,9 @@ def _missing_extra(url: str) -> ConfigError:
 
 
 @contextmanager
-def open_postgres_saver(url: str, setup: bool = True) -> Iterator[PostgresSaver]:
+def open_postgres_saver(
+    url: str, setup: bool = True, application_name: str = "roleplay"
+) -> Iterator[PostgresSaver]:
     """A sync saver on one connection; ConfigError (one line) if the server cannot be reached."""
     try:
         import psycopg
@@ -97,7 +100,7 @@ def open_postgres_saver(url: str, setup: bool = True) -> Iterator[PostgresSaver]
     except ImportError:
         raise _missing_extra(url) from None
     try:
-        connection = psycopg.connect(url, **_connection_options())
+        connection = psycopg.connect(url, **_connection_options(application_name))
         connection.execute(_SESSION)
     except psycopg.Error as error:
         raise _unreachable(url, error) from None
@@ -124,7 +127,7 @@ def _retry_once_on_race(setup: Callable[[], None]) -> None:
 
 @asynccontextmanager
 async def open_async_postgres_saver(
-    url: str, pool_size: int = 4, setup: bool = True
+    url: str, pool_size: int = 4, setup: bool = True, application_name: str = "roleplay"
 ) -> AsyncIterator[AsyncPostgresSaver]:
     """An async saver on a connection pool opened in the running event loop.
 
@@ -137,7 +140,7 @@ async def open_async_postgres_saver(
         from psycopg_pool import AsyncConnectionPool
     except ImportError:
         raise _missing_extra(url) from None
-    options = _connection_options()
+    options = _connection_options(application_name)
 
     async def configure(connection: psycopg.AsyncConnection[Any]) -> None:
         await connection.execute(_SESSION)

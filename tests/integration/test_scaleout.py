@@ -62,7 +62,7 @@ def db(postgres: PostgresServer) -> str:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
-    with local_cluster(workers=2, cpus_per_worker=2) as ray_cluster:
+    with local_cluster(workers=2, cpus_per_worker=1) as ray_cluster:
         yield ray_cluster
 
 
@@ -239,13 +239,14 @@ def test_a_worker_node_dies_and_its_dialogues_continue_elsewhere(
     goals, out = write_goals(tmp_path / "goals.jsonl", GOALS), tmp_path / "ds"
     concurrency = 8
     with OpenAIStub(delay_s=0.3) as stub:
+        # Two chunks of 20 on two one-CPU nodes: one task per node, each for most of the run.
         args = generate(goals, out, stub, "--ray", cluster.address, "--db", db,
-                        "--concurrency", str(concurrency), "--chunk-size", "4")  # fmt: skip
+                        "--concurrency", str(concurrency), "--chunk-size", "20")  # fmt: skip
         driver = subprocess.Popen(
             args, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        wait_for_lines(out / "dialogues.jsonl", 8, driver)
-        victim = next(iter(cluster.worker_nodes))
+        wait_for_lines(out / "dialogues.jsonl", 4, driver)
+        victim = node_writing_checkpoints(cluster, db, driver)
         cluster.remove_node(victim, allow_graceful=False)  # its raylet and worker processes die
         _, stderr = driver.communicate(timeout=TIMEOUT_S)
         assert driver.returncode == 0, stderr
@@ -256,6 +257,26 @@ def test_a_worker_node_dies_and_its_dialogues_continue_elsewhere(
     assert last_run(out)["resumed"] >= 1, "some dialogue continued mid-way from its checkpoint"
     assert calls <= replies(records) + concurrency, "not restarted from the start"
     assert _threads_left(db) == 0
+
+
+def node_writing_checkpoints(cluster: Any, db: str, driver: subprocess.Popen[Any]) -> Any:
+    """A worker node with dialogues in flight: a task there has its pool open (the connections
+    name the node) and has written a checkpoint."""
+    import psycopg
+
+    nodes = {node.node_id[:16]: node for node in cluster.worker_nodes}
+    deadline = time.monotonic() + TIMEOUT_S
+    with psycopg.connect(db, autocommit=True) as connection:
+        while time.monotonic() < deadline and driver.poll() is None:
+            rows = connection.execute(
+                "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name LIKE 'roleplay worker %' AND query ILIKE '%INSERT INTO checkpoint%'"
+            ).fetchall()
+            for (name,) in rows:
+                if name.split()[-1] in nodes:
+                    return nodes[name.split()[-1]]
+            time.sleep(0.05)
+    raise AssertionError("no worker node wrote checkpoints while the run was alive")
 
 
 def _threads_left(db: str) -> int:
