@@ -33,7 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.throughput import cells  # noqa: E402
+from benchmarks.throughput import USER_TURNS, cells, stub_context  # noqa: E402
 from llm_roleplay import cluster  # noqa: E402
 from llm_roleplay.batch import BatchListener, Cell, run_batch  # noqa: E402
 from llm_roleplay.checkpoints import CheckpointDB  # noqa: E402
@@ -43,7 +43,6 @@ from tests.support.openai_stub import OpenAIStub, message_text  # noqa: E402
 from tests.support.postgres_server import PostgresServer  # noqa: E402
 from tests.support.ray_cluster import local_cluster  # noqa: E402  (puts Ray in loopback-only mode)
 
-USER_TURNS = 3
 ANSWER = "[answer]"  # marks the chatbot's replies, so that the inquirer's prompts can be counted
 QUESTIONS = (
     "Could you walk me through the first steps, please?",
@@ -113,15 +112,7 @@ def timed_run(
 def throughput(count: int, concurrency: int, delay: float, chunk: int, postgres_url: str) -> dict[str, Any]:
     results: dict[str, Any] = {"dialogues": count, "concurrency": concurrency, "delay_s": delay}
     with OpenAIStub(reply=scripted_reply, delay_s=delay) as stub:
-        context = Context(
-            inquirer_model="openai:stub",
-            inquirer_base_url=stub.base_url,
-            chatbot_model="openai:stub",
-            chatbot_base_url=stub.base_url,
-            judge_model="none",
-            max_turns=USER_TURNS + 1,
-            request_timeout_s=60,
-        )
+        context = stub_context(stub)
         for seed, (name, db) in enumerate([("plain_sqlite", None), ("plain_postgres", postgres_url)]):
             grid = cells(count, context.model_copy(update={"seed": seed}))
             results[name] = timed_run(grid, concurrency, db, None)

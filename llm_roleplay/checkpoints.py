@@ -46,16 +46,6 @@ def db_label(db: CheckpointDB) -> str:
     return postgres.safe_url(db) if isinstance(db, str) else str(db)
 
 
-_RUNS_TABLE = """
-CREATE TABLE IF NOT EXISTS roleplay_runs (
-    dialogue_id TEXT PRIMARY KEY,
-    goal TEXT NOT NULL,
-    persona TEXT,
-    context TEXT NOT NULL
-)
-"""
-
-
 class InlineSqliteSaver(SqliteSaver):
     """A SqliteSaver that also serves LangGraph's async API, by running each call inline.
 
@@ -148,7 +138,7 @@ def open_sqlite_checkpointer(path: Path) -> Iterator[InlineSqliteSaver]:
     except (OSError, sqlite3.Error) as error:
         raise ConfigError(f"checkpoint file {path}: {error}") from None
     with closing(connection):
-        connection.execute(_RUNS_TABLE)
+        connection.execute(postgres.RUNS_TABLE)  # the same SQL in both dialects
         connection.commit()
         yield InlineSqliteSaver(connection)
 

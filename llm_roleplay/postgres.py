@@ -35,7 +35,8 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 5
 _SESSION = "SET synchronous_commit = off"
 
-_RUNS_TABLE = """
+# Each dialogue's input and settings, for `roleplay resume ID` (also used for SQLite files).
+RUNS_TABLE = """
 CREATE TABLE IF NOT EXISTS roleplay_runs (
     dialogue_id TEXT PRIMARY KEY,
     goal TEXT NOT NULL,
@@ -109,7 +110,7 @@ def open_postgres_saver(
         if setup:
             try:
                 _retry_once_on_race(saver.setup)
-                connection.execute(_RUNS_TABLE)
+                connection.execute(RUNS_TABLE)
             except psycopg.Error as error:
                 raise _unreachable(url, error) from None
         yield saver

@@ -78,6 +78,13 @@ def generate(goals: Path, out: Path, stub: OpenAIStub, *extra: str) -> list[str]
     ]  # fmt: skip
 
 
+def on_cluster(
+    goals: Path, out: Path, stub: OpenAIStub, cluster: Any, db: str, concurrency: int, chunk_size: int
+) -> list[str]:
+    return generate(goals, out, stub, "--ray", cluster.address, "--db", db,
+                    "--concurrency", str(concurrency), "--chunk-size", str(chunk_size))  # fmt: skip
+
+
 def run(args: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, env=environment(), capture_output=True, text=True, timeout=TIMEOUT_S)
 
@@ -138,11 +145,9 @@ def test_the_request_rate_holds_across_the_cluster(tmp_path: Path, cluster: Any,
 def test_a_killed_driver_is_finished_by_running_the_command_again(
     tmp_path: Path, cluster: Any, db: str
 ) -> None:
-    goals, out = write_goals(tmp_path / "goals.jsonl", GOALS), tmp_path / "ds"
-    concurrency = 8
+    goals, out, concurrency = write_goals(tmp_path / "goals.jsonl", GOALS), tmp_path / "ds", 8
     with OpenAIStub(delay_s=0.2) as stub:
-        args = generate(goals, out, stub, "--ray", cluster.address, "--db", db,
-                        "--concurrency", str(concurrency), "--chunk-size", "4")  # fmt: skip
+        args = on_cluster(goals, out, stub, cluster, db, concurrency, chunk_size=4)
         victim = subprocess.Popen(args, env=environment(), start_new_session=True)
         wait_for_lines(out / "dialogues.jsonl", 10, victim)
         os.killpg(victim.pid, signal.SIGKILL)
@@ -236,12 +241,10 @@ def test_a_worker_node_dies_and_its_dialogues_continue_elsewhere(
     tmp_path: Path, cluster: Any, db: str
 ) -> None:
     """Last in the module: it leaves the cluster with one worker node."""
-    goals, out = write_goals(tmp_path / "goals.jsonl", GOALS), tmp_path / "ds"
-    concurrency = 8
+    goals, out, concurrency = write_goals(tmp_path / "goals.jsonl", GOALS), tmp_path / "ds", 8
     with OpenAIStub(delay_s=0.3) as stub:
         # Two chunks of 20 on two one-CPU nodes: one task per node, each for most of the run.
-        args = generate(goals, out, stub, "--ray", cluster.address, "--db", db,
-                        "--concurrency", str(concurrency), "--chunk-size", "20")  # fmt: skip
+        args = on_cluster(goals, out, stub, cluster, db, concurrency, chunk_size=20)
         driver = subprocess.Popen(
             args, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
