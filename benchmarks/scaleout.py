@@ -52,9 +52,10 @@ QUESTIONS = (
 
 
 def scripted_reply(body: dict[str, Any]) -> str:
-    """Whatever the prompts' wording: the stop decision (the prompt that offers GIVEUP) says YES
-    once the chatbot answered USER_TURNS times; the inquirer (its answer is prefilled) asks the
-    next of three distinct questions; the chatbot answers."""
+    """One dialogue shape for every path, keyed on the requests' structure: the stop decision (a
+    prompt that offers GIVEUP) says YES once the chatbot answered USER_TURNS times; the inquirer
+    (its answer is prefilled) asks the next of three distinct questions; the chatbot answers. The
+    server counts the calls, so a change of prompts changes the ideal, not the comparison."""
     messages = body.get("messages") or []
     text = " ".join(message_text(message.get("content")) for message in messages)
     answers = text.count(ANSWER)
