@@ -118,10 +118,18 @@ def test_a_cluster_run_writes_the_same_dialogues_as_one_machine_within_the_globa
         assert stub.max_in_flight == 3  # reached, and never more
         plain = run(generate(goals, tmp_path / "plain", stub, "--concurrency", "8"))
         assert plain.returncode == 0, plain.stderr
-    by_id = {record["id"]: record for record in read_jsonl(tmp_path / "ray" / "dialogues.jsonl")}
-    expected = {record["id"]: record for record in read_jsonl(tmp_path / "plain" / "dialogues.jsonl")}
-    assert len(by_id) == len(expected) == GOALS * PERSONAS
-    assert by_id == expected, "the same dialogues, record for record"
+        plain_on_postgres = run(
+            generate(goals, tmp_path / "plain-pg", stub, "--concurrency", "8", "--db", db)
+        )
+        assert plain_on_postgres.returncode == 0, plain_on_postgres.stderr
+
+    def records_by_id(name: str) -> dict[str, Any]:
+        return {record["id"]: record for record in read_jsonl(tmp_path / name / "dialogues.jsonl")}
+
+    expected = records_by_id("plain")
+    assert len(expected) == GOALS * PERSONAS
+    assert records_by_id("ray") == expected, "the same dialogues, record for record"
+    assert records_by_id("plain-pg") == expected
     manifest = json.loads((tmp_path / "ray" / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["runs"][-1]["executor"]["ray"] == cluster.address
     assert "postgresql://" in manifest["runs"][-1]["executor"]["checkpoints"]
