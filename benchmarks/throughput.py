@@ -72,18 +72,23 @@ def run(cells_to_run: list[Cell], concurrency: int) -> tuple[float, int, int]:
     return elapsed, turns, calls
 
 
+def stub_context(stub: OpenAIStub) -> Context:
+    """Inquirer and chatbot on the stub, judge off, room for USER_TURNS turns."""
+    return Context(
+        inquirer_model="openai:stub",
+        inquirer_base_url=stub.base_url,
+        chatbot_model="openai:stub",
+        chatbot_base_url=stub.base_url,
+        judge_model="none",
+        max_turns=USER_TURNS + 1,
+        request_timeout_s=60,
+    )
+
+
 def throughput(delay: float, levels: list[int], per_slot: int) -> list[dict[str, Any]]:
     rows = []
     with OpenAIStub(reply=scripted_reply, delay_s=delay) as stub:
-        context = Context(
-            inquirer_model="openai:stub",
-            inquirer_base_url=stub.base_url,
-            chatbot_model="openai:stub",
-            chatbot_base_url=stub.base_url,
-            judge_model="none",
-            max_turns=USER_TURNS + 1,
-            request_timeout_s=60,
-        )
+        context = stub_context(stub)
         for concurrency in levels:
             count = max(per_slot * concurrency, 4)
             elapsed, _, _ = run(cells(count, context.model_copy(update={"seed": concurrency})), concurrency)

@@ -1,8 +1,11 @@
-"""The checkpoint file: LangGraph's SQLite checkpoints plus what is needed to resume a dialogue.
+"""The checkpoint store: LangGraph's checkpoints plus what is needed to resume a dialogue.
 
 LangGraph stores the graph state per thread (thread id = dialogue id). The run settings are not
-part of that state, so the same file keeps a small ``roleplay_runs`` table with each dialogue's
+part of that state, so the same store keeps a small ``roleplay_runs`` table with each dialogue's
 input and settings: ``roleplay resume ID`` needs nothing but the id.
+
+The store (``--db``) is a SQLite file (the default) or a Postgres database named by a
+``postgresql://`` URL (:mod:`llm_roleplay.postgres`), which many processes and machines can share.
 """
 
 from __future__ import annotations
@@ -10,26 +13,37 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple
+from langgraph.checkpoint.base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+)
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from llm_roleplay import postgres
 from llm_roleplay.errors import ConfigError
 
 DEFAULT_DB = Path(".roleplay") / "checkpoints.sqlite"
 
-_RUNS_TABLE = """
-CREATE TABLE IF NOT EXISTS roleplay_runs (
-    dialogue_id TEXT PRIMARY KEY,
-    goal TEXT NOT NULL,
-    persona TEXT,
-    context TEXT NOT NULL
-)
-"""
+# Where checkpoints go: a SQLite file, or a ``postgresql://`` URL (kept as a string).
+CheckpointDB: TypeAlias = Path | str
+
+
+def parse_db(value: str) -> CheckpointDB:
+    """``--db``: a Postgres URL stays a string, anything else is a SQLite file path."""
+    return value if postgres.is_postgres_url(value) else Path(value)
+
+
+def db_label(db: CheckpointDB) -> str:
+    """The store as shown in messages and the manifest (a URL without its password)."""
+    return postgres.safe_url(db) if isinstance(db, str) else str(db)
 
 
 class InlineSqliteSaver(SqliteSaver):
@@ -73,8 +87,44 @@ class InlineSqliteSaver(SqliteSaver):
         self.delete_thread(thread_id)
 
 
+def check_db(db: CheckpointDB) -> None:
+    """A Postgres store must answer (and gets its tables) before anything is written; a SQLite
+    file is created when first used."""
+    if isinstance(db, str):
+        with postgres.open_postgres_saver(db):
+            pass
+
+
 @contextmanager
-def open_checkpointer(path: Path) -> Iterator[InlineSqliteSaver]:
+def open_checkpointer(db: CheckpointDB) -> Iterator[BaseCheckpointSaver]:
+    """A saver on ``db``, tables created if missing; it serves the sync and the async API when
+    used in one thread or loop (the batch runner opens :func:`open_async_checkpointer` instead)."""
+    if isinstance(db, str):
+        with postgres.open_postgres_saver(db) as saver:
+            yield saver
+    else:
+        with open_sqlite_checkpointer(db) as sqlite_saver:
+            yield sqlite_saver
+
+
+@asynccontextmanager
+async def open_async_checkpointer(
+    db: CheckpointDB, *, pool_size: int = 4, setup: bool = True, application_name: str = "roleplay"
+) -> AsyncIterator[BaseCheckpointSaver]:
+    """A saver for the running event loop: inline SQLite, or Postgres on a pool of this loop (its
+    connections named ``application_name`` in ``pg_stat_activity``)."""
+    if isinstance(db, str):
+        async with postgres.open_async_postgres_saver(
+            db, pool_size=pool_size, setup=setup, application_name=application_name
+        ) as saver:
+            yield saver
+    else:
+        with open_sqlite_checkpointer(db) as sqlite_saver:
+            yield sqlite_saver
+
+
+@contextmanager
+def open_sqlite_checkpointer(path: Path) -> Iterator[InlineSqliteSaver]:
     """A saver on the SQLite file ``path`` (created with its folder if missing).
 
     WAL with ``synchronous=NORMAL``: a commit survives a killed process (not a power cut) without
@@ -88,12 +138,17 @@ def open_checkpointer(path: Path) -> Iterator[InlineSqliteSaver]:
     except (OSError, sqlite3.Error) as error:
         raise ConfigError(f"checkpoint file {path}: {error}") from None
     with closing(connection):
-        connection.execute(_RUNS_TABLE)
+        connection.execute(postgres.RUNS_TABLE)  # the same SQL in both dialects
         connection.commit()
         yield InlineSqliteSaver(connection)
 
 
-def save_run(saver: SqliteSaver, dialogue_id: str, goal: str, persona: Any, context: dict[str, Any]) -> None:
+def save_run(
+    saver: BaseCheckpointSaver, dialogue_id: str, goal: str, persona: Any, context: dict[str, Any]
+) -> None:
+    if not isinstance(saver, SqliteSaver):
+        postgres.save_run_postgres(saver, dialogue_id, goal, persona, context)  # type: ignore[arg-type]
+        return
     with saver.lock:
         saver.conn.execute(
             "INSERT OR REPLACE INTO roleplay_runs VALUES (?, ?, ?, ?)",
@@ -102,7 +157,9 @@ def save_run(saver: SqliteSaver, dialogue_id: str, goal: str, persona: Any, cont
         saver.conn.commit()
 
 
-def load_run(saver: SqliteSaver, dialogue_id: str) -> tuple[str, Any, dict[str, Any]] | None:
+def load_run(saver: BaseCheckpointSaver, dialogue_id: str) -> tuple[str, Any, dict[str, Any]] | None:
+    if not isinstance(saver, SqliteSaver):
+        return postgres.load_run_postgres(saver, dialogue_id)  # type: ignore[arg-type]
     with saver.lock:
         row = saver.conn.execute(
             "SELECT goal, persona, context FROM roleplay_runs WHERE dialogue_id = ?", (dialogue_id,)

@@ -3,6 +3,7 @@
     roleplay run --goal TEXT [--persona FILE_OR_JSON] [--inquirer SPEC] [--chatbot SPEC] ...
     roleplay resume DIALOGUE_ID [--db PATH]
     roleplay generate --goals FILE --out DIR [--personas N|FILE] [--trials K] [--concurrency C] ...
+                      [--db postgresql://...] [--ray auto|local|HOST:PORT] [--chunk-size N]
     roleplay export DIR --format hf|parquet|openai|sharegpt --to PATH [--kept-only]
     roleplay eval DIR [--judge SPEC] [--reference FILE] [--compare DIR2]      (evals/command.py)
     roleplay humaneval prepare|judge|score ...                          (evals/humaneval/command.py)
@@ -25,7 +26,8 @@ from pydantic import ValidationError
 from evals import command as evals_command
 from evals.humaneval import command as humaneval_command
 from llm_roleplay import calibrate_command
-from llm_roleplay.checkpoints import DEFAULT_DB
+from llm_roleplay.checkpoints import DEFAULT_DB, db_label, parse_db
+from llm_roleplay.cluster_options import add_generate_options, generate_options
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import ROLES
 from llm_roleplay.records import DialogueRecord, write_json_atomic
@@ -65,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_model_options(generate)
     generate.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_generate_options(generate)  # --db, --ray, --chunk-size
 
     export = commands.add_parser("export", help="write a dataset directory in a training-data format")
     export.add_argument("dataset", type=Path, help="a directory written by 'roleplay generate'")
@@ -119,7 +122,13 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"checkpoint file (default {DEFAULT_DB})")
+    parser.add_argument(
+        "--db",
+        type=parse_db,
+        default=DEFAULT_DB,
+        metavar="PATH|URL",
+        help=f"checkpoint file (default {DEFAULT_DB}) or postgresql:// URL",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
 
 
@@ -193,7 +202,7 @@ def _dialogue(args: argparse.Namespace) -> int:
         return 2
     except KeyboardInterrupt:
         identifier = getattr(args, "dialogue_id", None) or printer.dialogue_id or "ID"
-        hint = f"roleplay resume {identifier} --db {args.db}"
+        hint = f"roleplay resume {identifier} --db {db_label(args.db)}"
         print(
             f"\nroleplay: interrupted; the finished turns are saved. Continue with: {hint}", file=sys.stderr
         )
@@ -225,6 +234,7 @@ def _generate(args: argparse.Namespace) -> int:
             max_tokens=args.max_tokens,
             plausibility_check=args.plausibility_check,
             context=context_from_args(args),
+            **generate_options(args),
         )
         report, manifest = generate(options, progress)
     except ConfigError as error:

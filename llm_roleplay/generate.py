@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from llm_roleplay.batch import BatchListener, BatchReport, Cell, cells_from_grid, run_batch
+from llm_roleplay.checkpoints import CheckpointDB, check_db, db_label
+from llm_roleplay.cluster_options import DEFAULT_CHUNK_SIZE
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.goals import Goal, read_goals
 from llm_roleplay.manifest import build_manifest, check_same_configuration
@@ -36,6 +38,9 @@ class GenerateOptions:
     max_tokens: int | None = None
     plausibility_check: bool = False  # ask the judge model whether each persona fits each goal
     context: Context = field(default_factory=Context)
+    db: CheckpointDB | None = None  # checkpoints (default: the dataset's SQLite file)
+    ray: str | None = None  # a Ray cluster address (auto, local, host:port): run the grid on it
+    chunk_size: int = DEFAULT_CHUNK_SIZE  # dialogues per Ray task
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,16 @@ def generate(
     options: GenerateOptions, listener: BatchListener | None = None
 ) -> tuple[BatchReport, dict[str, Any]]:
     store = DatasetDir(options.out)
+    db = options.db or store.checkpoint_path
+    if options.ray is not None:
+        from llm_roleplay import cluster
+
+        cluster.check_options(options.ray, db, options.context, options.chunk_size)
     the_plan = plan(options)
+    # The database and the cluster must answer before the dataset directory is touched.
+    check_db(db)
+    if options.ray is not None:
+        cluster.connect(options.ray)
     store.prepare()
     previous = store.read_manifest()
     check_same_configuration(previous, the_plan.config["definition"], str(options.out))
@@ -98,18 +112,31 @@ def generate(
     # for its configuration.
     store.write_manifest(previous or {"config": the_plan.config, "runs": []})
     report: BatchReport | None = None
+    executor: dict[str, Any] = {"ray": options.ray, "checkpoints": db_label(db)}
     try:
-        report = asyncio.run(
-            run_batch(
+        if options.ray is None:
+            batch = run_batch(
                 the_plan.cells,
                 store,
                 concurrency=options.concurrency,
                 max_tokens=options.max_tokens,
                 listener=listener,
+                db=db,
             )
-        )
+        else:
+            executor["chunk_size"] = options.chunk_size
+            batch = cluster.run_on_cluster(
+                the_plan.cells,
+                store,
+                db=db,
+                concurrency=options.concurrency,
+                max_tokens=options.max_tokens,
+                chunk_size=options.chunk_size,
+                listener=listener,
+            )
+        report = asyncio.run(batch)
     finally:
-        manifest = finish(store, the_plan, previous, started_at, report)
+        manifest = finish(store, the_plan, previous, started_at, report, executor)
     return report, manifest
 
 
@@ -119,6 +146,7 @@ def finish(
     previous: dict[str, Any] | None,
     started_at: str,
     report: BatchReport | None,
+    executor: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Mark near-duplicates and rewrite the manifest (also after an interruption)."""
     records = list(store.records())
@@ -132,7 +160,9 @@ def finish(
         "budget_reached": report.budget_reached if report else None,
         "ended_by_error": report.ended_by_error if report else None,
         "stopped": report.stopped if report else None,
+        "resumed": report.resumed if report else None,
         "interrupted": report is None,
+        **({"executor": executor} if executor else {}),
     }
     manifest = build_manifest(
         config=the_plan.config,

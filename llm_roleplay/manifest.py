@@ -67,7 +67,7 @@ def build_manifest(
             "near_duplicates": near_duplicates,
         },
         **summary,
-        "wall_time_s": round(sum(entry.get("wall_s", 0.0) for entry in runs), 3),
+        "wall_time_s": round(sum(entry.get("wall_s") or 0.0 for entry in runs), 3),  # None: interrupted
         "runs": runs,
     }
 

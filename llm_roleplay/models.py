@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.rate_limiters import InMemoryRateLimiter
+from langchain_core.rate_limiters import BaseRateLimiter, InMemoryRateLimiter
 
 from llm_roleplay.adapters import CallableChatModel, RemoteGraphChatModel
 from llm_roleplay.errors import ConfigError
@@ -120,13 +120,37 @@ def _build_from_spec(settings: RoleModel) -> BaseChatModel:
     return _init_chat_model(settings, provider, name)
 
 
-@lru_cache(maxsize=16)
-def rate_limiter(role: str, requests_per_second: float | None) -> InMemoryRateLimiter | None:
-    """One token bucket per role and rate, shared by all of the role's models in this process, so
-    that the limit holds across every dialogue in flight (the decision and message models of the
-    inquirer included). ``max_bucket_size=1``: no bursts above the rate."""
+# Limiters that replace the per-process buckets, by role: a Ray worker draws from the cluster's
+# (llm_roleplay.coordinator), so that --ROLE-rps holds across every machine.
+_SHARED_LIMITERS: dict[str, BaseRateLimiter] = {}
+
+
+def share_rate_limiters(limiters: dict[str, BaseRateLimiter]) -> None:
+    """Use ``limiters`` (role -> limiter) for the roles that have a rate; models built before are
+    dropped from the cache so that none keeps an old limiter."""
+    if limiters != _SHARED_LIMITERS:
+        _SHARED_LIMITERS.clear()
+        _SHARED_LIMITERS.update(limiters)
+        _build_from_spec.cache_clear()
+
+
+def rate_limiter(role: str, requests_per_second: float | None) -> BaseRateLimiter | None:
+    """The role's limiter when it has a rate: a shared one if set, else this process's bucket."""
     if not requests_per_second:
         return None
+    return _SHARED_LIMITERS.get(role) or _process_rate_limiter(role, requests_per_second)
+
+
+@lru_cache(maxsize=16)
+def _process_rate_limiter(role: str, requests_per_second: float) -> InMemoryRateLimiter:
+    """One token bucket per role and rate, shared by all of the role's models in this process, so
+    that the limit holds across every dialogue in flight (the decision and message models of the
+    inquirer included)."""
+    return token_bucket(requests_per_second)
+
+
+def token_bucket(requests_per_second: float) -> InMemoryRateLimiter:
+    """A bucket of ``requests_per_second``; ``max_bucket_size=1``: no bursts above the rate."""
     return InMemoryRateLimiter(
         requests_per_second=requests_per_second,
         check_every_n_seconds=min(0.1, 0.5 / requests_per_second),

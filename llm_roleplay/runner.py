@@ -1,4 +1,4 @@
-"""Run one dialogue with a SQLite checkpoint: start it, or continue it where it stopped.
+"""Run one dialogue with a checkpoint (SQLite or Postgres): start it, or continue it where it stopped.
 
 The thread id is the dialogue id, so running the same dialogue twice never duplicates work: a
 finished dialogue is returned from its checkpoint, an interrupted one continues from the last
@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from graphs.roleplay import compile_graph
-from llm_roleplay.checkpoints import load_run, open_checkpointer, save_run
+from llm_roleplay.checkpoints import CheckpointDB, db_label, load_run, open_checkpointer, save_run
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.ids import dialogue_id
 from llm_roleplay.models import ROLES, build_chat_model
@@ -40,7 +40,7 @@ def run_dialogue(
     goal: str,
     persona: Any,
     context: Context,
-    db_path: Path,
+    db_path: CheckpointDB,
     on_step: StepListener | None = None,
 ) -> DialogueOutcome:
     """Run (or continue, or just return) the dialogue defined by ``goal``, ``persona``, ``context``."""
@@ -52,14 +52,16 @@ def run_dialogue(
         return _drive(saver, identifier, InputState(goal=goal, persona=persona or None), context, on_step)
 
 
-def resume_dialogue(identifier: str, db_path: Path, on_step: StepListener | None = None) -> DialogueOutcome:
+def resume_dialogue(
+    identifier: str, db_path: CheckpointDB, on_step: StepListener | None = None
+) -> DialogueOutcome:
     """Continue the dialogue ``identifier`` with the settings it was started with."""
-    if not db_path.is_file():
+    if isinstance(db_path, Path) and not db_path.is_file():
         raise ConfigError(f"checkpoint file {db_path} does not exist (use --db to name another)")
     with open_checkpointer(db_path) as saver:
         saved = load_run(saver, identifier)
         if saved is None:
-            raise ConfigError(f"dialogue {identifier}: not found in {db_path}")
+            raise ConfigError(f"dialogue {identifier}: not found in {db_label(db_path)}")
         goal, persona, settings = saved
         context = Context(**settings)
         preflight(context)
@@ -67,7 +69,7 @@ def resume_dialogue(identifier: str, db_path: Path, on_step: StepListener | None
 
 
 def _drive(
-    saver: SqliteSaver,
+    saver: BaseCheckpointSaver,
     identifier: str,
     graph_input: InputState,
     context: Context,
