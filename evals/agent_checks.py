@@ -421,7 +421,7 @@ def checks_from_expect(expect: Any, where: str) -> list[Check]:
 def _expect_field(key: str, value: Any, field: str) -> list[Check]:
     if key in ("tools_called", "tools_not_called"):
         negate = key == "tools_not_called"
-        return [_tool_check(item, negate, f"{field}[{index}]") for index, item in enumerate(_as_list(value))]
+        return [_tool_check(item, negate, index) for index, item in enumerate(_as_list(value), start=1)]
     if key == "trajectory":
         spec: Any = {"steps": value} if isinstance(value, list) else value
         if not isinstance(spec, Mapping) or not isinstance(spec.get("steps"), list):
@@ -443,16 +443,18 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _tool_check(item: Any, negate: bool, field: str) -> Check:
+def _tool_check(item: Any, negate: bool, index: int) -> Check:
     if isinstance(item, str):
         return ToolCalled(item, negate=negate)
     if isinstance(item, Mapping) and isinstance(item.get("name"), str):
         unknown = set(item) - {"name", "args", "match", "by_turn"}
         if unknown:
-            raise ValueError(f"unknown key(s) {sorted(unknown)} (known: name, args, match, by_turn)")
+            raise ValueError(
+                f"item {index}: unknown key(s) {sorted(unknown)} (known: name, args, match, by_turn)"
+            )
         check: Check = ToolCalled(item["name"], item.get("args"), item.get("match", "exact"), negate=negate)
         return check.by_turn(int(item["by_turn"])) if item.get("by_turn") is not None else check
-    raise ValueError(f"{field}: a tool name, or {{'name': ..., 'args': {{...}}, 'match': ...}}")
+    raise ValueError(f"item {index}: a tool name, or {{'name': ..., 'args': {{...}}, 'match': ...}}")
 
 
 # roleplay eval -----------------------------------------------------------------------------------

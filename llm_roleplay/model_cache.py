@@ -182,8 +182,7 @@ class RecordedCache(BaseCache):
             self.stats.misses.append(description)
         if self.mode == "replay":
             raise CacheMiss(
-                f"no recorded answer in {self.path} for this request ({description}); "
-                f"re-record with {MODE_VARIABLE}=record"
+                f"no recorded answer in {self.path} (re-record with {MODE_VARIABLE}=record): {description}"
             )
         return None
 
@@ -212,36 +211,39 @@ class RecordedCache(BaseCache):
             self.path.unlink(missing_ok=True)
 
     def _describe_miss(self, prompt: str, llm_string: str) -> str:
-        """Which setting changed, or where the prompt first differs from the closest recorded one."""
+        """What differs from the closest recorded request: where its text first differs, and which
+        model settings changed (the per-call seed follows the dialogue id, so anything that
+        defines the dialogue changes it)."""
         settings = model_settings(llm_string)
         request = _readable_request(prompt)
         last = str(request[-1].get("content", "")) if request else ""
         what = f"{len(request)} message(s), last: {last[:60]!r}"
         if not self._entries:
             return f"{what}; the cache file is empty or missing"
-        same_request = [e for e in self._entries.values() if e.get("request") == request]
-        if same_request:
-            recorded = same_request[0].get("model") or {}
-            changed = sorted(
-                name for name in set(recorded) | set(settings) if recorded.get(name) != settings.get(name)
-            )
-            details = ", ".join(f"{n}: {recorded.get(n)!r} -> {settings.get(n)!r}" for n in changed[:4])
-            return f"{what}; the same messages were recorded with other settings ({details})"
         text = _request_text(request)
-        best, best_at = None, -1
-        for entry in self._entries.values():
-            if entry.get("model") != settings:
-                continue
-            recorded_text = _request_text(entry.get("request") or [])
-            at = _common_prefix(text, recorded_text)
-            if at > best_at:
-                best, best_at = recorded_text, at
-        if best is None:
-            return f"{what}; no call with these model settings was recorded"
-        return (
-            f"{what}; the closest recorded request differs at character {best_at}: "
-            f"now {text[best_at : best_at + 40]!r}, recorded {best[best_at : best_at + 40]!r}"
+        closest = max(
+            self._entries.values(),
+            key=lambda e: (
+                _common_prefix(text, _request_text(e.get("request") or [])),
+                e.get("model") == settings,
+            ),
         )
+        recorded_text = _request_text(closest.get("request") or [])
+        parts = []
+        if recorded_text != text:
+            at = _common_prefix(text, recorded_text)
+            parts.append(
+                f"the closest recorded request differs at character {at}: "
+                f"now {text[at : at + 40]!r}, recorded {recorded_text[at : at + 40]!r}"
+            )
+        recorded = closest.get("model") or {}
+        changed = sorted(
+            name for name in set(recorded) | set(settings) if recorded.get(name) != settings.get(name)
+        )
+        if changed:
+            details = ", ".join(f"{n}: {recorded.get(n)!r} -> {settings.get(n)!r}" for n in changed[:4])
+            parts.append(f"settings differ from it: {details}")
+        return f"{what}; " + "; ".join(parts)
 
 
 def _common_prefix(a: str, b: str) -> int:

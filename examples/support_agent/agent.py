@@ -56,8 +56,8 @@ REPLY <your message>              anything else: answer the customer (ask for th
                                   need one), short and friendly"""
 
 RESPOND_PROMPT = """You are the customer support assistant of Lumen, a small online shop.
-Write your next message to the customer, in two or three short sentences, using only the facts the
-tool results give. Do not offer anything you cannot do."""
+Write your next message to the customer: two or three short, friendly sentences that answer their
+last message, using only facts you were given. Do not offer anything you cannot do."""
 
 
 class SupportState(MessagesState):
@@ -127,24 +127,42 @@ def _transcript(messages: list[AnyMessage]) -> str:
     return "\n".join(lines)
 
 
-def _prompt(system: str, messages: list[AnyMessage], ask: str) -> list[AnyMessage]:
-    return [SystemMessage(system), HumanMessage(f"Conversation so far:\n{_transcript(messages)}\n\n{ask}")]
+def _decision_prompt(messages: list[AnyMessage]) -> list[AnyMessage]:
+    return [
+        SystemMessage(DECIDE_PROMPT),
+        HumanMessage(f"Conversation so far:\n{_transcript(messages)}\n\nYour next step (one line):"),
+    ]
 
 
-def _step(answer: str, messages: list[AnyMessage]) -> AIMessage:
-    """The model's one-line decision as a message: a tool call, or the reply itself."""
+def _reply_prompt(messages: list[AnyMessage]) -> list[AnyMessage]:
+    """The last customer message and what this turn's tools returned: small models answer the
+    latest question best when earlier turns are not in front of them."""
+    last = max(index for index, message in enumerate(messages) if isinstance(message, HumanMessage))
+    facts = _transcript(messages[last + 1 :]) or "(no tool was needed)"
+    return [
+        SystemMessage(RESPOND_PROMPT),
+        HumanMessage(
+            f"Customer: {messages[last].text}\n\nWhat you did and found:\n{facts}\n\n"
+            "Your message to the customer:"
+        ),
+    ]
+
+
+def _step(answer: str, messages: list[AnyMessage]) -> AIMessage | None:
+    """The model's one-line decision as a message: a tool call, or the reply itself; None when it
+    names no usable step."""
     match = re.match(r"\s*(LOOKUP|REFUND|REPLY)\b[\s:]*(.*)", answer, re.IGNORECASE | re.DOTALL)
-    action, rest = (match.group(1).upper(), match.group(2).strip()) if match else ("REPLY", answer.strip())
+    if not match:
+        return None
+    action, rest = match.group(1).upper(), match.group(2).strip()
+    if action == "REPLY":
+        return AIMessage(rest) if rest else None
     said = " ".join(str(m.text) for m in messages if isinstance(m, HumanMessage)).upper()
     order = ORDER_ID.search(rest.upper())
     # Guardrail: act only on an order id the customer gave (small models invent plausible ones).
-    if action != "REPLY" and (order is None or order.group(0) not in said):
-        return AIMessage(
-            "Could you give me your order number? It is a letter and four digits, on your receipt."
-        )
-    if action == "REPLY":
-        return AIMessage(rest or "How can I help you with your order?")
-    args: dict[str, Any] = {"order_id": order.group(0)}  # type: ignore[union-attr]
+    if order is None or order.group(0) not in said:
+        return None
+    args: dict[str, Any] = {"order_id": order.group(0)}
     if action == "REFUND":
         args["reason"] = rest.partition("|")[2].strip() or "requested by the customer"
     call_id = f"call-{sum(isinstance(m, ToolMessage) for m in messages) + 1}"
@@ -164,14 +182,13 @@ def build_agent(
         return model or context_model(runtime.context or SupportContext())
 
     def assistant(state: SupportState, runtime: Runtime[SupportContext]) -> dict[str, Any]:
-        prompt = _prompt(DECIDE_PROMPT, state["messages"], "Your next step (one line):")
-        answer = llm(runtime).invoke(prompt, stop=["\n"])
-        return {"messages": [_step(str(answer.text), state["messages"])]}
+        answer = llm(runtime).invoke(_decision_prompt(state["messages"]), stop=["\n"])
+        step = _step(str(answer.text), state["messages"])
+        return {"messages": [step]} if step is not None else respond(state, runtime)
 
     def respond(state: SupportState, runtime: Runtime[SupportContext]) -> dict[str, Any]:
-        prompt = _prompt(RESPOND_PROMPT, state["messages"], "Your message to the customer:")
-        answer = llm(runtime).invoke(prompt)
-        return {"messages": [AIMessage(str(answer.text).strip() or "Done.")]}
+        answer = llm(runtime).invoke(_reply_prompt(state["messages"]))
+        return {"messages": [AIMessage(str(answer.text).strip() or "Sorry, could you say that again?")]}
 
     builder = StateGraph(SupportState, context_schema=SupportContext)
     builder.add_node("assistant", assistant)
