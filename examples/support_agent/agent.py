@@ -47,11 +47,11 @@ ORDERS: dict[str, dict[str, Any]] = {
 ORDER_ID = re.compile(r"\b[A-Z]\d{4}\b")
 
 DECIDE_PROMPT = """You are the customer support assistant of Lumen, a small online shop.
-You can look up an order by its id (a capital letter and four digits) and refund a delivered order.
+You can refund a delivered order, and look up an order by its id (a capital letter and four digits).
 
 Decide your next step and answer with exactly one line, in one of these forms:
-LOOKUP <order id>                 the customer asks about an order by its id
-REFUND <order id> | <reason>      the customer wants their money back for an order
+REFUND <order id> | <reason>      the customer wants their money back (a refund) for an order
+LOOKUP <order id>                 the customer asks where an order is, or what is in it
 REPLY <your message>              anything else: answer the customer (ask for the order id if you
                                   need one), short and friendly"""
 
@@ -138,13 +138,11 @@ def _reply_prompt(messages: list[AnyMessage]) -> list[AnyMessage]:
     """The last customer message and what this turn's tools returned: small models answer the
     latest question best when earlier turns are not in front of them."""
     last = max(index for index, message in enumerate(messages) if isinstance(message, HumanMessage))
-    facts = _transcript(messages[last + 1 :]) or "(no tool was needed)"
+    results = [f"- {m.text}" for m in messages[last + 1 :] if isinstance(m, ToolMessage)]
+    facts = "\n".join(results) or "(nothing to look up)"
     return [
         SystemMessage(RESPOND_PROMPT),
-        HumanMessage(
-            f"Customer: {messages[last].text}\n\nWhat you did and found:\n{facts}\n\n"
-            "Your message to the customer:"
-        ),
+        HumanMessage(f"Customer: {messages[last].text}\n\nFacts:\n{facts}\n\nYour message to the customer:"),
     ]
 
 
@@ -157,14 +155,15 @@ def _step(answer: str, messages: list[AnyMessage]) -> AIMessage | None:
     action, rest = match.group(1).upper(), match.group(2).strip()
     if action == "REPLY":
         return AIMessage(rest) if rest else None
-    said = " ".join(str(m.text) for m in messages if isinstance(m, HumanMessage)).upper()
+    latest = str(next(m for m in reversed(messages) if isinstance(m, HumanMessage)).text)
     order = ORDER_ID.search(rest.upper())
-    # Guardrail: act only on an order id the customer gave (small models invent plausible ones).
-    if order is None or order.group(0) not in said:
+    # Guardrail: act only on an order id the customer gave in their latest message (small models
+    # invent plausible ids, or repeat the last tool call when the customer just says thanks).
+    if order is None or order.group(0) not in latest.upper():
         return None
     args: dict[str, Any] = {"order_id": order.group(0)}
     if action == "REFUND":
-        args["reason"] = rest.partition("|")[2].strip() or "requested by the customer"
+        args["reason"] = rest.partition("|")[2].strip() or latest[:160]
     call_id = f"call-{sum(isinstance(m, ToolMessage) for m in messages) + 1}"
     name = "refund_order" if action == "REFUND" else "lookup_order"
     return AIMessage("", tool_calls=[{"name": name, "args": args, "id": call_id}])

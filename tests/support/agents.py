@@ -40,7 +40,7 @@ def support_rules(messages: list[dict[str, Any]]) -> str:
         if order:
             return f"LOOKUP {order.group(0)}"
         return "REPLY Hello! Which order is it about?"
-    facts = prompt.split("What you did and found:", 1)[-1]
+    facts = prompt.split("Facts:", 1)[-1]
     if "refunded" in facts:
         return "Done: your money is on its way back to you."
     if '"status"' in facts:
