@@ -260,7 +260,8 @@ def _generated_message(return_val: Sequence[Generation]) -> AIMessage | None:
 
 
 def _response_data(message: AIMessage) -> dict[str, Any]:
-    """What replaying needs and a reviewer wants to read: no provider ids, timestamps or fingerprints."""
+    """What replaying needs and a reviewer wants to read: the text, tool calls, usage and token
+    log-probabilities; no provider ids, timestamps or fingerprints."""
     data: dict[str, Any] = {"content": message.content}
     if message.tool_calls:
         data["tool_calls"] = [
@@ -270,10 +271,25 @@ def _response_data(message: AIMessage) -> dict[str, Any]:
         data["additional_kwargs"] = message.additional_kwargs
     if message.usage_metadata:
         data["usage_metadata"] = dict(message.usage_metadata)
-    finish = message.response_metadata.get("finish_reason")
-    if finish:
-        data["response_metadata"] = {"finish_reason": finish}
+    metadata: dict[str, Any] = {}
+    if message.response_metadata.get("finish_reason"):
+        metadata["finish_reason"] = message.response_metadata["finish_reason"]
+    logprobs = message.response_metadata.get("logprobs")
+    if isinstance(logprobs, dict) and logprobs.get("content"):
+        # Token log-probabilities: what YES/NO decisions read (nodes.likelihood). Raw bytes left out.
+        metadata["logprobs"] = {"content": [_without_bytes(entry) for entry in logprobs["content"]]}
+    if metadata:
+        data["response_metadata"] = metadata
     return data
+
+
+def _without_bytes(entry: Any) -> Any:
+    if not isinstance(entry, dict):
+        return entry
+    kept = {key: value for key, value in entry.items() if key != "bytes"}
+    if isinstance(kept.get("top_logprobs"), list):
+        kept["top_logprobs"] = [_without_bytes(item) for item in kept["top_logprobs"]]
+    return kept
 
 
 def _response_message(data: dict[str, Any]) -> AIMessage:

@@ -129,6 +129,8 @@ def simulate(
     *,
     goal: str,
     persona: Mapping[str, Any] | str | None = None,
+    goal_parts: Sequence[str] | None = None,
+    expected_outcome: str | None = None,
     max_turns: int = 6,
     script: Mapping[int, str] | None = None,
     checks: Sequence[Check] = (),
@@ -146,6 +148,8 @@ def simulate(
     ``target``: a compiled LangGraph graph (driven through one thread, see
     :mod:`llm_roleplay.agents`), a spec string (``langgraph:ASSISTANT`` with ``base_url``,
     ``python:module:attr``, ``local``, ``provider:model``), a chat model, or ``fn(messages) -> str``.
+    ``goal_parts``: the goal's plan, the requests the user makes one after the other (else the
+    judge model derives it); ``expected_outcome``: what a correct answer contains.
     ``script``: fixed user messages by turn. ``cache``: a folder (this test's file in it, see
     :func:`cache_file`) or a ``.jsonl`` file. ``settings``: any other roleplay setting (``seed``,
     ``temperature``, ``min_turns_before_stop``, ...; see ``nodes.context.Context``).
@@ -175,6 +179,10 @@ def simulate(
     preflight(context)
     before = _cache_counts(path, mode)
     graph_input = InputState(goal=goal, persona=dict(persona) if isinstance(persona, Mapping) else persona)
+    if goal_parts:
+        graph_input["goal_parts"] = list(goal_parts)
+    if expected_outcome:
+        graph_input["expected_outcome"] = expected_outcome
     final = graph.invoke(graph_input, context=context)
     record = record_from_state(final, context)
     results = run_checks(record.model_dump(mode="json"), checks, _judge(context, checks))

@@ -49,8 +49,10 @@ def assistant_id(client: SyncLangGraphClient) -> str:
 
 
 def run(target: Any, **settings: Any) -> Any:
+    # The typing pass is off: its typos are seeded by the dialogue id, which differs between targets.
     return simulate(
         target,
+        style="off",
         goal=GOAL,
         inquirer="fake",
         judge="fake",

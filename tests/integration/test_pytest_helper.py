@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+# Imported once here: in-process pytester runs drop the modules they import, and numpy (under the
+# roleplay graph) cannot be imported twice in one process.
+import graphs.roleplay  # noqa: F401
+
 HEADER = """
 import pytest
 from llm_roleplay.testing import final_state, simulate, tool_called, tool_not_called

@@ -25,7 +25,7 @@ from tests.unit.scripted_models import ScriptedInquirer, run_roleplay
 THREE_TURNS = (
     "hi, where is my order A1002?",
     "ok. and my headphones from order A1001 arrived broken, i want my money back",
-    "thanks, is there anything else i need to do?",
+    "thanks. do i have to send the broken headphones back?",
 )
 
 

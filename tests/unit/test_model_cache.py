@@ -20,21 +20,27 @@ from llm_roleplay.models import REPLAY_ONLY_URL, RoleModel, build_chat_model
 from llm_roleplay.testing import SimulationFailed, simulate
 from tests.support.agents import rule_based_support_agent
 from tests.support.openai_stub import OpenAIStub
-from tests.unit.scripted_models import JUDGE_MARK, inquirer_task, verdict
+from tests.unit.scripted_models import FINAL_CHECK_MARK, PART_CHECK_MARK, inquirer_task
 
 USER = ["hi, where is my order A1002?", "ok thanks. my headphones from A1001 arrived broken, refund please"]
 GOAL = "Find out where order A1002 is, and get a refund for the broken headphones of order A1001."
+PARTS = ["Ask where order A1002 is.", "Get a refund for the broken headphones of order A1001."]
 
 
 def simulator_reply(body: dict[str, Any]) -> str:
-    """The stub as inquirer and judge: two user messages, then the goal is met; the judge agrees."""
+    """The stub as inquirer and judge: one user message per goal part, each reply counts as
+    delivered; the judge quotes the first reply as evidence and agrees."""
     messages = body["messages"]
-    if JUDGE_MARK in str(messages[0]["content"]):
-        return verdict(True)
+    prompt = str(messages[0]["content"])
+    if PART_CHECK_MARK in prompt:
+        first = next(line for line in prompt.splitlines() if line.startswith("Assistant: "))
+        return f"Evidence: {first.removeprefix('Assistant: ')}\nDone: YES"
+    if FINAL_CHECK_MARK in prompt:
+        return "YES"
     task = inquirer_task(messages)
-    if task == "decision":
-        return "YES" if "refund please" in str(messages[0]["content"]) else "NO"
-    return USER[0] if task == "opening" else USER[1]
+    if task == "assess":
+        return "YES"
+    return USER[0] if task == "open" else USER[1]
 
 
 def run(stub: OpenAIStub, cache: Path, mode: str, **settings: Any) -> Any:
@@ -47,6 +53,8 @@ def run(stub: OpenAIStub, cache: Path, mode: str, **settings: Any) -> Any:
         inquirer_base_url=stub.base_url,
         judge="openai:stub",
         judge_base_url=stub.base_url,
+        goal_parts=PARTS,
+        style="off",
         cache=cache,
         cache_mode=mode,  # type: ignore[arg-type]
         **settings,
@@ -114,7 +122,7 @@ def test_entries_are_readable_requests_and_answers(tmp_path: Path) -> None:
     assert "openai_api_base" not in opening["model"] and "request_timeout" not in opening["model"]
     assert opening["request"][0]["role"] == "human" and GOAL in opening["request"][0]["content"]
     assert opening["response"]["content"] == USER[0]
-    assert entries[-1]["response"]["content"] == verdict(True)
+    assert entries[-1]["response"]["content"] == "YES"
 
 
 def test_the_key_leaves_out_how_the_model_is_reached(tmp_path: Path) -> None:

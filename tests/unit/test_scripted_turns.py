@@ -25,7 +25,7 @@ def test_a_fixed_first_message_replaces_the_simulated_opening() -> None:
     chatbot = NumberedChatbot()
     state = run_roleplay(inquirer, chatbot, max_turns=4, script={1: FIXED_FIRST})
     assert user_texts(state) == [FIXED_FIRST, *USER_MESSAGES[1:3]]
-    assert "opening" not in inquirer.calls  # the inquirer never wrote an opening message
+    assert "open" not in inquirer.calls  # the inquirer never wrote an opening message
     assert chatbot.received[0][-1]["content"] == FIXED_FIRST
     assert state["termination_reason"] == "goal_claimed"
 
@@ -36,7 +36,7 @@ def test_fixed_and_simulated_turns_mix_and_a_scripted_turn_is_always_sent() -> N
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[1:2], decisions=["NO", "YES"])
     state = run_roleplay(inquirer, max_turns=5, script={1: FIXED_FIRST, 3: FIXED_THIRD})
     assert user_texts(state) == [FIXED_FIRST, USER_MESSAGES[1], FIXED_THIRD]
-    assert inquirer.calls == ["decision", "followup", "decision"]
+    assert inquirer.calls == ["assess", "reask", "assess"]
     assert state["turn"] == 3 and state["termination_reason"] == "goal_claimed"
 
 
