@@ -8,11 +8,14 @@ Spec strings (the same for every role):
 ``none``                   judge only: goal claims are accepted without verification
 ``provider:model``         anything ``init_chat_model`` takes, e.g. ``openai:gpt-4o-mini``;
                            with a base URL, any OpenAI-compatible server (vLLM, Ollama, ...)
-``langgraph:ASSISTANT``    a LangGraph deployment at the role's base URL (chatbot targets)
-``python:module:attr``     a chat model object, or a function ``fn(messages) -> str``
+``langgraph:ASSISTANT``    a LangGraph deployment at the role's base URL; as the chatbot, an
+                           agent driven through one thread per dialogue (``agents``)
+``python:module:attr``     a chat model object, a function ``fn(messages) -> str``, or (chatbot
+                           only) a compiled LangGraph graph, driven like a deployment
 =========================  =================================================================
 
-In-process callers may also pass a chat model object or a function directly.
+In-process callers may also pass a chat model object, a function or (chatbot) a graph directly.
+A role's model answers from a recorded-calls file when the run has one (``model_cache``).
 
 Failures of remote calls are handled by the OpenAI SDK under ``ChatOpenAI`` (``local``,
 OpenAI-compatible servers, and ``openai:`` or other ``init_chat_model`` providers, which take the

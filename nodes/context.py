@@ -77,7 +77,7 @@ class Context(BaseModel):
     chatbot_model: ModelSetting = Field(
         default="local",
         description="Target chatbot: model spec, 'langgraph:ASSISTANT_ID' (with base URL), "
-        "'python:module:attr', or in-process a chat model or callable.",
+        "'python:module:attr', or in-process a chat model, callable or compiled LangGraph agent.",
     )
     judge_model: ModelSetting = Field(
         default="local", description="Verifies goal claims; 'none' accepts claims unverified."

@@ -66,6 +66,7 @@ def test_broken_headphones_are_refunded(agent: Any) -> None:
     result = simulate(
         agent,
         goal="Your wireless headphones from order A1001 arrived broken. Get your money back for them.",
+        goal_parts=["Get a refund for the broken headphones of order A1001."],
         persona=PERSONA,
         max_turns=4,
         script={1: "hi, my headphones from order A1001 arrived broken. can i get my money back?"},
@@ -86,6 +87,7 @@ def test_a_shipped_order_is_looked_up_not_refunded(agent: Any) -> None:
     simulate(
         agent,
         goal="You want to know where your phone case (order A1002) is, and when it will arrive.",
+        goal_parts=["Find out where the phone case of order A1002 is."],
         persona=PERSONA,
         max_turns=3,
         checks=[
