@@ -220,9 +220,11 @@ def judge_args(
     from evals.parsing import parse_match
     from prompts import load_prompt
 
-    prompt = load_prompt("judge_tool_args").render(
-        tool=call.name, arguments=json.dumps(call.args, ensure_ascii=False), expected=description
+    arguments = "\n".join(
+        f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}"
+        for key, value in call.args.items()
     )
+    prompt = load_prompt("judge_tool_args").render(tool=call.name, arguments=arguments, expected=description)
     result = ask(judge, "tool_args", prompt, parse_match, call_id=str(record.get("id", "")), turn=call.turn)
     if result.status != "ok":
         return False, f"the judge gave no verdict ({result.status}: {result.rationale})"
