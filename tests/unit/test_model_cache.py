@@ -139,15 +139,18 @@ def test_the_key_leaves_out_how_the_model_is_reached(tmp_path: Path) -> None:
     assert model_settings(a)["model_name"] == "m" and "openai_api_base" not in model_settings(a)
 
 
-def test_a_replay_only_embedded_model_is_never_started(tmp_path: Path) -> None:
-    from llm_roleplay.local_model import LOCAL_SERVER
+def test_a_replay_only_embedded_model_is_never_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_start(*args: Any) -> str:
+        raise AssertionError("the embedded model was started")
 
+    monkeypatch.setattr("llm_roleplay.local_model.local_base_url", no_start)
     cache = tmp_path / "c.jsonl"
     model = build_chat_model(
         RoleModel(role="judge", spec="local", cache_path=str(cache), cache_mode="replay")
     )
     assert isinstance(model, ChatOpenAI) and model.openai_api_base == REPLAY_ONLY_URL
-    assert not LOCAL_SERVER.running
     with pytest.raises(CacheMiss, match="the cache file is empty or missing"):
         model.invoke([HumanMessage("anything")])
 
