@@ -23,6 +23,7 @@ instead of asking again, and a run that stopped half-way is continued.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import uuid
 import weakref
@@ -272,9 +273,11 @@ def remote_agent(url: str, assistant_id: str, *, api_key: str | None, timeout_s:
     from langgraph.pregel.remote import RemoteGraph
     from langgraph_sdk import get_client, get_sync_client
 
+    sync_client = get_sync_client(url=url, api_key=api_key, timeout=timeout_s)
+    atexit.register(sync_client.close)  # targets live as long as the process: close its connections
     graph = RemoteGraph(
         assistant_id,
         client=get_client(url=url, api_key=api_key, timeout=timeout_s),
-        sync_client=get_sync_client(url=url, api_key=api_key, timeout=timeout_s),
+        sync_client=sync_client,
     )
     return AgentTarget(graph, f"langgraph:{assistant_id} @ {url}")
