@@ -11,6 +11,8 @@ They read the dialogue from the ``<dialogue>`` blocks of the judge prompts (``pr
 - human likeness: ``human`` when at least half of the user messages look casually typed (start in
   lower case, or end without ``.``, ``!`` or ``?``), else ``model``.
 - paired: the dialogue with the larger share of casually typed user messages; A on a tie.
+- tool arguments: ``matches`` when at least half of the expected text's content words occur in
+  the arguments (their JSON, lower-cased).
 """
 
 from __future__ import annotations
@@ -85,11 +87,19 @@ def _paired(prompt: str) -> dict[str, object]:
     return {"human": side, "rationale": f"Casually typed messages: A {share_a:.0%}, B {share_b:.0%}."}
 
 
+def _tool_args(prompt: str) -> dict[str, object]:
+    expected = _content_words(_block(prompt, "expected"))
+    arguments = _block(prompt, "arguments").lower()
+    found = sum(1 for word in expected if word in arguments) / len(expected) if expected else 0.0
+    return {"matches": found >= 0.5, "rationale": f"{found:.0%} of the expected words are in the arguments."}
+
+
 _RULES = {
     "eval_goal_completion": _goal_completion,
     "eval_persona_fidelity": _persona_fidelity,
     "eval_human_likeness": _human_likeness,
     "eval_human_likeness_paired": _paired,
+    "eval_tool_args": _tool_args,
 }
 
 

@@ -47,6 +47,7 @@ JUDGES = {
     "persona_fidelity": ("judge_persona_fidelity", "eval_persona_fidelity"),
     "human_likeness": ("judge_human_likeness", "eval_human_likeness"),
     "human_likeness_paired": ("judge_human_likeness_paired", "eval_human_likeness_paired"),
+    "tool_args": ("judge_tool_args", "eval_tool_args"),  # judged argument checks (evals.agent_checks)
 }
 
 

@@ -68,6 +68,9 @@ METRICS: dict[str, MetricInfo] = {
         "Stop recall", "share", "Of the points where ending is right, the share it ends at."
     ),
     "stop_f1": MetricInfo("Stop F1", "share", "Harmonic mean of stop precision and recall."),
+    "agent_checks_passed": MetricInfo(
+        "Agent checks passed", "share", "Share of dialogues whose declared checks (goal 'expect') all pass."
+    ),
     "stop_right_time": MetricInfo(
         "Stops at the right time", "share", "Labelled dialogues whose first end is right."
     ),
@@ -89,7 +92,7 @@ METRICS: dict[str, MetricInfo] = {
 
 
 def info(name: str) -> MetricInfo:
-    """The metric's description; ``termination:X`` and ``filter:X`` are generated per value."""
+    """The metric's description; ``termination:X``, ``filter:X`` and ``check:X`` are generated per value."""
     if name in METRICS:
         return METRICS[name]
     kind, _, value = name.partition(":")
@@ -99,6 +102,8 @@ def info(name: str) -> MetricInfo:
         )
     if kind == "filter":
         return MetricInfo(f"Filter {value}", "share", f"Share of dialogues the {value} filter flagged.")
+    if kind == "check":
+        return MetricInfo(f"Check {value}", "share", f"Share of dialogues declaring {value} that pass it.")
     return MetricInfo(name, "number", "")
 
 

@@ -191,3 +191,16 @@ def parse_paired(text: str) -> Parsed | None:
         return None
     label, data = found
     return Parsed(label=label, score=0.0, rationale=_rationale(data, text))
+
+
+# tool arguments ------------------------------------------------------------------------------
+
+
+def parse_match(text: str) -> Parsed | None:
+    """``{"matches": bool, "rationale"}``: do a tool call's arguments fit the expected ones?"""
+    found = _parse(text, ("matches", "match", "verdict"), _as_bool)
+    if found is None:
+        return None
+    matches, data = found
+    label, score = ("match", 1.0) if matches else ("no_match", 0.0)
+    return Parsed(label=label, score=score, rationale=_rationale(data, text))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.agent_checks import DatasetChecks, check_metrics, evaluate_records
 from evals.bootstrap import BootstrapSettings, Metric, difference
 from evals.goal_labels import (
     DEFAULT_GOAL_LABELS,
@@ -120,6 +121,7 @@ class Run:
     verdicts: dict[str, dict[str, JudgeResult]] = field(default_factory=dict)
     stop: list[StopOutcome] | None = None
     goal_checks: list[GoalCheckOutcome] | None = None
+    checks: DatasetChecks = field(default_factory=lambda: DatasetChecks({}))  # goals' declared checks
 
     def setting(self, name: str) -> Any:
         """A defining setting, from the manifest or else the first record."""
@@ -270,6 +272,7 @@ def run_metrics(run: Run) -> list[Metric[Any]]:
     """Every top-level metric of a run: statistics, outcomes, judges and stop accuracy."""
     ids = [row.id for row in run.rows]
     metrics = [*user_side_metrics(run.rows), *outcome_metrics(run.rows), *judge_metrics(ids, run.verdicts)]
+    metrics += check_metrics(run.checks)
     if run.stop is not None:
         metrics += stop_metrics(run.stop)
     if run.goal_checks is not None:
@@ -365,6 +368,12 @@ def evaluate_dataset(options: EvalOptions, log: Log = _quiet) -> dict[str, Any]:
     )
     inquirer = _inquirer_spec(run, options) if judge is not None else (None, None, None)
     lap("load")
+    run.checks = evaluate_records(run.records, judge)
+    if other is not None:
+        other.checks = evaluate_records(other.records, judge)
+    if run.checks.results:
+        log(f"agent checks: {len(run.checks.results)} dialogues declare checks")
+    lap("agent_checks")
     log(
         f"{len(run.records)} dialogues from {run.root}"
         + (f", {len(reference.records)} reference" if reference else "")
@@ -533,6 +542,7 @@ def evaluate_dataset(options: EvalOptions, log: Log = _quiet) -> dict[str, Any]:
         if run.goal_checks is not None
         else None,
         "reference": reference_section,
+        "agent_checks": run.checks.to_json() if run.checks.results else None,
         "compare": comparison,
         "examples": choose_examples(run, reference),
         "dialogues": {

@@ -6,6 +6,9 @@
                                              chatbot_turn
     any node that sets a termination reason -> quality_filter -> END
 
+A turn with a fixed user message in the run's ``script`` goes through ``scripted_turn`` instead of
+``inquirer_turn`` (then on to ``chatbot_turn``).
+
 ``graph`` is exported without a checkpointer, as ``langgraph dev`` requires; the CLI and batch
 runner compile the same builder with a SQLite checkpointer (see ``compile_graph``).
 """
@@ -24,12 +27,14 @@ from nodes.persona import generate_persona
 from nodes.plan_goal import plan_goal
 from nodes.quality_filter import quality_filter
 from nodes.routing import after_inquirer, to_inquirer_unless_ended
+from nodes.script import scripted_turn
 from nodes.state import InputState, RoleplayState
 
 builder = StateGraph(RoleplayState, context_schema=Context, input_schema=InputState)
 builder.add_node(generate_persona)
 builder.add_node(plan_goal)
 builder.add_node(inquirer_turn)
+builder.add_node(scripted_turn)
 builder.add_node(chatbot_turn)
 builder.add_node(goal_check)
 builder.add_node(quality_filter)
@@ -37,6 +42,7 @@ builder.add_node(quality_filter)
 builder.add_edge(START, "generate_persona")
 builder.add_edge("generate_persona", "plan_goal")
 builder.add_conditional_edges("plan_goal", to_inquirer_unless_ended)
+builder.add_edge("scripted_turn", "chatbot_turn")
 builder.add_conditional_edges("inquirer_turn", after_inquirer)
 builder.add_conditional_edges("chatbot_turn", to_inquirer_unless_ended)
 builder.add_conditional_edges("goal_check", to_inquirer_unless_ended)

@@ -59,7 +59,7 @@ class Cell:
     goal: str
     persona: dict[str, Any]
     context: Context
-    extra: dict[str, Any] = field(default_factory=dict)  # goal id, domain, trial: copied to the record
+    extra: dict[str, Any] = field(default_factory=dict)  # goal id, domain, trial, expect: into the record
 
     goal_parts: tuple[str, ...] | None = None
     expected_outcome: str | None = None
@@ -87,7 +87,12 @@ def cells_from_grid(grid: GridPlan, base: Context) -> list[Cell]:
                 goal=cell.goal.goal,
                 persona=persona,
                 context=context,
-                extra={"goal_id": cell.goal.id, "goal_domain": cell.goal.domain, "trial": cell.trial},
+                extra={
+                    "goal_id": cell.goal.id,
+                    "goal_domain": cell.goal.domain,
+                    "trial": cell.trial,
+                    "expect": cell.goal.expect,
+                },
                 goal_parts=cell.goal.parts,
                 expected_outcome=cell.goal.expected_outcome,
             )

@@ -178,5 +178,8 @@ def finish(
 
 
 def _goals_digest(goals: list[Goal]) -> str:
-    canonical = "\n".join(goal.model_dump_json() for goal in goals)
+    # A goal without checks digests as before ``expect`` existed.
+    canonical = "\n".join(
+        goal.model_dump_json(exclude={"expect"} if goal.expect is None else None) for goal in goals
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()

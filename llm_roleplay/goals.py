@@ -12,6 +12,9 @@ A goal file holds records with these fields (only ``goal`` is required):
   in CSV a JSON list or texts separated by ``|``). Without it the judge model derives the plan.
 - ``persona_constraints``: attribute name -> allowed value keys of the persona schema, e.g.
   ``{"occupation": ["student"]}``; personas outside these values are not paired with the goal.
+- ``expect``: checks on what an agent target did, evaluated by ``roleplay eval`` (see
+  ``evals.agent_checks.checks_from_expect``), e.g. ``{"tools_called": ["refund_order"],
+  "final_state": "my_tests.checks:refunded_once"}``; copied into each dialogue record.
 
 Formats, chosen by the file extension:
 
@@ -48,7 +51,7 @@ from llm_roleplay.errors import ConfigError
 from llm_roleplay.personas import AttributeSchema, default_schema
 
 EXAMPLE = "example"
-GOAL_FIELDS = ("id", "goal", "domain", "expected_outcome", "persona_constraints", "parts")
+GOAL_FIELDS = ("id", "goal", "domain", "expected_outcome", "persona_constraints", "parts", "expect")
 MAX_PARTS = 8
 SUFFIXES = {".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 
@@ -64,6 +67,7 @@ class Goal(BaseModel):
     expected_outcome: str | None = None
     persona_constraints: dict[str, list[str]] | None = None
     parts: tuple[str, ...] | None = None
+    expect: dict[str, Any] | None = None
 
     @classmethod
     def from_text(cls, text: str, **fields: Any) -> Goal:
@@ -157,6 +161,7 @@ def parse_goal(raw: Any, where: str, schema: AttributeSchema | None = None) -> G
         expected_outcome=_optional_text(raw, "expected_outcome", where),
         persona_constraints=_constraints(raw.get("persona_constraints"), where, schema),
         parts=_parts(raw.get("parts"), where),
+        expect=_expect(raw.get("expect"), where),
     )
 
 
@@ -280,6 +285,16 @@ def _constraints(value: Any, where: str, schema: AttributeSchema) -> dict[str, l
     return constraints or None
 
 
+def _expect(value: Any, where: str) -> dict[str, Any] | None:
+    """The goal's declared agent checks, checked for shape now (predicates are imported at eval)."""
+    if value is None:
+        return None
+    from evals.agent_checks import checks_from_expect  # evals imports this module: import late
+
+    checks_from_expect(value, where)
+    return dict(value)
+
+
 # ----------------------------------------------------------------------------- formats
 
 Record = tuple[int, str, Mapping[str, Any]]  # (line or item number, where, raw record)
@@ -384,8 +399,8 @@ def _csv_records(text: str, name: str) -> list[Record]:
                 if not column:
                     raise ConfigError(f"{where}: a value in a column without a header name")
                 raw[column] = (
-                    load_json(value, f"{where}: 'persona_constraints'")
-                    if column == ("persona_constraints")
+                    load_json(value, f"{where}: '{column}'")
+                    if column in ("persona_constraints", "expect")
                     else value
                 )
             records.append((number, where, raw))

@@ -8,11 +8,14 @@ Spec strings (the same for every role):
 ``none``                   judge only: goal claims are accepted without verification
 ``provider:model``         anything ``init_chat_model`` takes, e.g. ``openai:gpt-4o-mini``;
                            with a base URL, any OpenAI-compatible server (vLLM, Ollama, ...)
-``langgraph:ASSISTANT``    a LangGraph deployment at the role's base URL (chatbot targets)
-``python:module:attr``     a chat model object, or a function ``fn(messages) -> str``
+``langgraph:ASSISTANT``    a LangGraph deployment at the role's base URL; as the chatbot, an
+                           agent driven through one thread per dialogue (``agents``)
+``python:module:attr``     a chat model object, a function ``fn(messages) -> str``, or (chatbot
+                           only) a compiled LangGraph graph, driven like a deployment
 =========================  =================================================================
 
-In-process callers may also pass a chat model object or a function directly.
+In-process callers may also pass a chat model object, a function or (chatbot) a graph directly.
+A role's model answers from a recorded-calls file when the run has one (``model_cache``).
 
 Failures of remote calls are handled by the OpenAI SDK under ``ChatOpenAI`` (``local``,
 OpenAI-compatible servers, and ``openai:`` or other ``init_chat_model`` providers, which take the
@@ -32,8 +35,11 @@ from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.rate_limiters import BaseRateLimiter, InMemoryRateLimiter
+from langgraph.pregel import Pregel
+from langgraph.pregel.protocol import PregelProtocol
 
 from llm_roleplay.adapters import CallableChatModel, RemoteGraphChatModel
+from llm_roleplay.agents import AgentTarget, agent_target, remote_agent
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.fake_models import FakeRoleplayModel
 from llm_roleplay.keys import read_api_key, redact
@@ -61,6 +67,8 @@ class RoleModel:
     retries: int = 5
     local_slots: int = 4
     requests_per_second: float | None = None  # shared by every model of this role in the process
+    cache_path: str | None = None  # a recorded-calls file (``model_cache``); None: no cache
+    cache_mode: str = "auto"
 
     @property
     def disabled(self) -> bool:
@@ -77,9 +85,11 @@ def build_chat_model(settings: RoleModel) -> BaseChatModel:
     """The role's chat model. String specs are built once per process and cached."""
     spec = settings.spec
     if isinstance(spec, BaseChatModel):
-        return spec
+        return _with_cache(spec, settings)
+    if isinstance(spec, Pregel | PregelProtocol):
+        raise ConfigError(f"{settings.role} model: a LangGraph graph can only be the chatbot (the target)")
     if callable(spec):
-        return CallableChatModel(fn=spec)
+        return _with_cache(CallableChatModel(fn=spec), settings)
     if not isinstance(spec, str):
         raise ConfigError(f"{settings.role} model: unsupported setting of type {type(spec).__name__}")
     if settings.disabled:
@@ -87,8 +97,51 @@ def build_chat_model(settings: RoleModel) -> BaseChatModel:
     return _build_from_spec(settings)
 
 
+def build_target(settings: RoleModel) -> BaseChatModel | AgentTarget:
+    """The chatbot role's target: a LangGraph agent driven through threads (a compiled graph,
+    ``python:module:graph``, or a ``langgraph:ASSISTANT`` deployment), or else a chat model."""
+    spec = settings.spec
+    if isinstance(spec, Pregel | PregelProtocol):
+        return agent_target(spec)
+    if isinstance(spec, str) and not settings.disabled:
+        provider, _, name = spec.strip().partition(":")
+        if provider == "langgraph" and name:
+            return _remote_agent(settings, name)
+        if provider == "python" and isinstance(graph := _python_value("chatbot", name), Pregel):
+            return agent_target(graph)
+    return build_chat_model(settings)
+
+
+@lru_cache(maxsize=16)
+def _remote_agent(settings: RoleModel, assistant_id: str) -> AgentTarget:
+    if not settings.base_url:
+        role = settings.role
+        raise ConfigError(f"{role} model '{settings.spec}': needs --{role}-base-url (the deployment's URL)")
+    return remote_agent(
+        settings.base_url, assistant_id, api_key=_api_key(settings), timeout_s=settings.timeout_s
+    )
+
+
+def _with_cache(model: BaseChatModel, settings: RoleModel) -> BaseChatModel:
+    """``model`` answering from the role's recorded-calls file, when the run has one."""
+    if not settings.cache_path:
+        return model
+    from llm_roleplay.model_cache import recorded_cache
+
+    return model.model_copy(update={"cache": recorded_cache(settings.cache_path, settings.cache_mode)})  # type: ignore[arg-type]
+
+
 @lru_cache(maxsize=64)
 def _build_from_spec(settings: RoleModel) -> BaseChatModel:
+    return _with_cache(_uncached_from_spec(settings), settings)
+
+
+# Where a replay-only embedded model "listens": every request is answered from the cache (a miss
+# raises before any connection), so the 1.1 GB model is not loaded at all.
+REPLAY_ONLY_URL = "http://127.0.0.1:9/v1"
+
+
+def _uncached_from_spec(settings: RoleModel) -> BaseChatModel:
     spec = str(settings.spec).strip()
     role = settings.role
     if spec == "fake":
@@ -96,7 +149,11 @@ def _build_from_spec(settings: RoleModel) -> BaseChatModel:
     if spec == "local":
         from llm_roleplay.local_model import LocalServerSettings, local_base_url
 
-        base_url = local_base_url(LocalServerSettings(parallel_slots=settings.local_slots))
+        base_url = (
+            REPLAY_ONLY_URL
+            if settings.cache_path and settings.cache_mode == "replay"
+            else local_base_url(LocalServerSettings(parallel_slots=settings.local_slots))
+        )
         return _openai_compatible(settings, model="local", base_url=base_url, api_key="none")
     provider, separator, name = spec.partition(":")
     if not separator or not provider or not name:
@@ -209,14 +266,20 @@ def _api_key(settings: RoleModel) -> str | None:
     return read_api_key(settings.role, env=settings.api_key_env, file=settings.api_key_file)
 
 
-def _from_python(role: str, target: str) -> BaseChatModel:
+def _python_value(role: str, target: str) -> Any:
     module_name, _, attribute = target.partition(":")
     if not module_name or not attribute:
         raise ConfigError(f"{role} model 'python:{target}': expected python:module.path:attribute")
     try:
-        value = getattr(importlib.import_module(module_name), attribute)
+        return getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as error:
         raise ConfigError(f"{role} model 'python:{target}': {error}") from None
+
+
+def _from_python(role: str, target: str) -> BaseChatModel:
+    value = _python_value(role, target)
+    if isinstance(value, Pregel):
+        raise ConfigError(f"{role} model 'python:{target}': a LangGraph graph can only be the chatbot")
     if isinstance(value, BaseChatModel):
         return value
     if callable(value):

@@ -6,7 +6,9 @@ and ``style``) — see README "Dialogue record":
 - ``id``: stable hash of what defines the dialogue (``llm_roleplay.ids``)
 - ``goal``: the goal text
 - ``persona``: ``{"attributes": {...}, "description": str, "source": "given" | "sampled:<seed>"}``
-- ``messages``: ``[{"role": "user" | "assistant", "content": str, "turn": int}]``, turn from 1
+- ``messages``: ``[{"role": "user" | "assistant", "content": str, "turn": int}]``, turn from 1;
+  with a LangGraph agent as target, an assistant message may carry ``tool_calls``:
+  ``[{"name", "args", "id", "result"}]`` (the calls the agent made on its way to that message)
 - ``termination_reason``: one ``TerminationReason`` value; ``error``: text or null
 - ``filter``: ``{"keep": bool, "reasons": [filter names]}``
 - ``goal_check``: ``{"verified": bool | null, "checks": [{"turn", "goal_met", "rationale", "p_goal",
@@ -21,6 +23,9 @@ and ``style``) — see README "Dialogue record":
 - ``versions``: package, prompt and persona-schema versions
 - ``goal_id``, ``goal_domain``, ``trial``: set by ``roleplay generate`` (null for single runs)
 - ``near_duplicate_of``: set on export when the dialogue's user side nearly copies another's
+- ``agent``: LangGraph agent targets only: ``{"thread_id", "final_state"}`` (the agent's thread and
+  its values after the last turn, as JSON); null for chat-model targets
+- ``expect``: the goal's declared checks (goal files' ``expect``), evaluated by ``roleplay eval``
 """
 
 from __future__ import annotations
@@ -45,10 +50,29 @@ from prompts import prompt_versions
 SCHEMA_VERSION = 2
 
 
+class ToolCallRecord(BaseModel):
+    """One tool call of an agent target, with the tool's answer (never shown to the inquirer)."""
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    id: str | None = None
+    result: str | None = None
+    error: bool | None = Field(default=None, exclude_if=lambda value: value is None)
+
+
 class RecordMessage(BaseModel):
     role: Literal["user", "assistant"]
     content: str
     turn: int
+    # Left out of the JSON when empty, so records of chat-model targets read as before.
+    tool_calls: list[ToolCallRecord] | None = Field(default=None, exclude_if=lambda value: not value)
+
+
+class AgentRecord(BaseModel):
+    """A LangGraph agent target's side of the dialogue: its thread and its values at the end."""
+
+    thread_id: str
+    final_state: dict[str, Any] = Field(default_factory=dict)
 
 
 class GoalCheck(BaseModel):
@@ -87,6 +111,8 @@ class DialogueRecord(BaseModel):
     goal_id: str | None = None
     goal_domain: str | None = None
     trial: int | None = None
+    agent: AgentRecord | None = None
+    expect: dict[str, Any] | None = None
 
 
 @cache  # importlib.metadata reads files: ~2 ms a call, once per record otherwise
@@ -111,15 +137,27 @@ def package_versions() -> dict[str, Any]:
     return copy.deepcopy(_package_versions())
 
 
-def record_messages(messages: list[BaseMessage]) -> list[RecordMessage]:
-    """Human/AI messages as user/assistant turns; a reply shares its question's turn number."""
+def record_messages(
+    messages: list[BaseMessage], tool_calls: list[dict[str, Any]] | None = None
+) -> list[RecordMessage]:
+    """Human/AI messages as user/assistant turns; a reply shares its question's turn number. An
+    agent's tool calls go on the assistant message they led to (by message id)."""
+    calls_by_message: dict[str, list[ToolCallRecord]] = {}
+    for call in tool_calls or []:
+        fields = {key: call.get(key) for key in ("name", "args", "id", "result", "error")}
+        calls_by_message.setdefault(str(call.get("message_id")), []).append(
+            ToolCallRecord.model_validate(fields)
+        )
     records, turn = [], 0
     for message in messages:
         if message.type == "human":
             turn += 1
             records.append(RecordMessage(role="user", content=str(message.text), turn=turn))
         elif message.type == "ai":
-            records.append(RecordMessage(role="assistant", content=str(message.text), turn=turn))
+            calls = calls_by_message.get(str(message.id))
+            records.append(
+                RecordMessage(role="assistant", content=str(message.text), turn=turn, tool_calls=calls)
+            )
     return records
 
 
@@ -135,7 +173,7 @@ def record_from_state(values: dict[str, Any], context: Context) -> DialogueRecor
         id=values["dialogue_id"],
         goal=values["goal"],
         persona=values["persona"],
-        messages=record_messages(values.get("messages", [])),
+        messages=record_messages(values.get("messages", []), values.get("tool_calls")),
         termination_reason=reason,
         error=values.get("error"),
         filter=FilterVerdict(**values["filter"]),
@@ -148,7 +186,14 @@ def record_from_state(values: dict[str, Any], context: Context) -> DialogueRecor
         usage=values.get("usage", {}),
         settings=context.defining_settings(),
         versions=package_versions(),
+        agent=_agent_record(values.get("agent")),
     )
+
+
+def _agent_record(agent: dict[str, Any] | None) -> AgentRecord | None:
+    if not agent or not agent.get("thread_id"):
+        return None
+    return AgentRecord(thread_id=agent["thread_id"], final_state=agent.get("state") or {})
 
 
 @cache

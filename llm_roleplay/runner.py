@@ -19,7 +19,7 @@ from graphs.roleplay import compile_graph
 from llm_roleplay.checkpoints import CheckpointDB, db_label, load_run, open_checkpointer, save_run
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.ids import dialogue_id
-from llm_roleplay.models import ROLES, build_chat_model
+from llm_roleplay.models import ROLES, build_chat_model, build_target
 from llm_roleplay.reachability import check_reachable
 from llm_roleplay.records import DialogueRecord, record_from_state
 from nodes.context import Context
@@ -110,7 +110,7 @@ def preflight(context: Context) -> None:
         settings = role_model(context, role)
         if settings.disabled:
             continue
-        build_chat_model(settings)
+        build_target(settings) if role == "chatbot" else build_chat_model(settings)
         if isinstance(settings.spec, str) and settings.base_url and settings.base_url not in probed:
             check_reachable(settings)
             probed.add(settings.base_url)

@@ -32,6 +32,9 @@ class TurnPrinter:
                 self._turn += 1
             speaker = "user" if message.type == "human" else "assistant"
             self._print(_block(f"[{self._turn}] {speaker}: ", str(message.text)))
+        for call in update.get("tool_calls", []):  # an agent target's tool steps of this turn
+            result = " ".join(str(call.get("result")).split())
+            self._print(f"    tool {call.get('name')}({call.get('args')}) -> {result[:100]}")
         for check in update.get("goal_checks", []):
             verdict = {True: "verified", False: "not verified", None: "accepted"}[check.get("goal_met")]
             self._print(f"    goal check: {verdict} ({check.get('rationale', '')})")

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from langchain_core.language_models import BaseChatModel
+from langgraph.pregel.protocol import PregelProtocol
 from langgraph.runtime import Runtime
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
-# A model is named by a spec string (see README "Models") or, in-process, given as an object;
-# the JSON schema (what Studio and the API show) advertises the string form only.
-ModelSetting = Annotated[str | BaseChatModel | Callable[..., Any], WithJsonSchema({"type": "string"})]
+# A model is named by a spec string (see README "Models") or, in-process, given as an object (a
+# chat model, a function, or for the chatbot a LangGraph graph); the JSON schema (what Studio and
+# the API show) advertises the string form only.
+ModelSetting = Annotated[
+    str | BaseChatModel | PregelProtocol | Callable[..., Any], WithJsonSchema({"type": "string"})
+]
 
 FILTER_NAMES = (
     "too_few_turns",
@@ -52,8 +56,14 @@ OPERATIONAL_FIELDS = frozenset(
         "inquirer_requests_per_second",
         "chatbot_requests_per_second",
         "judge_requests_per_second",
+        "model_cache",
+        "model_cache_mode",
     }
 )
+
+
+# Defining settings added later; left out of dialogue ids while empty (see ``defining_settings``).
+LATER_FIELDS = frozenset({"script"})
 
 
 class Context(BaseModel):
@@ -67,7 +77,7 @@ class Context(BaseModel):
     chatbot_model: ModelSetting = Field(
         default="local",
         description="Target chatbot: model spec, 'langgraph:ASSISTANT_ID' (with base URL), "
-        "'python:module:attr', or in-process a chat model or callable.",
+        "'python:module:attr', or in-process a chat model, callable or compiled LangGraph agent.",
     )
     judge_model: ModelSetting = Field(
         default="local", description="Verifies goal claims; 'none' accepts claims unverified."
@@ -193,6 +203,29 @@ class Context(BaseModel):
     local_parallel_slots: int = Field(
         default=4, ge=1, le=256, description="Parallel slots of the embedded model server."
     )
+    script: dict[int, str] = Field(
+        default_factory=dict,
+        description="Fixed user messages by turn (1 = the first message); the other turns are simulated.",
+    )
+    model_cache: str | None = Field(
+        default=None,
+        description="A JSONL file of recorded inquirer and judge calls (llm_roleplay.model_cache): "
+        "identical requests are answered from it, so reruns are free and repeat exactly.",
+    )
+    model_cache_mode: Literal["auto", "replay", "record"] = Field(
+        default="auto",
+        description="auto: record misses; replay: a miss is an error; record: write the file afresh.",
+    )
+
+    @field_validator("script")
+    @classmethod
+    def _script_turns(cls, value: dict[int, str]) -> dict[int, str]:
+        for turn, text in value.items():
+            if turn < 1:
+                raise ValueError(f"script: turn {turn} must be 1 or more")
+            if not text.strip():
+                raise ValueError(f"script: the message of turn {turn} is empty")
+        return dict(sorted(value.items()))
 
     @field_validator("filters", mode="before")
     @classmethod
@@ -205,11 +238,14 @@ class Context(BaseModel):
         return tuple(value)
 
     def defining_settings(self) -> dict[str, Any]:
-        """The settings that define which dialogue a run produces (part of the dialogue id)."""
+        """The settings that define which dialogue a run produces (part of the dialogue id).
+
+        Settings added after the first datasets were made are left out while they keep their
+        default, so the ids of existing dialogues stay the same."""
         return {
             name: _describe_setting(getattr(self, name))
             for name in type(self).model_fields
-            if name not in OPERATIONAL_FIELDS
+            if name not in OPERATIONAL_FIELDS and not (name in LATER_FIELDS and not getattr(self, name))
         }
 
     def fingerprint(self) -> str:
@@ -224,6 +260,10 @@ def _describe_setting(value: Any) -> Any:
         return value
     if isinstance(value, tuple | list):
         return [_describe_setting(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _describe_setting(item) for key, item in value.items()}
+    if isinstance(value, PregelProtocol):  # an agent target: named by its graph name
+        return f"graph:{getattr(value, 'name', None) or type(value).__qualname__}"
     name = getattr(value, "model_name", None) or getattr(value, "model", None)
     kind = getattr(value, "__qualname__", None) or type(value).__qualname__
     return f"object:{type(value).__module__}.{kind}" + (f"/{name}" if isinstance(name, str) else "")

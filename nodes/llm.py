@@ -35,6 +35,9 @@ def role_model(
         retries=context.request_retries,
         local_slots=context.local_parallel_slots,
         requests_per_second=getattr(context, f"{role}_requests_per_second"),
+        # The recorded-calls file serves the simulator's own calls only, never the target's.
+        cache_path=context.model_cache if role != "chatbot" else None,
+        cache_mode=context.model_cache_mode,
     )
 
 

@@ -82,6 +82,11 @@ class RoleplayState(InputState, total=False):
     regenerations: Annotated[dict[str, int], merge_counts]  # by Problem kind
     goal_checks: Annotated[list[dict[str, Any]], append]  # {"turn", "goal_met", "rationale", "parts", ...}
     usage: Annotated[dict[str, dict[str, int]], merge_usage]  # role -> token counters
+    # LangGraph agent targets only: the agent's thread and its values after the last turn, and
+    # every tool call ({"turn", "message_id", "name", "args", "id", "result"}), never shown to
+    # the inquirer.
+    agent: dict[str, Any]
+    tool_calls: Annotated[list[dict[str, Any]], append]
     termination_reason: str  # a TerminationReason value (plain text for checkpoints and JSON)
     error: str | None
     filter: dict[str, Any]  # {"keep": bool, "reasons": [...]}

@@ -145,6 +145,8 @@ def langgraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevSe
     config = _relocated_config(json.loads(config_path.read_text()))
     # A small chat agent served beside the project's graphs: the target of `langgraph:` chatbot specs.
     config["graphs"]["echo_bot"] = _graph_spec("./tests/support/echo_graph.py:graph")
+    # The example LangGraph agent with tools, as a user would deploy it.
+    config["graphs"]["support_agent"] = _graph_spec("./examples/support_agent/agent.py:graph")
     relocated.write_text(json.dumps(config, indent=2))
     log_path = workdir / "server.log"
     port = _free_port()

@@ -209,7 +209,7 @@ ERRORS = [
         "goals.jsonl",
         '{"goal": "a", "expected": "b"}\n',
         " line 1: unknown field 'expected' (known: id, goal, domain, expected_outcome, "
-        "persona_constraints, parts)",
+        "persona_constraints, parts, expect)",
     ),
     ("goals.jsonl", '{"goal": "   "}\n', " line 1: 'goal' is empty"),
     ("goals.jsonl", '{"goal": "a", "id": " "}\n', " line 1: 'id' is empty"),
@@ -253,7 +253,7 @@ ERRORS = [
         "goals.csv",
         "goal,notes\nYou want.,x\n",
         ": header has unknown column 'notes' (known: id, goal, domain, expected_outcome,"
-        " persona_constraints, parts)",
+        " persona_constraints, parts, expect)",
     ),
     ("goals.csv", "goal,Goal\na,b\n", ": header repeats column 'goal'"),
     ("goals.csv", "goal,id\nfirst,1\n,2\n", " line 3: missing 'goal'"),
