@@ -28,7 +28,8 @@ _HELPER_REGISTER = re.compile(
     r"|i hope (?:this|that|it|these) helps?|is there anything else|anything else i can"
     r"|if you have any (?:other |further |more |additional )?(?:questions|concerns)"
     r"|(?:do not|don't) hesitate to|how (?:can|may) i (?:help|assist)|i(?:'m| am) here to (?:help|assist)"
-    r"|i can help you (?:with|to))\b",
+    r"|i can help you (?:with|to)|(?:what|how) (?:would )?you (?:would )?like me to"
+    r"|i (?:was|am|'m) (?:not|un)able to (?:give|provide|help) you)\b",
     re.IGNORECASE,
 )
 _SIGN_OFF = re.compile(

@@ -151,3 +151,13 @@ def test_off_goal_needs_a_long_unrelated_message() -> None:
 )
 def test_persona_drift(message: str, attributes: dict[str, str], drifts: bool) -> None:
     assert contradicts_persona(message, attributes) is drifts
+
+
+def test_the_helper_apologising_and_asking_what_to_do_is_role_confusion() -> None:
+    """Seen on the embedded model when the user should have asked again for the calories."""
+    message = (
+        "Sorry, but I was not able to give you the exact examples you wanted about calculating calories "
+        "burned. Can you provide more details or clarify what you would like me to do?"
+    )
+    assert check(message) is Problem.ROLE_CONFUSION
+    assert check("can you clarify what you mean by BMR") is None
