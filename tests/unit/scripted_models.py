@@ -24,7 +24,8 @@ PERSONA_TEXT = (
 def prompt_marker(name: str) -> str:
     """The first fixed line of a prompt file: enough to recognise which prompt a model was given."""
     template = load_prompt(name).template
-    return next(line.strip() for line in template.splitlines() if line.strip() and "{" not in line)
+    first = next(line.strip() for line in template.splitlines() if line.strip())
+    return first.split("{", 1)[0].strip()
 
 
 ASSESS_MARK = prompt_marker("inquirer_assess")
