@@ -37,6 +37,7 @@ from nodes.likelihood import ask_yes_no
 from nodes.llm import call_seed, error_text, invoke, role_model, text_of
 from nodes.parsing import extract_message
 from nodes.state import RoleplayState, TerminationReason, merge_counts, persona_description, persona_traits
+from nodes.voice import asks_back
 
 RECENT_REPLIES = 2  # chatbot replies a user message must not echo
 TRIM_FACTOR = 2.2  # a message this many times its target length is cut back to whole sentences
@@ -114,6 +115,8 @@ def _write_message(
             position: Position = "first" if turn == 0 else "later"
             typed = apply_style(typed, style, position, f"{dialogue}:{turn + 1}:{attempt}").text
         problem = message_problem(typed, situation)
+        if problem is None and step.intent is Intent.ANSWER and asks_back(typed):
+            problem = Problem.ROLE_CONFUSION  # asked for data, it asks the chatbot instead
         if problem is None:
             material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
             return f"{typed}\n\n{material}" if material else typed

@@ -203,6 +203,18 @@ def mirrors_request(message: str, last_reply: str) -> bool:
     return False
 
 
+_QUESTION_WORD = re.compile(
+    r"^\s*(?:what|which|how|when|where|who|why|can|could|would|do|does|is|are)\b", re.IGNORECASE
+)
+
+
+def asks_back(message: str) -> bool:
+    """Asked for information, the user asks a question back and gives none (no number, no detail)."""
+    plain = message.replace("’", "'").strip()
+    is_question = "?" in plain or bool(_QUESTION_WORD.match(plain))
+    return is_question and not re.search(r"\d", plain) and len(words(plain)) < 25
+
+
 def confuses_roles(message: str, last_reply: str) -> bool:
     """Speaks as the helper: the assistant's register, a mirrored request or an empty promise."""
     return helper_register(message) or empty_promise(message) or mirrors_request(message, last_reply)

@@ -54,7 +54,7 @@ _QUESTION_START = re.compile(
 # First words after which a message is not an imperative ("please" then goes at the end).
 _NOT_A_VERB = re.compile(
     r"\s*(?:i|my|me|we|our|you|your|it|its|this|that|these|those|there|the|a|an|sorry|no|ok|okay|yes|yeah|well"
-    r"|hmm|oh|but|and|so|also|now|thanks|thank|hi|hello|hey|not|still|just)\b",
+    r"|hmm|oh|but|and|so|also|now|thanks|thank|hi|hello|hey|not|still|just|sure|alright|right|great)\b",
     re.IGNORECASE,
 )
 _KEYBOARD_NEIGHBOURS = {

@@ -161,3 +161,13 @@ def test_the_helper_apologising_and_asking_what_to_do_is_role_confusion() -> Non
     )
     assert check(message) is Problem.ROLE_CONFUSION
     assert check("can you clarify what you mean by BMR") is None
+
+
+def test_asking_back_instead_of_answering() -> None:
+    from nodes.voice import asks_back
+
+    assert asks_back(
+        "sure, what's the time for each race? let's calculate them."
+    )  # seen on the embedded model
+    assert not asks_back("50 m in 40 s, 100 m in 60 s and 200 m in 80 s")
+    assert not asks_back("its for my daughter, she is eight and loves horses")
