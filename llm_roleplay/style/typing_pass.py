@@ -51,10 +51,10 @@ _QUESTION_START = re.compile(
     r"|should|shall|may|have|has)\b",
     re.IGNORECASE,
 )
-# First words after which a message is not an imperative ("please" then goes at the end).
-_NOT_A_VERB = re.compile(
-    r"\s*(?:i|my|me|we|our|you|your|it|its|this|that|these|those|there|the|a|an|sorry|no|ok|okay|yes|yeah|well"
-    r"|hmm|oh|but|and|so|also|now|thanks|thank|hi|hello|hey|not|still|just|sure|alright|right|great)\b",
+_IMPERATIVE = re.compile(
+    r"\s*(?:write|make|give|tell|show|help|explain|calculate|compute|create|list|find|fix|add|change|rewrite"
+    r"|translate|check|draw|convert|summari[sz]e|provide|send|use|try|put|suggest|plan|shorten|improve"
+    r"|describe|compare|recommend|correct|update|replace|remove|continue|do|redo|work)\b",
     re.IGNORECASE,
 )
 _KEYBOARD_NEIGHBOURS = {
@@ -163,11 +163,13 @@ def _please(message: TypedMessage, wanted: bool) -> None:
     if has_please and not wanted:
         _edit(message, "please", _PLEASE.sub(" ", message.text).replace(" ?", "?").replace(" .", "."))
     elif wanted and not has_please:
-        if _QUESTION_START.match(message.text) or _NOT_A_VERB.match(message.text):
+        # Only where people put it: before an imperative ("please make it shorter") or after a
+        # question ("can you check it please?"); a plain statement or data gets none.
+        if _IMPERATIVE.match(message.text):
+            _edit(message, "please", f"please {_decapitalise(message.text)}")
+        elif _QUESTION_START.match(message.text):
             body, closing = _split_closing(message.text)
             _edit(message, "please", f"{body} please{closing}")
-        else:  # an imperative: "please make it shorter"
-            _edit(message, "please", f"please {_decapitalise(message.text)}")
 
 
 def _typos(message: TypedMessage, rate: float, rng: random.Random) -> None:
