@@ -16,14 +16,13 @@ Intervals resample labelled endings.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evals.bootstrap import Metric, ratio_metric
-from llm_roleplay.errors import ConfigError
+from evals.labelled_files import alternating_messages, load_labelled, text_list
 from nodes.context import Context
 from nodes.goal_check import build_judge
 from nodes.llm import error_text
@@ -67,21 +66,8 @@ class GoalCheckOutcome:
 
 def labelled_ending(data: Mapping[str, Any], line: int = 0) -> LabelledEnding:
     """Validate one entry of the labelled set; ``ValueError`` says what is wrong."""
-    messages = data.get("messages")
-    if not isinstance(messages, list) or not messages:
-        raise ValueError('"messages" must be a non-empty list')
-    expected = "user"
-    for index, message in enumerate(messages, start=1):
-        if not isinstance(message, dict) or not isinstance(message.get("content"), str):
-            raise ValueError(f"message {index}: needs a text 'content'")
-        if message.get("role") != expected:
-            raise ValueError(f"message {index}: expected role {expected!r} (user and assistant alternate)")
-        expected = "assistant" if expected == "user" else "user"
-    if messages[-1]["role"] != "assistant":
-        raise ValueError("the dialogue must end with an assistant reply")
-    parts = data.get("goal_parts")
-    if not isinstance(parts, list) or not parts or not all(isinstance(p, str) and p.strip() for p in parts):
-        raise ValueError('"goal_parts" must be a non-empty list of texts')
+    messages = alternating_messages(data)
+    parts = text_list(data, "goal_parts", required=True)
     if not isinstance(data.get("goal"), str) or not data["goal"].strip():
         raise ValueError('"goal" must be a non-empty text')
     if not isinstance(data.get("goal_met"), bool):
@@ -95,9 +81,9 @@ def labelled_ending(data: Mapping[str, Any], line: int = 0) -> LabelledEnding:
     return LabelledEnding(
         id=str(data.get("id") or f"line-{line}"),
         goal=data["goal"],
-        parts=tuple(parts),
+        parts=parts,
         expected_outcome=expected_outcome if isinstance(expected_outcome, str) else None,
-        messages=tuple({"role": m["role"], "content": m["content"]} for m in messages),
+        messages=messages,
         goal_met=data["goal_met"],
         failure=failure,
         line=line,
@@ -106,21 +92,7 @@ def labelled_ending(data: Mapping[str, Any], line: int = 0) -> LabelledEnding:
 
 def load_goal_labels(path: Path = DEFAULT_GOAL_LABELS) -> list[LabelledEnding]:
     """Read and validate the labelled set; a bad line is a one-line ``ConfigError`` (file:line)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
-    endings = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            endings.append(labelled_ending(json.loads(line), number))
-        except (ValueError, TypeError) as error:
-            raise ConfigError(f"{path}:{number}: {error}") from None
-    if not endings:
-        raise ConfigError(f"{path}: no labelled endings")
-    return endings
+    return load_labelled(path, labelled_ending, "labelled endings")
 
 
 # As a LangSmith experiment: the judge is the target, the labels are the reference outputs --------

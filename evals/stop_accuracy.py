@@ -35,7 +35,6 @@ Intervals resample labelled dialogues (all points of a dialogue together).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -47,6 +46,7 @@ from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMes
 from pydantic import ValidationError
 
 from evals.bootstrap import Metric, ratio_metric
+from evals.labelled_files import alternating_messages, load_labelled, text_list
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import build_chat_model
 from nodes.context import Context
@@ -98,18 +98,7 @@ class LabelledDialogue:
 
 def labelled_dialogue(data: Mapping[str, Any], line: int = 0) -> LabelledDialogue:
     """Validate one labelled entry (a dict as in the JSONL file); ``ValueError`` says what is wrong."""
-    messages = data.get("messages")
-    if not isinstance(messages, list) or not messages:
-        raise ValueError('"messages" must be a non-empty list')
-    expected = "user"
-    for index, message in enumerate(messages, start=1):
-        if not isinstance(message, dict) or not isinstance(message.get("content"), str):
-            raise ValueError(f"message {index}: needs a text 'content'")
-        if message.get("role") != expected:
-            raise ValueError(f"message {index}: expected role {expected!r} (user and assistant alternate)")
-        expected = "assistant" if expected == "user" else "user"
-    if messages[-1]["role"] != "assistant":
-        raise ValueError("the dialogue must end with an assistant reply")
+    messages = alternating_messages(data)
     label, end_from = data.get("label"), data.get("should_end_from")
     if label not in LABELS:
         raise ValueError(f"label must be one of {', '.join(LABELS)} (got {label!r})")
@@ -123,14 +112,11 @@ def labelled_dialogue(data: Mapping[str, Any], line: int = 0) -> LabelledDialogu
         )
     if not isinstance(data.get("goal"), str) or not data["goal"].strip():
         raise ValueError('"goal" must be a non-empty text')
-    parts = data.get("goal_parts") or []
-    if not isinstance(parts, list) or not all(isinstance(part, str) and part.strip() for part in parts):
-        raise ValueError('"goal_parts" must be a list of non-empty texts')
     return LabelledDialogue(
-        goal_parts=tuple(parts),
+        goal_parts=text_list(data, "goal_parts", required=False),
         id=str(data.get("id") or f"line-{line}"),
         goal=data["goal"],
-        messages=tuple({"role": m["role"], "content": m["content"]} for m in messages),
+        messages=messages,
         label=label,
         should_end_from=end_from,
         line=line,
@@ -139,21 +125,7 @@ def labelled_dialogue(data: Mapping[str, Any], line: int = 0) -> LabelledDialogu
 
 def load_stop_labels(path: Path = DEFAULT_LABELS) -> list[LabelledDialogue]:
     """Read and validate the labelled set; a bad line is a one-line ``ConfigError`` (file:line)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
-    dialogues = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            dialogues.append(labelled_dialogue(json.loads(line), number))
-        except (ValueError, TypeError) as error:
-            raise ConfigError(f"{path}:{number}: {error}") from None
-    if not dialogues:
-        raise ConfigError(f"{path}: no labelled dialogues")
-    return dialogues
+    return load_labelled(path, labelled_dialogue, "labelled dialogues")
 
 
 def build_decider(
