@@ -164,3 +164,21 @@ def test_leak_fixtures_are_really_copies() -> None:
     """Guard for the leak cases above: the bad messages copy the persona and goal texts."""
     assert "retired electrician from Leeds who types in short lowercase sentences" in PERSONA_TEXT
     assert "how to keep a sourdough starter alive and bake a first loaf of bread" in GOAL.lower()
+
+
+def test_code_in_the_goal_is_pasted_below_the_opening_as_is() -> None:
+    goal = "You want this function recursive. ``` def f(n): return 1 if n < 2 else n * f(n - 1) ```"
+    inquirer = ScriptedInquirer(messages=["make this recursive pls"])
+    state = run_roleplay(inquirer, goal=goal, max_turns=1)
+
+    assert user_texts(state) == ["make this recursive pls\n\ndef f(n): return 1 if n < 2 else n * f(n - 1)"]
+
+
+def test_asked_for_data_a_user_who_asks_back_is_regenerated() -> None:
+    inquirer = ScriptedInquirer(messages=[USER_MESSAGES[0], "what times do you mean?", "about 8 s and 17 s"])
+    asking = "To work out your speed I need your times. What were your times for each race?"
+    state = run_roleplay(inquirer, chatbot=lambda messages: asking, max_turns=2)
+
+    assert user_texts(state) == [USER_MESSAGES[0], "about 8 s and 17 s"]
+    assert state["regenerations"] == {"role_confusion": 1}
+    assert inquirer.calls == ["open", "answer", "answer"]  # no reading: the chatbot asked
