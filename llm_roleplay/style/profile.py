@@ -148,6 +148,11 @@ PERSONA_EFFECTS: dict[str, dict[str, dict[str, float]]] = {
 }
 
 
+# The typo statistic counts every word outside the word list as a typo, names and jargon included;
+# real misspellings are fewer, so no person misspells more than this share of their words.
+MAX_TYPO_RATE = 0.06
+
+
 class LengthModel(BaseModel):
     """Words per message: log-normal, with a per-person offset (``between``) and per-message noise."""
 
@@ -331,7 +336,8 @@ def sample_style(
         z = _NORMAL.inv_cdf(min(max(person_quantile(habit, person_key, index), 1e-6), 1 - 1e-6))
         offset = profile.shift(habit, attributes) + profile.spread.get(habit, 0.0) * z
         for position in ("first", "later"):
-            rates[position][habit] = round(sigmoid(intercept(profile, habit, position) + offset), 4)
+            rate = sigmoid(intercept(profile, habit, position) + offset)
+            rates[position][habit] = round(min(rate, MAX_TYPO_RATE) if habit == "typo" else rate, 4)
     z_length = _NORMAL.inv_cdf(min(max(person_quantile("words", person_key, index), 1e-6), 1 - 1e-6))
     length_factor = math.exp(profile.shift("words", attributes) + profile.length.between * z_length)
     return PersonaStyle(

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from llm_roleplay.style.features import CAN_YOU, GREETING, english_words, typo_candidates
-from llm_roleplay.style.profile import PersonaStyle, Position
+from llm_roleplay.style.profile import MAX_TYPO_RATE, PersonaStyle, Position
 
 _VOCATIVE = re.compile(
     r"^\s*(?:(?:there|ai|chatbot|bot|assistant|chatgpt|friend|everyone|all)\b[ ,!.:]*)?", re.IGNORECASE
@@ -57,6 +57,7 @@ _IMPERATIVE = re.compile(
     r"|describe|compare|recommend|correct|update|replace|remove|continue|do|redo|work)\b",
     re.IGNORECASE,
 )
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{4,}(?![\w'’])")
 _KEYBOARD_NEIGHBOURS = {
     "a": "sqw", "b": "vn", "c": "xv", "d": "sfe", "e": "wrd", "f": "dgr", "g": "fht", "h": "gjy",
     "i": "uok", "j": "hku", "k": "jli", "l": "ko", "m": "n", "n": "bm", "o": "ipl", "p": "o",
@@ -173,21 +174,28 @@ def _please(message: TypedMessage, wanted: bool) -> None:
 
 
 def _typos(message: TypedMessage, rate: float, rng: random.Random) -> None:
-    """Misspell words until the share of misspelt words reaches ``rate`` (in expectation)."""
+    """Misspell word occurrences until the share of misspelt words reaches ``rate`` (in expectation).
+
+    Each occurrence is its own chance, so a word typed three times is not misspelt three times.
+    """
     candidates = typo_candidates(message.text)
+    rate = min(rate, MAX_TYPO_RATE)
     if not candidates or rate <= 0:
         return
     vocabulary = english_words()
-    eligible = [word for word in candidates if len(word) >= 4 and word in vocabulary]
+    eligible = sum(1 for word in candidates if len(word) >= 4 and word in vocabulary)
     missing = rate * len(candidates) - sum(1 for word in candidates if word not in vocabulary)
     if missing <= 0 or not eligible:
         return
-    chance = min(1.0, missing / len(eligible))  # over the words that can take a typo
-    targets = {word for word in eligible if rng.random() < chance}
-    if not targets:
-        return
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(targets))) + r")\b")
-    _edit(message, "typo", pattern.sub(lambda match: _misspell(match.group(1), rng), message.text, count=0))
+    chance = min(1.0, missing / eligible)  # over the occurrences that can take a typo
+
+    def maybe(match: re.Match[str]) -> str:
+        word = match.group()
+        return _misspell(word, rng) if word in vocabulary and rng.random() < chance else word
+
+    pieces = re.split(r"(```.*?(?:```|$))", message.text, flags=re.DOTALL)  # code is never touched
+    typed = "".join(piece if piece.startswith("```") else _LOWER_WORD.sub(maybe, piece) for piece in pieces)
+    _edit(message, "typo", typed)
 
 
 def _misspell(word: str, rng: random.Random) -> str:

@@ -178,13 +178,23 @@ def test_habits_the_person_has_are_added() -> None:
     assert later.text == "Make it shorter."  # greetings only ever open a dialogue
 
 
-def test_typos_reach_the_persons_rate_and_are_deterministic() -> None:
-    text = "please rewrite the paragraph about the history of the village and the old church tower"
-    style = _style(typo=0.3)
+def test_typos_reach_the_persons_rate_capped_and_are_deterministic() -> None:
+    text = "please rewrite the paragraph about the history of the village and the old church tower " * 3
+    style = _style(typo=0.05)
     first = apply_style(text, style, "later", "seed-a")
     assert first == apply_style(text, style, "later", "seed-a")
-    shares = [typo_share(apply_style(text, style, "later", f"seed-{n}").text) or 0.0 for n in range(40)]
-    assert statistics.fmean(shares) == pytest.approx(0.3, abs=0.1)
+    shares = [typo_share(apply_style(text, style, "later", f"seed-{n}").text) or 0.0 for n in range(60)]
+    assert statistics.fmean(shares) == pytest.approx(0.05, abs=0.02)
+    capped = [
+        typo_share(apply_style(text, _style(typo=0.5), "later", f"seed-{n}").text) or 0.0 for n in range(60)
+    ]
+    assert statistics.fmean(capped) == pytest.approx(0.06, abs=0.02)  # never above MAX_TYPO_RATE
+
+
+def test_a_repeated_word_is_not_misspelt_the_same_everywhere() -> None:
+    text = "race one race two race three race four race five race six race seven race eight"
+    typed = apply_style(text, _style(typo=0.06), "later", "k").text
+    assert typed.count("race") >= 6
     without_typos = apply_style(text, _style(please=1.0), "later", "seed-a").text
     assert without_typos == text[0].upper() + text[1:] + "."
 
