@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export LANGGRAPH_CLI_NO_ANALYTICS := 1
 export LANGSMITH_TRACING := false
 
-.PHONY: install demo test lint typecheck check dev clean
+.PHONY: install demo test lint typecheck check dev docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+## Regenerate the README's settings table from nodes/context.py (a test checks it is current).
+docs: $(STAMP)
+	$(BIN)/python -m llm_roleplay.settings_flags --write README.md
 
 ## The local API server behind LangGraph Studio.
 dev: $(STAMP)

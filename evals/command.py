@@ -1,10 +1,12 @@
 """``roleplay eval DIR``: evaluate a dataset directory into ``DIR/eval.json`` and ``DIR/report.html``.
 
-Wired into the CLI by ``llm_roleplay/cli.py`` with :func:`add_parser` and :func:`run`. Offline by
-default: without ``LANGSMITH_API_KEY`` nothing leaves the machine except the judge's own calls
-(none with ``--judge fake`` or ``--no-llm``); with a key, the experiments are uploaded to LangSmith
-(``--no-upload`` keeps them local). Exit status: 0 done, 2 wrong input (one line on stderr),
-130 interrupted.
+Wired into the CLI by ``llm_roleplay/cli.py`` with :func:`add_parser` and :func:`run`. No model is
+asked anything unless a judge is named (``--judge SPEC``, or ``judge:`` in the ``eval`` section of
+a ``--config`` file): without one the evaluation is statistics only. Before judging, the command
+says which judge it uses and how many calls that takes. Offline by default: without
+``LANGSMITH_API_KEY`` nothing leaves the machine except the judge's own calls (none with
+``--judge fake``); with a key, the experiments are uploaded to LangSmith (``--no-upload`` keeps
+them local). Exit status: 0 done, 2 wrong input (one line on stderr), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.metric_info import format_value, info
+from llm_roleplay.console import interactive
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.run_file import add_config_option
 
 if TYPE_CHECKING:  # the pipeline imports LangSmith and LangChain: only when the command runs
     from evals.pipeline import EvalOptions
@@ -45,7 +49,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("dataset", type=Path, help="a directory written by 'roleplay generate'")
     parser.add_argument(
-        "--judge", default="local", metavar="SPEC", help="judge model (default local; fake; none)"
+        "--judge",
+        metavar="SPEC",
+        help="judge model, e.g. local, fake or openai:gpt-4o-mini (default: none, statistics only)",
     )
     parser.add_argument("--judge-base-url", metavar="URL", help="OpenAI-compatible URL for the judge")
     parser.add_argument(
@@ -84,6 +90,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--no-upload", action="store_true", help="never upload to LangSmith, even with a key")
     parser.add_argument("--quiet", action="store_true", help="print only the output paths")
+    add_config_option(parser)
 
 
 def options_from_args(args: argparse.Namespace) -> EvalOptions:
@@ -108,7 +115,7 @@ def options_from_args(args: argparse.Namespace) -> EvalOptions:
         raise ConfigError(f"--seed must be at least 0 (got {args.seed})")
     return EvalOptions(
         dataset=args.dataset,
-        judge="none" if args.no_llm else args.judge,
+        judge="none" if args.no_llm or args.judge is None else args.judge,
         judge_base_url=args.judge_base_url,
         judge_api_key_env=args.judge_api_key_env,
         judge_attempts=args.judge_attempts,
@@ -122,7 +129,7 @@ def options_from_args(args: argparse.Namespace) -> EvalOptions:
         bootstrap=BootstrapSettings(resamples=args.resamples, confidence=args.confidence, seed=args.seed),
         concurrency=args.concurrency,
         upload=bool(langsmith_key()) and not args.no_upload,
-        progress=not args.quiet,
+        progress=not args.quiet and interactive(sys.stderr),  # no progress bars in logs
     )
 
 

@@ -6,6 +6,8 @@ They read the dialogue from the ``<dialogue>`` blocks of the judge prompts (``pr
 
 - goal completion: the share of the goal's content words (4+ letters, not a stop word) that the
   assistant's replies use: at least 0.5 -> ``met``, at least 0.2 -> ``partially_met``, else ``not_met``.
+  On the fake models' own dialogues (``llm_roleplay.fake_models``: the user names each part's
+  content words, the chatbot quotes them) this finds met what the fake goal check verified.
 - persona fidelity: 2 with ``announces_attributes`` when a user message describes the user
   ("as a ...", "I am a ...", "I'm an ..."), else 4.
 - human likeness: ``human`` when at least half of the user messages look casually typed (start in
@@ -45,8 +47,13 @@ def _messages(transcript: str, speaker: str) -> list[str]:
     return [part[len(prefix) :].strip() for part in parts if part.startswith(prefix)]
 
 
+def content_words(text: str) -> list[str]:
+    """The text's content words (4+ letters, not a stop word), lower case, first occurrences in order."""
+    return list(dict.fromkeys(word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS))
+
+
 def _content_words(text: str) -> set[str]:
-    return {word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS}
+    return set(content_words(text))
 
 
 def casual_share(user_messages: Sequence[str]) -> float:

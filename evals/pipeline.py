@@ -62,10 +62,17 @@ from evals.statistics import (
     turn_histogram,
     user_side_metrics,
 )
-from evals.stop_accuracy import DEFAULT_LABELS, StopOutcome, build_decider, load_stop_labels, stop_metrics
+from evals.stop_accuracy import (
+    DEFAULT_LABELS,
+    StopOutcome,
+    build_decider,
+    load_stop_labels,
+    stop_metrics,
+)
+from llm_roleplay.console import plural
 from llm_roleplay.dataset_store import DatasetDir, read_records
 from llm_roleplay.errors import ConfigError
-from llm_roleplay.near_duplicates import mark_near_duplicates
+from llm_roleplay.near_duplicates import is_kept_unique, mark_near_duplicates
 from nodes.context import Context
 from prompts import load_prompt
 
@@ -145,9 +152,7 @@ def load_run(root: Path, *, kept_only: bool = False) -> Run:
             raise ConfigError(f"{store.near_duplicates_path}: unreadable ({error})") from None
     records = mark_near_duplicates(result.records, duplicates if isinstance(duplicates, dict) else {})
     if kept_only:
-        records = [
-            r for r in records if (r.get("filter") or {}).get("keep") and not r.get("near_duplicate_of")
-        ]
+        records = [record for record in records if is_kept_unique(record)]
     if not records:
         raise ConfigError(f"{root}: no dialogues to evaluate" + (" (none kept)" if kept_only else ""))
     run = Run(root=root, records=records, bad_lines=result.bad_lines, manifest=store.read_manifest())
@@ -344,6 +349,44 @@ def choose_examples(run: Run, reference: ReferenceSet | None) -> list[dict[str, 
 # The whole evaluation --------------------------------------------------------------------------
 
 
+def _judged(run: Run, options: EvalOptions) -> int:
+    size = options.judge_sample
+    return len(run.records) if size is None else min(size, len(run.records))
+
+
+def judging_plan(
+    run: Run, judge: Judge, options: EvalOptions, reference: ReferenceSet | None, other: Run | None
+) -> str:
+    """Before any judge call: which judge, how many verdicts, and how many calls they take."""
+    judged = _judged(run, options)
+    verdicts = len(RECORD_JUDGES) * judged
+    parts = [f"{len(RECORD_JUDGES)} judges x {plural(judged, 'dialogue')}"]
+    if reference is not None:
+        size = min(len(reference.records), judged)
+        verdicts += 2 * size  # the single judge on real dialogues, and the paired judge
+        parts.append(f"{plural(size, 'real dialogue')} and {plural(size, 'real/simulated pair')}")
+    if other is not None:  # the comparison run, unless its stored verdicts are reused
+        other_judged = _judged(other, options)
+        verdicts += len(RECORD_JUDGES) * other_judged
+        parts.append(f"{len(RECORD_JUDGES)} judges x {plural(other_judged, 'dialogue')} of {other.root}")
+    return (
+        f"judge {judge.spec}: {plural(verdicts, 'verdict')} ({'; '.join(parts)}), "
+        f"{verdicts} to {verdicts * options.judge_attempts} calls (--judge-attempts {options.judge_attempts})"
+    )
+
+
+def stop_plan(spec: Any, base_url: str | None, key_env: str | None, options: EvalOptions) -> str:
+    """Which inquirer model the stop-accuracy replay asks, and how often."""
+    if build_decider(spec, base_url=base_url, api_key_env=key_env) is None:
+        return f"stop accuracy: skipped (inquirer {spec})"
+    dialogues = load_stop_labels(options.stop_labels)
+    points = sum(dialogue.exchanges for dialogue in dialogues)
+    return (
+        f"stop accuracy: inquirer {spec} on {plural(len(dialogues), 'labelled dialogue')}, "
+        f"{plural(points, 'decision point')} (a call or more each)"
+    )
+
+
 def evaluate_dataset(options: EvalOptions, log: Log = _quiet) -> dict[str, Any]:
     """Everything ``eval.json`` holds, computed for ``options.dataset``."""
     timings: dict[str, float] = {}
@@ -375,7 +418,7 @@ def evaluate_dataset(options: EvalOptions, log: Log = _quiet) -> dict[str, Any]:
         log(f"agent checks: {len(run.checks.results)} dialogues declare checks")
     lap("agent_checks")
     log(
-        f"{len(run.records)} dialogues from {run.root}"
+        f"{plural(len(run.records), 'dialogue')} from {run.root}"
         + (f", {len(reference.records)} reference" if reference else "")
     )
 
@@ -385,10 +428,17 @@ def evaluate_dataset(options: EvalOptions, log: Log = _quiet) -> dict[str, Any]:
         if outcome is not None:
             experiments.append({"name": outcome.name, "url": outcome.url, "examples": examples})
 
+    stored = _stored_verdicts(other.root, judge_fingerprint(judge)) if other is not None else None
     reference_calibration: list[JudgeResult] = []
     paired: list[JudgeResult] = []
-    if judge is not None:
-        log(f"judging with {judge.spec} ...")
+    if judge is None:
+        log(
+            "no judge named: statistics only, no model calls (name one with --judge SPEC, e.g. "
+            "--judge local, or judge: in the eval section of a --config file)"
+        )
+    else:
+        log(judging_plan(run, judge, options, reference, other if stored is None else None))
+        log(stop_plan(inquirer[0], inquirer[1], inquirer[2], options))
         note(_judge_run(run, judge, options, "roleplay-judges"), len(run.verdicts))
         run.stop, stop_outcome = _stop_run(inquirer[0], options, "roleplay-stop", inquirer[1], inquirer[2])
         note(stop_outcome, len(run.stop or []))
@@ -401,8 +451,6 @@ def evaluate_dataset(options: EvalOptions, log: Log = _quiet) -> dict[str, Any]:
 
     comparison = None
     if other is not None:
-        fingerprint = judge_fingerprint(judge)
-        stored = _stored_verdicts(other.root, fingerprint)
         if stored is not None:
             other.verdicts = stored
             log(f"reusing the verdicts stored in {other.root / EVAL_FILE}")

@@ -2,7 +2,9 @@
 
 LangGraph stores the graph state per thread (thread id = dialogue id). The run settings are not
 part of that state, so the same store keeps a small ``roleplay_runs`` table with each dialogue's
-input and settings: ``roleplay resume ID`` needs nothing but the id.
+input and settings, and where ``roleplay run`` writes its record: ``roleplay resume ID`` needs
+nothing but the id. ``roleplay clean`` (:mod:`llm_roleplay.checkpoint_cleanup`) drops finished
+dialogues from a SQLite file, which would otherwise only grow.
 
 The store (``--db``) is a SQLite file (the default) or a Postgres database named by a
 ``postgresql://`` URL (:mod:`llm_roleplay.postgres`), which many processes and machines can share.
@@ -15,7 +17,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, closing, contextmanager
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
@@ -139,32 +141,51 @@ def open_sqlite_checkpointer(path: Path) -> Iterator[InlineSqliteSaver]:
         raise ConfigError(f"checkpoint file {path}: {error}") from None
     with closing(connection):
         connection.execute(postgres.RUNS_TABLE)  # the same SQL in both dialects
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(roleplay_runs)")}
+        if "record_path" not in columns:  # a file written before the column existed
+            connection.execute("ALTER TABLE roleplay_runs ADD COLUMN record_path TEXT")
         connection.commit()
         yield InlineSqliteSaver(connection)
 
 
+class SavedRun(NamedTuple):
+    goal: str
+    persona: Any
+    context: dict[str, Any]
+    record_path: str | None = None  # where ``roleplay run`` writes the record
+
+
 def save_run(
-    saver: BaseCheckpointSaver, dialogue_id: str, goal: str, persona: Any, context: dict[str, Any]
+    saver: BaseCheckpointSaver,
+    dialogue_id: str,
+    goal: str,
+    persona: Any,
+    context: dict[str, Any],
+    record_path: str | None = None,
 ) -> None:
+    row = (dialogue_id, goal, json.dumps(persona), json.dumps(context), record_path)
     if not isinstance(saver, SqliteSaver):
-        postgres.save_run_postgres(saver, dialogue_id, goal, persona, context)  # type: ignore[arg-type]
+        postgres.save_run_postgres(saver, row)  # type: ignore[arg-type]
         return
     with saver.lock:
         saver.conn.execute(
-            "INSERT OR REPLACE INTO roleplay_runs VALUES (?, ?, ?, ?)",
-            (dialogue_id, goal, json.dumps(persona), json.dumps(context)),
+            "INSERT OR REPLACE INTO roleplay_runs (dialogue_id, goal, persona, context, record_path) "
+            "VALUES (?, ?, ?, ?, ?)",
+            row,
         )
         saver.conn.commit()
 
 
-def load_run(saver: BaseCheckpointSaver, dialogue_id: str) -> tuple[str, Any, dict[str, Any]] | None:
+def load_run(saver: BaseCheckpointSaver, dialogue_id: str) -> SavedRun | None:
     if not isinstance(saver, SqliteSaver):
-        return postgres.load_run_postgres(saver, dialogue_id)  # type: ignore[arg-type]
-    with saver.lock:
-        row = saver.conn.execute(
-            "SELECT goal, persona, context FROM roleplay_runs WHERE dialogue_id = ?", (dialogue_id,)
-        ).fetchone()
-    if row is None:
+        found = postgres.load_run_postgres(saver, dialogue_id)  # type: ignore[arg-type]
+    else:
+        with saver.lock:
+            found = saver.conn.execute(
+                "SELECT goal, persona, context, record_path FROM roleplay_runs WHERE dialogue_id = ?",
+                (dialogue_id,),
+            ).fetchone()
+    if found is None:
         return None
-    goal, persona, context = row
-    return goal, json.loads(persona), json.loads(context)
+    goal, persona, context, record_path = found
+    return SavedRun(goal, json.loads(persona), json.loads(context), record_path)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.near_duplicates import is_kept_unique
 
 FORMATS = ("openai", "sharegpt", "parquet", "hf")
 TABLE_COLUMNS = (
@@ -122,16 +123,10 @@ def _dialogue(record: Mapping[str, Any], position: int) -> _Dialogue:
     return _Dialogue(id=ident, messages=messages, record=record)
 
 
-def is_kept(record: Mapping[str, Any]) -> bool:
-    """Kept by the filters and not a near-duplicate of another dialogue (see the module docstring)."""
-    verdict = record.get("filter") or {}
-    return verdict.get("keep", True) is not False and not record.get("near_duplicate_of")
-
-
 def _dialogues(records: Iterable[Mapping[str, Any]], kept_only: bool) -> Iterator[_Dialogue]:
     for position, record in enumerate(records, start=1):
         dialogue = _dialogue(record, position)
-        if not kept_only or is_kept(record):
+        if not kept_only or is_kept_unique(record):
             yield dialogue
 
 

@@ -6,10 +6,21 @@ model would: as inquirer it reads each reply as not yet delivering what it asked
 ``turns_before_done``-th message, then as delivered (so a one-part goal takes three user messages);
 it plans no goal (the goal is split into its sentences); as chatbot it gives a short reply that
 quotes the question; as judge it quotes the chatbot's first reply as evidence and agrees.
+
+When it first asks for a part of the goal, the fake user names that part's content words, which the
+fake chatbot's reply then quotes: so the evaluation's fake goal-completion rule (the replies use at
+least half of the goal's content words, ``evals/fake_judge.py``) finds met the fake dialogues the
+fake judge verified, as long as the goal's words are in its parts (not only in pasted material).
+The fake reads the part back out of its prompt by matching the prompt file's own template
+(:func:`prompt_values`), so rewording a prompt does not break it.
 """
 
 from __future__ import annotations
 
+import re
+import string
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -59,9 +70,14 @@ class FakeRoleplayModel(BaseChatModel):
     def _reply(self, task: str, turn: int, messages: list[BaseMessage]) -> str:
         if task == "inquirer_assess":  # the user's reading of the last reply, from the third on
             return "YES" if turn >= self.turns_before_done else "NO"
+        # The part asked for is named first: the inquirer cuts long messages back to whole sentences.
         if task == "inquirer_open":
-            return "Hi! I need some help with something, can you walk me through it?"
-        if task.startswith("inquirer_"):  # next part, ask again, answer, follow-up
+            topic = _topic(task, messages)
+            return f"Hi! I need some help with {topic or 'something'}, can you walk me through it?"
+        if task == "inquirer_next":  # the next part of the goal
+            topic = _topic(task, messages)
+            return (f"Next: {topic}. " if topic else "") + _FOLLOW_UPS[(turn - 2) % len(_FOLLOW_UPS)]
+        if task.startswith("inquirer_"):  # ask again, answer, follow-up
             return _FOLLOW_UPS[(turn - 2) % len(_FOLLOW_UPS)]
         if task == "goal_plan":
             return ""  # no usable plan: the goal is split into its request sentences
@@ -77,8 +93,17 @@ class FakeRoleplayModel(BaseChatModel):
             return "YES"
         if task == "persona_description":
             return "A person who writes short, plain chat messages and asks direct questions."
-        question = " ".join(messages[-1].text.split()[:8]) if messages else ""
+        question = " ".join(messages[-1].text.split()) if messages else ""
         return f"Here is a short answer to “{question}”: take it one step at a time, and ask if unsure."
+
+
+def _topic(task: str, messages: Sequence[BaseMessage]) -> str:
+    """``Plan, Picnic``: the content words of the goal part the prompt asks for ('' if none)."""
+    from evals.fake_judge import content_words  # evals imports this module: import late
+
+    words = content_words(prompt_values(task, messages).get("part", ""))
+    # Capitalised, the typing pass leaves them as they are (it misspells lowercase words only).
+    return ", ".join(word.capitalize() for word in words)
 
 
 def _first_reply(messages: list[BaseMessage]) -> str:
@@ -88,3 +113,38 @@ def _first_reply(messages: list[BaseMessage]) -> str:
         if line.startswith("Assistant: "):
             return line.removeprefix("Assistant: ").strip()
     return "none"
+
+
+@cache
+def _template_pattern(name: str) -> re.Pattern[str] | None:
+    """A regular expression finding ``prompts/<name>.md`` rendered, one group per placeholder."""
+    from prompts import load_prompt  # prompts are files: read them only when a fake needs them
+
+    try:
+        template = load_prompt(name).template.strip()
+    except (OSError, ValueError):
+        return None
+    pattern, named = "", set()
+    for literal, field, _, _ in string.Formatter().parse(template):
+        pattern += re.escape(literal)
+        if field is None:
+            continue
+        if not field.isidentifier():
+            pattern += ".*?"
+        elif field in named:
+            pattern += f"(?P={field})"
+        else:
+            pattern += f"(?P<{field}>.*?)"
+            named.add(field)
+    return re.compile(pattern, re.DOTALL)
+
+
+def prompt_values(name: str, messages: Sequence[BaseMessage]) -> dict[str, str]:
+    """The values the prompt ``name`` was rendered with, read back from the first message that
+    contains it ({} if none). A placeholder at the very end of the template reads as empty."""
+    pattern = _template_pattern(name)
+    for message in messages if pattern else ():
+        match = pattern.search(str(message.text)) if pattern else None
+        if match:
+            return match.groupdict()
+    return {}

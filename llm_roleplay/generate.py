@@ -41,6 +41,9 @@ class GenerateOptions:
     db: CheckpointDB | None = None  # checkpoints (default: the dataset's SQLite file)
     ray: str | None = None  # a Ray cluster address (auto, local, host:port): run the grid on it
     chunk_size: int = DEFAULT_CHUNK_SIZE  # dialogues per Ray task
+    # The command's resolved configuration (flags, --config file and defaults), in the shape of a
+    # run file; the manifest records it, with the settings the batch really ran with.
+    resolved: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,20 +54,32 @@ class Plan:
     config: dict[str, Any]
 
 
-def plan(options: GenerateOptions) -> Plan:
-    """Read and check every input, models and servers included, before anything is written."""
+def batch_context(options: GenerateOptions) -> Context:
+    """The settings every dialogue of the batch runs with."""
+    if "local_parallel_slots" in options.context.model_fields_set:  # the user chose it
+        return options.context
+    # The embedded model's slots follow the concurrency; it starts with the settings it first gets.
+    return options.context.model_copy(
+        update={"local_parallel_slots": min(options.concurrency, MAX_LOCAL_SLOTS)}
+    )
+
+
+def plan(options: GenerateOptions, *, call_models: bool = True) -> Plan:
+    """Read and check every input, models and servers included, before anything is written.
+
+    ``call_models=False`` (a dry run) checks the model specs and keys without starting the embedded
+    model, probing a server or asking the plausibility judge, so the grid may be larger than the
+    real run's (pairs the judge would reject are in it).
+    """
     goals = read_goals(options.goals)
     personas: list[Persona] | PersonaSample = (
         read_personas(options.personas)
         if isinstance(options.personas, Path)
         else sample_personas(options.personas, options.context.seed)
     )
-    # The embedded model's slots follow the concurrency; it starts with the settings it first gets.
-    base = options.context.model_copy(
-        update={"local_parallel_slots": min(options.concurrency, MAX_LOCAL_SLOTS)}
-    )
-    preflight(base)  # after the cheap checks; before the plausibility check calls the judge
-    plausible = llm_plausibility_check(base) if options.plausibility_check else None
+    base = batch_context(options)
+    preflight(base, start=call_models)  # after the cheap checks; before the plausibility check
+    plausible = llm_plausibility_check(base) if options.plausibility_check and call_models else None
     grid = pair_grid(personas, goals, trials=options.trials, seed=options.context.seed, plausible=plausible)
     cells = cells_from_grid(grid, base)
     config = {
@@ -87,6 +102,8 @@ def plan(options: GenerateOptions) -> Plan:
         "concurrency": options.concurrency,
         "max_tokens": options.max_tokens,
     }
+    if options.resolved is not None:
+        config["resolved"] = {**options.resolved, "settings": base.model_dump(mode="json")}
     return Plan(cells=cells, grid=grid, goals=goals, config=config)
 
 
@@ -171,7 +188,7 @@ def finish(
         grid=the_plan.grid.stats(),
         run=run,
         previous=previous,
-        near_duplicates=len(duplicates),
+        near_duplicates=duplicates,
     )
     store.write_manifest(manifest)
     return manifest

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.near_duplicates import is_kept_unique, mark_near_duplicates
 from llm_roleplay.records import package_versions
 
 MANIFEST_VERSION = 1
@@ -47,8 +48,12 @@ def build_manifest(
     grid: dict[str, Any],
     run: dict[str, Any],
     previous: dict[str, Any] | None,
-    near_duplicates: int,
+    near_duplicates: Mapping[str, str],
 ) -> dict[str, Any]:
+    """``near_duplicates``: near-duplicate id -> the id it nearly copies, over the whole directory.
+
+    Counts use one vocabulary: ``kept`` = kept by the filters; ``kept_unique`` = kept and not a
+    near-duplicate, which is what ``--kept-only`` (export, eval) selects."""
     rows = [record for record in records if record.get("id") in planned_ids]
     runs = [*(previous or {}).get("runs", []), run]
     summary = summarize_records(rows)
@@ -64,7 +69,8 @@ def build_manifest(
             "finished": len(rows),
             "remaining": len(planned_ids) - len(rows),
             "kept": summary["filter_funnel"]["kept"],
-            "near_duplicates": near_duplicates,
+            "kept_unique": sum(map(is_kept_unique, mark_near_duplicates(rows, near_duplicates))),
+            "near_duplicates": len(near_duplicates),
         },
         **summary,
         "wall_time_s": round(sum(entry.get("wall_s") or 0.0 for entry in runs), 3),  # None: interrupted

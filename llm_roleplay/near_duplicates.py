@@ -231,3 +231,10 @@ def mark_near_duplicates(
 ) -> list[dict[str, Any]]:
     """Copies of ``records`` with ``near_duplicate_of`` set: the canonical id, or None."""
     return [{**record, "near_duplicate_of": duplicates.get(str(record.get("id")))} for record in records]
+
+
+def is_kept_unique(record: Mapping[str, Any]) -> bool:
+    """What ``--kept-only`` (export, eval) selects: *kept* by the filters (``filter.keep``) and not a
+    near-duplicate of another dialogue (``near_duplicate_of``, from :func:`mark_near_duplicates`)."""
+    verdict = record.get("filter") or {}
+    return verdict.get("keep", True) is not False and not record.get("near_duplicate_of")

@@ -41,13 +41,14 @@ CREATE TABLE IF NOT EXISTS roleplay_runs (
     dialogue_id TEXT PRIMARY KEY,
     goal TEXT NOT NULL,
     persona TEXT,
-    context TEXT NOT NULL
+    context TEXT NOT NULL,
+    record_path TEXT
 )
 """
 _SAVE_RUN = """
-INSERT INTO roleplay_runs VALUES (%s, %s, %s, %s)
+INSERT INTO roleplay_runs (dialogue_id, goal, persona, context, record_path) VALUES (%s, %s, %s, %s, %s)
 ON CONFLICT (dialogue_id) DO UPDATE SET goal = EXCLUDED.goal, persona = EXCLUDED.persona,
-    context = EXCLUDED.context
+    context = EXCLUDED.context, record_path = EXCLUDED.record_path
 """
 
 
@@ -111,6 +112,8 @@ def open_postgres_saver(
             try:
                 _retry_once_on_race(saver.setup)
                 connection.execute(RUNS_TABLE)
+                # a database set up before the column existed
+                connection.execute("ALTER TABLE roleplay_runs ADD COLUMN IF NOT EXISTS record_path TEXT")
             except psycopg.Error as error:
                 raise _unreachable(url, error) from None
         yield saver
@@ -179,19 +182,20 @@ async def open_async_postgres_saver(
         await pool.close()
 
 
-def save_run_postgres(
-    saver: PostgresSaver, dialogue_id: str, goal: str, persona: Any, context: dict[str, Any]
-) -> None:
+def save_run_postgres(saver: PostgresSaver, row: tuple[str, str, str, str, str | None]) -> None:
+    """Save ``(dialogue_id, goal, persona JSON, context JSON, record path)``."""
     with saver.lock, saver.conn.cursor() as cursor:  # type: ignore[union-attr]
-        cursor.execute(_SAVE_RUN, (dialogue_id, goal, json.dumps(persona), json.dumps(context)))
+        cursor.execute(_SAVE_RUN, row)
 
 
-def load_run_postgres(saver: PostgresSaver, dialogue_id: str) -> tuple[str, Any, dict[str, Any]] | None:
+def load_run_postgres(saver: PostgresSaver, dialogue_id: str) -> tuple[str, str, str, str | None] | None:
+    """``(goal, persona JSON, context JSON, record path)`` of a saved dialogue, or None."""
     with saver.lock, saver.conn.cursor() as cursor:  # type: ignore[union-attr]
         cursor.execute(
-            "SELECT goal, persona, context FROM roleplay_runs WHERE dialogue_id = %s", (dialogue_id,)
+            "SELECT goal, persona, context, record_path FROM roleplay_runs WHERE dialogue_id = %s",
+            (dialogue_id,),
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    return row["goal"], json.loads(row["persona"]), json.loads(row["context"])
+    return row["goal"], row["persona"], row["context"], row["record_path"]

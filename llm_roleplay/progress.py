@@ -11,6 +11,7 @@ import time
 from typing import Any, TextIO
 
 from llm_roleplay.batch import BatchListener
+from llm_roleplay.console import plural
 
 
 class ProgressBar(BatchListener):
@@ -28,7 +29,10 @@ class ProgressBar(BatchListener):
         self.total, self.done = total, already_done
         self._start = time.monotonic()
         if already_done:
-            print(f"{already_done} of {total} dialogues already in the output; continuing", file=self.stream)
+            print(
+                f"{already_done} of {plural(total, 'dialogue')} already in the output; continuing",
+                file=self.stream,
+            )
         self._draw(force=True)
 
     def step(self, usage: dict[str, dict[str, int]], new_turn: bool) -> None:

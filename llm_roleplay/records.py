@@ -6,7 +6,9 @@ and ``style``) — see README "Dialogue record":
 - ``id``: stable hash of what defines the dialogue (``llm_roleplay.ids``)
 - ``goal``: the goal text
 - ``persona``: ``{"attributes": {...}, "description": str, "source": "given" | "sampled:<seed>"}``
-- ``messages``: ``[{"role": "user" | "assistant", "content": str, "turn": int}]``, turn from 1;
+- ``messages``: ``[{"role": "user" | "assistant", "content": str, "turn": int, "timestamp": str,
+  "latency_s": float | null}]``, turn from 1; ``timestamp`` (ISO 8601, UTC) is when the message was
+  written, ``latency_s`` how long the chatbot's call for a reply took (null for user messages);
   with a LangGraph agent as target, an assistant message may carry ``tool_calls``:
   ``[{"name", "args", "id", "result"}]`` (the calls the agent made on its way to that message)
 - ``termination_reason``: one ``TerminationReason`` value; ``error``: text or null
@@ -64,6 +66,8 @@ class RecordMessage(BaseModel):
     role: Literal["user", "assistant"]
     content: str
     turn: int
+    timestamp: str | None = None  # ISO 8601 UTC, when the message was written (null in old records)
+    latency_s: float | None = None  # the chatbot call that wrote a reply (null for user messages)
     # Left out of the JSON when empty, so records of chat-model targets read as before.
     tool_calls: list[ToolCallRecord] | None = Field(default=None, exclude_if=lambda value: not value)
 
@@ -150,14 +154,20 @@ def record_messages(
         )
     records, turn = [], 0
     for message in messages:
-        if message.type == "human":
-            turn += 1
-            records.append(RecordMessage(role="user", content=str(message.text), turn=turn))
-        elif message.type == "ai":
-            calls = calls_by_message.get(str(message.id))
-            records.append(
-                RecordMessage(role="assistant", content=str(message.text), turn=turn, tool_calls=calls)
+        if message.type not in ("human", "ai"):
+            continue
+        turn += message.type == "human"
+        timing = message.response_metadata or {}
+        records.append(
+            RecordMessage(
+                role="user" if message.type == "human" else "assistant",
+                content=str(message.text),
+                turn=turn,
+                timestamp=timing.get("timestamp"),
+                latency_s=timing.get("latency_s"),
+                tool_calls=calls_by_message.get(str(message.id)) if message.type == "ai" else None,
             )
+        )
     return records
 
 

@@ -42,13 +42,25 @@ def run_dialogue(
     context: Context,
     db_path: CheckpointDB,
     on_step: StepListener | None = None,
+    record_path: Path | None = None,
 ) -> DialogueOutcome:
-    """Run (or continue, or just return) the dialogue defined by ``goal``, ``persona``, ``context``."""
+    """Run (or continue, or just return) the dialogue defined by ``goal``, ``persona``, ``context``.
+
+    ``record_path`` (where the caller will write the record) is saved with the dialogue, so that
+    ``roleplay resume`` writes it to the same place.
+    """
     identifier = dialogue_id(goal, persona or None, context)
     preflight(context)
     with open_checkpointer(db_path) as saver:
         if _storable(context):
-            save_run(saver, identifier, goal, persona, context.model_dump(mode="json"))
+            save_run(
+                saver,
+                identifier,
+                goal,
+                persona,
+                context.model_dump(mode="json"),
+                str(record_path) if record_path else None,
+            )
         return _drive(saver, identifier, InputState(goal=goal, persona=persona or None), context, on_step)
 
 
@@ -62,10 +74,18 @@ def resume_dialogue(
         saved = load_run(saver, identifier)
         if saved is None:
             raise ConfigError(f"dialogue {identifier}: not found in {db_label(db_path)}")
-        goal, persona, settings = saved
-        context = Context(**settings)
+        context = Context(**saved.context)
         preflight(context)
-        return _drive(saver, identifier, InputState(goal=goal, persona=persona), context, on_step)
+        return _drive(saver, identifier, InputState(goal=saved.goal, persona=saved.persona), context, on_step)
+
+
+def saved_record_path(db_path: CheckpointDB, identifier: str) -> Path | None:
+    """Where ``roleplay run`` was told to write the record of ``identifier`` (None: not known)."""
+    if isinstance(db_path, Path) and not db_path.is_file():
+        return None
+    with open_checkpointer(db_path) as saver:
+        saved = load_run(saver, identifier)
+    return Path(saved.record_path) if saved and saved.record_path else None
 
 
 def _drive(
@@ -97,21 +117,22 @@ def _drive(
     return DialogueOutcome(record_from_state(final, context), status)
 
 
-def preflight(context: Context) -> None:
+def preflight(context: Context, *, start: bool = True) -> None:
     """Build every role's model before the first turn, so a wrong spec or a missing key fails at
     once (ConfigError) instead of ending a dialogue halfway. Starts the local model if used.
 
     Then probe each base URL once (see :func:`check_reachable`): a server that is down from the
     start fails the run in at most a few seconds with one line naming the role and URL, instead of
-    every dialogue spending its retries on it.
+    every dialogue spending its retries on it. ``start=False`` (a dry run) only checks the specs and
+    keys: no embedded model is started and no server is contacted.
     """
     probed: set[str] = set()
     for role in ROLES:
         settings = role_model(context, role)
-        if settings.disabled:
+        if settings.disabled or (not start and settings.spec == "local"):
             continue
         build_target(settings) if role == "chatbot" else build_chat_model(settings)
-        if isinstance(settings.spec, str) and settings.base_url and settings.base_url not in probed:
+        if start and isinstance(settings.spec, str) and settings.base_url and settings.base_url not in probed:
             check_reachable(settings)
             probed.add(settings.base_url)
 

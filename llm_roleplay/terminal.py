@@ -1,20 +1,31 @@
-"""Terminal output of ``roleplay run``: the turns as they happen, then a one-screen summary."""
+"""Terminal output of ``roleplay run``: the turns as they happen, then a one-screen summary.
+
+On a terminal the user's and the chatbot's turns are coloured differently; in a file or a pipe, or
+with ``NO_COLOR`` set (https://no-color.org), the output is plain text.
+"""
 
 from __future__ import annotations
 
 import sys
 import textwrap
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 from llm_roleplay.batch import BatchReport
+from llm_roleplay.console import plural, wants_colour
+from llm_roleplay.near_duplicates import is_kept_unique
 from llm_roleplay.runner import DialogueOutcome
+
+_COLOURS = {"user": "\033[36m", "assistant": "\033[32m"}  # cyan, green
+_RESET = "\033[0m"
 
 
 class TurnPrinter:
     def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
         self.quiet = quiet
         self.stream = stream or sys.stdout
+        self.colour = wants_colour(self.stream)
         self.dialogue_id: str | None = None
         self._turn = 0
 
@@ -31,7 +42,8 @@ class TurnPrinter:
             if message.type == "human":
                 self._turn += 1
             speaker = "user" if message.type == "human" else "assistant"
-            self._print(_block(f"[{self._turn}] {speaker}: ", str(message.text)))
+            text = _block(f"[{self._turn}] {speaker}: ", str(message.text))
+            self._print(f"{_COLOURS[speaker]}{text}{_RESET}" if self.colour else text)
         for call in update.get("tool_calls", []):  # an agent target's tool steps of this turn
             result = " ".join(str(call.get("result")).split())
             self._print(f"    tool {call.get('name')}({call.get('args')}) -> {result[:100]}")
@@ -50,7 +62,7 @@ class TurnPrinter:
         )
         lines = [
             f"dialogue {record.id} ({outcome.status})",
-            f"ended:    {record.termination_reason.value} after {user_turns} user turns",
+            f"ended:    {record.termination_reason.value} after {plural(user_turns, 'user turn')}",
             f"filter:   {verdict}",
             f"tokens:   {tokens}",
             f"record:   {path}",
@@ -71,6 +83,7 @@ def print_generate_summary(
 ) -> None:
     """The table printed at the end of ``roleplay generate``."""
     counts, funnel = manifest["counts"], manifest["filter_funnel"]
+    unique = counts.get("kept_unique", counts["kept"])
     rows = [
         (
             "dialogues",
@@ -81,15 +94,19 @@ def print_generate_summary(
         ("model errors", _error_endings(report)),
         (
             "kept",
-            f"{funnel['kept']} (dropped {funnel['dropped']}: "
+            f"{funnel['kept']} of {funnel['total']} by the filters (dropped {funnel['dropped']}: "
             + (", ".join(f"{k} {v}" for k, v in funnel["dropped_by_reason"].items()) or "none")
             + ")",
+        ),
+        (
+            "near-duplicates",
+            f"{counts['kept'] - unique} of the kept nearly copy another dialogue; "
+            f"--kept-only (export, eval) leaves them out and keeps {unique}",
         ),
         (
             "ended by",
             ", ".join(f"{k} {v}" for k, v in sorted(manifest["termination_reasons"].items())) or "-",
         ),
-        ("near-duplicates", str(counts["near_duplicates"])),
         ("mean user turns", str(manifest["turns"]["mean_user_turns"])),
         (
             "tokens",
@@ -103,9 +120,11 @@ def print_generate_summary(
         ("output", f"{out}/dialogues.jsonl, {out}/manifest.json"),
     ]
     if report.stopped:
-        rows.append(("stopped", f"{report.stopped}; {report.not_started} dialogues left for the next run"))
+        left = plural(report.not_started, "dialogue")
+        rows.append(("stopped", f"{report.stopped}; {left} left for the next run"))
     if report.budget_reached:
-        rows.append(("budget", f"token budget reached; {report.not_started} dialogues left for the next run"))
+        left = plural(report.not_started, "dialogue")
+        rows.append(("budget", f"token budget reached; {left} left for the next run"))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name.ljust(width)}  {value}" for name, value in rows), file=stream or sys.stdout)
 
@@ -116,3 +135,14 @@ def _error_endings(report: BatchReport) -> str:
         return "0"
     reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(report.ended_by_error.items()))
     return f"{report.error_endings} ended by a model error ({reasons})"
+
+
+def kept_line(records: Iterable[Mapping[str, Any]]) -> str:
+    """What ``--kept-only`` selected: kept by the filters, minus near-duplicates of other dialogues."""
+    rows = list(records)
+    kept = [record for record in rows if (record.get("filter") or {}).get("keep", True) is not False]
+    unique = sum(1 for record in rows if is_kept_unique(record))
+    return (
+        f"--kept-only: {len(kept)} of {plural(len(rows), 'dialogue')} kept by the filters, "
+        f"{len(kept) - unique} of them near-duplicates of another dialogue (left out), {unique} written"
+    )

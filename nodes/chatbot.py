@@ -18,7 +18,7 @@ from llm_roleplay.agents import AgentTarget
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import build_target
 from nodes.context import Context, settings_of
-from nodes.llm import call_seed, error_text, invoke, role_model
+from nodes.llm import call_seed, error_text, invoke, role_model, stamped
 from nodes.state import RoleplayState, TerminationReason
 
 _FAILED = {"termination_reason": TerminationReason.CHATBOT_ERROR.value}
@@ -56,7 +56,10 @@ def _model_turn(model: Any, state: RoleplayState, context: Context) -> dict[str,
     usage = {"usage": {"chatbot": reply.usage}}
     if not reply.text.strip():
         return {**_FAILED, **usage, "error": "the chatbot returned an empty reply"}
-    return {**usage, "messages": [AIMessage(reply.text.strip(), id=f"assistant-{turn}")]}
+    message = stamped(
+        AIMessage(reply.text.strip(), id=f"assistant-{turn}"), latency_s=round(reply.latency_s, 3)
+    )
+    return {**usage, "messages": [message]}
 
 
 def _agent_turn(target: AgentTarget, state: RoleplayState, context: Context) -> dict[str, Any]:
@@ -75,7 +78,7 @@ def _agent_turn(target: AgentTarget, state: RoleplayState, context: Context) -> 
     messages, calls = [], []
     for index, reply in enumerate(result.replies):
         message_id = f"assistant-{turn}" if index == 0 else f"assistant-{turn}-{index + 1}"
-        messages.append(AIMessage(reply.text, id=message_id))
+        messages.append(stamped(AIMessage(reply.text, id=message_id)))
         calls += [{"turn": turn, "message_id": message_id, **call} for call in reply.tool_calls]
     update: dict[str, Any] = {
         "messages": messages,

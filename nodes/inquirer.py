@@ -34,7 +34,7 @@ from nodes.guard import Situation, message_problem
 from nodes.inquirer_prompt import assessment_messages, examples, message_messages, target_words
 from nodes.intents import Intent, Step, next_step
 from nodes.likelihood import ask_yes_no
-from nodes.llm import call_seed, error_text, invoke, role_model, text_of
+from nodes.llm import call_seed, error_text, invoke, role_model, stamped, text_of
 from nodes.parsing import extract_message
 from nodes.state import RoleplayState, TerminationReason, merge_counts, persona_description, persona_traits
 from nodes.voice import asks_back
@@ -75,7 +75,9 @@ def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, 
         )
     if message is None:
         return meter.update(termination_reason=TerminationReason.INQUIRER_INVALID.value, **step.update)
-    return meter.update(**step.update, messages=[HumanMessage(message, id=f"user-{turn + 1}")], turn=turn + 1)
+    return meter.update(
+        **step.update, messages=[stamped(HumanMessage(message, id=f"user-{turn + 1}"))], turn=turn + 1
+    )
 
 
 def _assess(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
@@ -14,6 +16,8 @@ from langchain_core.runnables import RunnableConfig
 from llm_roleplay.keys import redact
 from llm_roleplay.models import Role, RoleModel
 from nodes.context import Context
+
+MessageT = TypeVar("MessageT", bound=BaseMessage)
 
 
 def role_model(
@@ -52,6 +56,15 @@ class Reply:
     text: str
     usage: dict[str, int]
     logprobs: list[dict[str, Any]] | None = None  # OpenAI ``logprobs.content`` when asked for
+    latency_s: float = 0.0  # wall time of the call, retries and rate-limit waits included
+
+
+def stamped(message: MessageT, **timing: float) -> MessageT:
+    """``message`` with the time it was written (ISO 8601 UTC, ms) and ``timing`` (e.g. ``latency_s``)
+    in its ``response_metadata``, from where the dialogue record takes them."""
+    written = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    message.response_metadata.update(timestamp=written, **timing)
+    return message
 
 
 def invoke(
@@ -78,7 +91,9 @@ def invoke(
         kwargs["seed"] = seed
         if logprobs:
             kwargs.update(logprobs=True, top_logprobs=logprobs)
+    started = time.monotonic()
     result = model.invoke(list(messages), config=config, stop=stop, **kwargs)
+    latency_s = time.monotonic() - started
     usage = result.usage_metadata if isinstance(result, AIMessage) else None
     token_logprobs = (result.response_metadata.get("logprobs") or {}).get("content") if logprobs else None
     return Reply(
@@ -89,6 +104,7 @@ def invoke(
             "output_tokens": usage["output_tokens"] if usage else 0,
         },
         logprobs=token_logprobs or None,
+        latency_s=latency_s,
     )
 
 

@@ -27,8 +27,7 @@ from evals.humaneval.study import mapping
 from evals.reference import message_text
 from llm_roleplay.dataset_store import RECORDS_FILE, read_records
 from llm_roleplay.errors import ConfigError
-from llm_roleplay.export import is_kept
-from llm_roleplay.near_duplicates import mark_near_duplicates
+from llm_roleplay.near_duplicates import is_kept_unique, mark_near_duplicates
 
 Source = Literal["simulated", "real"]
 
@@ -77,7 +76,7 @@ def load_simulated(directory: Path) -> Loaded:
     candidates, excluded, seen = [], 0, set()
     for record in mark_near_duplicates(result.records, duplicates):
         ident = str(record["id"])
-        messages = _record_messages(record, path) if is_kept(record) and ident not in seen else []
+        messages = _record_messages(record, path) if is_kept_unique(record) and ident not in seen else []
         seen.add(ident)
         if user_turns(messages) == 0:
             excluded += 1

@@ -27,6 +27,7 @@ def test_run_streams_turns_and_writes_the_record(tmp_path: Path) -> None:
     result = roleplay("run", "--goal", GOAL, *FAKE, "--max-turns", "5", "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "[1] user:" in result.stdout and "[3] assistant:" in result.stdout
+    assert "\x1b[" not in result.stdout  # no colour codes when the output is not a terminal
     record = json.loads(out.read_text())
     assert set(record) >= {
         "id", "persona", "goal", "messages", "termination_reason", "filter", "goal_check", "usage",

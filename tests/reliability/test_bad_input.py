@@ -53,7 +53,11 @@ CASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("--trials", "0"): ("--trials",),
     ("--request-retries", "-1"): ("--request-retries",),
     ("--request-timeout", "0"): ("--request-timeout",),
-    ("--out", "{tmp}/in_the_way/dataset"): ("--out", "in_the_way/dataset", "not writable"),
+    ("--out", "{tmp}/in_the_way/dataset"): ("--out", "in_the_way/dataset", "is a file, not a folder"),
+    ("--personas", "-3"): ("--personas", "at least 1"),
+    ("--maxturns", "3"): ("unknown option --maxturns", "did you mean --max-turns?"),
+    ("--max-turn", "3"): ("unknown option --max-turn", "did you mean --max-turns?"),  # no prefixes
+    ("--filters", "leakage,typo"): ("--filters", "unknown filter", "typo"),
 }
 
 

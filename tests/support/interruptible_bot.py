@@ -19,4 +19,5 @@ def reply(messages: list[dict[str, Any]]) -> str:
     if log:
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(f"{turn}\n")
-    return f"Reply number {turn}: here is what you asked about, step by step."
+    # Quoting the question uses the goal's words, which the fake judge checks the replies for.
+    return f"Reply number {turn} to “{messages[-1]['content']}”: here it is, step by step."

@@ -27,7 +27,7 @@ class CountingBot:
         if turn == self.crash_at:
             raise Crash
         self.answered.append(turn)
-        return f"Answer {turn}: do this, then that."
+        return f"Answer {turn} to “{messages[-1]['content']}”: do this, then that."  # the fake judge's rule
 
 
 GOAL = "Find out how to repot a cactus without hurting my hands."
