@@ -13,7 +13,7 @@ from pathlib import Path
 
 from langchain_core.runnables import RunnableConfig
 
-from llm_roleplay.checkpoints import open_checkpointer
+from llm_roleplay.checkpoints import open_sqlite_checkpointer
 from llm_roleplay.console import plural
 from llm_roleplay.errors import ConfigError
 
@@ -59,7 +59,7 @@ def clean_checkpoints(path: Path, *, unfinished: bool = False, dry_run: bool = F
     if not path.is_file():
         raise ConfigError(f"--db {path}: no such checkpoint file")
     report = CleanReport(dropped_unfinished=unfinished, dry_run=dry_run, bytes_before=_file_bytes(path))
-    with open_checkpointer(path) as saver:
+    with open_sqlite_checkpointer(path) as saver:
         saver.setup()
         with saver.lock:
             threads = {row[0] for row in saver.conn.execute("SELECT DISTINCT thread_id FROM checkpoints")}

@@ -188,7 +188,9 @@ def _add_clean(commands: Commands) -> None:
         description="Drop the checkpoints of finished dialogues (their records are written) and compact "
         "the file. Unfinished dialogues stay resumable unless --unfinished is given.",
     )
-    clean.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"checkpoint file (default {DEFAULT_DB})")
+    clean.add_argument(
+        "--db", type=parse_db, default=DEFAULT_DB, help=f"SQLite checkpoint file (default {DEFAULT_DB})"
+    )
     clean.add_argument("--unfinished", action="store_true", help="also drop unfinished (resumable) dialogues")
     clean.add_argument("--dry-run", action="store_true", help="only say what would be dropped")
 
@@ -422,6 +424,8 @@ def _clean(args: argparse.Namespace) -> int:
     from llm_roleplay.checkpoint_cleanup import clean_checkpoints
 
     try:
+        if not isinstance(args.db, Path):
+            raise ConfigError(f"--db {db_label(args.db)}: roleplay clean works on SQLite checkpoint files")
         report = clean_checkpoints(args.db, unfinished=args.unfinished, dry_run=args.dry_run)
     except ConfigError as error:
         print(f"roleplay: error: {error}", file=sys.stderr)

@@ -19,7 +19,6 @@ Needs the ``postgres`` extra (``pip install 'llm-roleplay[postgres]'``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
