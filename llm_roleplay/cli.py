@@ -101,7 +101,6 @@ def _add_generate(commands: Commands) -> None:
         description="Run a persona x goal x trial grid into a dataset directory (the unit of work).",
     )
     _add_generate_options(generate)
-    add_generate_options(generate)  # --db, --ray, --chunk-size (llm_roleplay.cluster_options)
     add_config_option(generate)
     add_settings_options(generate)
 

@@ -62,6 +62,11 @@ class ToolCallRecord(BaseModel):
     error: bool | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
+# Fields that measure a run rather than define the dialogue: leave them out to compare two runs
+# (``record.model_dump(exclude=WITHOUT_TIMING)``).
+WITHOUT_TIMING = {"messages": {"__all__": {"timestamp", "latency_s"}}}
+
+
 class RecordMessage(BaseModel):
     role: Literal["user", "assistant"]
     content: str

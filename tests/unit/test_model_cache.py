@@ -17,6 +17,7 @@ from langchain_openai import ChatOpenAI
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.model_cache import CacheMiss, RecordedCache, model_settings, recorded_cache
 from llm_roleplay.models import REPLAY_ONLY_URL, RoleModel, build_chat_model
+from llm_roleplay.records import WITHOUT_TIMING
 from llm_roleplay.testing import SimulationFailed, simulate
 from tests.support.agents import rule_based_support_agent
 from tests.support.openai_stub import OpenAIStub
@@ -25,12 +26,6 @@ from tests.unit.scripted_models import FINAL_CHECK_MARK, PART_CHECK_MARK, inquir
 USER = ["hi, where is my order A1002?", "ok thanks. my headphones from A1001 arrived broken, refund please"]
 GOAL = "Find out where order A1002 is, and get a refund for the broken headphones of order A1001."
 PARTS = ["Ask where order A1002 is.", "Get a refund for the broken headphones of order A1001."]
-
-
-def _without_timing(record: dict[str, Any]) -> dict[str, Any]:
-    timing = ("timestamp", "latency_s")
-    messages = [{k: v for k, v in m.items() if k not in timing} for m in record["messages"]]
-    return {**record, "messages": messages}
 
 
 def simulator_reply(body: dict[str, Any]) -> str:
@@ -78,9 +73,8 @@ def test_a_second_run_makes_no_model_call_and_gives_the_same_record(tmp_path: Pa
         assert stub.total_requests == 0
     assert first.record.termination_reason == "goal_verified"
     assert calls == len(cache.read_text().splitlines()) >= 4  # decisions, messages, the judge
-    assert _without_timing(second.record.model_dump(mode="json")) == _without_timing(
-        first.record.model_dump(mode="json")
-    )  # the same record, but for when each message was written and how long the chatbot took
+    # the same record, but for when each message was written and how long the chatbot took
+    assert second.record.model_dump(exclude=WITHOUT_TIMING) == first.record.model_dump(exclude=WITHOUT_TIMING)
     assert second.cache is not None and (second.cache.hits, second.cache.misses) == (calls, [])
 
 
