@@ -245,7 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         "config": _config,
         "clean": _clean,
     }
-    return commands[args.command](args)
+    try:
+        return commands[args.command](args)
+    except BrokenPipeError:  # the reader of the output went away (`roleplay run ... | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 1
 
 
 def _dialogue(args: argparse.Namespace) -> int:
