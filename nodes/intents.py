@@ -80,8 +80,20 @@ def cannot_help(reply: str) -> bool:
     return len(plain.split()) <= CANNOT_HELP_WORDS and bool(_CANNOT.search(opening))
 
 
+# A reply that makes up the user's own data ("I'll assume the times", "let's say you weigh 70 kg")
+# needs it as much as one that asks: the user gives the real figures.
+_ASSUMES = re.compile(
+    r"\b(?:i'll assume|i will assume|let's assume|let us assume|assuming (?:you|your|that you)|hypothetical"
+    r"|for the sake of (?:this|the) example|let's say (?:you|your)|since (?:we are|i am|you) not given"
+    r"|(?:we|i) (?:don't|do not) (?:have|know) your)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_user(reply: str) -> bool:
-    """The chatbot's reply ends by asking the user for information (not by offering more help)."""
+    """The chatbot's reply asks the user for information, or has to guess it (not offering more help)."""
+    if _ASSUMES.search(reply.replace("’", "'")):
+        return True
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", reply) if s.strip()]
     for sentence in sentences[-3:]:
         if _PLEASANTRY.search(sentence):

@@ -80,8 +80,18 @@ def judge_transcript(messages: Sequence[Mapping[str, str]]) -> str:
     )
 
 
+# Words that make what follows an illustration rather than the user's result.
+_EXAMPLE = re.compile(
+    r"\b(?:for example\b|for instance\b|e\.g\.|an example\b|example:|suppose\b|let's say\b|let's assume\b"
+    r"|assum(?:e|ing)\b|hypothetical|imagine\b)",
+    re.IGNORECASE,
+)
+EXAMPLE_CONTEXT_CHARS = 200  # how far before the quote an "example" marker still frames it
+
+
 def quoted_evidence(answer: str, replies: Sequence[str]) -> str | None:
-    """The evidence sentence of a judge's answer if it really occurs in one of the replies."""
+    """The evidence sentence of a judge's answer if it really occurs in one of the replies, and is
+    not framed as an example or an assumption (a worked example is not the user's result)."""
     match = _EVIDENCE.search(answer)
     quote = (match.group(1) if match else "").strip().strip('"“”<>').strip()
     if quote.lower().rstrip(".") in _NO_EVIDENCE:
@@ -90,9 +100,21 @@ def quoted_evidence(answer: str, replies: Sequence[str]) -> str | None:
     if length == 0:
         return None
     needed = max(min(MIN_QUOTE_WORDS, length), round(QUOTE_SHARE * length))
-    if any(longest_common_run(quote, reply) >= needed for reply in replies):
-        return quote
+    for reply in replies:
+        if longest_common_run(quote, reply) >= needed:
+            return None if _framed_as_example(quote, reply) else quote
     return None
+
+
+def _framed_as_example(quote: str, reply: str) -> bool:
+    """An example marker in the quoted sentence or in the text just before it."""
+    best_start, best_end, best_run = 0, len(reply), -1
+    for match in re.finditer(r"[^.!?\n]+[.!?]?", reply):
+        run = longest_common_run(quote, match.group())
+        if run > best_run:
+            best_start, best_end, best_run = match.start(), match.end(), run
+    context = reply[max(0, best_start - EXAMPLE_CONTEXT_CHARS) : best_end]
+    return bool(_EXAMPLE.search(context.replace("’", "'")))
 
 
 def verify_goal(

@@ -65,6 +65,18 @@ def test_evidence_must_be_in_the_replies(answer: str, found: bool) -> None:
     assert (quoted_evidence(answer, [REPLY]) is not None) is found
 
 
+def test_a_worked_example_is_not_evidence_of_the_users_result() -> None:
+    """Seen on the embedded model: formulas with a made-up 10K race, verified as the user's speeds."""
+    reply = (
+        "Here is an example: If you ran a 10K race in 30 minutes, you can calculate your speed as follows: "
+        "Speed = 10,000 meters / 0.5 hours = 20,000 meters per hour."
+    )
+    answer = "Evidence: Speed = 10,000 meters / 0.5 hours = 20,000 meters per hour.\nDone: YES"
+    assert quoted_evidence(answer, [reply]) is None
+    assumed = "Since we are not given the times, let's assume 10 seconds: speed = 50 / 10 = 5 m/s."
+    assert quoted_evidence("Evidence: speed = 50 / 10 = 5 m/s\nDone: YES", [assumed]) is None
+
+
 def test_plans_from_a_judge_answer() -> None:
     assert parse_plan("1. calculate the speed for each race\n2. calculate the calories burned") == [
         "Calculate the speed for each race",
@@ -110,6 +122,7 @@ def test_material_is_the_code_the_user_pastes() -> None:
         ("Your speed is 6.25 m/s. Let me know if you have any other questions!", False),
         ("Here is the email. Would you like me to make it firmer?", False),
         ("The capital is Canberra.", False),
+        ("Since we are not given the time for each race, I'll assume 10 seconds for the 50 m.", True),
     ],
 )
 def test_asks_user(reply: str, asks: bool) -> None:
