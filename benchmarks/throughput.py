@@ -2,10 +2,11 @@
 
     python benchmarks/throughput.py            # writes benchmarks/results.json, prints a table
 
-1. Throughput: every model call goes to a local OpenAI-compatible server (tests/support/openai_stub)
-   that answers after a fixed delay. Each dialogue has a fixed shape (3 user turns, then the
-   inquirer says the goal is met; judge off). The server counts the calls, so the delay-bound
-   ideal is ``concurrency * 60 / (calls_per_dialogue * delay)`` dialogues per minute.
+1. Throughput: every model call of every role goes to a local OpenAI-compatible server
+   (tests/support/openai_stub) that answers after a fixed delay, from the script of
+   benchmarks/stub_dialogue.py: each dialogue has the same shape (a goal plan, 3 user turns, a
+   verified goal claim; 13 calls). The server counts the calls, so the delay-bound ideal is
+   ``concurrency * 60 / (calls_per_dialogue * delay)`` dialogues per minute.
 2. Overhead: the same dialogue shape with the in-process ``fake`` models (no HTTP, no delay) at
    concurrency 1. The wall time per turn, minus the time the model calls themselves take
    (measured separately), is the framework's cost: graph steps, node logic, SQLite checkpoints
@@ -28,37 +29,28 @@ sys.path.insert(0, str(REPO))
 
 from langchain_core.messages import HumanMessage  # noqa: E402
 
+from benchmarks.stub_dialogue import USER_TURNS, bench_goal, check_shape, scripted_reply  # noqa: E402
 from llm_roleplay.batch import Cell, run_batch  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
 from llm_roleplay.fake_models import FakeRoleplayModel  # noqa: E402
 from llm_roleplay.ids import dialogue_id  # noqa: E402
 from nodes.context import Context  # noqa: E402
 from nodes.llm import invoke  # noqa: E402
-from tests.support.openai_stub import OpenAIStub, message_text  # noqa: E402
-
-USER_TURNS = 3
-
-
-def scripted_reply(body: dict[str, Any]) -> str:
-    """Inquirer decisions say NO until USER_TURNS user turns are done; everything else is text."""
-    prompt = message_text(body["messages"][-1].get("content")) if body.get("messages") else ""
-    if "Should the person end the chat now?" in prompt:
-        return "YES" if prompt.count("\nUser: ") >= USER_TURNS else "NO"
-    turns = sum(1 for message in body.get("messages", []) if message.get("role") == "user")
-    return f"Here is a helpful answer number {turns} with a few concrete steps to follow."
+from tests.support.openai_stub import OpenAIStub  # noqa: E402
 
 
 def cells(count: int, context: Context) -> list[Cell]:
     result = []
     for index in range(count):
-        goal = f"You want help with benchmark task number {index}."
+        goal = bench_goal(index)
         persona = {"attributes": {"occupation": "student"}, "source": "given"}
         result.append(Cell(dialogue_id(goal, persona, context), goal, persona, context))
     return result
 
 
-def run(cells_to_run: list[Cell], concurrency: int) -> tuple[float, int, int]:
-    """Run the cells into a scratch dataset; returns (seconds, user turns, model calls)."""
+def run(cells_to_run: list[Cell], concurrency: int, shape: bool = False) -> tuple[float, int, int]:
+    """Run the cells into a scratch dataset; returns (seconds, user turns, model calls). With
+    ``shape``, every dialogue must have run the stub's dialogue shape."""
     with tempfile.TemporaryDirectory() as folder:
         store = DatasetDir(Path(folder))
         store.prepare()
@@ -67,19 +59,22 @@ def run(cells_to_run: list[Cell], concurrency: int) -> tuple[float, int, int]:
         elapsed = time.perf_counter() - started
         assert report.finished == len(cells_to_run) and not report.failed, report.failed
         records = list(store.records())
+    for record in records if shape else []:
+        check_shape(record)
     turns = sum(1 for record in records for message in record["messages"] if message["role"] == "user")
     calls = sum(usage.get("calls", 0) for record in records for usage in record["usage"].values())
     return elapsed, turns, calls
 
 
 def stub_context(stub: OpenAIStub) -> Context:
-    """Inquirer and chatbot on the stub, judge off, room for USER_TURNS turns."""
+    """Every role on the stub, room for USER_TURNS turns, other settings at their defaults."""
     return Context(
         inquirer_model="openai:stub",
         inquirer_base_url=stub.base_url,
         chatbot_model="openai:stub",
         chatbot_base_url=stub.base_url,
-        judge_model="none",
+        judge_model="openai:stub",
+        judge_base_url=stub.base_url,
         max_turns=USER_TURNS + 1,
         request_timeout_s=60,
     )
@@ -91,7 +86,9 @@ def throughput(delay: float, levels: list[int], per_slot: int) -> list[dict[str,
         context = stub_context(stub)
         for concurrency in levels:
             count = max(per_slot * concurrency, 4)
-            elapsed, _, _ = run(cells(count, context.model_copy(update={"seed": concurrency})), concurrency)
+            elapsed, _, _ = run(
+                cells(count, context.model_copy(update={"seed": concurrency})), concurrency, True
+            )
             calls_per_dialogue = stub.total_requests / count
             per_minute = count * 60 / elapsed
             ideal = concurrency * 60 / (calls_per_dialogue * delay)
