@@ -18,11 +18,14 @@ no longer understands stops a benchmark instead of silently changing what it mea
 
 from __future__ import annotations
 
+import multiprocessing
 import re
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from prompts import load_prompt
-from tests.support.openai_stub import message_text
+from tests.support.openai_stub import OpenAIStub, message_text
 
 USER_TURNS = 3
 CALLS_PER_DIALOGUE = 13
@@ -123,3 +126,65 @@ def check_shape(record: dict[str, Any]) -> None:
             f"regenerations) = {shape}; expected ('goal_verified', {USER_TURNS}, {CALLS_PER_DIALOGUE}, 0): "
             "a prompt changed in a way benchmarks/stub_dialogue.py does not understand"
         )
+
+
+class StubProcess:
+    """The stub server playing :func:`scripted_reply`, in a process of its own.
+
+    In the benchmark's own process its event loop would compete for the interpreter lock with the
+    client side under test, which is what the benchmark measures; a process of its own keeps the
+    server's cost out of the figures (on two cores, both sides still share the machine).
+    """
+
+    def __init__(self, delay_s: float) -> None:
+        self.delay_s = delay_s
+        self._connection: Connection | None = None
+        self._process: BaseProcess | None = None
+        self.base_url = ""
+
+    def __enter__(self) -> StubProcess:
+        context = multiprocessing.get_context("spawn")  # no copy of the parent's threads or loops
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child, self.delay_s), daemon=True)
+        self._process.start()
+        self.base_url = self._ask("base_url")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._ask("stop")
+            self._process.join(10)
+
+    def _ask(self, command: str) -> Any:
+        assert self._connection is not None, "the stub process is not running"
+        self._connection.send(command)
+        return self._connection.recv()
+
+    def stats(self) -> dict[str, int]:
+        """``total_requests`` and ``max_in_flight`` since the last reset."""
+        return dict(self._ask("stats"))
+
+    def request_bodies(self) -> list[dict[str, Any]]:
+        """Every chat completion request body received since the last reset, in order."""
+        return list(self._ask("requests"))
+
+    def reset(self) -> None:
+        self._ask("reset")
+
+
+def _serve(connection: Connection, delay_s: float) -> None:
+    with OpenAIStub(reply=scripted_reply, delay_s=delay_s, log_limit=1_000_000) as stub:
+        while True:
+            command = connection.recv()
+            if command == "base_url":
+                connection.send(stub.base_url)
+            elif command == "stats":
+                connection.send({"total_requests": stub.total_requests, "max_in_flight": stub.max_in_flight})
+            elif command == "requests":
+                connection.send(stub.requests)
+            elif command == "reset":
+                stub.reset_stats()
+                connection.send(None)
+            else:  # stop
+                connection.send(None)
+                return

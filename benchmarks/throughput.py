@@ -28,8 +28,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from langchain_core.messages import HumanMessage  # noqa: E402
+from openai import AsyncOpenAI  # noqa: E402
 
-from benchmarks.stub_dialogue import USER_TURNS, bench_goal, check_shape, scripted_reply  # noqa: E402
+from benchmarks.stub_dialogue import USER_TURNS, StubProcess, bench_goal, check_shape  # noqa: E402
 from llm_roleplay.batch import Cell, run_batch  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
 from llm_roleplay.fake_models import FakeRoleplayModel  # noqa: E402
@@ -66,7 +67,7 @@ def run(cells_to_run: list[Cell], concurrency: int, shape: bool = False) -> tupl
     return elapsed, turns, calls
 
 
-def stub_context(stub: OpenAIStub) -> Context:
+def stub_context(stub: OpenAIStub | StubProcess) -> Context:
     """Every role on the stub, room for USER_TURNS turns, other settings at their defaults."""
     return Context(
         inquirer_model="openai:stub",
@@ -80,17 +81,44 @@ def stub_context(stub: OpenAIStub) -> Context:
     )
 
 
+async def raw_client_run(
+    base_url: str, bodies: list[dict[str, Any]], dialogues: int, concurrency: int
+) -> float:
+    """The floor: the same HTTP calls made directly with the OpenAI async client, each dialogue's
+    calls one after the other, ``concurrency`` dialogues at a time; returns the seconds taken."""
+    client = AsyncOpenAI(base_url=base_url, api_key="none", max_retries=0, timeout=60)
+    per_dialogue = len(bodies) // dialogues
+    queue = list(range(dialogues))
+
+    async def worker() -> None:
+        while queue:
+            index = queue.pop()
+            for body in bodies[index * per_dialogue : (index + 1) * per_dialogue]:
+                await client.chat.completions.create(**body)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    await client.close()
+    return elapsed
+
+
 def throughput(delay: float, levels: list[int], per_slot: int) -> list[dict[str, Any]]:
     rows = []
-    with OpenAIStub(reply=scripted_reply, delay_s=delay) as stub:
+    with StubProcess(delay_s=delay) as stub:
         context = stub_context(stub)
         for concurrency in levels:
             count = max(per_slot * concurrency, 4)
             elapsed, _, _ = run(
                 cells(count, context.model_copy(update={"seed": concurrency})), concurrency, True
             )
-            calls_per_dialogue = stub.total_requests / count
+            stats, bodies = stub.stats(), stub.request_bodies()
+            stub.reset()
+            raw_elapsed = asyncio.run(raw_client_run(stub.base_url, bodies, count, concurrency))
+            stub.reset()
+            calls_per_dialogue = stats["total_requests"] / count
             per_minute = count * 60 / elapsed
+            raw_per_minute = count * 60 / raw_elapsed
             ideal = concurrency * 60 / (calls_per_dialogue * delay)
             rows.append(
                 {
@@ -101,11 +129,13 @@ def throughput(delay: float, levels: list[int], per_slot: int) -> list[dict[str,
                     "dialogues_per_min": round(per_minute, 1),
                     "ideal_per_min": round(ideal, 1),
                     "share_of_ideal": round(per_minute / ideal, 3),
-                    "max_in_flight_calls": stub.max_in_flight,
+                    "raw_client_per_min": round(raw_per_minute, 1),
+                    "raw_client_share_of_ideal": round(raw_per_minute / ideal, 3),
+                    "share_of_raw_client": round(per_minute / raw_per_minute, 3),
+                    "max_in_flight_calls": stats["max_in_flight"],
                 }
             )
             print(json.dumps(rows[-1]), flush=True)
-            stub.reset_stats()
     return rows
 
 
@@ -154,12 +184,15 @@ def main() -> None:
         "overhead": cost,
     }
     args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print("\n| concurrency | dialogues | dialogues/min | ideal/min | share of ideal |")
-    print("|---:|---:|---:|---:|---:|")
+    print(
+        "\n| concurrency | dialogues | dialogues/min | ideal/min | share of ideal | raw/min | share of raw |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for row in results["throughput"]:
         print(
             f"| {row['concurrency']} | {row['dialogues']} | {row['dialogues_per_min']} | "
-            f"{row['ideal_per_min']} | {row['share_of_ideal']:.0%} |"
+            f"{row['ideal_per_min']} | {row['share_of_ideal']:.0%} | {row['raw_client_per_min']} | "
+            f"{row['share_of_raw_client']:.0%} |"
         )
     cost = results["overhead"]
     print(
