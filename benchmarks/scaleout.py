@@ -3,14 +3,14 @@
     python benchmarks/scaleout.py        # writes benchmarks/scaleout_results.json, prints tables
 
 1. Throughput: one grid of dialogues against a local OpenAI-compatible server that answers every
-   call after a fixed delay (tests/support/openai_stub; the dialogue shape of throughput.py: three
-   user turns, six calls), at the same global concurrency, run three ways: the one-machine batch
-   runner with its SQLite checkpoints (what ``roleplay generate`` does by default), the same with
-   Postgres checkpoints, and ``--ray`` on a real three-node Ray cluster on this machine (a head with
-   no CPUs, two worker nodes) with Postgres checkpoints. Each path writes a fresh dataset directory.
-   Wall time counts from the start of the runner to its return, so the Ray path includes starting
-   its coordinator and worker processes on the cluster; the steady rate (first to last finished
-   dialogue) leaves that start-up out.
+   call after a fixed delay (tests/support/openai_stub; the dialogue shape of
+   benchmarks/stub_dialogue.py: three user turns, 13 calls), at the same global concurrency, run
+   three ways: the one-machine batch runner with its SQLite checkpoints (what ``roleplay generate``
+   does by default), the same with Postgres checkpoints, and ``--ray`` on a real three-node Ray
+   cluster on this machine (a head with no CPUs, two worker nodes) with Postgres checkpoints. Each
+   path writes a fresh dataset directory. Wall time counts from the start of the runner to its
+   return, so the Ray path includes starting its coordinator and worker processes on the cluster;
+   the steady rate (first to last finished dialogue) leaves that start-up out.
 2. Per-turn cost of checkpoints: the in-process ``fake`` models (no HTTP, no delay) at concurrency 1,
    the same dialogues into SQLite and into Postgres; the difference per turn is what Postgres costs.
 
@@ -33,38 +33,16 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.throughput import USER_TURNS, cells, stub_context  # noqa: E402
+from benchmarks.stub_dialogue import scripted_reply  # noqa: E402
+from benchmarks.throughput import cells, stub_context  # noqa: E402
 from llm_roleplay import cluster  # noqa: E402
 from llm_roleplay.batch import BatchListener, Cell, run_batch  # noqa: E402
 from llm_roleplay.checkpoints import CheckpointDB  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
 from nodes.context import Context  # noqa: E402
-from tests.support.openai_stub import OpenAIStub, message_text  # noqa: E402
+from tests.support.openai_stub import OpenAIStub  # noqa: E402
 from tests.support.postgres_server import PostgresServer  # noqa: E402
 from tests.support.ray_cluster import local_cluster  # noqa: E402  (puts Ray in loopback-only mode)
-
-ANSWER = "[answer]"  # marks the chatbot's replies, so that the inquirer's prompts can be counted
-QUESTIONS = (
-    "Could you walk me through the first steps, please?",
-    "That helps. What would you change if money were tight?",
-    "Great, and how long does all of that usually take?",
-)
-
-
-def scripted_reply(body: dict[str, Any]) -> str:
-    """One dialogue shape for every path, keyed on the requests' structure: the stop decision (a
-    prompt that offers GIVEUP) says YES once the chatbot answered USER_TURNS times; the inquirer
-    (its answer is prefilled) asks the next of three distinct questions; the chatbot answers. The
-    server counts the calls, so a change of prompts changes the ideal, not the comparison."""
-    messages = body.get("messages") or []
-    text = " ".join(message_text(message.get("content")) for message in messages)
-    answers = text.count(ANSWER)
-    if "GIVEUP" in text:
-        return "YES" if answers >= USER_TURNS else "NO"
-    if messages and messages[-1].get("role") == "assistant":  # the inquirer's prefilled message
-        return QUESTIONS[min(answers, len(QUESTIONS) - 1)] + '"'
-    turn = sum(1 for message in messages if message.get("role") == "user")
-    return f"{ANSWER} Here are a few concrete steps to follow for part {turn}."
 
 
 class Clock(BatchListener):

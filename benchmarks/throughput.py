@@ -2,10 +2,11 @@
 
     python benchmarks/throughput.py            # writes benchmarks/results.json, prints a table
 
-1. Throughput: every model call goes to a local OpenAI-compatible server (tests/support/openai_stub)
-   that answers after a fixed delay. Each dialogue has a fixed shape (3 user turns, then the
-   inquirer says the goal is met; judge off). The server counts the calls, so the delay-bound
-   ideal is ``concurrency * 60 / (calls_per_dialogue * delay)`` dialogues per minute.
+1. Throughput: every model call of every role goes to a local OpenAI-compatible server
+   (tests/support/openai_stub) that answers after a fixed delay, from the script of
+   benchmarks/stub_dialogue.py: each dialogue has the same shape (a goal plan, 3 user turns, a
+   verified goal claim; 13 calls). The server counts the calls, so the delay-bound ideal is
+   ``concurrency * 60 / (calls_per_dialogue * delay)`` dialogues per minute.
 2. Overhead: the same dialogue shape with the in-process ``fake`` models (no HTTP, no delay) at
    concurrency 1. The wall time per turn, minus the time the model calls themselves take
    (measured separately), is the framework's cost: graph steps, node logic, SQLite checkpoints
@@ -27,38 +28,30 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from langchain_core.messages import HumanMessage  # noqa: E402
+from openai import AsyncOpenAI  # noqa: E402
 
+from benchmarks.stub_dialogue import USER_TURNS, StubProcess, bench_goal, check_shape  # noqa: E402
 from llm_roleplay.batch import Cell, run_batch  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
 from llm_roleplay.fake_models import FakeRoleplayModel  # noqa: E402
 from llm_roleplay.ids import dialogue_id  # noqa: E402
 from nodes.context import Context  # noqa: E402
 from nodes.llm import invoke  # noqa: E402
-from tests.support.openai_stub import OpenAIStub, message_text  # noqa: E402
-
-USER_TURNS = 3
-
-
-def scripted_reply(body: dict[str, Any]) -> str:
-    """Inquirer decisions say NO until USER_TURNS user turns are done; everything else is text."""
-    prompt = message_text(body["messages"][-1].get("content")) if body.get("messages") else ""
-    if "Should the person end the chat now?" in prompt:
-        return "YES" if prompt.count("\nUser: ") >= USER_TURNS else "NO"
-    turns = sum(1 for message in body.get("messages", []) if message.get("role") == "user")
-    return f"Here is a helpful answer number {turns} with a few concrete steps to follow."
+from tests.support.openai_stub import OpenAIStub  # noqa: E402
 
 
 def cells(count: int, context: Context) -> list[Cell]:
     result = []
     for index in range(count):
-        goal = f"You want help with benchmark task number {index}."
+        goal = bench_goal(index)
         persona = {"attributes": {"occupation": "student"}, "source": "given"}
         result.append(Cell(dialogue_id(goal, persona, context), goal, persona, context))
     return result
 
 
-def run(cells_to_run: list[Cell], concurrency: int) -> tuple[float, int, int]:
-    """Run the cells into a scratch dataset; returns (seconds, user turns, model calls)."""
+def run(cells_to_run: list[Cell], concurrency: int, shape: bool = False) -> tuple[float, int, int]:
+    """Run the cells into a scratch dataset; returns (seconds, user turns, model calls). With
+    ``shape``, every dialogue must have run the stub's dialogue shape."""
     with tempfile.TemporaryDirectory() as folder:
         store = DatasetDir(Path(folder))
         store.prepare()
@@ -67,33 +60,65 @@ def run(cells_to_run: list[Cell], concurrency: int) -> tuple[float, int, int]:
         elapsed = time.perf_counter() - started
         assert report.finished == len(cells_to_run) and not report.failed, report.failed
         records = list(store.records())
+    for record in records if shape else []:
+        check_shape(record)
     turns = sum(1 for record in records for message in record["messages"] if message["role"] == "user")
     calls = sum(usage.get("calls", 0) for record in records for usage in record["usage"].values())
     return elapsed, turns, calls
 
 
-def stub_context(stub: OpenAIStub) -> Context:
-    """Inquirer and chatbot on the stub, judge off, room for USER_TURNS turns."""
+def stub_context(stub: OpenAIStub | StubProcess) -> Context:
+    """Every role on the stub, room for USER_TURNS turns, other settings at their defaults."""
     return Context(
         inquirer_model="openai:stub",
         inquirer_base_url=stub.base_url,
         chatbot_model="openai:stub",
         chatbot_base_url=stub.base_url,
-        judge_model="none",
+        judge_model="openai:stub",
+        judge_base_url=stub.base_url,
         max_turns=USER_TURNS + 1,
         request_timeout_s=60,
     )
 
 
+async def raw_client_run(
+    base_url: str, bodies: list[dict[str, Any]], dialogues: int, concurrency: int
+) -> float:
+    """The floor: the same HTTP calls made directly with the OpenAI async client, each dialogue's
+    calls one after the other, ``concurrency`` dialogues at a time; returns the seconds taken."""
+    client = AsyncOpenAI(base_url=base_url, api_key="none", max_retries=0, timeout=60)
+    per_dialogue = len(bodies) // dialogues
+    queue = list(range(dialogues))
+
+    async def worker() -> None:
+        while queue:
+            index = queue.pop()
+            for body in bodies[index * per_dialogue : (index + 1) * per_dialogue]:
+                await client.chat.completions.create(**body)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    await client.close()
+    return elapsed
+
+
 def throughput(delay: float, levels: list[int], per_slot: int) -> list[dict[str, Any]]:
     rows = []
-    with OpenAIStub(reply=scripted_reply, delay_s=delay) as stub:
+    with StubProcess(delay_s=delay) as stub:
         context = stub_context(stub)
         for concurrency in levels:
             count = max(per_slot * concurrency, 4)
-            elapsed, _, _ = run(cells(count, context.model_copy(update={"seed": concurrency})), concurrency)
-            calls_per_dialogue = stub.total_requests / count
+            elapsed, _, _ = run(
+                cells(count, context.model_copy(update={"seed": concurrency})), concurrency, True
+            )
+            stats, bodies = stub.stats(), stub.request_bodies()
+            stub.reset()
+            raw_elapsed = asyncio.run(raw_client_run(stub.base_url, bodies, count, concurrency))
+            stub.reset()
+            calls_per_dialogue = stats["total_requests"] / count
             per_minute = count * 60 / elapsed
+            raw_per_minute = count * 60 / raw_elapsed
             ideal = concurrency * 60 / (calls_per_dialogue * delay)
             rows.append(
                 {
@@ -104,11 +129,13 @@ def throughput(delay: float, levels: list[int], per_slot: int) -> list[dict[str,
                     "dialogues_per_min": round(per_minute, 1),
                     "ideal_per_min": round(ideal, 1),
                     "share_of_ideal": round(per_minute / ideal, 3),
-                    "max_in_flight_calls": stub.max_in_flight,
+                    "raw_client_per_min": round(raw_per_minute, 1),
+                    "raw_client_share_of_ideal": round(raw_per_minute / ideal, 3),
+                    "share_of_raw_client": round(per_minute / raw_per_minute, 3),
+                    "max_in_flight_calls": stats["max_in_flight"],
                 }
             )
             print(json.dumps(rows[-1]), flush=True)
-            stub.reset_stats()
     return rows
 
 
@@ -157,12 +184,15 @@ def main() -> None:
         "overhead": cost,
     }
     args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print("\n| concurrency | dialogues | dialogues/min | ideal/min | share of ideal |")
-    print("|---:|---:|---:|---:|---:|")
+    print(
+        "\n| concurrency | dialogues | dialogues/min | ideal/min | share of ideal | raw/min | share of raw |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for row in results["throughput"]:
         print(
             f"| {row['concurrency']} | {row['dialogues']} | {row['dialogues_per_min']} | "
-            f"{row['ideal_per_min']} | {row['share_of_ideal']:.0%} |"
+            f"{row['ideal_per_min']} | {row['share_of_ideal']:.0%} | {row['raw_client_per_min']} | "
+            f"{row['share_of_raw_client']:.0%} |"
         )
     cost = results["overhead"]
     print(

@@ -420,16 +420,27 @@ async def _run_batch(
             finally:
                 await admission.release()
 
-        tasks: list[asyncio.Task[None]] = []
+        # Only running dialogues are referenced: a finished one leaves nothing behind (its task,
+        # coroutine and context would otherwise be kept until the end of a run of any length).
+        running: set[asyncio.Task[None]] = set()
+        raised: list[BaseException] = []
+
+        def settled(task: asyncio.Task[None]) -> None:
+            running.discard(task)
+            error = None if task.cancelled() else task.exception()
+            if error is not None:
+                raised.append(error)
+
         for index, cell in enumerate(pending):
             if not await admission.admit():
                 report.not_started += len(pending) - index
                 break
-            tasks.append(asyncio.create_task(run_one(cell)))
-        results = await asyncio.gather(*tasks, return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+            task = asyncio.create_task(run_one(cell))
+            running.add(task)
+            task.add_done_callback(settled)
+        await asyncio.gather(*running, return_exceptions=True)
+        if raised:
+            raise raised[0]
         await settle(admission.breaker.release())
     report.stopped, report.budget_reached = admission.stopped, admission.budget_reached
     report.max_in_flight = admission.max_in_flight

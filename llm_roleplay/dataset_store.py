@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.records import write_json_atomic
@@ -45,23 +45,37 @@ def read_records(path: Path) -> ReadResult:
     lines and the numbers of the bad ones; only a file that cannot be read at all is a ConfigError.
     """
     result = ReadResult()
+    for number, line in _lines(path):
+        if not line.endswith(b"\n"):  # the last line, cut off by a kill in mid-write
+            result.torn_tail = True
+            if line.strip():
+                result.bad_lines.append(number)
+        elif line.strip():
+            record = _parse_line(line)
+            if record is None:
+                result.bad_lines.append(number)
+            else:
+                result.records.append(record)
+    return result
+
+
+def iter_records(path: Path) -> Iterator[dict[str, Any]]:
+    """The good records of ``path`` (as :func:`read_records` finds them), one at a time: a pass over
+    a dataset of any size holds one record in memory, not the whole file."""
+    for _, line in _lines(path):
+        if line.endswith(b"\n") and line.strip() and (record := _parse_line(line)) is not None:
+            yield record
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(1-based number, bytes with the newline) of each line; nothing for a missing file."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            yield from enumerate(handle, start=1)
     except FileNotFoundError:
-        return result
+        return
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the records ({error.strerror or error})") from None
-    lines = data.split(b"\n")
-    result.torn_tail = bool(lines[-1])  # content after the last newline
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        record = _parse_line(line)
-        if record is not None and not (result.torn_tail and number == len(lines)):
-            result.records.append(record)
-        else:
-            result.bad_lines.append(number)
-    return result
 
 
 def _parse_line(line: bytes) -> dict[str, Any] | None:
@@ -109,20 +123,20 @@ class DatasetDir:
         if not self.records_path.exists():
             return 0
         try:
-            data = self.records_path.read_bytes()
-            keep = data.rfind(b"\n") + 1
-            if keep == len(data):
-                return 0
             with self.records_path.open("r+b") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                keep = _after_last_newline(handle, size)
+                if keep == size:
+                    return 0
                 handle.truncate(keep)
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as error:
             raise ConfigError(f"{self.records_path}: cannot repair ({error.strerror or error})") from None
-        return len(data) - keep
+        return size - keep
 
     def finished_ids(self) -> set[str]:
-        return {str(record["id"]) for record in read_records(self.records_path).records}
+        return {str(record["id"]) for record in iter_records(self.records_path)}
 
     def append(self, record: dict[str, Any]) -> None:
         """Append one record as one line, in one write, durable before returning."""
@@ -146,7 +160,21 @@ class DatasetDir:
                 _fsync_directory(self.root)
 
     def records(self) -> Iterator[dict[str, Any]]:
-        yield from read_records(self.records_path).records
+        yield from iter_records(self.records_path)
+
+
+def _after_last_newline(handle: BinaryIO, size: int, block: int = 1 << 16) -> int:
+    """The offset just past the file's last newline (0 if none), reading backwards from the end:
+    a torn tail is found without reading a records file of any size into memory."""
+    end = size
+    while end > 0:
+        start = max(0, end - block)
+        handle.seek(start)
+        newline = handle.read(end - start).rfind(b"\n")
+        if newline >= 0:
+            return start + newline + 1
+        end = start
+    return 0
 
 
 def _fsync_directory(path: Path) -> None:

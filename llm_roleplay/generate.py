@@ -166,8 +166,9 @@ def finish(
     executor: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Mark near-duplicates and rewrite the manifest (also after an interruption)."""
-    records = list(store.records())
-    duplicates = find_near_duplicates(records)
+    # Two passes over the records file rather than one list of every record: the end of a run
+    # needs memory for the near-duplicate signatures only, whatever the size of the dataset.
+    duplicates = find_near_duplicates(store.records())
     write_json_atomic(store.near_duplicates_path, duplicates)
     run = {
         "started_at": started_at,
@@ -183,7 +184,7 @@ def finish(
     }
     manifest = build_manifest(
         config=the_plan.config,
-        records=records,
+        records=store.records(),
         planned_ids={cell.dialogue_id for cell in the_plan.cells},
         grid=the_plan.grid.stats(),
         run=run,

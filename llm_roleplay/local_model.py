@@ -102,16 +102,21 @@ class LocalServerSettings:
 
 
 def default_threads() -> int:
-    """``$ROLEPLAY_LOCAL_THREADS``, else one per CPU.
+    """``$ROLEPLAY_LOCAL_THREADS``, else one per core that other work leaves free, at least one.
 
-    llama.cpp's threads wait for each other at every step: on a machine whose cores are busy with
-    other work, two threads were measured 8x slower than one (290 s against 35 s for the same 60
-    tokens, 2 cores, load 11), so a shared machine should set it to 1.
+    llama.cpp's threads wait for each other at every step, so one thread that has to share its core
+    with another process holds all of them up: on 2 cores busy with other work, two threads were
+    measured 8x slower than one (290 s against 35 s for the same 60 tokens, load 11), and 3-6x
+    slower at generating (load 4-5), while on idle cores two threads process prompts about twice
+    as fast as one. The cores in use when the server starts (the one-minute load average, rounded)
+    are therefore left to the other work.
     """
     configured = os.environ.get("ROLEPLAY_LOCAL_THREADS", "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
-    return max(1, os.cpu_count() or 1)
+    cores = max(1, os.cpu_count() or 1)
+    busy = round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
+    return max(1, min(cores, cores - busy))
 
 
 class _LocalServer:
@@ -132,6 +137,19 @@ class _LocalServer:
     @property
     def running(self) -> bool:
         return self._server is not None
+
+    @property
+    def settings(self) -> LocalServerSettings | None:
+        """The settings the running server was started with (None when it is not running)."""
+        return self._settings
+
+    @property
+    def current_url(self) -> str | None:
+        """The running server's base URL, without starting it."""
+        with self._lock:
+            if self._server is None:
+                return None
+            return str(self._server.listening_address).rstrip("/") + "/v1"
 
     def _start(self, settings: LocalServerSettings) -> Any:
         try:

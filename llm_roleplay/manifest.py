@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from llm_roleplay.errors import ConfigError
-from llm_roleplay.near_duplicates import is_kept_unique, mark_near_duplicates
+from llm_roleplay.near_duplicates import is_kept_unique
 from llm_roleplay.records import package_versions
 
 MANIFEST_VERSION = 1
@@ -53,23 +53,35 @@ def build_manifest(
     """``near_duplicates``: near-duplicate id -> the id it nearly copies, over the whole directory.
 
     Counts use one vocabulary: ``kept`` = kept by the filters; ``kept_unique`` = kept and not a
-    near-duplicate, which is what ``--kept-only`` (export, eval) selects."""
-    rows = [record for record in records if record.get("id") in planned_ids]
+    near-duplicate, which is what ``--kept-only`` (export, eval) selects.
+
+    One pass over a stream of records: a dataset of any size is summarised in constant memory."""
+    kept_unique = 0
+
+    def planned_rows() -> Iterator[dict[str, Any]]:
+        nonlocal kept_unique
+        for record in records:
+            if record.get("id") in planned_ids:
+                duplicate_of = near_duplicates.get(str(record.get("id")))
+                kept_unique += is_kept_unique({**record, "near_duplicate_of": duplicate_of})
+                yield record
+
+    summary = summarize_records(planned_rows())
+    finished = summary["filter_funnel"]["total"]
     runs = [*(previous or {}).get("runs", []), run]
-    summary = summarize_records(rows)
     return {
         "manifest_version": MANIFEST_VERSION,
-        "status": "complete" if len(rows) == len(planned_ids) else "partial",
+        "status": "complete" if finished == len(planned_ids) else "partial",
         "updated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "config": config,
         "versions": package_versions(),
         "grid": grid,
         "counts": {
             "planned": len(planned_ids),
-            "finished": len(rows),
-            "remaining": len(planned_ids) - len(rows),
+            "finished": finished,
+            "remaining": len(planned_ids) - finished,
             "kept": summary["filter_funnel"]["kept"],
-            "kept_unique": sum(map(is_kept_unique, mark_near_duplicates(rows, near_duplicates))),
+            "kept_unique": kept_unique,
             "near_duplicates": len(near_duplicates),
         },
         **summary,
@@ -78,45 +90,42 @@ def build_manifest(
     }
 
 
-def summarize_records(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Termination reasons, filter funnel, persona distributions, usage and turn counts."""
-    kept = [record for record in rows if record.get("filter", {}).get("keep")]
-    reasons: Counter[str] = Counter(
-        reason for record in rows for reason in record.get("filter", {}).get("reasons", [])
-    )
+def summarize_records(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Termination reasons, filter funnel, persona distributions, usage and turn counts, in one pass."""
+    endings: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    attributes: dict[str, dict[str, Counter[str]]] = {"all": {}, "kept": {}}
+    usage: dict[str, Counter[str]] = {}
+    total = kept = turns = max_turns = 0
+    for record in rows:
+        total += 1
+        keep = bool(record.get("filter", {}).get("keep"))
+        kept += keep
+        endings[str(record.get("termination_reason"))] += 1
+        reasons.update(record.get("filter", {}).get("reasons", []))
+        for group in ("all", "kept") if keep else ("all",):
+            for name, value in (record.get("persona", {}).get("attributes") or {}).items():
+                attributes[group].setdefault(name, Counter())[value] += 1
+        for role, values in (record.get("usage") or {}).items():
+            usage.setdefault(role, Counter()).update(values)
+        user_turns = sum(1 for m in record.get("messages", []) if m.get("role") == "user")
+        turns += user_turns
+        max_turns = max(max_turns, user_turns)
     return {
-        "termination_reasons": dict(Counter(str(record.get("termination_reason")) for record in rows)),
+        "termination_reasons": dict(endings),
         "filter_funnel": {
-            "total": len(rows),
-            "kept": len(kept),
-            "dropped": len(rows) - len(kept),
+            "total": total,
+            "kept": kept,
+            "dropped": total - kept,
             "dropped_by_reason": dict(reasons.most_common()),
         },
-        "persona_distribution": {"all": _distribution(rows), "kept": _distribution(kept)},
-        "usage": _usage(rows),
-        "turns": _turn_stats(rows),
-    }
-
-
-def _distribution(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
-    counts: dict[str, Counter[str]] = {}
-    for record in records:
-        for name, value in (record.get("persona", {}).get("attributes") or {}).items():
-            counts.setdefault(name, Counter())[value] += 1
-    return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
-
-
-def _usage(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
-    totals: dict[str, Counter[str]] = {}
-    for record in records:
-        for role, values in (record.get("usage") or {}).items():
-            totals.setdefault(role, Counter()).update(values)
-    return {role: dict(values) for role, values in sorted(totals.items())}
-
-
-def _turn_stats(records: list[dict[str, Any]]) -> dict[str, float]:
-    turns = [sum(1 for m in record.get("messages", []) if m.get("role") == "user") for record in records]
-    return {
-        "mean_user_turns": round(sum(turns) / len(turns), 3) if turns else 0.0,
-        "max_user_turns": max(turns, default=0),
+        "persona_distribution": {
+            group: {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
+            for group, counts in attributes.items()
+        },
+        "usage": {role: dict(values) for role, values in sorted(usage.items())},
+        "turns": {
+            "mean_user_turns": round(turns / total, 3) if total else 0.0,
+            "max_user_turns": max_turns,
+        },
     }

@@ -20,7 +20,8 @@ and ``style``) — see README "Dialogue record":
   status ``delivered``, ``not_delivered`` or ``asked_user``
 - ``style``: the simulated user's typing habits (``PersonaStyle``), null with ``style: off``
 - ``regenerations``: rejected inquirer outputs by kind
-- ``usage``: ``{role: {"calls", "input_tokens", "output_tokens"}}``
+- ``usage``: ``{role: {"calls", "input_tokens", "output_tokens", "cached_input_tokens"}}``; the last
+  counts input tokens the endpoint served from its prompt cache (0 where none are reported)
 - ``settings``: the defining settings (model specs, max turns, seed, ...); never keys
 - ``versions``: package, prompt and persona-schema versions
 - ``goal_id``, ``goal_domain``, ``trial``: set by ``roleplay generate`` (null for single runs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import lru_cache
 
 _WORD = re.compile(r"[\w'’]+", re.UNICODE)
 
@@ -69,8 +70,11 @@ class Problem(StrEnum):
     FRONT_LOADING = "front_loading"  # asks for a later part of the goal plan already
 
 
-def words(text: str) -> list[str]:
-    return [word.lower().replace("’", "'") for word in _WORD.findall(text)]
+# The guards read the same texts (earlier messages, recent replies, the goal) at every turn of a
+# dialogue: these pure functions of text are memoized, a bounded cache per process.
+@lru_cache(maxsize=16384)
+def words(text: str) -> tuple[str, ...]:
+    return tuple(word.lower().replace("’", "'") for word in _WORD.findall(text))
 
 
 def normalized(text: str) -> str:
@@ -93,6 +97,7 @@ def breaks_role(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=16384)
 def longest_common_run(text: str, source: str) -> int:
     """Length, in words, of the longest word sequence that ``text`` copies verbatim from ``source``."""
     a, b = words(text), words(source)

@@ -93,19 +93,33 @@ def invoke(
             kwargs.update(logprobs=True, top_logprobs=logprobs)
     started = time.monotonic()
     result = model.invoke(list(messages), config=config, stop=stop, **kwargs)
-    latency_s = time.monotonic() - started
-    usage = result.usage_metadata if isinstance(result, AIMessage) else None
     token_logprobs = (result.response_metadata.get("logprobs") or {}).get("content") if logprobs else None
     return Reply(
         text=text_of(result),
-        usage={
-            "calls": 1,
-            "input_tokens": usage["input_tokens"] if usage else 0,
-            "output_tokens": usage["output_tokens"] if usage else 0,
-        },
+        usage=usage_counts(result),
         logprobs=token_logprobs or None,
-        latency_s=latency_s,
+        latency_s=time.monotonic() - started,
     )
+
+
+def usage_counts(result: BaseMessage) -> dict[str, int]:
+    """One call's usage counters: tokens in and out, and ``cached_input_tokens``, the input tokens
+    the endpoint took from its prompt cache instead of processing them (llama.cpp, vLLM and OpenAI
+    report them as ``prompt_tokens_details.cached_tokens``; 0 where nothing is reported).
+
+    On the embedded model, processing the prompt is most of a call's time, so
+    ``input_tokens - cached_input_tokens`` is what a dialogue really costs.
+    """
+    usage = result.usage_metadata if isinstance(result, AIMessage) else None
+    if not usage:
+        return {"calls": 1, "input_tokens": 0, "output_tokens": 0, "cached_input_tokens": 0}
+    cached = (usage.get("input_token_details") or {}).get("cache_read") or 0
+    return {
+        "calls": 1,
+        "input_tokens": usage["input_tokens"],
+        "output_tokens": usage["output_tokens"],
+        "cached_input_tokens": int(cached),
+    }
 
 
 def text_of(message: BaseMessage) -> str:

@@ -26,7 +26,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
 from statistics import NormalDist
@@ -194,6 +194,11 @@ class StyleProfile(BaseModel):
     persona_effects: dict[str, dict[str, dict[str, float]]] = Field(default_factory=lambda: PERSONA_EFFECTS)
 
     def fingerprint(self) -> str:
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:
+        # Computed once per (frozen) profile: it is asked for at every habit of every person drawn.
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 

@@ -50,3 +50,34 @@ def test_unwritable_directory_is_one_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(ConfigError, match=r"--out .*file/out: not writable"):
         DatasetDir(blocker / "out").prepare()
+
+
+def test_records_stream_the_good_lines_of_a_damaged_file(tmp_path: Path) -> None:
+    store = DatasetDir(tmp_path)
+    store.append({"id": "a"})
+    with store.records_path.open("ab") as handle:  # a foreign edit, a blank line, then a torn write
+        handle.write(b"not json\n\n[1, 2]\n")
+    store.append({"id": "b"})
+    with store.records_path.open("ab") as handle:
+        handle.write(b'{"id": "c"}')
+    streamed = store.records()
+    assert next(streamed)["id"] == "a"  # one record at a time, not the whole file
+    assert [record["id"] for record in streamed] == ["b"]
+    assert read_records(store.records_path).bad_lines == [2, 4, 6]
+    assert store.finished_ids() == {"a", "b"}
+
+
+def test_repair_finds_the_last_newline_far_from_the_end(tmp_path: Path) -> None:
+    store = DatasetDir(tmp_path)
+    store.append({"id": "a", "text": "x" * 10})
+    torn = b'{"id": "b", "text": "' + b"y" * 200_000  # longer than the block read from the end
+    with store.records_path.open("ab") as handle:
+        handle.write(torn)
+    assert store.repair() == len(torn)
+    assert store.repair() == 0
+    assert [record["id"] for record in store.records()] == ["a"]
+    torn_only = tmp_path / "other"
+    torn_only.mkdir()
+    lone = DatasetDir(torn_only)
+    lone.records_path.write_bytes(b'{"id": "c"')  # no newline at all: everything goes
+    assert lone.repair() == len(b'{"id": "c"') and lone.records_path.read_bytes() == b""
