@@ -24,6 +24,7 @@ def stream() -> Iterator[dict[str, Any]]:
     yield record("a", True, [], "25-34", 3, "goal_verified")
     yield record("b", False, ["too_few_turns", "echo"], "65+", 1, "inquirer_gave_up")
     yield record("c", False, ["echo"], "25-34", 2, "goal_verified")
+    yield record("d", True, [], "18-24", 3, "goal_verified")
     yield record("not-planned", True, [], "18-24", 9, "max_turns")
 
 
@@ -31,32 +32,33 @@ def test_manifest_summarises_a_stream_of_records() -> None:
     manifest = build_manifest(
         config={},
         records=stream(),
-        planned_ids={"a", "b", "c", "d"},
+        planned_ids={"a", "b", "c", "d", "e"},
         grid={},
         run={"wall_s": 1.0},
         previous=None,
-        near_duplicates=0,
+        near_duplicates={"d": "a"},
     )
     assert manifest["status"] == "partial"
     assert manifest["counts"] == {
-        "planned": 4,
-        "finished": 3,
+        "planned": 5,
+        "finished": 4,
         "remaining": 1,
-        "kept": 1,
-        "near_duplicates": 0,
+        "kept": 2,
+        "kept_unique": 1,
+        "near_duplicates": 1,
     }
-    assert manifest["termination_reasons"] == {"goal_verified": 2, "inquirer_gave_up": 1}
+    assert manifest["termination_reasons"] == {"goal_verified": 3, "inquirer_gave_up": 1}
     assert manifest["filter_funnel"] == {
-        "total": 3,
-        "kept": 1,
+        "total": 4,
+        "kept": 2,
         "dropped": 2,
         "dropped_by_reason": {"echo": 2, "too_few_turns": 1},
     }
     assert manifest["persona_distribution"] == {
-        "all": {"age_bracket": {"25-34": 2, "65+": 1}},
-        "kept": {"age_bracket": {"25-34": 1}},
+        "all": {"age_bracket": {"18-24": 1, "25-34": 2, "65+": 1}},
+        "kept": {"age_bracket": {"18-24": 1, "25-34": 1}},
     }
     assert manifest["usage"] == {
-        "inquirer": {"calls": 6, "input_tokens": 30, "output_tokens": 9, "cached_input_tokens": 12}
+        "inquirer": {"calls": 8, "input_tokens": 40, "output_tokens": 12, "cached_input_tokens": 16}
     }
-    assert manifest["turns"] == {"mean_user_turns": 2.0, "max_user_turns": 3}
+    assert manifest["turns"] == {"mean_user_turns": 2.25, "max_user_turns": 3}
