@@ -201,4 +201,5 @@ def test_report_dom_has_every_section(report: Path, tmp_path: Path) -> None:
         "Stop precision",
     ):
         assert phrase in text, phrase
-    assert "Hi! I need some help with something" in text  # the fake inquirer's opening, in an example
+    # the fake inquirer's opening, in an example (the typing pass may drop its "Hi!")
+    assert "need some help with" in text
