@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -37,7 +38,7 @@ from nodes.likelihood import ask_yes_no
 from nodes.llm import call_seed, error_text, invoke, role_model, stamped, text_of
 from nodes.parsing import extract_message
 from nodes.state import RoleplayState, TerminationReason, merge_counts, persona_description, persona_traits
-from nodes.voice import asks_back
+from nodes.voice import asks_back, gives_nothing_new
 
 RECENT_REPLIES = 2  # chatbot replies a user message must not echo
 TRIM_FACTOR = 2.2  # a message this many times its target length is cut back to whole sentences
@@ -112,17 +113,28 @@ def _write_message(
         # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
         reply = invoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
         meter.add(reply.usage)
-        typed = trim(extract_message(reply.text, task.prefill), words)
+        written = trim(extract_message(reply.text, task.prefill), words)
+        typed = written
         if style is not None:
             position: Position = "first" if turn == 0 else "later"
             typed = apply_style(typed, style, position, f"{dialogue}:{turn + 1}:{attempt}").text
         problem = message_problem(typed, situation)
-        if problem is None and step.intent is Intent.ANSWER and asks_back(typed):
-            problem = Problem.ROLE_CONFUSION  # asked for data, it asks the chatbot instead
+        if problem is None and step.intent is Intent.ANSWER:
+            problem = _answer_problem(written, step.reason, situation.recent_replies)
         if problem is None:
             material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
             return f"{typed}\n\n{material}" if material else typed
         meter.regenerations[problem] += 1
+    return None
+
+
+def _answer_problem(message: str, asked: str, replies: Sequence[str]) -> Problem | None:
+    """Asked for their data, the user asks back or gives nothing of their own (read before the
+    typing pass, whose typos would pass for new words)."""
+    if asks_back(message):
+        return Problem.ROLE_CONFUSION
+    if gives_nothing_new(message, asked, replies):
+        return Problem.ECHO
     return None
 
 

@@ -89,6 +89,7 @@ def message_messages(
         part=parts[step.part] if step.part < len(parts) else "",
         done=parts[step.part - 1] if 0 < step.part <= len(parts) else "",
         reason=f" ({step.reason.rstrip('.')})" if step.reason else "",
+        asked=step.reason,
         material="They paste their code right below the message, so the message only says what they want "
         "done with it.\n"
         if material

@@ -46,7 +46,9 @@ class Step:
     intent: Intent | None
     part: int
     update: dict[str, Any] = field(default_factory=dict)
-    reason: str = ""  # for a reask after a rejected claim: what the judge found missing
+    # A reask after a rejected claim: what the judge found missing; an answer: what the chatbot
+    # asked for or guessed.
+    reason: str = ""
 
 
 # Offers and pleasantries end most chatbot replies with a question; they do not ask for anything.
@@ -90,19 +92,31 @@ _ASSUMES = re.compile(
 )
 
 
+def asking_sentences(reply: str) -> list[str]:
+    """The sentences of the chatbot's reply that ask the user for information or guess it.
+
+    Pleasantries ("Let me know if you have any other questions!") end most replies with a question
+    and ask for nothing; only the last three sentences are read for requests, as offers and
+    requests come at the end, while an assumption counts wherever it is made.
+    """
+    plain = reply.replace("’", "'")
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", plain) if s.strip()]
+    assumed = [sentence for sentence in sentences if _ASSUMES.search(sentence)]
+    asked = [
+        sentence
+        for sentence in sentences[-3:]
+        if not _PLEASANTRY.search(sentence)
+        and (
+            _ASKS_FOR_DATA.search(sentence)
+            or (sentence.endswith("?") and re.search(r"\byour?\b", sentence, re.IGNORECASE))
+        )
+    ]
+    return [*assumed, *(sentence for sentence in asked if sentence not in assumed)]
+
+
 def asks_user(reply: str) -> bool:
     """The chatbot's reply asks the user for information, or has to guess it (not offering more help)."""
-    if _ASSUMES.search(reply.replace("’", "'")):
-        return True
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", reply) if s.strip()]
-    for sentence in sentences[-3:]:
-        if _PLEASANTRY.search(sentence):
-            continue
-        if _ASKS_FOR_DATA.search(sentence):
-            return True
-        if sentence.endswith("?") and re.search(r"\byour?\b", sentence, re.IGNORECASE):
-            return True
-    return False
+    return bool(asking_sentences(reply))
 
 
 def next_step(state: RoleplayState, context: Context, assess: Callable[[str], float | None]) -> Step:
@@ -124,8 +138,10 @@ def next_step(state: RoleplayState, context: Context, assess: Callable[[str], fl
         return Step(Intent.FOLLOW_UP, part)
     messages = state.get("messages", [])
     reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
-    if asks_user(reply):
-        return Step(Intent.ANSWER, part, {"goal_progress": [_progress(turn, part, "asked_user", None)]})
+    asked = asking_sentences(reply)
+    if asked:
+        asked_progress = [_progress(turn, part, "asked_user", None)]
+        return Step(Intent.ANSWER, part, {"goal_progress": asked_progress}, reason=" ".join(asked))
     p_yes = assess(parts[part])
     if p_yes is not None and p_yes >= ACCEPT:
         done = [_progress(turn, part, "delivered", p_yes)]

@@ -215,6 +215,33 @@ def asks_back(message: str) -> bool:
     return is_question and not re.search(r"\d", plain) and len(words(plain)) < 25
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_QUANTITY = re.compile(
+    r"\b(?:how (?:many|much|long|old|far|often)|weigh\w*|height|age|budget|times?|distance|price|cost"
+    r"|size)\b",
+    re.IGNORECASE,
+)
+# Words of assent and chat that answer nothing ("sure, i know how to do that").
+_NOTHING_WORDS = frozenset(
+    ["sure", "yes", "yeah", "yep", "okay", "know", "like", "want", "need", "get", "got", "have", "thing"]
+)
+
+
+def gives_nothing_new(message: str, asked: str, replies: Sequence[str]) -> bool:
+    """Asked for their own information, the user gives none the chatbot did not already say.
+
+    Where the chatbot asked for (or guessed) a quantity, the answer needs a number of the user's
+    own: repeating the chatbot's "70 kg" or "3500 calories" back is parroting, not answering.
+    Otherwise it needs a few words of its own.
+    """
+    said = " ".join(replies)
+    own_numbers = set(_NUMBER.findall(message)) - set(_NUMBER.findall(said))
+    if _NUMBER.search(asked) or _QUANTITY.search(asked):
+        return not own_numbers
+    own_words = set(content_words(message)) - set(content_words(said)) - _NOTHING_WORDS
+    return not own_numbers and len(own_words) < 2
+
+
 def confuses_roles(message: str, last_reply: str) -> bool:
     """Speaks as the helper: the assistant's register, a mirrored request or an empty promise."""
     return helper_register(message) or empty_promise(message) or mirrors_request(message, last_reply)

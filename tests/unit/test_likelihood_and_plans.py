@@ -7,7 +7,7 @@ import math
 import pytest
 
 from nodes.goal_plan import material_of, parse_plan, split_goal, without_material
-from nodes.intents import asks_user, cannot_help
+from nodes.intents import asking_sentences, asks_user, cannot_help
 from nodes.likelihood import p_yes_from_logprobs, p_yes_from_text
 from nodes.verification import quoted_evidence
 
@@ -127,6 +127,15 @@ def test_material_is_the_code_the_user_pastes() -> None:
 )
 def test_asks_user(reply: str, asks: bool) -> None:
     assert asks_user(reply) is asks
+
+
+def test_asking_sentences_are_what_the_answer_prompt_quotes() -> None:
+    reply = (
+        "To find your speed, divide distance by time. Let's assume you weigh 70 kg. "
+        "What were your times for each race? Let me know if you have any other questions!"
+    )
+    assert asking_sentences(reply) == ["Let's assume you weigh 70 kg.", "What were your times for each race?"]
+    assert asking_sentences("Your speed is 6.25 m/s. Let me know if you have any other questions!") == []
 
 
 def test_cannot_help() -> None:

@@ -171,3 +171,25 @@ def test_asking_back_instead_of_answering() -> None:
     )  # seen on the embedded model
     assert not asks_back("50 m in 40 s, 100 m in 60 s and 200 m in 80 s")
     assert not asks_back("its for my daughter, she is eight and loves horses")
+
+
+ASSUMED_WEIGHT = (
+    "Your speed was 1 m/s. Let's assume you weigh 70 kg, so you burned 3500 calories in the 50 m race."
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "asked", "nothing_new"),
+    [
+        # seen on the embedded model: the chatbot's own figures handed back as the user's answer
+        ("speed: 1 m/s, Calories burned: 3500 calories.", ASSUMED_WEIGHT, True),
+        ("sure, I know how to calculate speed and calories burned.", ASSUMED_WEIGHT, True),
+        ("i weigh 82 kg actually", ASSUMED_WEIGHT, False),
+        ("its for my daughter, she loves horses", "Who is the poem for?", False),
+        ("yes sure", "Who is the poem for?", True),
+    ],
+)
+def test_an_answer_must_give_something_of_the_users_own(message: str, asked: str, nothing_new: bool) -> None:
+    from nodes.voice import gives_nothing_new
+
+    assert gives_nothing_new(message, asked, [ASSUMED_WEIGHT, asked]) is nothing_new
