@@ -34,6 +34,7 @@ from evals.parsing import (
 )
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import build_chat_model
+from nodes.checkable import evident_failures
 from nodes.context import Context
 from nodes.llm import call_seed, error_text, invoke, role_model
 from prompts import load_prompt
@@ -226,6 +227,23 @@ def goal_completion(record: Mapping[str, Any], judge: Judge) -> JudgeResult:
     """Did the chatbot give the user everything the goal asks for? met 1, partially_met 0.5, not_met 0."""
     if not record.get("goal"):
         return JudgeResult(key="goal_completion", status="skipped", rationale="the record has no goal")
+    # The plain checks the generation's goal check runs first (false arithmetic, expected numbers
+    # missing, word limits broken, ...) decide here too, for every judge: a judge does not pass
+    # what the dialogue's own goal check saw fail, and the `fake` judge agrees with generation.
+    findings = evident_failures(
+        (record.get("goal_plan") or {}).get("parts") or [record["goal"]],
+        [m for m in record.get("messages") or [] if m.get("role") in ("user", "assistant")],
+        record.get("expected_outcome"),
+    )
+    if findings:
+        found = "; ".join(f"{finding.check}: {finding.detail}" for finding in findings)
+        return JudgeResult(
+            key="goal_completion",
+            status="ok",
+            score=0.0,
+            label="not_met",
+            rationale=f"evidently not met ({found})",
+        )
     prompt = load_prompt("judge_goal_completion").render(
         goal=record["goal"], transcript=render_transcript(record.get("messages") or [])
     )

@@ -241,6 +241,9 @@ def record_example(record: Mapping[str, Any]) -> dict[str, Any]:
             "id": str(record.get("id")),
             "goal": record.get("goal") or "",
             "persona": record.get("persona") or {},
+            # what the plain goal checks read beside the transcript
+            "goal_plan": record.get("goal_plan") or {},
+            "expected_outcome": record.get("expected_outcome"),
             "messages": [
                 {"role": message.get("role"), "content": message.get("content")}
                 for message in record.get("messages") or []

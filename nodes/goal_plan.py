@@ -34,7 +34,8 @@ def _stem(word: str) -> str:
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•]|step \d+:?)\s*", re.IGNORECASE)
 _CODE_FENCE = re.compile(r"```[\w+-]*\s*(.*?)```", re.DOTALL)
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+# A full stop inside a number ("18.50", "2.5 m") does not end a sentence.
+_SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+(?:[.!?]+|$)")
 # Sentences that ask for something, as opposed to setting the scene ("You use a stopwatch ...").
 _REQUEST_CUE = re.compile(
     r"\b(?:want|wants|would like|need|needs|ask|asks|find out|know|curious|make|write|create|draw|change"

@@ -34,6 +34,17 @@ def _fake() -> Judge:
     return judge
 
 
+def test_goal_completion_is_not_met_when_the_plain_checks_fail_whatever_the_judge_says() -> None:
+    goal = "You ran 100 m in 20 s. You want to know your speed."
+    wrong = make_record("wrong", ["my speed? 100 m in 20 s"], goal=goal, replies=["100 / 20 = 4, so 4 m/s."])
+    right = make_record("right", ["my speed? 100 m in 20 s"], goal=goal, replies=["100 / 20 = 5, so 5 m/s."])
+    always_met, _ = _scripted('{"verdict": "met", "rationale": "looks fine"}', attempts=1)
+    result = goal_completion(wrong, always_met)
+    assert (result.label, result.score, result.attempts) == ("not_met", 0.0, 0)
+    assert "false_arithmetic" in result.rationale and "100 / 20 = 4" in result.rationale
+    assert goal_completion(right, always_met).label == "met"  # only then is the judge asked
+
+
 def _scripted(*replies: str, attempts: int = 3) -> tuple[Judge, FakeListChatModel]:
     model = FakeListChatModel(responses=list(replies))
     return Judge(model=model, spec="scripted", max_attempts=attempts), model
@@ -50,7 +61,7 @@ def test_goal_completion_with_the_fake_judge() -> None:
         ],
     )
     partly = make_record("partly", ["lasagna ideas?"], goal=GOAL, replies=["Try a vegetarian lasagna."])
-    nothing = make_record("not", ["hello?"], goal=GOAL, replies=["I cannot help with that."])
+    nothing = make_record("not", ["hello?"], goal=GOAL, replies=["Hello! Nice weather today."])
     # goal content words: find vegetarian lasagna recipe shopping list (6)
     assert goal_completion(answered, _fake()).label == "met"  # 5 of 6 used by the replies (not "find")
     assert goal_completion(partly, _fake()).label == "partially_met"  # vegetarian, lasagna: 2 of 6

@@ -104,6 +104,10 @@ def test_plans_without_a_model_are_the_request_sentences() -> None:
         "Based on that, you also want to calculate the calories burned.",
     ]
     assert split_goal("Tell me a joke") == ["Tell me a joke"]
+    # a decimal point is not a full stop (the fallback once cut a price to "what they cost at 18.")
+    assert split_goal("Walls are 2.5 m high. You want to know what 4 tins cost at 18.50 each.") == [
+        "You want to know what 4 tins cost at 18.50 each."
+    ]
 
 
 def test_material_is_the_code_the_user_pastes() -> None:
