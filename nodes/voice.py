@@ -29,7 +29,10 @@ _HELPER_REGISTER = re.compile(
     r"|if you have any (?:other |further |more |additional )?(?:questions|concerns)"
     r"|(?:do not|don't) hesitate to|how (?:can|may) i (?:help|assist)|i(?:'m| am) here to (?:help|assist)"
     r"|i can help you (?:with|to)|(?:what|how) (?:would )?you (?:would )?like me to"
-    r"|i (?:was|am|'m) (?:not|un)able to (?:give|provide|help) you)\b",
+    r"|i (?:was|am|'m) (?:not|un)able to (?:give|provide|help) you"
+    # the chatbot's hedge about the user's own data: a person knows their weight, they don't assume it
+    r"|i(?:'m| am) assuming (?:i|my)|let's (?:assume|say) (?:i|my)"
+    r"|assuming (?:i|my) (?:weigh|weight|age|time))\b",
     re.IGNORECASE,
 )
 _SIGN_OFF = re.compile(

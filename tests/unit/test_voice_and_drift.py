@@ -83,6 +83,8 @@ def test_words_the_chatbot_quotes_from_the_goal_are_not_an_echo() -> None:
         "Is there anything else I can do for you?",
         "I'd be happy to help with the email.",
         "Here is the email.\n\nBest regards,",
+        # seen on the embedded model: the user hedging about their own data, as the chatbot does
+        "Can you help me with the calories? I'm assuming I weigh 70 kg.",
     ],
 )
 def test_the_helpers_register(message: str) -> None:
@@ -91,7 +93,12 @@ def test_the_helpers_register(message: str) -> None:
 
 @pytest.mark.parametrize(
     "message",
-    ["this helps, thanks", "can you help me with the email?", "let me know how long it takes to cook"],
+    [
+        "this helps, thanks",
+        "can you help me with the email?",
+        "let me know how long it takes to cook",
+        "i weigh 70 kg, assuming that matters",
+    ],
 )
 def test_ordinary_requests_are_not_the_helpers_register(message: str) -> None:
     assert not helper_register(message)
