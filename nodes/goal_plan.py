@@ -78,7 +78,20 @@ def parse_plan(text: str, goal: str = "") -> list[str] | None:
 def _grounded(part: str, goal: str) -> bool:
     mine = {_stem(word) for word in _CONTENT.findall(part.lower())} - _FILLER
     known = {_stem(word) for word in _CONTENT.findall(goal.lower())}
-    return not mine or len(mine & known) >= len(mine) / 3
+    # A part with no content words of its own ("- - - -", seen from the embedded judge) asks for
+    # nothing: the plan is unusable, not trivially grounded.
+    return bool(mine) and len(mine & known) >= len(mine) / 3
+
+
+_THEN = re.compile(r",?\s+(?:and\s+)?then,?\s+", re.IGNORECASE)
+
+
+def _split_then(sentence: str) -> list[str]:
+    """ "write a polite email, and then make it firmer" is two requests, in that order."""
+    clauses = [clause.strip(" ,;") for clause in _THEN.split(sentence)]
+    if len(clauses) > 1 and all(len(clause.split()) >= 3 for clause in clauses):
+        return [clause[:1].upper() + clause[1:] for clause in clauses]
+    return [sentence]
 
 
 def split_goal(goal: str) -> list[str]:
@@ -93,4 +106,4 @@ def split_goal(goal: str) -> list[str]:
             merged[-1] = f"{merged[-1]} {sentence}"
         else:
             merged.append(sentence)
-    return merged[:MAX_PARTS]
+    return [clause for sentence in merged for clause in _split_then(sentence)][:MAX_PARTS]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from nodes.checks import Problem, breaks_role, is_empty, leaks, normalized
 from nodes.drift import asks_ahead, contradicts_persona, off_goal
-from nodes.voice import confuses_roles, copies_example, echoes, greets_again
+from nodes.voice import confuses_roles, copies_example, echoes, greets_again, writes_to_someone_else
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
     if normalized(message) in {normalized(previous) for previous in situation.previous_user_messages}:
         return Problem.REPEAT
     last_reply = situation.recent_replies[-1] if situation.recent_replies else ""
-    if confuses_roles(message, last_reply):
+    if confuses_roles(message, last_reply) or writes_to_someone_else(message, situation.goal):
         return Problem.ROLE_CONFUSION
     if echoes(message, situation.recent_replies, situation.goal) or copies_example(
         message, situation.examples

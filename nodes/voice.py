@@ -250,6 +250,28 @@ def confuses_roles(message: str, last_reply: str) -> bool:
     return helper_register(message) or empty_promise(message) or mirrors_request(message, last_reply)
 
 
+_LETTER_OPENING = re.compile(
+    r"^\s*(?:dear\b|to whom it may concern|(?:mr|mrs|ms|dr)\.?\s+\w+\s*[,:])", re.IGNORECASE
+)
+_RECIPIENT = re.compile(r"\bto (?:my|the|our|your|a|an) ([a-z]+)(?: ([a-z]+))?", re.IGNORECASE)
+
+
+def writes_to_someone_else(message: str, goal: str) -> bool:
+    """The message is the letter, not a request to the chatbot: it opens like a letter ("Dear ...")
+    or addresses someone the goal writes to ("landlord, could you fix the heater": the goal was
+    "an email to my landlord"), seen from the embedded model."""
+    if _LETTER_OPENING.match(message):
+        return True
+    opening = re.match(r"^\s*(?:hi|hello|hey)?\s*([a-z]+(?: [a-z]+)?)\s*[,:]", message, re.IGNORECASE)
+    if not opening:
+        return False
+    addressed = opening.group(1).lower()
+    recipients = set()
+    for first, second in _RECIPIENT.findall(goal.lower()):  # "my landlord", "my new landlord"
+        recipients |= {first, f"{first} {second}", second} - {""}
+    return addressed in recipients
+
+
 def greets_again(message: str, turn: int) -> bool:
     """A greeting that opens a message after the first one (turn counts user messages from 1)."""
     return turn > 1 and bool(_GREETING.match(message))

@@ -91,6 +91,7 @@ def test_plans_from_a_judge_answer() -> None:
     assert parse_plan("- calculate the speed in each race\n- calculate the calories burned", goal)
     # a part the goal never asked for (here: the prompt's own example) makes the plan unusable
     assert parse_plan("- calculate the speed in each race\n- write an email to my landlord", goal) is None
+    assert parse_plan("- - - - - - - -\n", goal) is None  # seen from the embedded judge: asks for nothing
     assert parse_plan("\n".join(f"{n}. step number {n}" for n in range(1, 9))) is None  # too many
 
 
@@ -104,6 +105,11 @@ def test_plans_without_a_model_are_the_request_sentences() -> None:
         "Based on that, you also want to calculate the calories burned.",
     ]
     assert split_goal("Tell me a joke") == ["Tell me a joke"]
+    # "..., and then ..." is two requests, in order
+    assert split_goal("I want a polite email to my landlord about the heater, and then make it firmer.") == [
+        "I want a polite email to my landlord about the heater",
+        "Make it firmer.",
+    ]
     # a decimal point is not a full stop (the fallback once cut a price to "what they cost at 18.")
     assert split_goal("Walls are 2.5 m high. You want to know what 4 tins cost at 18.50 each.") == [
         "You want to know what 4 tins cost at 18.50 each."

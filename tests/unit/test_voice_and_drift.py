@@ -200,3 +200,23 @@ def test_an_answer_must_give_something_of_the_users_own(message: str, asked: str
     from nodes.voice import gives_nothing_new
 
     assert gives_nothing_new(message, asked, [ASSUMED_WEIGHT, asked]) is nothing_new
+
+
+LANDLORD_GOAL = "I want a short, polite email to my landlord asking to fix a broken heater, then firmer."
+
+
+@pytest.mark.parametrize(
+    ("message", "to_someone_else"),
+    [
+        ("landlord, just wanted to ask if you could fix the heater", True),  # seen on the embedded model
+        ("hi landlord: the heater is broken", True),
+        ("Dear Mr. Smith, the heater in my flat is broken.", True),
+        ("can you write an email to my landlord about the heater", False),
+        ("python, how do i read a csv", False),
+        ("ok, now make it firmer", False),
+    ],
+)
+def test_a_message_to_whom_the_goal_writes_to_is_not_a_request(message: str, to_someone_else: bool) -> None:
+    from nodes.voice import writes_to_someone_else
+
+    assert writes_to_someone_else(message, LANDLORD_GOAL) is to_someone_else
