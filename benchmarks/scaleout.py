@@ -39,7 +39,7 @@ from llm_roleplay import cluster  # noqa: E402
 from llm_roleplay.batch import BatchListener, Cell, run_batch  # noqa: E402
 from llm_roleplay.checkpoints import CheckpointDB  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
-from nodes.context import Context  # noqa: E402
+from llm_roleplay.nodes.context import Context  # noqa: E402
 from tests.support.openai_stub import OpenAIStub  # noqa: E402
 from tests.support.postgres_server import PostgresServer  # noqa: E402
 from tests.support.ray_cluster import local_cluster  # noqa: E402  (puts Ray in loopback-only mode)

@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from prompts import load_prompt
+from llm_roleplay.prompts import load_prompt
 from tests.support.openai_stub import OpenAIStub, message_text
 
 USER_TURNS = 3

@@ -35,8 +35,8 @@ from llm_roleplay.batch import Cell, run_batch  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
 from llm_roleplay.fake_models import FakeRoleplayModel  # noqa: E402
 from llm_roleplay.ids import dialogue_id  # noqa: E402
-from nodes.context import Context  # noqa: E402
-from nodes.llm import invoke  # noqa: E402
+from llm_roleplay.nodes.context import Context  # noqa: E402
+from llm_roleplay.nodes.llm import invoke  # noqa: E402
 from tests.support.openai_stub import OpenAIStub  # noqa: E402
 
 

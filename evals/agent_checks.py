@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from llm_roleplay.errors import ConfigError
 
 if TYPE_CHECKING:
-    from evals.judges import Judge
+    from llm_roleplay.evals.judges import Judge
 
 ArgsMatch = Literal["exact", "subset", "judged"]
 TrajectoryMode = Literal["strict", "unordered", "superset", "subset"]
@@ -216,9 +216,9 @@ def judge_args(
     """Ask the judge whether ``call``'s arguments fit ``description`` (cached like any judge call)."""
     if judge is None:
         raise ConfigError(f"a judged argument check of {call.name} needs a judge model (judge='none' given)")
-    from evals.judges import ask
-    from evals.parsing import parse_match
-    from prompts import load_prompt
+    from llm_roleplay.evals.judges import ask
+    from llm_roleplay.evals.parsing import parse_match
+    from llm_roleplay.prompts import load_prompt
 
     arguments = "\n".join(
         f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}"
@@ -496,7 +496,7 @@ def evaluate_records(records: Sequence[Mapping[str, Any]], judge: Judge | None) 
 
 def check_metrics(checks: DatasetChecks) -> list[Any]:
     """``agent_checks_passed`` (dialogues whose checks all pass) and ``check:NAME`` per check."""
-    from evals.bootstrap import ratio_metric
+    from llm_roleplay.evals.bootstrap import ratio_metric
 
     if not checks.results:
         return []

@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evals.metric_info import format_value, info
 from llm_roleplay.console import interactive
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.metric_info import format_value, info
 from llm_roleplay.run_file import add_config_option
 
 if TYPE_CHECKING:  # the pipeline imports LangSmith and LangChain: only when the command runs
-    from evals.pipeline import EvalOptions
+    from llm_roleplay.evals.pipeline import EvalOptions
 
 SUMMARY_METRICS = (
     "turns_per_dialogue",
@@ -95,9 +95,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def options_from_args(args: argparse.Namespace) -> EvalOptions:
     """Validate the arguments into :class:`EvalOptions` (``ConfigError`` names the bad one)."""
-    from evals.bootstrap import BootstrapSettings
-    from evals.langsmith_run import langsmith_key
-    from evals.pipeline import EvalOptions
+    from llm_roleplay.evals.bootstrap import BootstrapSettings
+    from llm_roleplay.evals.langsmith_run import langsmith_key
+    from llm_roleplay.evals.pipeline import EvalOptions
 
     if args.resamples < 1:
         raise ConfigError(f"--resamples must be at least 1 (got {args.resamples})")
@@ -135,8 +135,8 @@ def options_from_args(args: argparse.Namespace) -> EvalOptions:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``roleplay eval``; returns the exit status."""
-    from evals.pipeline import evaluate_dataset, write_outputs
-    from evals.report import render_report
+    from llm_roleplay.evals.pipeline import evaluate_dataset, write_outputs
+    from llm_roleplay.evals.report import render_report
 
     started = time.monotonic()
 

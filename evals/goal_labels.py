@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.bootstrap import Metric, ratio_metric
-from evals.labelled_files import alternating_messages, load_labelled, text_list
-from nodes.context import Context
-from nodes.goal_check import build_judge
-from nodes.llm import error_text
-from nodes.verification import verify_goal
+from llm_roleplay.evals.bootstrap import Metric, ratio_metric
+from llm_roleplay.evals.labelled_files import alternating_messages, load_labelled, text_list
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.goal_check import build_judge
+from llm_roleplay.nodes.llm import error_text
+from llm_roleplay.nodes.verification import verify_goal
 
 DEFAULT_GOAL_LABELS = Path(__file__).parent / "data" / "goal_labels.jsonl"
 FAILURES = ("none", "part_missing", "wrong_answer", "partial", "promise_only", "refused", "off_target")

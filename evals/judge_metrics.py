@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from evals.bootstrap import Metric, ratio_metric
-from evals.judges import JudgeResult
+from llm_roleplay.evals.bootstrap import Metric, ratio_metric
+from llm_roleplay.evals.judges import JudgeResult
 
 Verdicts = Mapping[str, Mapping[str, JudgeResult]]  # dialogue id -> judge key -> verdict
 

@@ -25,19 +25,19 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from pydantic import ValidationError
 
-from evals.parsing import (
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.parsing import (
     Parsed,
     parse_goal_completion,
     parse_human_likeness,
     parse_paired,
     parse_persona_fidelity,
 )
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import build_chat_model
-from nodes.checkable import evident_failures
-from nodes.context import Context
-from nodes.llm import call_seed, error_text, invoke, role_model
-from prompts import load_prompt
+from llm_roleplay.nodes.checkable import evident_failures
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model
+from llm_roleplay.prompts import load_prompt
 
 DEFAULT_ATTEMPTS = 3
 Status = Literal["ok", "unparseable", "error", "skipped"]

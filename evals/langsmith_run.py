@@ -35,8 +35,8 @@ from langchain_core.language_models import BaseChatModel
 from langsmith import Client, evaluate, tracing_context
 from langsmith.schemas import Example, LangSmithInfo
 
-from evals.judges import RECORD_JUDGES, Judge, JudgeResult, human_likeness_paired
-from evals.stop_accuracy import (
+from llm_roleplay.evals.judges import RECORD_JUDGES, Judge, JudgeResult, human_likeness_paired
+from llm_roleplay.evals.stop_accuracy import (
     LabelledDialogue,
     StopOutcome,
     labelled_dialogue,

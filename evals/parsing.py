@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from nodes.parsing import json_objects  # shared with the goal-check judge's parser
+from llm_roleplay.nodes.parsing import json_objects  # shared with the goal-check judge's parser
 
 T = TypeVar("T")
 

@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.agent_checks import DatasetChecks, check_metrics, evaluate_records
-from evals.bootstrap import BootstrapSettings, Metric, difference
-from evals.goal_labels import (
+from llm_roleplay.console import plural
+from llm_roleplay.dataset_store import DatasetDir, read_records
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.agent_checks import DatasetChecks, check_metrics, evaluate_records
+from llm_roleplay.evals.bootstrap import BootstrapSettings, Metric, difference
+from llm_roleplay.evals.goal_labels import (
     DEFAULT_GOAL_LABELS,
     GoalCheckOutcome,
     by_failure,
@@ -30,9 +33,9 @@ from evals.goal_labels import (
     goal_check_target,
     load_goal_labels,
 )
-from evals.judge_metrics import Verdicts, judge_metrics, judge_summary, share_metric
-from evals.judges import JUDGES, RECORD_JUDGES, Judge, JudgeResult, build_judge
-from evals.langsmith_run import (
+from llm_roleplay.evals.judge_metrics import Verdicts, judge_metrics, judge_summary, share_metric
+from llm_roleplay.evals.judges import JUDGES, RECORD_JUDGES, Judge, JudgeResult, build_judge
+from llm_roleplay.evals.langsmith_run import (
     ExperimentOutcome,
     ExperimentSpec,
     judge_results,
@@ -47,9 +50,9 @@ from evals.langsmith_run import (
     stop_summary,
     stop_target,
 )
-from evals.realism import realism_section
-from evals.reference import ReferenceSet, load_reference
-from evals.statistics import (
+from llm_roleplay.evals.realism import realism_section
+from llm_roleplay.evals.reference import ReferenceSet, load_reference
+from llm_roleplay.evals.statistics import (
     DialogueFeatures,
     by_attribute,
     estimates,
@@ -62,19 +65,16 @@ from evals.statistics import (
     turn_histogram,
     user_side_metrics,
 )
-from evals.stop_accuracy import (
+from llm_roleplay.evals.stop_accuracy import (
     DEFAULT_LABELS,
     StopOutcome,
     build_decider,
     load_stop_labels,
     stop_metrics,
 )
-from llm_roleplay.console import plural
-from llm_roleplay.dataset_store import DatasetDir, read_records
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.near_duplicates import is_kept_unique, mark_near_duplicates
-from nodes.context import Context
-from prompts import load_prompt
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.prompts import load_prompt
 
 EVAL_VERSION = 1
 EVAL_FILE = "eval.json"

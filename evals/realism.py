@@ -24,8 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from evals.bootstrap import BootstrapSettings, Metric, estimate, median_metric, ratio_metric
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.bootstrap import BootstrapSettings, Metric, estimate, median_metric, ratio_metric
 from llm_roleplay.style.features import BINARY_FEATURES, MessageStyle, is_english, message_style
 
 # Every habit but two too rare in real messages to compare on a small run (under 2%).

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from evals.metric_info import format_value, info
-from evals.svg import (
+from llm_roleplay.evals.metric_info import format_value, info
+from llm_roleplay.evals.svg import (
     REFERENCE,
     SIMULATED,
     Interval,

@@ -17,8 +17,15 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from evals.bootstrap import BootstrapSettings, Estimate, Metric, estimate, median_metric, ratio_metric
-from evals.lexical import mtld_factors, ngrams, pooled_mtld, tokenize
+from llm_roleplay.evals.bootstrap import (
+    BootstrapSettings,
+    Estimate,
+    Metric,
+    estimate,
+    median_metric,
+    ratio_metric,
+)
+from llm_roleplay.evals.lexical import mtld_factors, ngrams, pooled_mtld, tokenize
 
 USER_SIDE_METRICS = (
     "turns_per_dialogue",

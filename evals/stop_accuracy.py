@@ -45,17 +45,17 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage
 from pydantic import ValidationError
 
-from evals.bootstrap import Metric, ratio_metric
-from evals.labelled_files import alternating_messages, load_labelled, text_list
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.bootstrap import Metric, ratio_metric
+from llm_roleplay.evals.labelled_files import alternating_messages, load_labelled, text_list
 from llm_roleplay.models import build_chat_model
-from nodes.context import Context
-from nodes.goal_plan import split_goal
-from nodes.inquirer_prompt import assessment_messages
-from nodes.intents import next_step
-from nodes.likelihood import ask_yes_no
-from nodes.llm import call_seed, error_text, role_model
-from nodes.state import RoleplayState
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.goal_plan import split_goal
+from llm_roleplay.nodes.inquirer_prompt import assessment_messages
+from llm_roleplay.nodes.intents import next_step
+from llm_roleplay.nodes.likelihood import ask_yes_no
+from llm_roleplay.nodes.llm import call_seed, error_text, role_model
+from llm_roleplay.nodes.state import RoleplayState
 
 DEFAULT_LABELS = Path(__file__).parent / "data" / "stop_labels.jsonl"
 LABELS = ("right_time", "too_late", "ended_too_early")

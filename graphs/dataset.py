@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from langgraph.graph import END, START, StateGraph
 
-from nodes.context import Context
-from nodes.dataset import fan_out, plan_grid, run_dialogue, summarize
-from nodes.state import DatasetInput, DatasetState, DialogueCell
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.dataset import fan_out, plan_grid, run_dialogue, summarize
+from llm_roleplay.nodes.state import DatasetInput, DatasetState, DialogueCell
 
 builder = StateGraph(DatasetState, context_schema=Context, input_schema=DatasetInput)
 builder.add_node(plan_grid)

@@ -19,16 +19,16 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from nodes.chatbot import chatbot_turn
-from nodes.context import Context
-from nodes.goal_check import goal_check
-from nodes.inquirer import inquirer_turn
-from nodes.persona import generate_persona
-from nodes.plan_goal import plan_goal
-from nodes.quality_filter import quality_filter
-from nodes.routing import after_inquirer, to_inquirer_unless_ended
-from nodes.script import scripted_turn
-from nodes.state import InputState, RoleplayState
+from llm_roleplay.nodes.chatbot import chatbot_turn
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.goal_check import goal_check
+from llm_roleplay.nodes.inquirer import inquirer_turn
+from llm_roleplay.nodes.persona import generate_persona
+from llm_roleplay.nodes.plan_goal import plan_goal
+from llm_roleplay.nodes.quality_filter import quality_filter
+from llm_roleplay.nodes.routing import after_inquirer, to_inquirer_unless_ended
+from llm_roleplay.nodes.script import scripted_turn
+from llm_roleplay.nodes.state import InputState, RoleplayState
 
 builder = StateGraph(RoleplayState, context_schema=Context, input_schema=InputState)
 builder.add_node(generate_persona)

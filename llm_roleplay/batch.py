@@ -27,17 +27,17 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
-from graphs.roleplay import compile_graph
 from llm_roleplay.checkpoints import CheckpointDB, open_async_checkpointer
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.graphs.roleplay import compile_graph
 from llm_roleplay.ids import dialogue_id
 from llm_roleplay.models import ROLES, Role
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.llm import error_text, role_model
+from llm_roleplay.nodes.state import InputState, TerminationReason
 from llm_roleplay.persona_grid import GridPlan
 from llm_roleplay.records import record_from_state
-from nodes.context import Context
-from nodes.llm import error_text, role_model
-from nodes.state import InputState, TerminationReason
 
 # Dialogues in a row ending with the same model error that stop a batch: enough not to trip on a
 # few unlucky dialogues, few enough that a dead provider costs seconds, not the whole grid.

@@ -30,7 +30,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from evals.reference import SHAREGPT, load_reference
+    from llm_roleplay.evals.reference import SHAREGPT, load_reference
     from llm_roleplay.style import sharegpt
     from llm_roleplay.style.fit import Conversation, fit_profile
     from llm_roleplay.style.profile import Source

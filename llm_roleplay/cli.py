@@ -28,14 +28,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, cast
 
-from evals import command as evals_command
-from evals.humaneval import command as humaneval_command
 from llm_roleplay import calibrate_command
 from llm_roleplay.checkpoints import DEFAULT_DB, db_label, parse_db
 from llm_roleplay.cli_parser import Parser, subcommands
 from llm_roleplay.cluster_options import add_generate_options, generate_options
 from llm_roleplay.console import interactive, plural
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals import command as evals_command
+from llm_roleplay.evals.humaneval import command as humaneval_command
 from llm_roleplay.paths import check_output_dir, check_output_file
 from llm_roleplay.records import DialogueRecord, write_json_atomic
 from llm_roleplay.run_file import add_config_option, parse_with_run_file, resolved_configuration

@@ -41,9 +41,9 @@ from llm_roleplay.coordinator import Coordinator, Drained
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import ROLES
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.llm import error_text, role_model
 from llm_roleplay.records import package_versions
-from nodes.context import Context
-from nodes.llm import error_text, role_model
 
 TASK_RETRIES = 5  # reruns of a task whose node or worker process died
 POLL_S = 0.2  # how often the driver collects finished dialogues and progress

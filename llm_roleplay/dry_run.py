@@ -18,7 +18,7 @@ from llm_roleplay.estimate import Estimate, from_assumptions, from_finished
 from llm_roleplay.generate import GenerateOptions, batch_context, plan
 from llm_roleplay.manifest import check_same_configuration
 from llm_roleplay.models import ROLES
-from nodes.llm import role_model
+from llm_roleplay.nodes.llm import role_model
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llm_roleplay.models import ROLES
-from nodes.context import Context
+from llm_roleplay.nodes.context import Context
 
 PAPER_USER_TURNS = 5.30  # Tamoyan et al. (2024): mean user turns of their simulated dialogues
 FAKE_USER_TURNS = 3  # the fake inquirer's messages before it claims the goal (fake_models)

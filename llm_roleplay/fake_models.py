@@ -86,7 +86,9 @@ class FakeRoleplayModel(BaseChatModel):
         if task == "judge_goal_final":
             return "YES"
         if task.startswith("eval_"):  # evaluation judges (evals/judges.py): fixed rules on the prompt
-            from evals.fake_judge import fake_judge_reply  # evals imports this module: import late
+            from llm_roleplay.evals.fake_judge import (
+                fake_judge_reply,  # evals imports this module: import late
+            )
 
             return fake_judge_reply(task, messages)
         if task == "persona_goal_plausibility":
@@ -99,7 +101,7 @@ class FakeRoleplayModel(BaseChatModel):
 
 def _topic(task: str, messages: Sequence[BaseMessage]) -> str:
     """``Plan, Picnic``: the content words of the goal part the prompt asks for ('' if none)."""
-    from evals.fake_judge import content_words  # evals imports this module: import late
+    from llm_roleplay.evals.fake_judge import content_words  # evals imports this module: import late
 
     words = content_words(prompt_values(task, messages).get("part", ""))
     # Capitalised, the typing pass leaves them as they are (it misspells lowercase words only).
@@ -118,7 +120,7 @@ def _first_reply(messages: list[BaseMessage]) -> str:
 @cache
 def _template_pattern(name: str) -> re.Pattern[str] | None:
     """A regular expression finding ``prompts/<name>.md`` rendered, one group per placeholder."""
-    from prompts import load_prompt  # prompts are files: read them only when a fake needs them
+    from llm_roleplay.prompts import load_prompt  # prompts are files: read them only when a fake needs them
 
     try:
         template = load_prompt(name).template.strip()

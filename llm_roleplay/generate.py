@@ -16,13 +16,13 @@ from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.goals import Goal, read_goals
 from llm_roleplay.manifest import build_manifest, check_same_configuration
 from llm_roleplay.near_duplicates import find_near_duplicates
+from llm_roleplay.nodes.context import Context
 from llm_roleplay.persona_grid import GridPlan, PersonaSample, pair_grid, read_personas, sample_personas
 from llm_roleplay.personas import Persona, default_schema
 from llm_roleplay.plausibility import llm_plausibility_check
+from llm_roleplay.prompts import prompt_versions
 from llm_roleplay.records import write_json_atomic
 from llm_roleplay.runner import preflight
-from nodes.context import Context
-from prompts import prompt_versions
 
 # The embedded model shares one CPU: more parallel slots than this only add context memory.
 MAX_LOCAL_SLOTS = 8

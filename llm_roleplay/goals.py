@@ -289,7 +289,7 @@ def _expect(value: Any, where: str) -> dict[str, Any] | None:
     """The goal's declared agent checks, checked for shape now (predicates are imported at eval)."""
     if value is None:
         return None
-    from evals.agent_checks import checks_from_expect  # evals imports this module: import late
+    from llm_roleplay.evals.agent_checks import checks_from_expect  # evals imports this module: import late
 
     checks_from_expect(value, where)
     return dict(value)

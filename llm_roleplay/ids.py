@@ -13,9 +13,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from llm_roleplay.nodes.context import Context
 from llm_roleplay.personas import default_schema
-from nodes.context import Context
-from prompts import prompt_versions
+from llm_roleplay.prompts import prompt_versions
 
 
 def dialogue_id(

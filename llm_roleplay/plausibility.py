@@ -14,11 +14,11 @@ from langchain_core.messages import HumanMessage
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.goals import Goal
 from llm_roleplay.models import build_chat_model
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model
+from llm_roleplay.nodes.parsing import Decision, parse_decision
 from llm_roleplay.personas import Persona, render_description
-from nodes.context import Context
-from nodes.llm import call_seed, error_text, invoke, role_model
-from nodes.parsing import Decision, parse_decision
-from prompts import load_prompt
+from llm_roleplay.prompts import load_prompt
 
 
 def llm_plausibility_check(context: Context) -> Callable[[Persona, Goal], bool]:

@@ -45,10 +45,10 @@ from typing import Any, Literal
 from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.state import TerminationReason
 from llm_roleplay.personas import default_schema
-from nodes.context import Context
-from nodes.state import TerminationReason
-from prompts import prompt_versions
+from llm_roleplay.prompts import prompt_versions
 
 SCHEMA_VERSION = 2
 

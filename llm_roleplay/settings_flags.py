@@ -26,7 +26,7 @@ from pydantic.fields import FieldInfo
 
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import ROLES
-from nodes.context import Context
+from llm_roleplay.nodes.context import Context
 
 # Settings whose flag is not their field name (short names users already type).
 FLAG_ALIASES: dict[str, str] = {

@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.agent_checks import (
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.agent_checks import (
     Check,
     CheckResult,
     final_state,
@@ -56,7 +57,6 @@ from evals.agent_checks import (
     tool_not_called,
     trajectory,
 )
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.model_cache import CacheMode, mode_from_environment, recorded_cache
 from llm_roleplay.records import DialogueRecord
 
@@ -154,11 +154,11 @@ def simulate(
     :func:`cache_file`) or a ``.jsonl`` file. ``settings``: any other roleplay setting (``seed``,
     ``temperature``, ``min_turns_before_stop``, ...; see ``nodes.context.Context``).
     """
-    from graphs.roleplay import graph
+    from llm_roleplay.graphs.roleplay import graph
+    from llm_roleplay.nodes.context import Context
+    from llm_roleplay.nodes.state import InputState
     from llm_roleplay.records import record_from_state
     from llm_roleplay.runner import preflight
-    from nodes.context import Context
-    from nodes.state import InputState
 
     path = _cache_path(cache, cache_name) if cache is not None else None
     mode = cache_mode or mode_from_environment()
@@ -236,9 +236,9 @@ def _judge(context: Any, checks: Sequence[Check]) -> Any:
     """The judge of judged argument checks: the run's judge model, with the run's cache."""
     if not any(check.needs_judge() for check in checks):
         return None
-    from evals.judges import Judge
+    from llm_roleplay.evals.judges import Judge
     from llm_roleplay.models import build_chat_model
-    from nodes.llm import role_model
+    from llm_roleplay.nodes.llm import role_model
 
     settings = role_model(context, "judge")
     if settings.disabled:

@@ -17,9 +17,9 @@ from langgraph.runtime import Runtime
 from llm_roleplay.agents import AgentTarget
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.models import build_target
-from nodes.context import Context, settings_of
-from nodes.llm import call_seed, error_text, invoke, role_model, stamped
-from nodes.state import RoleplayState, TerminationReason
+from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model, stamped
+from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 
 _FAILED = {"termination_reason": TerminationReason.CHATBOT_ERROR.value}
 

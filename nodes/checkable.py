@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from nodes.checks import is_refusal, longest_common_run, words
-from nodes.voice import content_words
+from llm_roleplay.nodes.checks import is_refusal, longest_common_run, words
+from llm_roleplay.nodes.voice import content_words
 
 _NUMBER = r"\d+(?:[.,]\d+)*(?:\.\d+)?"
 _OPERATOR = r"[+\-−–×x*/÷]"

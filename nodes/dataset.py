@@ -15,11 +15,11 @@ from llm_roleplay.batch import cells_from_grid
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.goals import Goal, parse_goal
 from llm_roleplay.manifest import summarize_records
+from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.state import DatasetState, DialogueCell
 from llm_roleplay.persona_grid import PersonaSample, pair_grid, sample_personas
 from llm_roleplay.personas import Persona
 from llm_roleplay.records import record_from_state
-from nodes.context import Context, settings_of
-from nodes.state import DatasetState, DialogueCell
 
 
 def plan_grid(state: DatasetState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -52,7 +52,9 @@ def fan_out(state: DatasetState) -> list[Send]:
 
 def run_dialogue(state: DialogueCell, runtime: Runtime[Context]) -> dict[str, Any]:
     """Run one cell's dialogue as a roleplay subgraph; its record joins the parent's list."""
-    from graphs.roleplay import graph  # imported here: graphs import nodes, not the other way round
+    from llm_roleplay.graphs.roleplay import (
+        graph,  # imported here: graphs import nodes, not the other way round
+    )
 
     context = settings_of(runtime).model_copy(update={"seed": state["seed"]})
     final = graph.invoke({"goal": state["goal"], "persona": state["persona"]}, context=context)

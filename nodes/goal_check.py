@@ -13,10 +13,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from llm_roleplay.models import build_chat_model
-from nodes.context import Context, settings_of
-from nodes.llm import call_seed, error_text, role_model, text_of
-from nodes.state import RoleplayState, TerminationReason
-from nodes.verification import GoalVerdict, Judge, verify_goal
+from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.llm import call_seed, error_text, role_model, text_of
+from llm_roleplay.nodes.state import RoleplayState, TerminationReason
+from llm_roleplay.nodes.verification import GoalVerdict, Judge, verify_goal
 
 EVIDENCE_TOKENS = 160  # a quoted sentence and the YES/NO after it
 SAMPLING_TEMPERATURE = 0.7

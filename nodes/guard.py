@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from nodes.checks import Problem, breaks_role, is_empty, leaks, normalized
-from nodes.drift import asks_ahead, contradicts_persona, off_goal
-from nodes.voice import confuses_roles, copies_example, echoes, greets_again, writes_to_someone_else
+from llm_roleplay.nodes.checks import Problem, breaks_role, is_empty, leaks, normalized
+from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
+from llm_roleplay.nodes.voice import (
+    confuses_roles,
+    copies_example,
+    echoes,
+    greets_again,
+    writes_to_someone_else,
+)
 
 
 @dataclass(frozen=True)

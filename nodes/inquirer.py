@@ -26,19 +26,25 @@ from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from llm_roleplay.models import build_chat_model
+from llm_roleplay.nodes.checks import Problem
+from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.goal_plan import material_of
+from llm_roleplay.nodes.guard import Situation, message_problem
+from llm_roleplay.nodes.inquirer_prompt import assessment_messages, examples, message_messages, target_words
+from llm_roleplay.nodes.intents import Intent, Step, next_step
+from llm_roleplay.nodes.likelihood import ask_yes_no
+from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model, stamped, text_of
+from llm_roleplay.nodes.parsing import extract_message
+from llm_roleplay.nodes.state import (
+    RoleplayState,
+    TerminationReason,
+    merge_counts,
+    persona_description,
+    persona_traits,
+)
+from llm_roleplay.nodes.voice import asks_back, gives_nothing_new
 from llm_roleplay.style.profile import PersonaStyle, Position
 from llm_roleplay.style.typing_pass import apply_style
-from nodes.checks import Problem
-from nodes.context import Context, settings_of
-from nodes.goal_plan import material_of
-from nodes.guard import Situation, message_problem
-from nodes.inquirer_prompt import assessment_messages, examples, message_messages, target_words
-from nodes.intents import Intent, Step, next_step
-from nodes.likelihood import ask_yes_no
-from nodes.llm import call_seed, error_text, invoke, role_model, stamped, text_of
-from nodes.parsing import extract_message
-from nodes.state import RoleplayState, TerminationReason, merge_counts, persona_description, persona_traits
-from nodes.voice import asks_back, gives_nothing_new
 
 RECENT_REPLIES = 2  # chatbot replies a user message must not echo
 TRIM_FACTOR = 2.2  # a message this many times its target length is cut back to whole sentences

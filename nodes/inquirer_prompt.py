@@ -22,12 +22,12 @@ from statistics import NormalDist
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from nodes.context import Context
-from nodes.goal_plan import material_of
-from nodes.intents import Intent, Step
-from nodes.llm import text_of, transcript
-from nodes.state import RoleplayState, persona_description
-from prompts import Prompt, load_prompt
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.goal_plan import material_of
+from llm_roleplay.nodes.intents import Intent, Step
+from llm_roleplay.nodes.llm import text_of, transcript
+from llm_roleplay.nodes.state import RoleplayState, persona_description
+from llm_roleplay.prompts import Prompt, load_prompt
 
 TASKS = {
     Intent.OPEN: "inquirer_open",

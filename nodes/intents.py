@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from nodes.context import Context
-from nodes.llm import text_of
-from nodes.state import RoleplayState, TerminationReason
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.llm import text_of
+from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 
 ACCEPT = 0.5  # P(YES) from which the user takes a part as delivered and moves on
 

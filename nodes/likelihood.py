@@ -19,7 +19,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from nodes.llm import Reply, accepts_openai_options, invoke
+from llm_roleplay.nodes.llm import Reply, accepts_openai_options, invoke
 
 TOP_LOGPROBS = 10
 _YES = frozenset({"yes", "y", "true"})

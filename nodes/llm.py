@@ -15,7 +15,7 @@ from langchain_core.runnables import RunnableConfig
 
 from llm_roleplay.keys import redact
 from llm_roleplay.models import Role, RoleModel
-from nodes.context import Context
+from llm_roleplay.nodes.context import Context
 
 MessageT = TypeVar("MessageT", bound=BaseMessage)
 

@@ -11,14 +11,14 @@ from langgraph.runtime import Runtime
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.ids import dialogue_id
 from llm_roleplay.models import build_chat_model
+from llm_roleplay.nodes.checks import is_empty
+from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.llm import call_seed, invoke, role_model
+from llm_roleplay.nodes.parsing import clean_message
+from llm_roleplay.nodes.state import RoleplayState
 from llm_roleplay.personas import Persona, attribute_listing, render_description, sample_persona
+from llm_roleplay.prompts import load_prompt
 from llm_roleplay.style.profile import draw_key, load_profile, sample_style
-from nodes.checks import is_empty
-from nodes.context import Context, settings_of
-from nodes.llm import call_seed, invoke, role_model
-from nodes.parsing import clean_message
-from nodes.state import RoleplayState
-from prompts import load_prompt
 
 
 def generate_persona(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -16,11 +16,11 @@ from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from llm_roleplay.models import build_chat_model
-from nodes.context import Context, settings_of
-from nodes.goal_plan import parse_plan, split_goal
-from nodes.llm import call_seed, error_text, invoke, role_model
-from nodes.state import RoleplayState, TerminationReason
-from prompts import load_prompt
+from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.goal_plan import parse_plan, split_goal
+from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model
+from llm_roleplay.nodes.state import RoleplayState, TerminationReason
+from llm_roleplay.prompts import load_prompt
 
 _PLANS: dict[tuple[str, str], tuple[list[str], str, dict[str, int]]] = {}
 _LOCKS: dict[tuple[str, str], threading.Lock] = {}

@@ -9,12 +9,20 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from nodes.checks import Problem, breaks_role, has_repeated_block, is_empty, is_refusal, leaks, normalized
-from nodes.context import Context, settings_of
-from nodes.goal_plan import material_of
-from nodes.guard import Situation, message_problem
-from nodes.llm import text_of
-from nodes.state import RoleplayState, TerminationReason, persona_description, persona_traits
+from llm_roleplay.nodes.checks import (
+    Problem,
+    breaks_role,
+    has_repeated_block,
+    is_empty,
+    is_refusal,
+    leaks,
+    normalized,
+)
+from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.goal_plan import material_of
+from llm_roleplay.nodes.guard import Situation, message_problem
+from llm_roleplay.nodes.llm import text_of
+from llm_roleplay.nodes.state import RoleplayState, TerminationReason, persona_description, persona_traits
 
 _ERROR_ENDINGS = {
     TerminationReason.INQUIRER_INVALID.value,

@@ -7,9 +7,9 @@ from typing import Literal
 
 from langgraph.runtime import Runtime
 
-from nodes.context import Context, settings_of
-from nodes.script import next_user_turn
-from nodes.state import RoleplayState
+from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.script import next_user_turn
+from llm_roleplay.nodes.state import RoleplayState
 
 
 def to_inquirer_unless_ended(

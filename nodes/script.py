@@ -13,8 +13,8 @@ from typing import Any, Literal
 from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
-from nodes.context import Context, settings_of
-from nodes.state import RoleplayState
+from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.state import RoleplayState
 
 
 def next_user_turn(state: RoleplayState, context: Context) -> Literal["scripted_turn", "inquirer_turn"]:

@@ -26,11 +26,11 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
-from nodes.checkable import Finding, evident_failures
-from nodes.checks import longest_common_run, words
-from nodes.likelihood import ask_yes_no
-from nodes.state import merge_counts
-from prompts import load_prompt
+from llm_roleplay.nodes.checkable import Finding, evident_failures
+from llm_roleplay.nodes.checks import longest_common_run, words
+from llm_roleplay.nodes.likelihood import ask_yes_no
+from llm_roleplay.nodes.state import merge_counts
+from llm_roleplay.prompts import load_prompt
 
 _EVIDENCE = re.compile(r"evidence\s*:\s*(.*?)(?:\n\s*done\s*:|$)", re.IGNORECASE | re.DOTALL)
 _NO_EVIDENCE = frozenset({"", "none", "n/a", "no", "nothing", "-"})

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nodes.checks import longest_common_run, words
+from llm_roleplay.nodes.checks import longest_common_run, words
 
 # A user message that copies this many words in a row from a recent chatbot reply is an echo, and
 # so is one that copies at least half of itself (from four words on). Runs that also occur in the

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.humaneval.study import Study
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.humaneval.study import Study
 
 _HUMAN = {"human", "h", "person", "a human", "real", "human-written"}
 _MODEL = {"model", "m", "ai", "a model", "bot", "machine", "llm", "simulated", "computer", "model-generated"}

@@ -21,8 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from evals.humaneval.study import ITEMS_FILE, load_json, mapping
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.humaneval.study import ITEMS_FILE, load_json, mapping
 
 
 def judge_study(
@@ -33,7 +33,7 @@ def judge_study(
     A verdict the judge could not give (``unparseable``, ``error``) has label null; ``score``
     counts and skips it.
     """
-    from evals.judges import human_likeness
+    from llm_roleplay.evals.judges import human_likeness
 
     judge_one = judge_one or human_likeness
     if concurrency < 1:

@@ -17,7 +17,7 @@ from llm_roleplay.errors import ConfigError
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``humaneval`` with its ``prepare``, ``judge`` and ``score`` subcommands."""
-    from evals.humaneval.prepare import MATCHES
+    from llm_roleplay.evals.humaneval.prepare import MATCHES
 
     humaneval = commands.add_parser(
         "humaneval", help="human evaluation: can people tell simulated users from real ones?"
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prepare(args: argparse.Namespace) -> int:
-    from evals.humaneval.prepare import PrepareOptions, prepare
+    from llm_roleplay.evals.humaneval.prepare import PrepareOptions, prepare
 
     report = prepare(
         PrepareOptions(
@@ -110,9 +110,9 @@ def _prepare(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace) -> int:
-    from evals.humaneval.auto import judge_study
-    from evals.humaneval.study import AUTO_FILE
-    from evals.judges import build_judge
+    from llm_roleplay.evals.humaneval.auto import judge_study
+    from llm_roleplay.evals.humaneval.study import AUTO_FILE
+    from llm_roleplay.evals.judges import build_judge
 
     judge = build_judge(args.judge, base_url=args.judge_base_url, api_key_env=args.judge_api_key_env)
     if judge is None:
@@ -139,9 +139,9 @@ def _write(target: Path, document: dict[str, Any]) -> None:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from evals.humaneval.report import summary
-    from evals.humaneval.score import score
-    from evals.humaneval.study import SCORE_FILE
+    from llm_roleplay.evals.humaneval.report import summary
+    from llm_roleplay.evals.humaneval.score import score
+    from llm_roleplay.evals.humaneval.study import SCORE_FILE
 
     document = score(args.study, args.answers, args.auto)
     target = args.study / SCORE_FILE

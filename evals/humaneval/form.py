@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.humaneval.blinding import transcript
-from evals.humaneval.study import CSV_FILE, FORM_FILE, ITEMS_FILE, KEY_FILE, README_FILE
+from llm_roleplay.evals.humaneval.blinding import transcript
+from llm_roleplay.evals.humaneval.study import CSV_FILE, FORM_FILE, ITEMS_FILE, KEY_FILE, README_FILE
 
 TEMPLATE = Path(__file__).with_name("form.html.tmpl")
 CSV_COLUMNS = ("item_id", "dialogue", "answer", "confidence", "comment")

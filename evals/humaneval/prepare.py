@@ -29,10 +29,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.humaneval.form import render_csv, render_form, render_readme
-from evals.humaneval.sources import Candidate, load_real, load_simulated
-from evals.humaneval.study import CSV_FILE, FORM_FILE, ITEMS_FILE, KEY_FILE, QUESTION, README_FILE
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.humaneval.form import render_csv, render_form, render_readme
+from llm_roleplay.evals.humaneval.sources import Candidate, load_real, load_simulated
+from llm_roleplay.evals.humaneval.study import (
+    CSV_FILE,
+    FORM_FILE,
+    ITEMS_FILE,
+    KEY_FILE,
+    QUESTION,
+    README_FILE,
+)
 from llm_roleplay.records import write_json_atomic
 
 MATCHES = ("length", "domain", "none")

@@ -28,12 +28,18 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from evals.bootstrap import BootstrapSettings, estimate, ratio_metric
-from evals.humaneval.agreement import cohen_kappa, fleiss_kappa, fleiss_table, majority, wilson_interval
-from evals.humaneval.answers import AnswerSheet, label_of, read_answer_files
-from evals.humaneval.auto import verdict_mapping
-from evals.humaneval.study import AUTO_FILE, Study, StudyItem, load_json, load_study
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.bootstrap import BootstrapSettings, estimate, ratio_metric
+from llm_roleplay.evals.humaneval.agreement import (
+    cohen_kappa,
+    fleiss_kappa,
+    fleiss_table,
+    majority,
+    wilson_interval,
+)
+from llm_roleplay.evals.humaneval.answers import AnswerSheet, label_of, read_answer_files
+from llm_roleplay.evals.humaneval.auto import verdict_mapping
+from llm_roleplay.evals.humaneval.study import AUTO_FILE, Study, StudyItem, load_json, load_study
 
 LENGTH_BINS: tuple[tuple[int, int | None, str], ...] = (
     (1, 1, "1"),

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from evals.humaneval.blinding import Message, normalise_dialogue, user_turns
-from evals.humaneval.study import mapping
-from evals.reference import message_text
 from llm_roleplay.dataset_store import RECORDS_FILE, read_records
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.humaneval.blinding import Message, normalise_dialogue, user_turns
+from llm_roleplay.evals.humaneval.study import mapping
+from llm_roleplay.evals.reference import message_text
 from llm_roleplay.near_duplicates import is_kept_unique, mark_near_duplicates
 
 Source = Literal["simulated", "real"]

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.humaneval.blinding import transcript
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.humaneval.blinding import transcript
 
 ITEMS_FILE = "items.json"
 KEY_FILE = "key.json"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from llm_roleplay.nodes.context import Context
 from llm_roleplay.settings_flags import default_of, flag_of, show_default
-from nodes.context import Context
 from tests.reliability.harness import environment, one_error_line, roleplay, roleplay_many, write_goals
 
 FAKE = ["--inquirer", "fake", "--chatbot", "fake", "--judge", "fake"]

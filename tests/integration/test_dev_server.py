@@ -193,8 +193,8 @@ def test_dataset_graph_fans_out_roleplay_subgraphs(client: SyncLangGraphClient) 
 
 def test_a_langgraph_deployment_can_be_the_target_chatbot(langgraph_url: str, tmp_path: Any) -> None:
     """`--chatbot langgraph:ASSISTANT --chatbot-base-url URL`: each reply comes from the served agent."""
+    from llm_roleplay.nodes.context import Context
     from llm_roleplay.runner import run_dialogue
-    from nodes.context import Context
 
     context = Context(
         inquirer_model="fake",

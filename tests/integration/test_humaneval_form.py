@@ -27,8 +27,8 @@ from typing import IO, Any
 
 import pytest
 
-from evals.humaneval import command
-from evals.humaneval.prepare import PrepareOptions, prepare
+from llm_roleplay.evals.humaneval import command
+from llm_roleplay.evals.humaneval.prepare import PrepareOptions, prepare
 from tests.unit.test_humaneval_fixtures import REAL, SIMULATED, write_real_jsonl, write_simulated
 
 CHROMIUM = next(

@@ -11,7 +11,7 @@ import pytest
 
 # Imported once here: in-process pytester runs drop the modules they import, and numpy (under the
 # roleplay graph) cannot be imported twice in one process.
-import graphs.roleplay  # noqa: F401
+import llm_roleplay.graphs.roleplay  # noqa: F401
 
 HEADER = """
 import pytest

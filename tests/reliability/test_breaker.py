@@ -15,7 +15,7 @@ import pytest
 from llm_roleplay.batch import Cell, run_batch
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.generate import GenerateOptions, plan
-from nodes.context import Context
+from llm_roleplay.nodes.context import Context
 from tests.reliability.harness import write_goals
 
 GUARD_S = 30.0  # a deadlocked loop fails the test instead of hanging it

@@ -17,7 +17,7 @@ from llm_roleplay.batch import run_batch
 from llm_roleplay.checkpoints import open_checkpointer
 from llm_roleplay.dataset_store import DatasetDir, read_records
 from llm_roleplay.generate import GenerateOptions, plan
-from nodes.context import Context
+from llm_roleplay.nodes.context import Context
 from tests.reliability.harness import write_goals
 
 THREADS, PER_THREAD = 8, 200

@@ -16,10 +16,10 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 
 from llm_roleplay.models import build_chat_model
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.llm import role_model
+from llm_roleplay.nodes.state import TerminationReason
 from llm_roleplay.runner import run_dialogue
-from nodes.context import Context
-from nodes.llm import role_model
-from nodes.state import TerminationReason
 from tests.support.openai_stub import OpenAIStub
 
 GOAL = "You want help with a soup recipe for a cold evening."

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from prompts import load_prompt
+from llm_roleplay.prompts import load_prompt
 from tests.reliability.harness import environment, files_under, in_parallel, roleplay, write_goals
 from tests.support.openai_stub import OpenAIStub
 

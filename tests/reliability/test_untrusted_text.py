@@ -7,10 +7,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.state import TerminationReason
+from llm_roleplay.prompts import load_prompt
 from llm_roleplay.runner import run_dialogue
-from nodes.context import Context
-from nodes.state import TerminationReason
-from prompts import load_prompt
 from tests.reliability.harness import read_jsonl, roleplay_many, snapshot, write_goals
 from tests.support.openai_stub import OpenAIStub, message_text
 

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from graphs.roleplay import graph
-from nodes.context import Context
-from prompts import load_prompt
+from llm_roleplay.graphs.roleplay import graph
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.prompts import load_prompt
 
 GOAL = "Learn how to keep a sourdough starter alive and bake a first loaf of bread at home"
 PERSONA_TEXT = (

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from evals.agent_checks import (
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.agent_checks import (
     checks_from_expect,
     evaluate_records,
     final_state,
@@ -18,8 +19,7 @@ from evals.agent_checks import (
     tool_not_called,
     trajectory,
 )
-from evals.judges import build_judge
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.judges import build_judge
 from llm_roleplay.goals import parse_goals
 
 
@@ -262,7 +262,7 @@ def test_bad_expect_is_an_error_naming_file_line_and_field(expect: str, error: s
 
 
 def test_roleplay_eval_reports_the_declared_checks(tmp_path: Path) -> None:
-    from evals.pipeline import EvalOptions, evaluate_dataset
+    from llm_roleplay.evals.pipeline import EvalOptions, evaluate_dataset
     from tests.unit.test_evals_fixtures import make_record
 
     def base(dialogue_id: str) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from llm_roleplay.nodes.checks import Problem, names_traits
+from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.personas import trait_phrases
-from nodes.checks import Problem, names_traits
-from nodes.guard import Situation, message_problem
 
 ATTRIBUTES = {
     "age_bracket": "35-44",

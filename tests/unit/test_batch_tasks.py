@@ -13,7 +13,7 @@ from llm_roleplay.batch import BatchListener, Cell, run_batch
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.ids import dialogue_id
-from nodes.context import Context
+from llm_roleplay.nodes.context import Context
 
 FAKE = Context(inquirer_model="fake", chatbot_model="fake", judge_model="fake")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.checkable import (
+from llm_roleplay.nodes.checkable import (
     answer_to,
     broken_word_limit,
     copied_rewrite,
@@ -84,7 +84,7 @@ def test_evident_failures_name_the_check_and_the_part() -> None:
 
 
 def test_the_labelled_set_has_no_evident_failure_among_met_goals() -> None:
-    from evals.goal_labels import load_goal_labels
+    from llm_roleplay.evals.goal_labels import load_goal_labels
 
     flagged = [
         e.id

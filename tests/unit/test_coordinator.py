@@ -12,7 +12,7 @@ import pytest
 from llm_roleplay import coordinator as coordinator_module
 from llm_roleplay.batch import Cell
 from llm_roleplay.coordinator import Coordinator
-from nodes.context import Context
+from llm_roleplay.nodes.context import Context
 
 T = TypeVar("T")
 CONTEXT = Context(inquirer_model="fake", chatbot_model="fake", judge_model="none")

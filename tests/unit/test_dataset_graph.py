@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graphs.dataset import graph
 from llm_roleplay.errors import ConfigError
-from nodes.context import Context
+from llm_roleplay.graphs.dataset import graph
+from llm_roleplay.nodes.context import Context
 
 FAKE = Context(inquirer_model="fake", chatbot_model="fake", judge_model="fake")
 

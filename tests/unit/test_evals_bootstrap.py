@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from evals.bootstrap import (
+from llm_roleplay.evals.bootstrap import (
     BootstrapSettings,
     difference,
     estimate,

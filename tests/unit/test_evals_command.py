@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from evals import command
-from evals.goal_labels import load_goal_labels
-from evals.pipeline import EVAL_FILE, REPORT_FILE
-from nodes.checkable import evident_failures
+from llm_roleplay.evals import command
+from llm_roleplay.evals.goal_labels import load_goal_labels
+from llm_roleplay.evals.pipeline import EVAL_FILE, REPORT_FILE
+from llm_roleplay.nodes.checkable import evident_failures
 from tests.unit.test_evals_fixtures import make_record, varied_records, write_dataset, write_reference
 
 FAST = ["--resamples", "200"]

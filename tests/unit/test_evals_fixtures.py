@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from evals.pipeline import load_run
+from llm_roleplay.evals.pipeline import load_run
 
 ATTRIBUTES = {
     "age_bracket": ["18-24", "25-34", "45-54", "65+"],

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from evals.bootstrap import BootstrapSettings
-from evals.goal_labels import (
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.bootstrap import BootstrapSettings
+from llm_roleplay.evals.goal_labels import (
     FAILURES,
     GoalCheckOutcome,
     by_failure,
@@ -20,9 +21,8 @@ from evals.goal_labels import (
     goal_check_target,
     load_goal_labels,
 )
-from evals.statistics import estimates
-from llm_roleplay.errors import ConfigError
-from nodes.context import Context
+from llm_roleplay.evals.statistics import estimates
+from llm_roleplay.nodes.context import Context
 
 
 def test_the_labelled_set_is_big_balanced_and_consistent() -> None:

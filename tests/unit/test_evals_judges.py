@@ -9,8 +9,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import HumanMessage
 
-from evals.judge_metrics import judge_metrics, judge_summary
-from evals.judges import (
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.judge_metrics import judge_metrics, judge_summary
+from llm_roleplay.evals.judges import (
     Judge,
     JudgeResult,
     build_judge,
@@ -20,9 +21,8 @@ from evals.judges import (
     persona_fidelity,
     simulated_shown_first,
 )
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.fake_models import FakeRoleplayModel
-from nodes.llm import invoke
+from llm_roleplay.nodes.llm import invoke
 from tests.unit.test_evals_fixtures import make_record
 
 GOAL = "Find a vegetarian lasagna recipe and a shopping list for it"

@@ -13,8 +13,8 @@ import pytest
 from langsmith import Client, aevaluate, tracing_context
 from langsmith.schemas import Example
 
-from evals.judges import build_judge, goal_completion
-from evals.langsmith_run import (
+from llm_roleplay.evals.judges import build_judge, goal_completion
+from llm_roleplay.evals.langsmith_run import (
     ExperimentSpec,
     judge_results,
     langsmith_key,
@@ -30,7 +30,7 @@ from evals.langsmith_run import (
     stop_summary,
     stop_target,
 )
-from evals.stop_accuracy import build_decider, load_stop_labels, stop_accuracy
+from llm_roleplay.evals.stop_accuracy import build_decider, load_stop_labels, stop_accuracy
 from tests.unit.test_evals_fixtures import make_record, varied_records
 
 LOOPBACK = ("127.", "::1", "localhost")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.lexical import distinct_n, mtld, mtld_factors, ngram_counts, pooled_mtld, tokenize
+from llm_roleplay.evals.lexical import distinct_n, mtld, mtld_factors, ngram_counts, pooled_mtld, tokenize
 
 
 def test_tokenize_keeps_inner_apostrophes_and_drops_punctuation() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.parsing import (
+from llm_roleplay.evals.parsing import (
     json_objects,
     parse_goal_completion,
     parse_human_likeness,

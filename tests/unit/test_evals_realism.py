@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from evals.bootstrap import BootstrapSettings
-from evals.realism import classifier_auc, realism_section, side_by_side, styled
+from llm_roleplay.evals.bootstrap import BootstrapSettings
+from llm_roleplay.evals.realism import classifier_auc, realism_section, side_by_side, styled
 
 SETTINGS = BootstrapSettings(resamples=200, seed=0)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.reference import load_reference
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.reference import load_reference
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from evals.bootstrap import BootstrapSettings
-from evals.pipeline import EvalOptions, evaluate_dataset
-from evals.report import SECTIONS, render_report
-from evals.svg import bar_chart, esc, nice_axis, nice_step
+from llm_roleplay.evals.bootstrap import BootstrapSettings
+from llm_roleplay.evals.pipeline import EvalOptions, evaluate_dataset
+from llm_roleplay.evals.report import SECTIONS, render_report
+from llm_roleplay.evals.svg import bar_chart, esc, nice_axis, nice_step
 from tests.unit.test_evals_fixtures import make_record, varied_records, write_dataset, write_reference
 
 SETTINGS = BootstrapSettings(resamples=100)

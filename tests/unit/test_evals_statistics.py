@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from evals.bootstrap import BootstrapSettings
-from evals.lexical import mtld
-from evals.statistics import (
+from llm_roleplay.evals.bootstrap import BootstrapSettings
+from llm_roleplay.evals.lexical import mtld
+from llm_roleplay.evals.statistics import (
     by_attribute,
     estimates,
     features,

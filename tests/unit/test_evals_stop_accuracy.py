@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from evals.bootstrap import BootstrapSettings
-from evals.statistics import estimates
-from evals.stop_accuracy import (
+from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.bootstrap import BootstrapSettings
+from llm_roleplay.evals.statistics import estimates
+from llm_roleplay.evals.stop_accuracy import (
     DEFAULT_LABELS,
     build_decider,
     labelled_dialogue,
@@ -20,7 +21,6 @@ from evals.stop_accuracy import (
     stop_accuracy,
     stop_metrics,
 )
-from llm_roleplay.errors import ConfigError
 
 SETTINGS = BootstrapSettings(resamples=300, seed=0)
 

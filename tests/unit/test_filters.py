@@ -8,9 +8,9 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import ValidationError
 
-from nodes.context import FILTER_NAMES, Context
-from nodes.quality_filter import quality_filter
-from nodes.state import TerminationReason
+from llm_roleplay.nodes.context import FILTER_NAMES, Context
+from llm_roleplay.nodes.quality_filter import quality_filter
+from llm_roleplay.nodes.state import TerminationReason
 from tests.unit.scripted_models import (
     GOAL,
     PERSONA_TEXT,
@@ -217,7 +217,7 @@ def test_filter_runs_at_the_end_of_the_graph() -> None:
 
 
 def test_graph_accepts_settings_as_a_dict() -> None:
-    from graphs.roleplay import graph
+    from llm_roleplay.graphs.roleplay import graph
 
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1])
     state = graph.invoke(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from nodes.state import TerminationReason
+from llm_roleplay.nodes.state import TerminationReason
 from tests.unit.scripted_models import (
     GOAL,
     USER_MESSAGES,

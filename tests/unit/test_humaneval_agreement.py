@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from evals.humaneval.agreement import cohen_kappa, fleiss_kappa, fleiss_table, majority, wilson_interval
+from llm_roleplay.evals.humaneval.agreement import (
+    cohen_kappa,
+    fleiss_kappa,
+    fleiss_table,
+    majority,
+    wilson_interval,
+)
 
 
 def test_cohen_kappa_worked_by_hand() -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from evals.humaneval.blinding import Message, normalise_dialogue, normalise_text
-from evals.humaneval.form import render_form
-from evals.humaneval.sources import load_real, load_simulated
+from llm_roleplay.evals.humaneval.blinding import Message, normalise_dialogue, normalise_text
+from llm_roleplay.evals.humaneval.form import render_form
+from llm_roleplay.evals.humaneval.sources import load_real, load_simulated
 from tests.unit.test_humaneval_fixtures import (
     CHATBOT,
     INQUIRERS,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.humaneval import command
+from llm_roleplay.evals.humaneval import command
 from tests.unit.test_humaneval_fixtures import write_real_jsonl, write_simulated
 
 

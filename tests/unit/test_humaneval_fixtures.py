@@ -16,9 +16,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evals.humaneval.prepare import PrepareOptions, PrepareReport, prepare
 from llm_roleplay.dataset_store import read_records
-from nodes.context import Context
+from llm_roleplay.evals.humaneval.prepare import PrepareOptions, PrepareReport, prepare
+from llm_roleplay.nodes.context import Context
 
 INQUIRERS = ("openai:gpt-4o-mini", "openai:mixtral-8x7b-instruct")
 CHATBOT = "openai:meta-llama/Llama-2-13b-chat-hf"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from evals.humaneval.blinding import Message
-from evals.humaneval.prepare import PrepareOptions, prepare, select
-from evals.humaneval.sources import Candidate, load_real
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.humaneval.blinding import Message
+from llm_roleplay.evals.humaneval.prepare import PrepareOptions, prepare, select
+from llm_roleplay.evals.humaneval.sources import Candidate, load_real
 from tests.unit.test_humaneval_fixtures import (
     DROPPED_ID,
     DUPLICATE_ID,

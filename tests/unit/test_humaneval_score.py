@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from evals.humaneval.answers import AnswerSheet, Judgement, read_answers
-from evals.humaneval.score import score, score_study
-from evals.humaneval.study import Study, StudyItem, load_study
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.evals.humaneval.answers import AnswerSheet, Judgement, read_answers
+from llm_roleplay.evals.humaneval.score import score, score_study
+from llm_roleplay.evals.humaneval.study import Study, StudyItem, load_study
 from tests.unit.test_humaneval_fixtures import make_study
 
 H, M = "human", "model"
@@ -271,7 +271,7 @@ def test_one_file_per_annotator_and_no_answers_at_all(
 def test_verdicts_from_roleplay_eval_are_read_by_dialogue_id(
     tmp_path: Path, study: tuple[Path, str, dict[str, str]]
 ) -> None:
-    from evals.judges import JudgeResult
+    from llm_roleplay.evals.judges import JudgeResult
 
     study_dir, study_id, ranks = study
     key = json.loads((study_dir / "key.json").read_text())

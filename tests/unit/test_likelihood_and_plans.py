@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from nodes.goal_plan import material_of, parse_plan, split_goal, without_material
-from nodes.intents import asking_sentences, asks_user, cannot_help
-from nodes.likelihood import p_yes_from_logprobs, p_yes_from_text
-from nodes.verification import quoted_evidence
+from llm_roleplay.nodes.goal_plan import material_of, parse_plan, split_goal, without_material
+from llm_roleplay.nodes.intents import asking_sentences, asks_user, cannot_help
+from llm_roleplay.nodes.likelihood import p_yes_from_logprobs, p_yes_from_text
+from llm_roleplay.nodes.verification import quoted_evidence
 
 
 def token(text: str, *alternatives: tuple[str, float]) -> dict[str, object]:

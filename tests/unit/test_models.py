@@ -15,15 +15,15 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from graphs.roleplay import graph
 from llm_roleplay.adapters import CallableChatModel, RemoteGraphChatModel
 from llm_roleplay.errors import ConfigError
 from llm_roleplay.fake_models import FakeRoleplayModel
+from llm_roleplay.graphs.roleplay import graph
 from llm_roleplay.models import ROLES, RoleModel, build_chat_model
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.llm import role_model
+from llm_roleplay.nodes.state import TerminationReason
 from llm_roleplay.runner import preflight
-from nodes.context import Context
-from nodes.llm import role_model
-from nodes.state import TerminationReason
 from tests.unit.scripted_models import GOAL, USER_MESSAGES, ScriptedInquirer, run_roleplay, user_texts
 
 

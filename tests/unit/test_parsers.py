@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nodes.checks import (
+from llm_roleplay.nodes.checks import (
     Problem,
     breaks_role,
     has_repeated_block,
@@ -19,9 +19,16 @@ from nodes.checks import (
     normalized,
     words,
 )
-from nodes.guard import Situation, message_problem
-from nodes.parsing import Decision, Verdict, clean_message, extract_message, parse_decision, parse_verdict
-from prompts import load_prompt
+from llm_roleplay.nodes.guard import Situation, message_problem
+from llm_roleplay.nodes.parsing import (
+    Decision,
+    Verdict,
+    clean_message,
+    extract_message,
+    parse_decision,
+    parse_verdict,
+)
+from llm_roleplay.prompts import load_prompt
 
 PROPERTY = settings(max_examples=200, deadline=None)
 

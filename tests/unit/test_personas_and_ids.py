@@ -15,13 +15,12 @@ from typing import Any
 
 import pytest
 
-import prompts
-from graphs.roleplay import graph
-from llm_roleplay import ids
+from llm_roleplay import ids, prompts
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.graphs.roleplay import graph
 from llm_roleplay.ids import dialogue_id
+from llm_roleplay.nodes.context import OPERATIONAL_FIELDS, Context
 from llm_roleplay.personas import Persona, default_schema, render_description, sample_persona
-from nodes.context import OPERATIONAL_FIELDS, Context
 from tests.unit.scripted_models import (
     GOAL,
     PERSONA_DESCRIPTION_MARK,

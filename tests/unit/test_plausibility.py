@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from llm_roleplay.generate import GenerateOptions, plan
-from nodes.context import Context
+from llm_roleplay.nodes.context import Context
 
 YOUNG = ("aged 18 to 24", "aged 25 to 34")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prompts import load_prompt, prompt_names, prompt_versions
+from llm_roleplay.prompts import load_prompt, prompt_names, prompt_versions
 
 
 def test_every_prompt_file_has_a_name_version_and_scope() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.state import TerminationReason
+from llm_roleplay.nodes.state import TerminationReason
 from tests.unit.scripted_models import (
     GOAL,
     PERSONA_TEXT,

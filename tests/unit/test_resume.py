@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from llm_roleplay.nodes.context import Context
 from llm_roleplay.runner import resume_dialogue, run_dialogue
-from nodes.context import Context
 
 
 class Crash(BaseException):

@@ -9,7 +9,7 @@ import pytest
 from llm_roleplay.checkpoints import db_label, parse_db
 from llm_roleplay.cluster import check_options
 from llm_roleplay.errors import ConfigError
-from nodes.context import Context
+from llm_roleplay.nodes.context import Context
 
 REMOTE = Context(inquirer_model="fake", chatbot_model="fake", judge_model="none")
 URL = "postgresql://roleplay@db-host:5433/roleplay"

@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from llm_roleplay.errors import ConfigError
+from llm_roleplay.nodes.context import Context
 from llm_roleplay.testing import simulate
-from nodes.context import Context
 from tests.unit.scripted_models import (
     USER_MESSAGES,
     NumberedChatbot,

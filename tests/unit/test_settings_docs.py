@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from llm_roleplay.nodes.context import Context
 from llm_roleplay.settings_flags import SETTINGS_TABLE_BEGIN, replace_settings_table, settings_table
-from nodes.context import Context
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

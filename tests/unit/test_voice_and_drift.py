@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.checks import Problem
-from nodes.drift import asks_ahead, contradicts_persona, off_goal
-from nodes.guard import Situation, message_problem
-from nodes.voice import confuses_roles, echoes, empty_promise, greets_again, helper_register, mirrors_request
+from llm_roleplay.nodes.checks import Problem
+from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
+from llm_roleplay.nodes.guard import Situation, message_problem
+from llm_roleplay.nodes.voice import (
+    confuses_roles,
+    echoes,
+    empty_promise,
+    greets_again,
+    helper_register,
+    mirrors_request,
+)
 
 GOAL = (
     "You want to know how fast you run different distances. You use a stopwatch to measure the time it "
@@ -171,7 +178,7 @@ def test_the_helper_apologising_and_asking_what_to_do_is_role_confusion() -> Non
 
 
 def test_asking_back_instead_of_answering() -> None:
-    from nodes.voice import asks_back
+    from llm_roleplay.nodes.voice import asks_back
 
     assert asks_back(
         "sure, what's the time for each race? let's calculate them."
