@@ -22,13 +22,14 @@ GOAL ?= I want to write a short, polite email to my landlord asking to fix a bro
 demo: $(STAMP)
 	$(BIN)/roleplay run --goal "$(GOAL)" --max-turns 4
 
-## Lint, type-check, then the whole test suite (unit, dev-server and local-model tests).
+## Lint (with the one-way layers contract), type-check, then the whole test suite.
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -47,8 +47,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from llm_roleplay import cli  # noqa: E402
+from llm_roleplay.blocks.local_model import LOCAL_SERVER  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
-from llm_roleplay.local_model import LOCAL_SERVER  # noqa: E402
 
 PAPER_GOALS = REPO.parent / "shared" / "reference" / "llm-roleplay" / "goals.jsonl"
 TG_TOKENS = 48  # generated per request when measuring the runtime's generation rate

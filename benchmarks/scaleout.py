@@ -36,7 +36,8 @@ sys.path.insert(0, str(REPO))
 from benchmarks.stub_dialogue import scripted_reply  # noqa: E402
 from benchmarks.throughput import cells, stub_context  # noqa: E402
 from llm_roleplay import cluster  # noqa: E402
-from llm_roleplay.batch import BatchListener, Cell, run_batch  # noqa: E402
+from llm_roleplay.batch import BatchListener, run_batch  # noqa: E402
+from llm_roleplay.cells import Cell  # noqa: E402
 from llm_roleplay.checkpoints import CheckpointDB  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
 from llm_roleplay.nodes.context import Context  # noqa: E402

@@ -31,11 +31,12 @@ from langchain_core.messages import HumanMessage  # noqa: E402
 from openai import AsyncOpenAI  # noqa: E402
 
 from benchmarks.stub_dialogue import USER_TURNS, StubProcess, bench_goal, check_shape  # noqa: E402
-from llm_roleplay.batch import Cell, run_batch  # noqa: E402
+from llm_roleplay.batch import run_batch  # noqa: E402
+from llm_roleplay.blocks.fake_models import FakeRoleplayModel  # noqa: E402
+from llm_roleplay.cells import Cell  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
-from llm_roleplay.fake_models import FakeRoleplayModel  # noqa: E402
-from llm_roleplay.ids import dialogue_id  # noqa: E402
 from llm_roleplay.nodes.context import Context  # noqa: E402
+from llm_roleplay.nodes.ids import dialogue_id  # noqa: E402
 from llm_roleplay.nodes.llm import invoke  # noqa: E402
 from tests.support.openai_stub import OpenAIStub  # noqa: E402
 

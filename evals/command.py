@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.console import interactive
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.evals.metric_info import format_value, info
 from llm_roleplay.run_file import add_config_option
 

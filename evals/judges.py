@@ -25,7 +25,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from pydantic import ValidationError
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.evals.parsing import (
     Parsed,
     parse_goal_completion,
@@ -33,7 +34,6 @@ from llm_roleplay.evals.parsing import (
     parse_paired,
     parse_persona_fidelity,
 )
-from llm_roleplay.models import build_chat_model
 from llm_roleplay.nodes.checkable import evident_failures
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.console import plural
 from llm_roleplay.dataset_store import DatasetDir, read_records
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.evals.agent_checks import DatasetChecks, check_metrics, evaluate_records
 from llm_roleplay.evals.bootstrap import BootstrapSettings, Metric, difference
 from llm_roleplay.evals.goal_labels import (

@@ -2,7 +2,7 @@
 
 Two views of the user messages, opening ("first") and later messages apart:
 
-1. **Style statistics side by side** (:mod:`llm_roleplay.style.features`): median words, starts in
+1. **Style statistics side by side** (:mod:`llm_roleplay.blocks.style.features`): median words, starts in
    lowercase, no closing punctuation, ends with "?", says please, opens with a greeting, thanks,
    opens with "can/could you", several lines, contractions, lowercase "i" and typo share, each with
    a bootstrap interval over dialogues (the messages of one dialogue are resampled together).
@@ -24,9 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.style.features import BINARY_FEATURES, MessageStyle, is_english, message_style
 from llm_roleplay.evals.bootstrap import BootstrapSettings, Metric, estimate, median_metric, ratio_metric
-from llm_roleplay.style.features import BINARY_FEATURES, MessageStyle, is_english, message_style
 
 # Every habit but two too rare in real messages to compare on a small run (under 2%).
 SHOWN = tuple(flag for flag in BINARY_FEATURES if flag not in ("code_fence", "dropped_apostrophe"))

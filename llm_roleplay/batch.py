@@ -27,16 +27,14 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.models import ROLES, Role
+from llm_roleplay.cells import Cell
 from llm_roleplay.checkpoints import CheckpointDB, open_async_checkpointer
 from llm_roleplay.dataset_store import DatasetDir
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.graphs.roleplay import compile_graph
-from llm_roleplay.ids import dialogue_id
-from llm_roleplay.models import ROLES, Role
-from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import error_text, role_model
-from llm_roleplay.nodes.state import InputState, TerminationReason
-from llm_roleplay.persona_grid import GridPlan
+from llm_roleplay.nodes.state import TerminationReason
 from llm_roleplay.records import record_from_state
 
 # Dialogues in a row ending with the same model error that stop a batch: enough not to trip on a
@@ -49,55 +47,6 @@ ERROR_ENDINGS = frozenset(
         TerminationReason.JUDGE_ERROR.value,
     }
 )
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One dialogue of the grid: a persona, a goal, a trial and the settings to run it with."""
-
-    dialogue_id: str
-    goal: str
-    persona: dict[str, Any]
-    context: Context
-    extra: dict[str, Any] = field(default_factory=dict)  # goal id, domain, trial, expect: into the record
-
-    goal_parts: tuple[str, ...] | None = None
-    expected_outcome: str | None = None
-
-    def graph_input(self) -> InputState:
-        state = InputState(goal=self.goal, persona=self.persona)
-        if self.goal_parts:
-            state["goal_parts"] = list(self.goal_parts)
-        if self.expected_outcome:
-            state["expected_outcome"] = self.expected_outcome
-        return state
-
-
-def cells_from_grid(grid: GridPlan, base: Context) -> list[Cell]:
-    """One cell per grid cell: the persona as given to the graph, and the cell's own seed."""
-    cells = []
-    for cell in grid.cells:
-        persona = cell.persona.model_dump()
-        context = base.model_copy(update={"seed": cell.seed})
-        cells.append(
-            Cell(
-                dialogue_id=dialogue_id(
-                    cell.goal.goal, persona, context, cell.goal.parts, cell.goal.expected_outcome
-                ),
-                goal=cell.goal.goal,
-                persona=persona,
-                context=context,
-                extra={
-                    "goal_id": cell.goal.id,
-                    "goal_domain": cell.goal.domain,
-                    "trial": cell.trial,
-                    "expect": cell.goal.expect,
-                },
-                goal_parts=cell.goal.parts,
-                expected_outcome=cell.goal.expected_outcome,
-            )
-        )
-    return cells
 
 
 @dataclass

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.records import write_json_atomic
 
 
@@ -30,10 +30,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from llm_roleplay.blocks.style import sharegpt
+    from llm_roleplay.blocks.style.fit import Conversation, fit_profile
+    from llm_roleplay.blocks.style.profile import Source
     from llm_roleplay.evals.reference import SHAREGPT, load_reference
-    from llm_roleplay.style import sharegpt
-    from llm_roleplay.style.fit import Conversation, fit_profile
-    from llm_roleplay.style.profile import Source
 
     try:
         if args.out.is_dir():

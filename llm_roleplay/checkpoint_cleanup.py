@@ -13,9 +13,9 @@ from pathlib import Path
 
 from langchain_core.runnables import RunnableConfig
 
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.checkpoints import open_sqlite_checkpointer
 from llm_roleplay.console import plural
-from llm_roleplay.errors import ConfigError
 
 
 @dataclass

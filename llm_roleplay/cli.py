@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from llm_roleplay import calibrate_command
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.checkpoints import DEFAULT_DB, db_label, parse_db
 from llm_roleplay.cli_parser import Parser, subcommands
 from llm_roleplay.cluster_options import add_generate_options, generate_options
 from llm_roleplay.console import interactive, plural
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.evals import command as evals_command
 from llm_roleplay.evals.humaneval import command as humaneval_command
 from llm_roleplay.paths import check_output_dir, check_output_file
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dialogue(args: argparse.Namespace) -> int:
     """``run`` and ``resume``: one dialogue, streamed, with its record written at the end."""
-    from llm_roleplay.ids import dialogue_id
+    from llm_roleplay.nodes.ids import dialogue_id
     from llm_roleplay.runner import resume_dialogue, run_dialogue, saved_record_path
     from llm_roleplay.terminal import TurnPrinter
 

@@ -34,13 +34,13 @@ from llm_roleplay.batch import (
     check_batch_options,
     start_report,
 )
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.models import ROLES
 from llm_roleplay.checkpoints import CheckpointDB, open_async_checkpointer
 from llm_roleplay.cluster_options import DEFAULT_CHUNK_SIZE
 from llm_roleplay.cluster_worker import Chunk, run_chunk
 from llm_roleplay.coordinator import Coordinator, Drained
 from llm_roleplay.dataset_store import DatasetDir
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.models import ROLES
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import error_text, role_model
 from llm_roleplay.records import package_versions

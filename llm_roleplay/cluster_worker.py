@@ -20,12 +20,13 @@ from typing import Any
 
 from langchain_core.rate_limiters import BaseRateLimiter
 
-from llm_roleplay.batch import Cell, run_cell, use_dialogue_threads
+from llm_roleplay.batch import run_cell, use_dialogue_threads
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.models import ROLES, build_chat_model, share_rate_limiters
+from llm_roleplay.cells import Cell
 from llm_roleplay.checkpoints import CheckpointDB, open_async_checkpointer
 from llm_roleplay.coordinator import ClusterRateLimiter
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.graphs.roleplay import compile_graph
-from llm_roleplay.models import ROLES, build_chat_model, share_rate_limiters
 from llm_roleplay.nodes.llm import error_text, role_model
 from llm_roleplay.records import package_versions
 

@@ -30,8 +30,9 @@ from typing import Any, Literal
 
 from langchain_core.rate_limiters import BaseRateLimiter
 
-from llm_roleplay.batch import Admission, Cell, CircuitBreaker
-from llm_roleplay.models import token_bucket
+from llm_roleplay.batch import Admission, CircuitBreaker
+from llm_roleplay.blocks.models import token_bucket
+from llm_roleplay.cells import Cell
 
 Verdict = Literal["run", "skip", "stop"]
 LEASE_S = 10.0  # a permit not reported for this long belongs to a dead process

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.records import write_json_atomic
 
 RECORDS_FILE = "dialogues.jsonl"

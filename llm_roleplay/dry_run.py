@@ -12,12 +12,12 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
+from llm_roleplay.blocks.models import ROLES
 from llm_roleplay.console import plural
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.estimate import Estimate, from_assumptions, from_finished
 from llm_roleplay.generate import GenerateOptions, batch_context, plan
 from llm_roleplay.manifest import check_same_configuration
-from llm_roleplay.models import ROLES
 from llm_roleplay.nodes.llm import role_model
 
 

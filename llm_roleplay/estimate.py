@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from llm_roleplay.models import ROLES
+from llm_roleplay.blocks.models import ROLES
 from llm_roleplay.nodes.context import Context
 
 PAPER_USER_TURNS = 5.30  # Tamoyan et al. (2024): mean user turns of their simulated dialogues

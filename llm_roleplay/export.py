@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.near_duplicates import is_kept_unique
 
 FORMATS = ("openai", "sharegpt", "parquet", "hf")

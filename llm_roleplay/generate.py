@@ -9,16 +9,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_roleplay.batch import BatchListener, BatchReport, Cell, cells_from_grid, run_batch
+from llm_roleplay.batch import BatchListener, BatchReport, run_batch
+from llm_roleplay.blocks.goals import Goal, read_goals
+from llm_roleplay.blocks.persona_grid import (
+    GridPlan,
+    PersonaSample,
+    pair_grid,
+    read_personas,
+    sample_personas,
+)
+from llm_roleplay.blocks.personas import Persona, default_schema
+from llm_roleplay.cells import Cell, cells_from_grid
 from llm_roleplay.checkpoints import CheckpointDB, check_db, db_label
 from llm_roleplay.cluster_options import DEFAULT_CHUNK_SIZE
 from llm_roleplay.dataset_store import DatasetDir
-from llm_roleplay.goals import Goal, read_goals
 from llm_roleplay.manifest import build_manifest, check_same_configuration
 from llm_roleplay.near_duplicates import find_near_duplicates
 from llm_roleplay.nodes.context import Context
-from llm_roleplay.persona_grid import GridPlan, PersonaSample, pair_grid, read_personas, sample_personas
-from llm_roleplay.personas import Persona, default_schema
 from llm_roleplay.plausibility import llm_plausibility_check
 from llm_roleplay.prompts import prompt_versions
 from llm_roleplay.records import write_json_atomic

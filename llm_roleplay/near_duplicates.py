@@ -32,7 +32,7 @@ from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_NGRAM = 3

@@ -11,13 +11,13 @@ from collections.abc import Callable
 
 from langchain_core.messages import HumanMessage
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.goals import Goal
-from llm_roleplay.models import build_chat_model
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.goals import Goal
+from llm_roleplay.blocks.models import build_chat_model
+from llm_roleplay.blocks.personas import Persona, render_description
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model
 from llm_roleplay.nodes.parsing import Decision, parse_decision
-from llm_roleplay.personas import Persona, render_description
 from llm_roleplay.prompts import load_prompt
 
 

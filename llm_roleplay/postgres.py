@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.postgres import PostgresSaver

@@ -12,11 +12,11 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.keys import redact
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.keys import redact
 
 if TYPE_CHECKING:
-    from llm_roleplay.models import RoleModel
+    from llm_roleplay.blocks.models import RoleModel
 
 # A healthy server answers a model listing in milliseconds; a silent one should not hold a run long.
 PROBE_TIMEOUT_S = 5.0

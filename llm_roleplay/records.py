@@ -3,7 +3,7 @@
 Schema (``schema_version`` 2, which added ``goal_plan``, ``expected_outcome``, ``goal_progress``
 and ``style``) — see README "Dialogue record":
 
-- ``id``: stable hash of what defines the dialogue (``llm_roleplay.ids``)
+- ``id``: stable hash of what defines the dialogue (``llm_roleplay.nodes.ids``)
 - ``goal``: the goal text
 - ``persona``: ``{"attributes": {...}, "description": str, "source": "given" | "sampled:<seed>"}``
 - ``messages``: ``[{"role": "user" | "assistant", "content": str, "turn": int, "timestamp": str,
@@ -45,9 +45,9 @@ from typing import Any, Literal
 from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
+from llm_roleplay.blocks.personas import default_schema
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.state import TerminationReason
-from llm_roleplay.personas import default_schema
 from llm_roleplay.prompts import prompt_versions
 
 SCHEMA_VERSION = 2

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.cli_parser import did_you_mean, subcommands
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.settings_flags import build_context, default_of, describe, flag_of
 

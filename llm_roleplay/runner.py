@@ -15,12 +15,12 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.models import ROLES, build_chat_model, build_target
 from llm_roleplay.checkpoints import CheckpointDB, db_label, load_run, open_checkpointer, save_run
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.graphs.roleplay import compile_graph
-from llm_roleplay.ids import dialogue_id
-from llm_roleplay.models import ROLES, build_chat_model, build_target
 from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.ids import dialogue_id
 from llm_roleplay.nodes.llm import role_model
 from llm_roleplay.nodes.state import InputState
 from llm_roleplay.reachability import check_reachable

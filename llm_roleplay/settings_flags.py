@@ -24,8 +24,8 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.models import ROLES
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.models import ROLES
 from llm_roleplay.nodes.context import Context
 
 # Settings whose flag is not their field name (short names users already type).

@@ -24,7 +24,7 @@ agent's tool calls. The ``assert_*`` helpers check a record after the fact, with
 
 **Reruns are free and repeat exactly** with ``cache``: the simulator's own model calls (inquirer
 and judge) are recorded in ``FOLDER/<test module>.<test name>.jsonl`` and answered from there
-when the same request comes again (:mod:`llm_roleplay.model_cache`; commit the folder).
+when the same request comes again (:mod:`llm_roleplay.blocks.model_cache`; commit the folder).
 ``$ROLEPLAY_CACHE_MODE`` picks the mode: ``auto`` (default: misses are recorded, and reported
 with a warning naming what changed), ``replay`` (a miss fails the test: use it in CI) or
 ``record`` (write the files afresh). The agent's own model calls are yours to cache: give its
@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.model_cache import CacheMode, mode_from_environment, recorded_cache
 from llm_roleplay.evals.agent_checks import (
     Check,
     CheckResult,
@@ -57,7 +58,6 @@ from llm_roleplay.evals.agent_checks import (
     tool_not_called,
     trajectory,
 )
-from llm_roleplay.model_cache import CacheMode, mode_from_environment, recorded_cache
 from llm_roleplay.records import DialogueRecord
 
 __all__ = [
@@ -146,7 +146,7 @@ def simulate(
     """Run one simulated dialogue against ``target`` and evaluate ``checks`` on its record.
 
     ``target``: a compiled LangGraph graph (driven through one thread, see
-    :mod:`llm_roleplay.agents`), a spec string (``langgraph:ASSISTANT`` with ``base_url``,
+    :mod:`llm_roleplay.blocks.agents`), a spec string (``langgraph:ASSISTANT`` with ``base_url``,
     ``python:module:attr``, ``local``, ``provider:model``), a chat model, or ``fn(messages) -> str``.
     ``goal_parts``: the goal's plan, the requests the user makes one after the other (else the
     judge model derives it); ``expected_outcome``: what a correct answer contains.
@@ -236,8 +236,8 @@ def _judge(context: Any, checks: Sequence[Check]) -> Any:
     """The judge of judged argument checks: the run's judge model, with the run's cache."""
     if not any(check.needs_judge() for check in checks):
         return None
+    from llm_roleplay.blocks.models import build_chat_model
     from llm_roleplay.evals.judges import Judge
-    from llm_roleplay.models import build_chat_model
     from llm_roleplay.nodes.llm import role_model
 
     settings = role_model(context, "judge")

@@ -2,7 +2,7 @@
 never the persona or the goal.
 
 A chat model (or function) gets the whole conversation each turn. A LangGraph agent gets only the
-new user message on its own thread (``llm_roleplay.agents``): every assistant message of its turn
+new user message on its own thread (``llm_roleplay.blocks.agents``): every assistant message of its turn
 joins the dialogue, and its tool calls are kept beside them (``tool_calls``) for the record, out
 of the simulated user's sight.
 """
@@ -14,9 +14,9 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from llm_roleplay.agents import AgentTarget
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.models import build_target
+from llm_roleplay.blocks.agents import AgentTarget
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.models import build_target
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model, stamped
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason

@@ -209,7 +209,7 @@ class Context(BaseModel):
     )
     model_cache: str | None = Field(
         default=None,
-        description="A JSONL file of recorded inquirer and judge calls (llm_roleplay.model_cache): "
+        description="A JSONL file of recorded inquirer and judge calls (llm_roleplay.blocks.model_cache): "
         "identical requests are answered from it, so reruns are free and repeat exactly.",
     )
     model_cache_mode: Literal["auto", "replay", "record"] = Field(

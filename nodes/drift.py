@@ -18,8 +18,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 
+from llm_roleplay.blocks.personas import default_schema
 from llm_roleplay.nodes.voice import content_words
-from llm_roleplay.personas import default_schema
 
 OFF_GOAL_MIN_WORDS = 10  # shorter messages ("explain the second part in more detail") are reactions
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from llm_roleplay.models import build_chat_model
+from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.llm import call_seed, error_text, role_model, text_of
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason

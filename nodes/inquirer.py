@@ -6,7 +6,7 @@
 2. Write: one call with the intent's task and the person's style (:mod:`nodes.inquirer_prompt`),
    the answer prefilled with an opening quotation, which keeps small models in the user's voice
    (measured on the embedded model: 12 of 12 openings in role, against 5 of 12 without).
-3. Type: the person's habits are applied by the typing pass (:mod:`llm_roleplay.style`), then the
+3. Type: the person's habits are applied by the typing pass (:mod:`llm_roleplay.blocks.style`), then the
    message is checked (:mod:`nodes.guard`): empty, role break, the helper's voice, an echo of the
    chatbot, a greeting after the first turn, a leak, persona drift, front-loading, going off the
    goal or a repeat is regenerated, up to ``max_regenerations`` times, and counted.
@@ -25,7 +25,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
-from llm_roleplay.models import build_chat_model
+from llm_roleplay.blocks.models import build_chat_model
+from llm_roleplay.blocks.style.profile import PersonaStyle, Position
+from llm_roleplay.blocks.style.typing_pass import apply_style
 from llm_roleplay.nodes.checks import Problem
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.goal_plan import material_of
@@ -43,8 +45,6 @@ from llm_roleplay.nodes.state import (
     persona_traits,
 )
 from llm_roleplay.nodes.voice import asks_back, gives_nothing_new
-from llm_roleplay.style.profile import PersonaStyle, Position
-from llm_roleplay.style.typing_pass import apply_style
 
 RECENT_REPLIES = 2  # chatbot replies a user message must not echo
 TRIM_FACTOR = 2.2  # a message this many times its target length is cut back to whole sentences

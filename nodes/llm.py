@@ -13,8 +13,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.runnables import RunnableConfig
 
-from llm_roleplay.keys import redact
-from llm_roleplay.models import Role, RoleModel
+from llm_roleplay.blocks.keys import redact
+from llm_roleplay.blocks.models import Role, RoleModel
 from llm_roleplay.nodes.context import Context
 
 MessageT = TypeVar("MessageT", bound=BaseMessage)

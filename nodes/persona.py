@@ -8,17 +8,17 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.ids import dialogue_id
-from llm_roleplay.models import build_chat_model
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.models import build_chat_model
+from llm_roleplay.blocks.personas import Persona, attribute_listing, render_description, sample_persona
+from llm_roleplay.blocks.style.profile import draw_key, load_profile, sample_style
 from llm_roleplay.nodes.checks import is_empty
 from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.ids import dialogue_id
 from llm_roleplay.nodes.llm import call_seed, invoke, role_model
 from llm_roleplay.nodes.parsing import clean_message
 from llm_roleplay.nodes.state import RoleplayState
-from llm_roleplay.personas import Persona, attribute_listing, render_description, sample_persona
 from llm_roleplay.prompts import load_prompt
-from llm_roleplay.style.profile import draw_key, load_profile, sample_style
 
 
 def generate_persona(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:

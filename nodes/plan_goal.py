@@ -15,7 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
-from llm_roleplay.models import build_chat_model
+from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.goal_plan import parse_plan, split_goal
 from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model

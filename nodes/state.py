@@ -13,7 +13,7 @@ from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict  # pydantic cannot read typing.TypedDict on Python < 3.12
 
-from llm_roleplay.personas import trait_phrases
+from llm_roleplay.blocks.personas import trait_phrases
 
 
 class TerminationReason(StrEnum):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.evals.humaneval.form import render_csv, render_form, render_readme
 from llm_roleplay.evals.humaneval.sources import Candidate, load_real, load_simulated
 from llm_roleplay.evals.humaneval.study import (

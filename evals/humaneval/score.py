@@ -28,7 +28,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.evals.bootstrap import BootstrapSettings, estimate, ratio_metric
 from llm_roleplay.evals.humaneval.agreement import (
     cohen_kappa,

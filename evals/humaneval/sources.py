@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.dataset_store import RECORDS_FILE, read_records
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.evals.humaneval.blinding import Message, normalise_dialogue, user_turns
 from llm_roleplay.evals.humaneval.study import mapping
 from llm_roleplay.evals.reference import message_text

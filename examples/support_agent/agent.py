@@ -69,7 +69,7 @@ class SupportContext:
     """How the served agent picks its model (your agent will simply build its own)."""
 
     model: str = "local"  # an llm-roleplay model spec: local, provider:model, ...
-    model_cache: str | None = None  # a recorded-calls file (llm_roleplay.model_cache), for tests
+    model_cache: str | None = None  # a recorded-calls file (llm_roleplay.blocks.model_cache), for tests
     model_cache_mode: Literal["auto", "replay", "record"] = "auto"
 
 
@@ -202,7 +202,7 @@ def build_agent(
 
 @lru_cache(maxsize=8)
 def _model(spec: str, cache: str | None, cache_mode: str) -> BaseChatModel:
-    from llm_roleplay.models import RoleModel, build_chat_model
+    from llm_roleplay.blocks.models import RoleModel, build_chat_model
 
     return build_chat_model(
         RoleModel(

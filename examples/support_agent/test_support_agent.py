@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from examples.support_agent.agent import SupportContext, build_agent, context_model
-from llm_roleplay.model_cache import mode_from_environment
+from llm_roleplay.blocks.model_cache import mode_from_environment
 from llm_roleplay.testing import (
     assert_tool_not_called,
     cache_file,

@@ -14,7 +14,7 @@ import pytest
 from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
-from llm_roleplay.agents import thread_id_for
+from llm_roleplay.blocks.agents import thread_id_for
 from llm_roleplay.records import WITHOUT_TIMING
 from llm_roleplay.testing import final_state, simulate, tool_called, tool_not_called
 from tests.support.agents import rule_based_support_agent

@@ -14,7 +14,7 @@ import pytest
 from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
-from llm_roleplay.personas import render_description
+from llm_roleplay.blocks.personas import render_description
 
 pytestmark = pytest.mark.server
 

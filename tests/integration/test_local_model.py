@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_roleplay.local_model import MODEL_SHA256, ensure_weights
+from llm_roleplay.blocks.local_model import MODEL_SHA256, ensure_weights
 from llm_roleplay.nodes.checks import breaks_role, is_empty
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.runner import run_dialogue

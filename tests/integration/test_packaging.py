@@ -20,7 +20,18 @@ def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """The file names in a wheel built from the working tree (no build isolation: ~3 s, offline)."""
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", out],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            out,
+        ],
         check=True,
         capture_output=True,
     )
@@ -40,7 +51,9 @@ def test_every_module_and_data_file_of_the_folders_is_in_the_wheel(wheel_names: 
     tracked = subprocess.run(
         ["git", "ls-files", *FOLDERS], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.split()
-    expected = {f"llm_roleplay/{name}" for name in tracked if name.endswith((".py", ".md", ".jsonl", ".tmpl"))}
+    expected = {
+        f"llm_roleplay/{name}" for name in tracked if name.endswith((".py", ".md", ".jsonl", ".tmpl"))
+    }
     assert expected, "git ls-files found nothing"
     assert expected <= set(wheel_names), sorted(expected - set(wheel_names))
 

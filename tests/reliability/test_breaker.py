@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from llm_roleplay.batch import Cell, run_batch
+from llm_roleplay.batch import run_batch
+from llm_roleplay.cells import Cell
 from llm_roleplay.dataset_store import DatasetDir
 from llm_roleplay.generate import GenerateOptions, plan
 from llm_roleplay.nodes.context import Context

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.keys import REDACTED, read_api_key, redact, remember_secret
 from llm_roleplay.dataset_store import read_records
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.keys import REDACTED, read_api_key, redact, remember_secret
 
 PROPERTY = settings(max_examples=150, deadline=None)
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from langchain_core.language_models import BaseChatModel
 
-from llm_roleplay.models import build_chat_model
+from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import role_model
 from llm_roleplay.nodes.state import TerminationReason

@@ -23,7 +23,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
 
 from examples.support_agent.agent import build_agent
-from llm_roleplay.adapters import CallableChatModel
+from llm_roleplay.blocks.adapters import CallableChatModel
 
 _ORDER = re.compile(r"\b[A-Z]\d{4}\b")
 

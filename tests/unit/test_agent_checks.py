@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.goals import parse_goals
 from llm_roleplay.evals.agent_checks import (
     checks_from_expect,
     evaluate_records,
@@ -20,7 +21,6 @@ from llm_roleplay.evals.agent_checks import (
     trajectory,
 )
 from llm_roleplay.evals.judges import build_judge
-from llm_roleplay.goals import parse_goals
 
 
 def call(name: str, **args: Any) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import interrupt
 
-from llm_roleplay.agents import AgentTarget, agent_target, jsonable, thread_id_for
-from llm_roleplay.models import RoleModel, build_target
+from llm_roleplay.blocks.agents import AgentTarget, agent_target, jsonable, thread_id_for
+from llm_roleplay.blocks.models import RoleModel, build_target
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.records import record_from_state
 from tests.support.agents import CountingAgent, chatty_agent, rule_based_support_agent

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from llm_roleplay.blocks.personas import trait_phrases
 from llm_roleplay.nodes.checks import Problem, names_traits
 from llm_roleplay.nodes.guard import Situation, message_problem
-from llm_roleplay.personas import trait_phrases
 
 ATTRIBUTES = {
     "age_bracket": "35-44",

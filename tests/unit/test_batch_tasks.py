@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from llm_roleplay.batch import BatchListener, Cell, run_batch
+from llm_roleplay.batch import BatchListener, run_batch
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.cells import Cell
 from llm_roleplay.dataset_store import DatasetDir
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.ids import dialogue_id
 from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.ids import dialogue_id
 
 FAKE = Context(inquirer_model="fake", chatbot_model="fake", judge_model="fake")
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import pytest
 
 from llm_roleplay import coordinator as coordinator_module
-from llm_roleplay.batch import Cell
+from llm_roleplay.cells import Cell
 from llm_roleplay.coordinator import Coordinator
 from llm_roleplay.nodes.context import Context
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.graphs.dataset import graph
 from llm_roleplay.nodes.context import Context
 

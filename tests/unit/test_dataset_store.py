@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.dataset_store import DatasetDir, read_records
-from llm_roleplay.errors import ConfigError
 
 
 def test_append_then_read_back(tmp_path: Path) -> None:

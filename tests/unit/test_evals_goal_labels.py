@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.evals.bootstrap import BootstrapSettings
 from llm_roleplay.evals.goal_labels import (
     FAILURES,

@@ -9,7 +9,8 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import HumanMessage
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.fake_models import FakeRoleplayModel
 from llm_roleplay.evals.judge_metrics import judge_metrics, judge_summary
 from llm_roleplay.evals.judges import (
     Judge,
@@ -21,7 +22,6 @@ from llm_roleplay.evals.judges import (
     persona_fidelity,
     simulated_shown_first,
 )
-from llm_roleplay.fake_models import FakeRoleplayModel
 from llm_roleplay.nodes.llm import invoke
 from tests.unit.test_evals_fixtures import make_record
 

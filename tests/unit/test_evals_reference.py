@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.evals.reference import load_reference
 
 

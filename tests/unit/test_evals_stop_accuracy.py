@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.evals.bootstrap import BootstrapSettings
 from llm_roleplay.evals.statistics import estimates
 from llm_roleplay.evals.stop_accuracy import (

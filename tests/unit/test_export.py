@@ -13,7 +13,7 @@ import datasets
 import pyarrow.parquet as pq
 import pytest
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.export import FORMATS, TABLE_COLUMNS, export_records
 
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.goals import Goal, goal_id, read_goals
-from llm_roleplay.personas import default_schema
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.goals import Goal, goal_id, read_goals
+from llm_roleplay.blocks.personas import default_schema
 
 REFERENCE_GOALS = Path(__file__).resolve().parents[3] / "shared/reference/llm-roleplay/goals.jsonl"
 EXAMPLE_DOMAINS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.evals.humaneval.blinding import Message
 from llm_roleplay.evals.humaneval.prepare import PrepareOptions, prepare, select
 from llm_roleplay.evals.humaneval.sources import Candidate, load_real

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.evals.humaneval.answers import AnswerSheet, Judgement, read_answers
 from llm_roleplay.evals.humaneval.score import score, score_study
 from llm_roleplay.evals.humaneval.study import Study, StudyItem, load_study

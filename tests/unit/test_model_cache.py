@@ -14,9 +14,9 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.model_cache import CacheMiss, RecordedCache, model_settings, recorded_cache
-from llm_roleplay.models import REPLAY_ONLY_URL, RoleModel, build_chat_model
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.model_cache import CacheMiss, RecordedCache, model_settings, recorded_cache
+from llm_roleplay.blocks.models import REPLAY_ONLY_URL, RoleModel, build_chat_model
 from llm_roleplay.records import WITHOUT_TIMING
 from llm_roleplay.testing import SimulationFailed, simulate
 from tests.support.agents import rule_based_support_agent
@@ -147,7 +147,7 @@ def test_a_replay_only_embedded_model_is_never_started(
     def no_start(*args: Any) -> str:
         raise AssertionError("the embedded model was started")
 
-    monkeypatch.setattr("llm_roleplay.local_model.local_base_url", no_start)
+    monkeypatch.setattr("llm_roleplay.blocks.local_model.local_base_url", no_start)
     cache = tmp_path / "c.jsonl"
     model = build_chat_model(
         RoleModel(role="judge", spec="local", cache_path=str(cache), cache_mode="replay")

@@ -15,11 +15,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from llm_roleplay.adapters import CallableChatModel, RemoteGraphChatModel
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.fake_models import FakeRoleplayModel
+from llm_roleplay.blocks.adapters import CallableChatModel, RemoteGraphChatModel
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.fake_models import FakeRoleplayModel
+from llm_roleplay.blocks.models import ROLES, RoleModel, build_chat_model
 from llm_roleplay.graphs.roleplay import graph
-from llm_roleplay.models import ROLES, RoleModel, build_chat_model
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import role_model
 from llm_roleplay.nodes.state import TerminationReason

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from llm_roleplay import near_duplicates
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.near_duplicates import (
     _PROBES,
     NUM_HASHES,

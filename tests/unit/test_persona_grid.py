@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.goals import Goal
-from llm_roleplay.persona_grid import (
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.goals import Goal
+from llm_roleplay.blocks.persona_grid import (
     NO_RULES,
     ForbidRule,
     GridPlan,
@@ -26,7 +26,7 @@ from llm_roleplay.persona_grid import (
     sample_personas,
     trial_seeds,
 )
-from llm_roleplay.personas import Persona, default_schema
+from llm_roleplay.blocks.personas import Persona, default_schema
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 
-from llm_roleplay import ids, prompts
-from llm_roleplay.errors import ConfigError
+from llm_roleplay import prompts
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.personas import Persona, default_schema, render_description, sample_persona
 from llm_roleplay.graphs.roleplay import graph
-from llm_roleplay.ids import dialogue_id
+from llm_roleplay.nodes import ids
 from llm_roleplay.nodes.context import OPERATIONAL_FIELDS, Context
-from llm_roleplay.personas import Persona, default_schema, render_description, sample_persona
+from llm_roleplay.nodes.ids import dialogue_id
 from tests.unit.scripted_models import (
     GOAL,
     PERSONA_DESCRIPTION_MARK,
@@ -299,7 +300,7 @@ def test_graph_state_carries_the_id() -> None:
 
 def test_id_is_the_same_in_another_process() -> None:
     code = (
-        "from llm_roleplay.ids import dialogue_id; from nodes.context import Context;"
+        "from llm_roleplay.nodes.ids import dialogue_id; from nodes.context import Context;"
         "print(dialogue_id('bake bread', {'gender': 'male'},"
         " Context(inquirer_model='fake', chatbot_model='fake', judge_model='fake', seed=9)))"
     )

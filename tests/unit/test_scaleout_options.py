@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.checkpoints import db_label, parse_db
 from llm_roleplay.cluster import check_options
-from llm_roleplay.errors import ConfigError
 from llm_roleplay.nodes.context import Context
 
 REMOTE = Context(inquirer_model="fake", chatbot_model="fake", judge_model="none")

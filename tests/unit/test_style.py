@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.personas import sample_persona
-from llm_roleplay.style.features import is_english, message_style, typo_share
-from llm_roleplay.style.fit import Conversation, fit_profile, icc, spread_for
-from llm_roleplay.style.profile import (
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.personas import sample_persona
+from llm_roleplay.blocks.style.features import is_english, message_style, typo_share
+from llm_roleplay.blocks.style.fit import Conversation, fit_profile, icc, spread_for
+from llm_roleplay.blocks.style.profile import (
     PERSON_HABITS,
     PersonaStyle,
     Source,
@@ -21,7 +21,7 @@ from llm_roleplay.style.profile import (
     load_profile,
     sample_style,
 )
-from llm_roleplay.style.typing_pass import apply_style
+from llm_roleplay.blocks.style.typing_pass import apply_style
 
 # ---------------------------------------------------------------- features
 

@@ -203,7 +203,7 @@ def test_judge_error() -> None:
 @pytest.mark.parametrize("history", ["transcript", "reversed"])
 @pytest.mark.parametrize("style", ["off", "default"])
 def test_fake_models_reach_goal_verified(history: str, style: str) -> None:
-    """BUG (reversed, llm_roleplay/fake_models.py): the fake model does not know the task
+    """BUG (reversed, llm_roleplay/blocks/fake_models.py): the fake model does not know the task
     'inquirer_followup_reversed', answers it like a chatbot, and the dialogue ends inquirer_invalid."""
     state = run_roleplay(
         "fake",

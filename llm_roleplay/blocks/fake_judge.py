@@ -6,7 +6,7 @@ They read the dialogue from the ``<dialogue>`` blocks of the judge prompts (``pr
 
 - goal completion: the share of the goal's content words (4+ letters, not a stop word) that the
   assistant's replies use: at least 0.5 -> ``met``, at least 0.2 -> ``partially_met``, else ``not_met``.
-  On the fake models' own dialogues (``llm_roleplay.fake_models``: the user names each part's
+  On the fake models' own dialogues (``llm_roleplay.blocks.fake_models``: the user names each part's
   content words, the chatbot quotes them) this finds met what the fake goal check verified.
 - persona fidelity: 2 with ``announces_attributes`` when a user message describes the user
   ("as a ...", "I am a ...", "I'm an ..."), else 4.

@@ -36,7 +36,7 @@ from langchain_core.caches import RETURN_VAL_TYPE, BaseCache
 from langchain_core.messages import AIMessage, messages_from_dict
 from langchain_core.outputs import ChatGeneration, Generation
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 
 CacheMode = Literal["auto", "replay", "record"]
 CACHE_MODES: tuple[str, ...] = get_args(CacheMode)

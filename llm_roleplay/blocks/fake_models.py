@@ -9,7 +9,7 @@ quotes the question; as judge it quotes the chatbot's first reply as evidence an
 
 When it first asks for a part of the goal, the fake user names that part's content words, which the
 fake chatbot's reply then quotes: so the evaluation's fake goal-completion rule (the replies use at
-least half of the goal's content words, ``evals/fake_judge.py``) finds met the fake dialogues the
+least half of the goal's content words, ``fake_judge.py``) finds met the fake dialogues the
 fake judge verified, as long as the goal's words are in its parts (not only in pasted material).
 The fake reads the part back out of its prompt by matching the prompt file's own template
 (:func:`prompt_values`), so rewording a prompt does not break it.
@@ -27,6 +27,8 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+
+from llm_roleplay.blocks.fake_judge import content_words, fake_judge_reply
 
 _FOLLOW_UPS = (
     "Thanks! Could you explain the second part in a bit more detail?",
@@ -86,10 +88,6 @@ class FakeRoleplayModel(BaseChatModel):
         if task == "judge_goal_final":
             return "YES"
         if task.startswith("eval_"):  # evaluation judges (evals/judges.py): fixed rules on the prompt
-            from llm_roleplay.evals.fake_judge import (
-                fake_judge_reply,  # evals imports this module: import late
-            )
-
             return fake_judge_reply(task, messages)
         if task == "persona_goal_plausibility":
             return "YES"
@@ -101,8 +99,6 @@ class FakeRoleplayModel(BaseChatModel):
 
 def _topic(task: str, messages: Sequence[BaseMessage]) -> str:
     """``Plan, Picnic``: the content words of the goal part the prompt asks for ('' if none)."""
-    from llm_roleplay.evals.fake_judge import content_words  # evals imports this module: import late
-
     words = content_words(prompt_values(task, messages).get("part", ""))
     # Capitalised, the typing pass leaves them as they are (it misspells lowercase words only).
     return ", ".join(word.capitalize() for word in words)

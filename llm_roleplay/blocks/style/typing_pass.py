@@ -25,8 +25,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from llm_roleplay.style.features import CAN_YOU, GREETING, english_words, typo_candidates
-from llm_roleplay.style.profile import MAX_TYPO_RATE, PersonaStyle, Position
+from llm_roleplay.blocks.style.features import CAN_YOU, GREETING, english_words, typo_candidates
+from llm_roleplay.blocks.style.profile import MAX_TYPO_RATE, PersonaStyle, Position
 
 _VOCATIVE = re.compile(
     r"^\s*(?:(?:there|ai|chatbot|bot|assistant|chatgpt|friend|everyone|all)\b[ ,!.:]*)?", re.IGNORECASE

@@ -1,4 +1,8 @@
-"""Nodes of the dataset graph: plan a persona x goal x trial grid, run each cell, summarize.
+"""Steps of the dataset graph: plan a persona x goal x trial grid, run each cell, summarize.
+
+They live beside the wiring, not in nodes/: running a cell runs the roleplay graph itself and turns
+its end state into a dialogue record, so these steps sit above both (README "How the code is laid
+out").
 
 The batch runner (``roleplay generate``) is the tool for big datasets; this graph makes a small
 grid runnable and watchable in LangGraph Studio, with each dialogue a roleplay subgraph run.
@@ -11,14 +15,15 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import Send
 
-from llm_roleplay.batch import cells_from_grid
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.goals import Goal, parse_goal
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.goals import Goal, parse_goal
+from llm_roleplay.blocks.persona_grid import PersonaSample, pair_grid, sample_personas
+from llm_roleplay.blocks.personas import Persona
+from llm_roleplay.cells import cells_from_grid
+from llm_roleplay.graphs.roleplay import graph
 from llm_roleplay.manifest import summarize_records
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.state import DatasetState, DialogueCell
-from llm_roleplay.persona_grid import PersonaSample, pair_grid, sample_personas
-from llm_roleplay.personas import Persona
 from llm_roleplay.records import record_from_state
 
 
@@ -52,10 +57,6 @@ def fan_out(state: DatasetState) -> list[Send]:
 
 def run_dialogue(state: DialogueCell, runtime: Runtime[Context]) -> dict[str, Any]:
     """Run one cell's dialogue as a roleplay subgraph; its record joins the parent's list."""
-    from llm_roleplay.graphs.roleplay import (
-        graph,  # imported here: graphs import nodes, not the other way round
-    )
-
     context = settings_of(runtime).model_copy(update={"seed": state["seed"]})
     final = graph.invoke({"goal": state["goal"], "persona": state["persona"]}, context=context)
     record = record_from_state(final, context).model_dump(mode="json")

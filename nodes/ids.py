@@ -13,8 +13,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from llm_roleplay.blocks.personas import default_schema
 from llm_roleplay.nodes.context import Context
-from llm_roleplay.personas import default_schema
 from llm_roleplay.prompts import prompt_versions
 
 

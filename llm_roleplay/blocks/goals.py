@@ -47,8 +47,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.personas import AttributeSchema, default_schema
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.personas import AttributeSchema, default_schema
 
 EXAMPLE = "example"
 GOAL_FIELDS = ("id", "goal", "domain", "expected_outcome", "persona_constraints", "parts", "expect")

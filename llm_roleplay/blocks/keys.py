@@ -14,7 +14,7 @@ import re
 import threading
 from pathlib import Path
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 
 REDACTED = "[redacted]"
 

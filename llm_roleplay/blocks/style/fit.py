@@ -1,4 +1,4 @@
-"""Fit a :class:`~llm_roleplay.style.profile.StyleProfile` on real users' messages.
+"""Fit a :class:`~llm_roleplay.blocks.style.profile.StyleProfile` on real users' messages.
 
 Input: conversations, each the list of its user messages in order, and whether its first message
 opens the conversation (a log split into parts has later parts that do not). Output: the share of
@@ -18,9 +18,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.style.features import BINARY_FEATURES, MessageStyle, is_english, message_style
-from llm_roleplay.style.profile import (
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.style.features import BINARY_FEATURES, MessageStyle, is_english, message_style
+from llm_roleplay.blocks.style.profile import (
     NORMAL_GRID,
     PERSON_HABITS,
     LengthModel,

@@ -22,7 +22,7 @@ OpenAI-compatible servers, and ``openai:`` or other ``init_chat_model`` provider
 same two settings): ``request_retries`` retries of connection errors, timeouts and 408/409/429/5xx
 answers, with exponential backoff (0.5 s doubling up to 8 s, each wait cut by up to 25% at random)
 or the server's ``Retry-After`` when it gives one (up to 120 s); ``request_timeout_s`` bounds each
-attempt's connect and each wait for data. Keys are read by :mod:`llm_roleplay.keys`, and servers
+attempt's connect and each wait for data. Keys are read by :mod:`llm_roleplay.blocks.keys`, and servers
 are probed by :mod:`llm_roleplay.reachability`.
 """
 
@@ -38,11 +38,11 @@ from langchain_core.rate_limiters import BaseRateLimiter, InMemoryRateLimiter
 from langgraph.pregel import Pregel
 from langgraph.pregel.protocol import PregelProtocol
 
-from llm_roleplay.adapters import CallableChatModel, RemoteGraphChatModel
-from llm_roleplay.agents import AgentTarget, agent_target, remote_agent
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.fake_models import FakeRoleplayModel
-from llm_roleplay.keys import read_api_key, redact
+from llm_roleplay.blocks.adapters import CallableChatModel, RemoteGraphChatModel
+from llm_roleplay.blocks.agents import AgentTarget, agent_target, remote_agent
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.fake_models import FakeRoleplayModel
+from llm_roleplay.blocks.keys import read_api_key, redact
 
 Role = Literal["inquirer", "chatbot", "judge"]
 ROLES: tuple[Role, ...] = ("inquirer", "chatbot", "judge")
@@ -126,7 +126,7 @@ def _with_cache(model: BaseChatModel, settings: RoleModel) -> BaseChatModel:
     """``model`` answering from the role's recorded-calls file, when the run has one."""
     if not settings.cache_path:
         return model
-    from llm_roleplay.model_cache import recorded_cache
+    from llm_roleplay.blocks.model_cache import recorded_cache
 
     return model.model_copy(update={"cache": recorded_cache(settings.cache_path, settings.cache_mode)})  # type: ignore[arg-type]
 
@@ -147,7 +147,7 @@ def _uncached_from_spec(settings: RoleModel) -> BaseChatModel:
     if spec == "fake":
         return FakeRoleplayModel(role=role)
     if spec == "local":
-        from llm_roleplay.local_model import LocalServerSettings, local_base_url
+        from llm_roleplay.blocks.local_model import LocalServerSettings, local_base_url
 
         base_url = (
             REPLAY_ONLY_URL

@@ -1,10 +1,10 @@
 """Style profiles: how real users type to chatbots, fitted on real logs, sampled per persona.
 
 A :class:`StyleProfile` holds population figures fitted on real human-chatbot messages (see
-:mod:`llm_roleplay.style.fit`): for every habit of :mod:`llm_roleplay.style.features`, the share of
-first and of later messages that show it, and how much people differ from each other (``spread``);
-and the distribution of message lengths. A :class:`PersonaStyle` is one simulated person's own
-habits, drawn from the profile (seeded) and shifted by the persona's attributes.
+:mod:`llm_roleplay.blocks.style.fit`): for every habit of :mod:`llm_roleplay.blocks.style.features`,
+the share of first and of later messages that show it, and how much people differ from each other
+(``spread``); and the distribution of message lengths. A :class:`PersonaStyle` is one simulated
+person's own habits, drawn from the profile (seeded) and shifted by the persona's attributes.
 
 Model. For habit *h*, person *p* shows it in a message with probability
 ``sigmoid(b_h + shift_h(attributes_p) + spread_h * z_hp)``, with ``z_hp`` standard normal: people
@@ -35,7 +35,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from llm_roleplay.errors import ConfigError
+from llm_roleplay.blocks.errors import ConfigError
 
 Position = Literal["first", "later"]
 # Habits a person has or has not, drawn per person; ``typo`` is a per-word rate, drawn the same way.
@@ -279,7 +279,7 @@ def logit(share: float) -> float:
 @cache
 def _population() -> tuple[dict[str, str], ...]:
     """A fixed, seeded sample of uniformly drawn personas: the population the means refer to."""
-    from llm_roleplay.personas import sample_persona
+    from llm_roleplay.blocks.personas import sample_persona
 
     return tuple(sample_persona(index).attributes for index in range(400))
 

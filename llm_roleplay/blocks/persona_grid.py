@@ -39,9 +39,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.goals import Goal, load_json, read_input_text, valid_unicode
-from llm_roleplay.personas import AttributeSchema, Persona, default_schema
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.goals import Goal, load_json, read_input_text, valid_unicode
+from llm_roleplay.blocks.personas import AttributeSchema, Persona, default_schema
 
 Plausible = Callable[[Persona, Goal], bool]
 

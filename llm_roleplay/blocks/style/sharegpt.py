@@ -8,7 +8,7 @@ checks of realism and must not be read by this project.
 
 Regenerate the packaged default profile and word list (both derived from those conversations)::
 
-    python -m llm_roleplay.style.sharegpt
+    python -m llm_roleplay.blocks.style.sharegpt
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from llm_roleplay.errors import ConfigError
-from llm_roleplay.style.features import WORD
-from llm_roleplay.style.fit import Conversation, fit_profile
-from llm_roleplay.style.profile import Source, StyleProfile
+from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.style.features import WORD
+from llm_roleplay.blocks.style.fit import Conversation, fit_profile
+from llm_roleplay.blocks.style.profile import Source, StyleProfile
 
 NAME = "sharegpt"
 CONVERSATION_LIMIT = 8_800
@@ -116,10 +116,10 @@ def assistant_vocabulary(min_count: int = 3) -> list[str]:
 
 
 def main() -> None:  # pragma: no cover - a maintainer's command, run by hand
-    data = Path(__file__).resolve().parent.parent / "data"
+    data = Path(__file__).resolve().parents[2] / "data"  # llm_roleplay/data
     words = "\n".join(assistant_vocabulary()).encode()
     (data / "english_words.txt.gz").write_bytes(gzip.compress(words, compresslevel=9, mtime=0))
-    from llm_roleplay.style.features import english_words
+    from llm_roleplay.blocks.style.features import english_words
 
     english_words.cache_clear()  # the profile's typo shares are measured with the new list
     profile = fit_default()
