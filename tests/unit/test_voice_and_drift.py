@@ -204,7 +204,7 @@ ASSUMED_WEIGHT = (
     ],
 )
 def test_an_answer_must_give_something_of_the_users_own(message: str, asked: str, nothing_new: bool) -> None:
-    from nodes.voice import gives_nothing_new
+    from llm_roleplay.nodes.voice import gives_nothing_new
 
     assert gives_nothing_new(message, asked, [ASSUMED_WEIGHT, asked]) is nothing_new
 
@@ -224,6 +224,6 @@ LANDLORD_GOAL = "I want a short, polite email to my landlord asking to fix a bro
     ],
 )
 def test_a_message_to_whom_the_goal_writes_to_is_not_a_request(message: str, to_someone_else: bool) -> None:
-    from nodes.voice import writes_to_someone_else
+    from llm_roleplay.nodes.voice import writes_to_someone_else
 
     assert writes_to_someone_else(message, LANDLORD_GOAL) is to_someone_else
