@@ -79,7 +79,9 @@ class FakeRoleplayModel(BaseChatModel):
         if task == "inquirer_next":  # the next part of the goal
             topic = _topic(task, messages)
             return (f"Next: {topic}. " if topic else "") + _FOLLOW_UPS[(turn - 2) % len(_FOLLOW_UPS)]
-        if task.startswith("inquirer_"):  # ask again, answer, follow-up
+        if task == "inquirer_answer":  # details of the user's own, as the guard asks of an answer
+            return f"It is for me, about {turn + 1} weeks from now, budget around {10 * turn + 25} euros."
+        if task.startswith("inquirer_"):  # ask again, follow-up
             return _FOLLOW_UPS[(turn - 2) % len(_FOLLOW_UPS)]
         if task == "goal_plan":
             return ""  # no usable plan: the goal is split into its request sentences

@@ -55,6 +55,7 @@ def run(target: Any, **settings: Any) -> Any:
         target,
         style="off",
         goal=GOAL,
+        goal_parts=[GOAL],  # one part: the script asks for both, the fake user then follows up once
         inquirer="fake",
         judge="fake",
         max_turns=4,

@@ -61,11 +61,11 @@ def inquirer_task(messages: list[dict[str, Any]]) -> str:
     role-reversed form)."""
     texts = [str(message["content"]) for message in messages if message["role"] in ("user", "system")]
     text = texts[-1] if messages and messages[0]["role"] == "system" else texts[0]
-    if ASSESS_MARK in text:
-        return "assess"
-    for task, mark in TASK_MARKS.items():
+    for task, mark in TASK_MARKS.items():  # first: the reask prompt quotes the assessment's line
         if mark in text:
             return task
+    if ASSESS_MARK in text:
+        return "assess"
     raise AssertionError(f"unrecognised inquirer prompt: {text[-200:]!r}")
 
 
