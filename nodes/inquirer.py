@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -58,6 +59,9 @@ class _Meter:
         return {"usage": {"inquirer": self.usage}, "regenerations": dict(self.regenerations), **fields}
 
 
+ANSWER_FALLBACK_REASON = "it needs details only the person knows"
+
+
 def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     turn = state.get("turn", 0)
@@ -70,6 +74,11 @@ def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, 
         if step.intent is None:
             return meter.update(**step.update)
         message = _write_message(writer, state, context, step, meter)
+        if message is None and step.intent is Intent.ANSWER:
+            # A small model that cannot phrase a plain answer (every try asked back or handed the
+            # chatbot's figures back) can still complain and give its data with the request.
+            step = replace(step, intent=Intent.REASK, reason=ANSWER_FALLBACK_REASON)
+            message = _write_message(writer, state, context, step, meter)
     except Exception as error:  # a failed model call ends this dialogue, not the batch
         return meter.update(
             termination_reason=TerminationReason.INQUIRER_ERROR.value, error=error_text(error)
