@@ -31,6 +31,7 @@ from llm_roleplay.style.profile import PersonaStyle, Position
 from llm_roleplay.style.typing_pass import apply_style
 from nodes.checks import Problem
 from nodes.context import Context, settings_of
+from nodes.drift import before_asking_ahead
 from nodes.goal_plan import material_of
 from nodes.guard import Situation, message_problem
 from nodes.inquirer_prompt import assessment_messages, examples, message_messages, target_words
@@ -128,6 +129,13 @@ def _write_message(
             position: Position = "first" if turn == 0 else "later"
             typed = apply_style(typed, style, position, f"{dialogue}:{turn + 1}:{attempt}").text
         problem = message_problem(typed, situation)
+        if problem is Problem.FRONT_LOADING:
+            # Small models add the next request ("a pancake recipe without eggs"): the message is
+            # cut before it, as the person would have left it for later.
+            known = [*situation.due_parts, *situation.previous_user_messages, *situation.recent_replies]
+            kept = before_asking_ahead(typed, known, situation.later_parts)
+            if kept and message_problem(kept, situation) is None:
+                typed, problem = kept, None
         if problem is None and step.intent is Intent.ANSWER:
             problem = _answer_problem(written, step.reason, situation.recent_replies)
         if problem is None:
