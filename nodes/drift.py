@@ -64,6 +64,33 @@ def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bo
     return False
 
 
+_CONNECTOR = {"and", "also", "but", "then", "plus", "with", "or", "as", "so"}
+
+
+def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> str:
+    """The message cut before the clause that asks for a later part: back to the end of the
+    sentence before it ("a pancake recipe? | i also want them without eggs"), else to the
+    connector before it ("a pancake recipe | and how to do it without eggs"), else at its first
+    word ("a pancake recipe | without eggs"); "" when under three words would be left."""
+    seen = {_stem(word) for text in current for word in content_words(text)}
+    distinctive = {_stem(word) for part in later for word in content_words(part)} - seen
+    tokens = message.split()
+    first = next(
+        (i for i, token in enumerate(tokens) if any(_stem(w) in distinctive for w in content_words(token))),
+        None,
+    )
+    if first is None:
+        return message
+    kept = tokens[:first]
+    sentence_ends = [i for i, token in enumerate(kept) if token.endswith((".", "?", "!"))]
+    connectors = [i for i, token in enumerate(kept) if token.lower().strip(",;:-") in _CONNECTOR]
+    if sentence_ends:
+        kept = kept[: sentence_ends[-1] + 1]
+    elif connectors and connectors[-1] >= 3:
+        kept = kept[: connectors[-1]]
+    return " ".join(kept).rstrip(",;:- ") if len(kept) >= 3 else ""
+
+
 def contradicts_persona(message: str, attributes: Mapping[str, str]) -> bool:
     """The message states an occupation, an age or a first language the persona does not have."""
     text = message.lower().replace("’", "'")

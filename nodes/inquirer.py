@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -30,6 +31,7 @@ from llm_roleplay.blocks.style.profile import PersonaStyle, Position
 from llm_roleplay.blocks.style.typing_pass import apply_style
 from llm_roleplay.nodes.checks import Problem
 from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.drift import before_asking_ahead
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.inquirer_prompt import assessment_messages, examples, message_messages, target_words
@@ -64,6 +66,9 @@ class _Meter:
         return {"usage": {"inquirer": self.usage}, "regenerations": dict(self.regenerations), **fields}
 
 
+ANSWER_FALLBACK_REASON = "it needs details only the person knows"
+
+
 def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     turn = state.get("turn", 0)
@@ -76,6 +81,11 @@ def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, 
         if step.intent is None:
             return meter.update(**step.update)
         message = _write_message(writer, state, context, step, meter)
+        if message is None and step.intent is Intent.ANSWER:
+            # A small model that cannot phrase a plain answer (every try asked back or handed the
+            # chatbot's figures back) can still complain and give its data with the request.
+            step = replace(step, intent=Intent.REASK, reason=ANSWER_FALLBACK_REASON)
+            message = _write_message(writer, state, context, step, meter)
     except Exception as error:  # a failed model call ends this dialogue, not the batch
         return meter.update(
             termination_reason=TerminationReason.INQUIRER_ERROR.value, error=error_text(error)
@@ -125,6 +135,13 @@ def _write_message(
             position: Position = "first" if turn == 0 else "later"
             typed = apply_style(typed, style, position, f"{dialogue}:{turn + 1}:{attempt}").text
         problem = message_problem(typed, situation)
+        if problem is Problem.FRONT_LOADING:
+            # Small models add the next request ("a pancake recipe without eggs"): the message is
+            # cut before it, as the person would have left it for later.
+            known = [*situation.due_parts, *situation.previous_user_messages, *situation.recent_replies]
+            kept = before_asking_ahead(typed, known, situation.later_parts)
+            if kept and message_problem(kept, situation) is None:
+                typed, problem = kept, None
         if problem is None and step.intent is Intent.ANSWER:
             problem = _answer_problem(written, step.reason, situation.recent_replies)
         if problem is None:

@@ -182,3 +182,15 @@ def test_asked_for_data_a_user_who_asks_back_is_regenerated() -> None:
     assert user_texts(state) == [USER_MESSAGES[0], "about 8 s and 17 s"]
     assert state["regenerations"] == {"role_confusion": 1}
     assert inquirer.calls == ["open", "answer", "answer"]  # no reading: the chatbot asked
+
+
+def test_an_answer_that_never_gives_the_users_own_figures_falls_back_to_a_reask() -> None:
+    assuming = "Let's assume you ran the 100 m in 20 s. Then your speed is 100 / 20 = 5 m/s."
+    parroting = ["100 m in 20 s", "20 s for 100 m", "so 5 m/s", "it was 20 s"]  # the chatbot's figures
+    inquirer = ScriptedInquirer(messages=[USER_MESSAGES[0], *parroting, "no, i ran it in 17 s, redo it"])
+    state = run_roleplay(inquirer, chatbot=lambda messages: assuming, max_turns=2)
+
+    assert user_texts(state) == [USER_MESSAGES[0], "no, i ran it in 17 s, redo it"]
+    assert state["regenerations"] == {"echo": 4}
+    assert inquirer.calls == ["open", "answer", "answer", "answer", "answer", "reask"]
+    assert "it needs details only the person knows" in str(inquirer.prompts[-1])

@@ -227,3 +227,29 @@ def test_a_message_to_whom_the_goal_writes_to_is_not_a_request(message: str, to_
     from llm_roleplay.nodes.voice import writes_to_someone_else
 
     assert writes_to_someone_else(message, LANDLORD_GOAL) is to_someone_else
+
+
+@pytest.mark.parametrize(
+    ("message", "cut"),
+    [
+        (
+            "Provide a simple recipe for pancakes without eggs.",
+            "Provide a simple recipe for pancakes",
+        ),  # seen
+        (
+            "can you give me a simple pancake recipe? i also want them without eggs",
+            "can you give me a simple pancake recipe?",
+        ),
+        ("simple pancake recipe and how to do it without eggs pls", "simple pancake recipe"),
+        ("without eggs, how do i make pancakes", ""),  # nothing of the current request would be left
+    ],
+)
+def test_a_message_that_asks_ahead_is_cut_before_the_later_request(message: str, cut: str) -> None:
+    from llm_roleplay.nodes.drift import before_asking_ahead
+
+    assert (
+        before_asking_ahead(
+            message, ["Get a simple recipe for pancakes"], ["Ask how to make them without eggs"]
+        )
+        == cut
+    )
