@@ -12,13 +12,13 @@ them local). Exit status: 0 done, 2 wrong input (one line on stderr), 130 interr
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llm_roleplay.blocks.errors import ConfigError
-from llm_roleplay.console import interactive
 from llm_roleplay.evals.metric_info import format_value, info
 from llm_roleplay.run_file import add_config_option
 
@@ -129,12 +129,15 @@ def options_from_args(args: argparse.Namespace) -> EvalOptions:
         bootstrap=BootstrapSettings(resamples=args.resamples, confidence=args.confidence, seed=args.seed),
         concurrency=args.concurrency,
         upload=bool(langsmith_key()) and not args.no_upload,
-        progress=not args.quiet and interactive(sys.stderr),  # no progress bars in logs
+        progress=not args.quiet,  # our display: redrawn on a terminal, plain lines in a log
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``roleplay eval``; returns the exit status."""
+    # One progress display (ours): LangSmith's tqdm bar stays off, on a terminal and in a log alike.
+    # tqdm reads TQDM_* when it is imported, which LangSmith does only when the judges run.
+    os.environ.setdefault("TQDM_DISABLE", "1")
     from llm_roleplay.evals.pipeline import evaluate_dataset, write_outputs
     from llm_roleplay.evals.report import render_report
 

@@ -21,6 +21,8 @@ of a judge experiment just returns the stored dialogue, because the dialogues al
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -35,6 +37,7 @@ from langchain_core.language_models import BaseChatModel
 from langsmith import Client, evaluate, tracing_context
 from langsmith.schemas import Example, LangSmithInfo
 
+from llm_roleplay.blocks.progress_display import ProgressDisplay
 from llm_roleplay.evals.judges import RECORD_JUDGES, Judge, JudgeResult, human_likeness_paired
 from llm_roleplay.evals.stop_accuracy import (
     LabelledDialogue,
@@ -125,14 +128,36 @@ def run_experiment(
 ) -> ExperimentOutcome:
     """Run ``spec`` through ``langsmith.evaluate`` and collect outputs and feedback by example id.
 
-    ``progress=False`` silences LangSmith's progress bar (it writes to stderr).
+    ``progress=True`` shows the project's progress display (one step per evaluator result) on
+    stderr; LangSmith's own tqdm bar is for ``TQDM_DISABLE`` to silence (``roleplay eval`` sets it).
+    ``progress=False`` shows nothing, and swallows LangSmith's bar too.
     """
     if not spec.examples:
         return ExperimentOutcome(name=f"{spec.prefix} (no examples)", uploaded=False)
     with contextlib.ExitStack() as stack:
-        if not progress:
+        evaluators: Sequence[Callable[..., Any]] = spec.evaluators
+        if progress:
+            display = ProgressDisplay(spec.prefix, unit="verdicts")
+            stack.enter_context(display.start(len(spec.examples) * len(spec.evaluators)))
+            evaluators = [_advancing(evaluator, display) for evaluator in spec.evaluators]
+        else:
             stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+        spec = dataclasses.replace(spec, evaluators=evaluators)
         return _evaluate(spec, upload=upload, max_concurrency=max_concurrency, client=client)
+
+
+def _advancing(evaluator: Callable[..., Any], display: ProgressDisplay) -> Callable[..., Any]:
+    """``evaluator`` that moves ``display`` one step when it returns (LangSmith reads the wrapped
+    function's name and signature through ``functools.wraps``)."""
+
+    @functools.wraps(evaluator)
+    def advancing(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return evaluator(*args, **kwargs)
+        finally:
+            display.advance()
+
+    return advancing
 
 
 def _evaluate(

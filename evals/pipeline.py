@@ -103,7 +103,7 @@ class EvalOptions:
     upload: bool = False
     stop_labels: Path = DEFAULT_LABELS
     goal_labels: Path = DEFAULT_GOAL_LABELS
-    progress: bool = True  # LangSmith's progress bars on stderr
+    progress: bool = True  # the progress display on stderr, a step per judge verdict
 
 
 Log = Callable[[str], None]

@@ -30,6 +30,7 @@ from typing import Any, cast
 
 from llm_roleplay import calibrate_command
 from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.progress_display import set_quiet
 from llm_roleplay.checkpoints import DEFAULT_DB, db_label, parse_db
 from llm_roleplay.cli_parser import Parser, subcommands
 from llm_roleplay.cluster_options import add_generate_options, generate_options
@@ -234,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:  # a --config file that cannot be used
         print(f"roleplay: error: {error}", file=sys.stderr)
         return 2
+    set_quiet(bool(getattr(args, "quiet", False)))  # also the first-use model assembly's display
     commands = {
         "run": _dialogue,
         "resume": _dialogue,

@@ -9,18 +9,14 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
+from llm_roleplay.blocks.progress_display import interactive  # the progress display decides the same way
+
+__all__ = ["interactive", "plural", "wants_colour"]
+
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
     """``1 dialogue``, ``2 dialogues``."""
     return f"{count} {noun if count == 1 else plural_noun or noun + 's'}"
-
-
-def interactive(stream: TextIO) -> bool:
-    """Is ``stream`` a terminal (not a log file or a pipe)?"""
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):  # closed, or not a real file
-        return False
 
 
 def wants_colour(stream: TextIO) -> bool:

@@ -22,16 +22,22 @@ from pathlib import Path
 from typing import Any
 
 from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.progress_display import ProgressDisplay
 from llm_roleplay.evals.humaneval.study import ITEMS_FILE, load_json, mapping
 
 
 def judge_study(
-    root: Path, judge: Any, *, concurrency: int = 4, judge_one: Callable[..., Any] | None = None
+    root: Path,
+    judge: Any,
+    *,
+    concurrency: int = 4,
+    judge_one: Callable[..., Any] | None = None,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """The ``auto.json`` document: one human-likeness verdict per item of ``root/items.json``.
 
     A verdict the judge could not give (``unparseable``, ``error``) has label null; ``score``
-    counts and skips it.
+    counts and skips it. ``progress`` shows the project's progress display on stderr.
     """
     from llm_roleplay.evals.judges import human_likeness
 
@@ -42,8 +48,16 @@ def judge_study(
     if not isinstance(items, list):
         raise ConfigError(f"{root / ITEMS_FILE}: not a study items file (no items list)")
     records = [{"id": item["item_id"], "messages": item["messages"]} for item in items]
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        results = list(pool.map(lambda record: judge_one(record, judge), records))
+    display = ProgressDisplay("human-likeness judge", unit="items", enabled=progress)
+
+    def verdict(record: dict[str, Any]) -> Any:
+        try:
+            return judge_one(record, judge)
+        finally:
+            display.advance()
+
+    with display.start(len(records)), ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(verdict, records))
     verdicts = {
         record["id"]: {
             "label": result.label if result.status == "ok" else None,

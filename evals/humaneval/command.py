@@ -60,6 +60,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--judge-api-key-env", metavar="VAR", help="environment variable holding the judge's key"
     )
     judge.add_argument("--concurrency", type=int, default=4, help="verdicts in flight (default 4)")
+    judge.add_argument("--quiet", action="store_true", help="no progress display")
     score = steps.add_parser("score", help="score annotators' answers against the study key")
     score.add_argument("study", type=Path, metavar="STUDY", help="the study directory")
     score.add_argument(
@@ -117,7 +118,7 @@ def _judge(args: argparse.Namespace) -> int:
     judge = build_judge(args.judge, base_url=args.judge_base_url, api_key_env=args.judge_api_key_env)
     if judge is None:
         raise ConfigError("--judge none: the judge command needs a model spec")
-    document = judge_study(args.study, judge, concurrency=args.concurrency)
+    document = judge_study(args.study, judge, concurrency=args.concurrency, progress=not args.quiet)
     target = args.study / AUTO_FILE
     _write(target, document)
     labels = [verdict["label"] for verdict in document["verdicts"].values()]

