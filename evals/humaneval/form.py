@@ -1,44 +1,30 @@
 """What annotators and the study lead get: the HTML form, the spreadsheet and the instructions.
 
-The form is one self-contained file (``form.html.tmpl`` beside this module, with inline CSS and
-JS and a Content-Security-Policy that forbids any network access), so it works from ``file://``
-on any machine. The study's blinded items are embedded as JSON in a ``<script
-type="application/json">`` block; ``<``, ``>`` and ``&`` are written as JSON escapes there, so no
-dialogue text can close the block, and the page only ever assigns dialogue text with
-``textContent``: untrusted text is shown, never parsed as HTML.
+The form is one self-contained file (the Jinja2 template ``evals/templates/form.html.j2``, with
+inline CSS and JS and a Content-Security-Policy that forbids any network access), so it works from
+``file://`` on any machine. The study's blinded items are embedded as JSON in a ``<script
+type="application/json">`` block by Jinja2's ``tojson`` filter, which writes ``<``, ``>``, ``&`` and
+``'`` as JSON escapes, so no dialogue text can close the block; and the page only ever assigns
+dialogue text with ``textContent``: untrusted text is shown, never parsed as HTML.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from llm_roleplay.evals.humaneval.blinding import transcript
 from llm_roleplay.evals.humaneval.study import CSV_FILE, FORM_FILE, ITEMS_FILE, KEY_FILE, README_FILE
+from llm_roleplay.evals.templating import render
 
-TEMPLATE = Path(__file__).with_name("form.html.tmpl")
 CSV_COLUMNS = ("item_id", "dialogue", "answer", "confidence", "comment")
-_SCRIPT_SAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
-
-
-def script_json(data: Any) -> str:
-    """JSON that can sit inside a ``<script>`` element whatever its strings contain."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
 
 
 def render_form(items_document: Mapping[str, Any]) -> str:
-    """The annotation form for ``items.json``'s content."""
-    template = TEMPLATE.read_text(encoding="utf-8")
-    marker = "{{STUDY_JSON}}"
-    if template.count(marker) != 1:  # pragma: no cover - a broken template is a packaging bug
-        raise RuntimeError(f"{TEMPLATE}: expected one {marker} marker")
-    return template.replace(marker, script_json(items_document))
+    """The annotation form for ``items.json``'s content (``evals/templates/form.html.j2``)."""
+    return render("form.html.j2", study=items_document)
 
 
 def render_csv(items: Sequence[Mapping[str, Any]]) -> str:
