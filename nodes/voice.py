@@ -262,7 +262,7 @@ def writes_to_someone_else(message: str, goal: str) -> bool:
     "an email to my landlord"), seen from the embedded model."""
     if _LETTER_OPENING.match(message):
         return True
-    opening = re.match(r"^\s*(?:hi|hello|hey)?\s*([a-z]+(?: [a-z]+)?)\s*[,:]", message, re.IGNORECASE)
+    opening = re.match(r"^\s*(?:hi|hello|hey)?\s*([a-z]+(?: [a-z]+)?)\s*[,:!]", message, re.IGNORECASE)
     if not opening:
         return False
     addressed = opening.group(1).lower()

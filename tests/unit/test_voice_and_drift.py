@@ -217,6 +217,7 @@ LANDLORD_GOAL = "I want a short, polite email to my landlord asking to fix a bro
     [
         ("landlord, just wanted to ask if you could fix the heater", True),  # seen on the embedded model
         ("hi landlord: the heater is broken", True),
+        ("landlord! I was wondering if you could check my heater", True),  # seen in make demo
         ("Dear Mr. Smith, the heater in my flat is broken.", True),
         ("can you write an email to my landlord about the heater", False),
         ("python, how do i read a csv", False),
