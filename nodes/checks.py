@@ -74,7 +74,9 @@ class Problem(StrEnum):
 # dialogue: these pure functions of text are memoized, a bounded cache per process.
 @lru_cache(maxsize=16384)
 def words(text: str) -> tuple[str, ...]:
-    return tuple(word.lower().replace("’", "'") for word in _WORD.findall(text))
+    # quotes around a word ('total is still wrong') are not part of it; inner apostrophes are
+    found = (word.lower().replace("’", "'").strip("'") for word in _WORD.findall(text))
+    return tuple(word for word in found if word)
 
 
 def normalized(text: str) -> str:

@@ -403,3 +403,8 @@ def test_typographic_apostrophes_count_as_apostrophes_in_words() -> None:
 def test_role_break_with_a_typographic_apostrophe() -> None:
     """BUG: `breaks_role` only knows the ASCII apostrophe, although `words` treats ’ like '."""
     assert breaks_role("I’m an AI, so I can’t taste your bread.")
+
+
+def test_quotes_around_words_are_not_part_of_them() -> None:
+    # seen in make demo: "what you meant by 'total is still wrong'" copied a prompt example unseen
+    assert words("by 'total is still wrong'. didn't") == ("by", "total", "is", "still", "wrong", "didn't")
