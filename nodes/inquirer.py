@@ -46,7 +46,7 @@ from llm_roleplay.nodes.state import (
     persona_description,
     persona_traits,
 )
-from llm_roleplay.nodes.voice import asks_back, gives_nothing_new, writes_to_someone_else
+from llm_roleplay.nodes.voice import as_request_to_write, asks_back, gives_nothing_new, writes_to_someone_else
 
 RECENT_REPLIES = 2  # chatbot replies a user message must not echo
 TRIM_FACTOR = 2.2  # a message this many times its target length is cut back to whole sentences
@@ -137,6 +137,12 @@ def _write_message(
         problem = message_problem(typed, situation)
         if problem is None and writes_to_someone_else(written, situation.goal):
             problem = Problem.ROLE_CONFUSION  # before a typo hid the addressee ("Lanlord, ...")
+        if problem is Problem.ROLE_CONFUSION and writes_to_someone_else(written, situation.goal):
+            # The small model keeps writing the letter itself: sent as the user's dictation, the way
+            # people do type it ("write an email to my landlord: the heater ...").
+            request = as_request_to_write(typed, situation.goal)
+            if request and message_problem(request, situation) is None:
+                typed, problem = request, None
         if problem is Problem.FRONT_LOADING:
             # Small models add the next request ("a pancake recipe without eggs"): the message is
             # cut before it, as the person would have left it for later.

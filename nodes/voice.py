@@ -272,6 +272,26 @@ def writes_to_someone_else(message: str, goal: str) -> bool:
     return addressed in recipients
 
 
+_DOCUMENT_TO = re.compile(
+    r"\b(email|e-mail|letter|message|note|text|complaint)\b[^.]*?\bto (?:my|the|our|your|a|an) ([a-z]+)",
+    re.IGNORECASE,
+)
+_ADDRESS = re.compile(r"^\s*(?:dear\s+)?[^,:!\n]{1,30}[,:!]\s*")
+
+
+def as_request_to_write(message: str, goal: str) -> str:
+    """A message written to the goal's addressee, turned into what a user would type to a chatbot:
+    "landlord, the heater is broken ..." -> "write an email to my landlord: the heater is broken
+    ..." ('' when the goal asks for no email or letter, or too little would be left)."""
+    document = _DOCUMENT_TO.search(goal)
+    body = _ADDRESS.sub("", message, count=1)
+    if not document or body == message or len(body.split()) < 3:
+        return ""
+    kind, addressee = document.group(1).lower(), document.group(2).lower()
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"write {article} {kind} to my {addressee}: {body}"
+
+
 def greets_again(message: str, turn: int) -> bool:
     """A greeting that opens a message after the first one (turn counts user messages from 1)."""
     return turn > 1 and bool(_GREETING.match(message))

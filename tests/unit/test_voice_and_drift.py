@@ -254,3 +254,17 @@ def test_a_message_that_asks_ahead_is_cut_before_the_later_request(message: str,
         )
         == cut
     )
+
+
+def test_a_letter_to_the_addressee_becomes_the_users_dictation() -> None:
+    from llm_roleplay.nodes.voice import as_request_to_write, writes_to_someone_else
+
+    seen = "Lanlord, I wanted to ask you to fix my broken heater. its been cold for days"  # make demo
+    request = as_request_to_write(seen, LANDLORD_GOAL)
+    assert request == f"write an email to my landlord: {seen.removeprefix('Lanlord, ')}"
+    assert not writes_to_someone_else(request, LANDLORD_GOAL)
+    assert as_request_to_write("landlord! fix it", LANDLORD_GOAL) == ""  # too little left
+    assert (
+        as_request_to_write("python, how do i read a csv file", "You want to read a csv file in python.")
+        == ""
+    )
