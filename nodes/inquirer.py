@@ -46,7 +46,13 @@ from llm_roleplay.nodes.state import (
     persona_description,
     persona_traits,
 )
-from llm_roleplay.nodes.voice import as_request_to_write, asks_back, gives_nothing_new, writes_to_someone_else
+from llm_roleplay.nodes.voice import (
+    as_request_to_write,
+    asks_back,
+    gives_nothing_new,
+    to_the_chatbots_face,
+    writes_to_someone_else,
+)
 
 RECENT_REPLIES = 2  # chatbot replies a user message must not echo
 TRIM_FACTOR = 2.2  # a message this many times its target length is cut back to whole sentences
@@ -129,7 +135,7 @@ def _write_message(
         # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
         reply = invoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
         meter.add(reply.usage)
-        written = trim(extract_message(reply.text, task.prefill), words)
+        written = to_the_chatbots_face(trim(extract_message(reply.text, task.prefill), words))
         typed = written
         if style is not None:
             position: Position = "first" if turn == 0 else "later"

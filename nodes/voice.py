@@ -292,6 +292,31 @@ def as_request_to_write(message: str, goal: str) -> str:
     return f"write {article} {kind} to my {addressee}: {body}"
 
 
+# The prompts call the other side "the chatbot"; a small model repeats the word to the chatbot's
+# face ("the chatbot gave me the wrong answer"). People say "you". Only "chatbot", the prompts'
+# word: "the bot" or "the assistant" may be what the user is asking about.
+_THIRD_PERSON = (
+    (re.compile(r"\b(?:the|this) chatbot's\b", re.IGNORECASE), "your"),
+    (re.compile(r"\b(?:the|this) chatbot (?:is|was)\b", re.IGNORECASE), "you are"),
+    (
+        re.compile(r"\b(?:the|this) chatbot (has|does|did|gave|made|said|missed|forgot)\b", re.IGNORECASE),
+        r"you \1",
+    ),
+    (re.compile(r"\b(ask|asked|told|tell) (?:the|this) chatbot\b", re.IGNORECASE), r"\1 you"),
+)
+
+
+def to_the_chatbots_face(message: str) -> str:
+    """ "the chatbot's answer is wrong" -> "your answer is wrong", "The chatbot gave me" -> "you
+    gave me"; other mentions are left for the guard."""
+    text = message
+    for pattern, replacement in _THIRD_PERSON:
+        text = pattern.sub(replacement, text)
+    if text != message and text[:1].islower() and message[:1].isupper():
+        text = text[:1].upper() + text[1:]
+    return text
+
+
 def greets_again(message: str, turn: int) -> bool:
     """A greeting that opens a message after the first one (turn counts user messages from 1)."""
     return turn > 1 and bool(_GREETING.match(message))

@@ -268,3 +268,22 @@ def test_a_letter_to_the_addressee_becomes_the_users_dictation() -> None:
         as_request_to_write("python, how do i read a csv file", "You want to read a csv file in python.")
         == ""
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        # seen in a run: the prompts' word for the other side, said to its face
+        (
+            "The chatbot gave me the wrong answer about the feed.",
+            "You gave me the wrong answer about the feed.",
+        ),
+        ("I just checked the chatbot's answer, it misses info", "I just checked your answer, it misses info"),
+        ("the chatbot is missing the speeds", "you are missing the speeds"),
+        ("the bot is crashing on start", "the bot is crashing on start"),  # what the user asks about
+    ],
+)
+def test_the_chatbot_is_addressed_as_you(message: str, said: str) -> None:
+    from llm_roleplay.nodes.voice import to_the_chatbots_face
+
+    assert to_the_chatbots_face(message) == said
