@@ -21,7 +21,7 @@ from llm_roleplay.blocks.style.profile import (
     load_profile,
     sample_style,
 )
-from llm_roleplay.blocks.style.typing_pass import apply_style
+from llm_roleplay.blocks.style.typing_pass import TypedMessage, _please, apply_style
 
 # ---------------------------------------------------------------- features
 
@@ -203,3 +203,9 @@ def test_the_pass_leaves_acronyms_and_a_message_without_habits_alone() -> None:
     style = _style(lowercase_start=1.0)
     assert apply_style("SQL index for this query?", style, "first", "k").text == "SQL index for this query?"
     assert apply_style("why is the sky blue?", _style(), "first", "k").text == "Why is the sky blue?"
+
+
+def test_a_person_who_says_please_says_it_once() -> None:
+    message = TypedMessage("please, can you please tell me how much feed?")  # seen in a run
+    _please(message, wanted=True)
+    assert message.text == "please, can you tell me how much feed?" and message.edits == ["please"]

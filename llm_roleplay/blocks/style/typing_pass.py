@@ -161,7 +161,11 @@ def _drop_can_you(message: TypedMessage) -> None:
 
 def _please(message: TypedMessage, wanted: bool) -> None:
     has_please = re.search(r"\bplease\b", message.text, re.IGNORECASE)
-    if has_please and not wanted:
+    if has_please and wanted and len(re.findall(r"\bplease\b", message.text, re.IGNORECASE)) > 1:
+        # the model's "please, can you please ...": a person who says please says it once
+        head, tail = message.text[: has_please.end()], message.text[has_please.end() :]
+        _edit(message, "please", head + _PLEASE.sub(" ", tail).replace(" ?", "?").replace(" .", "."))
+    elif has_please and not wanted:
         _edit(message, "please", _PLEASE.sub(" ", message.text).replace(" ?", "?").replace(" .", "."))
     elif wanted and not has_please:
         # Only where people put it: before an imperative ("please make it shorter") or after a
