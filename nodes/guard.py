@@ -38,6 +38,11 @@ class Situation:
     leak_persona_words: int = 8
     leak_goal_fraction: float = 0.6
 
+    @property
+    def asked_so_far(self) -> list[str]:
+        """What the dialogue has already brought up: a later part's words here are not asking ahead."""
+        return [*self.due_parts, *self.previous_user_messages, *self.recent_replies]
+
 
 def message_problem(message: str, situation: Situation) -> Problem | None:
     """The first reason to reject ``message``; checks run from the plainest failure to the subtlest."""
@@ -67,11 +72,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.LEAK
     if situation.attributes and contradicts_persona(message, situation.attributes):
         return Problem.PERSONA_DRIFT
-    if situation.later_parts and asks_ahead(
-        message,
-        [*situation.due_parts, *situation.previous_user_messages, *situation.recent_replies],
-        situation.later_parts,
-    ):
+    if situation.later_parts and asks_ahead(message, situation.asked_so_far, situation.later_parts):
         return Problem.FRONT_LOADING
     if situation.turn > 1 and off_goal(
         message,

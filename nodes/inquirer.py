@@ -143,19 +143,9 @@ def _write_message(
         problem = message_problem(typed, situation)
         if problem is None and writes_to_someone_else(written, situation.goal):
             problem = Problem.ROLE_CONFUSION  # before a typo hid the addressee ("Lanlord, ...")
-        if problem is Problem.ROLE_CONFUSION and writes_to_someone_else(written, situation.goal):
-            # The small model keeps writing the letter itself: sent as the user's dictation, the way
-            # people do type it ("write an email to my landlord: the heater ...").
-            request = as_request_to_write(typed, situation.goal)
-            if request and message_problem(request, situation) is None:
-                typed, problem = request, None
-        if problem is Problem.FRONT_LOADING:
-            # Small models add the next request ("a pancake recipe without eggs"): the message is
-            # cut before it, as the person would have left it for later.
-            known = [*situation.due_parts, *situation.previous_user_messages, *situation.recent_replies]
-            kept = before_asking_ahead(typed, known, situation.later_parts)
-            if kept and message_problem(kept, situation) is None:
-                typed, problem = kept, None
+        repaired = _repaired(problem, typed, written, situation) if problem else None
+        if repaired:
+            typed, problem = repaired, None
         if problem is None and step.intent is Intent.ANSWER:
             problem = _answer_problem(written, step.reason, situation.recent_replies)
         if problem is None:
@@ -163,6 +153,22 @@ def _write_message(
             return f"{typed}\n\n{material}" if material else typed
         meter.regenerations[problem] += 1
     return None
+
+
+def _repaired(problem: Problem, typed: str, written: str, situation: Situation) -> str | None:
+    """The message mended, for the small model's slips that regenerating rarely cures, or None.
+
+    Written to the goal's addressee, it is sent as the user's dictation, the way people do type
+    it ("write an email to my landlord: the heater ..."); asking ahead ("a pancake recipe without
+    eggs"), it is cut before the later request, as the person would have left it for later.
+    """
+    if problem is Problem.ROLE_CONFUSION and writes_to_someone_else(written, situation.goal):
+        mended = as_request_to_write(typed, situation.goal)
+    elif problem is Problem.FRONT_LOADING:
+        mended = before_asking_ahead(typed, situation.asked_so_far, situation.later_parts)
+    else:
+        return None
+    return mended if mended and message_problem(mended, situation) is None else None
 
 
 def _answer_problem(message: str, asked: str, replies: Sequence[str]) -> Problem | None:
