@@ -21,20 +21,19 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from llm_roleplay.nodes.checks import is_refusal, longest_common_run, words
+from llm_roleplay.nodes.checks import NUMBER, is_refusal, longest_common_run, number_value, numbers_in, words
 from llm_roleplay.nodes.voice import content_words
 
-_NUMBER = r"\d+(?:[.,]\d+)*(?:\.\d+)?"
 _OPERATOR = r"[+\-−–×x*/÷]"
 _UNIT = r"(?:\s*(?:%|[a-zA-Z]{1,5}\.?(?:/[a-zA-Z]{1,4})?))?"
 # "a op b [op c ...] = r", numbers with optional units ("2 h × 6 mph = 12 miles"); not the first link
 # of a chain ("= 23 + 21.25 = 44.25") and not a percentage result.
 _EQUATION = re.compile(
-    rf"(?<![\w.])({_NUMBER}{_UNIT})((?:\s*{_OPERATOR}\s*{_NUMBER}{_UNIT})+)"
-    rf"\s*=\s*\$?({_NUMBER})(?![\d.,]*\d)(?!\s*%)(?!\s*{_OPERATOR}\s*\d)"
+    rf"(?<![\w.])({NUMBER}{_UNIT})((?:\s*{_OPERATOR}\s*{NUMBER}{_UNIT})+)"
+    rf"\s*=\s*\$?({NUMBER})(?![\d.,]*\d)(?!\s*%)(?!\s*{_OPERATOR}\s*\d)"
 )
-_OPERAND = re.compile(rf"({_NUMBER})(\s*%)?")
-_TERM = re.compile(rf"({_OPERATOR})\s*({_NUMBER})(\s*%)?")
+_OPERAND = re.compile(rf"({NUMBER})(\s*%)?")
+_TERM = re.compile(rf"({_OPERATOR})\s*({NUMBER})(\s*%)?")
 _WORD_LIMIT = re.compile(
     r"\b(?:under|at most|no more than|less than|fewer than|max(?:imum)?(?: of)?|within|up to)"
     r"\s+(\d+)\s+words\b",
@@ -55,10 +54,6 @@ class Finding:
     detail: str
 
 
-def _value(text: str) -> float:
-    return float(text.replace(",", ""))
-
-
 def _rounding(result: str) -> float:
     """Half a unit of the result's last digit: "5.9" may stand for anything from 5.85 to 5.95."""
     decimals = len(result.rsplit(".", 1)[1]) if "." in result else 0
@@ -67,7 +62,7 @@ def _rounding(result: str) -> float:
 
 def _operand(number: str, percent: str | None) -> float:
     """A number of an equation; "6%" is 0.06."""
-    return _value(number) / 100 if percent else _value(number)
+    return number_value(number) / 100 if percent else number_value(number)
 
 
 def false_arithmetic(text: str) -> list[str]:
@@ -83,7 +78,7 @@ def false_arithmetic(text: str) -> list[str]:
             left = _evaluate(_operand(first.group(1), first.group(2)), terms)
         except (ZeroDivisionError, ValueError):
             continue
-        right = _value(match.group(3))
+        right = number_value(match.group(3))
         if abs(left - right) > _rounding(match.group(3)) + RELATIVE_TOLERANCE * abs(right):
             wrong.append(match.group(0).strip())
     return wrong
@@ -115,18 +110,17 @@ def _safe_eval(node: ast.AST) -> float:
     raise ValueError("not arithmetic")
 
 
-def numbers_in(text: str) -> set[float]:
-    return {_value(number) for number in re.findall(_NUMBER, text)}
-
-
 def missing_expected_numbers(expected_outcome: str, replies: Sequence[str]) -> list[str]:
     """Numbers of the expected outcome that no reply mentions (to within rounding: 0.5%)."""
     found = set().union(*(numbers_in(reply) for reply in replies)) if replies else set()
-    expected = re.findall(_NUMBER, expected_outcome)
+    expected = re.findall(NUMBER, expected_outcome)
     return [
         number
         for number in dict.fromkeys(expected)
-        if not any(abs(value - _value(number)) <= 0.005 * max(abs(_value(number)), 1.0) for value in found)
+        if not any(
+            abs(value - number_value(number)) <= 0.005 * max(abs(number_value(number)), 1.0)
+            for value in found
+        )
     ]
 
 

@@ -79,6 +79,18 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(word for word in found if word)
 
 
+# A number as written: 12, 3.5, 1,000.50 (thousands separators read as such by number_value).
+NUMBER = r"\d+(?:[.,]\d+)*(?:\.\d+)?"
+
+
+def number_value(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def numbers_in(text: str) -> set[float]:
+    return {number_value(number) for number in re.findall(NUMBER, text)}
+
+
 def normalized(text: str) -> str:
     return " ".join(words(text))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from llm_roleplay.nodes.checks import longest_common_run, words
+from llm_roleplay.nodes.checks import longest_common_run, numbers_in, words
 
 # A user message that copies this many words in a row from a recent chatbot reply is an echo, and
 # so is one that copies at least half of itself (from four words on). Runs that also occur in the
@@ -218,7 +218,6 @@ def asks_back(message: str) -> bool:
     return is_question and not re.search(r"\d", plain) and len(words(plain)) < 25
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _QUANTITY = re.compile(
     r"\b(?:how (?:many|much|long|old|far|often)|weigh\w*|height|age|budget|times?|distance|price|cost"
     r"|size)\b",
@@ -238,8 +237,8 @@ def gives_nothing_new(message: str, asked: str, replies: Sequence[str]) -> bool:
     Otherwise it needs a few words of its own.
     """
     said = " ".join(replies)
-    own_numbers = set(_NUMBER.findall(message)) - set(_NUMBER.findall(said))
-    if _NUMBER.search(asked) or _QUANTITY.search(asked):
+    own_numbers = numbers_in(message) - numbers_in(said)
+    if numbers_in(asked) or _QUANTITY.search(asked):
         return not own_numbers
     own_words = set(content_words(message)) - set(content_words(said)) - _NOTHING_WORDS
     return not own_numbers and len(own_words) < 2
