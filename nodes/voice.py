@@ -26,7 +26,7 @@ _HELPER_REGISTER = re.compile(
     r"\b(?:let me know if (?:you|there)|feel free to|(?:happy|glad) to (?:help|assist|provide)"
     r"|i(?:'d| would| will|'ll| am|'m) (?:be )?(?:happy|glad|here) to (?:help|assist|provide|answer)"
     r"|i hope (?:this|that|it|these) helps?|is there anything else|anything else i can"
-    r"|if you have any (?:other |further |more |additional )?(?:questions|concerns)"
+    r"|(?:if|do) you have any (?:other |further |more |additional )?(?:questions|concerns)"
     r"|(?:do not|don't) hesitate to|how (?:can|may) i (?:help|assist)|i(?:'m| am) here to (?:help|assist)"
     r"|i can help you (?:with|to)|(?:what|how) (?:would )?you (?:would )?like me to"
     r"|i (?:was|am|'m) (?:not|un)able to (?:give|provide|help) you"

@@ -88,6 +88,7 @@ def test_words_the_chatbot_quotes_from_the_goal_are_not_an_echo() -> None:
         "I hope this helps!",
         "Feel free to ask if anything is unclear.",
         "Is there anything else I can do for you?",
+        "Sure! Do you have any other questions?",  # seen as a user's second message
         "I'd be happy to help with the email.",
         "Here is the email.\n\nBest regards,",
         # seen on the embedded model: the user hedging about their own data, as the chatbot does
