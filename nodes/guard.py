@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from llm_roleplay.nodes.checks import Problem, breaks_role, is_empty, leaks, normalized
+from llm_roleplay.nodes.checks import Problem, breaks_role, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.voice import (
     confuses_roles,
@@ -50,7 +50,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.EMPTY
     if breaks_role(message):
         return Problem.ROLE_BREAK
-    if normalized(message) in {normalized(previous) for previous in situation.previous_user_messages}:
+    if repeats(message, situation.previous_user_messages):
         return Problem.REPEAT
     last_reply = situation.recent_replies[-1] if situation.recent_replies else ""
     if confuses_roles(message, last_reply) or writes_to_someone_else(message, situation.goal):

@@ -17,6 +17,7 @@ from llm_roleplay.nodes.checks import (
     is_refusal,
     leaks,
     normalized,
+    repeats,
 )
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.goal_plan import material_of
@@ -43,7 +44,7 @@ def quality_filter(state: RoleplayState, runtime: Runtime[Context]) -> dict[str,
     checks = {
         "too_few_turns": lambda: len(user) < context.min_turns,
         "empty_turn": lambda: any(is_empty(text) for text in user + assistant),
-        "duplicate_turn": lambda: _has_duplicates(user) or _has_duplicates(assistant),
+        "duplicate_turn": lambda: _resends(user) or _has_duplicates(assistant),
         "repetition": lambda: any(
             has_repeated_block(text, context.repetition_block_repeats) for text in user + assistant
         ),
@@ -98,6 +99,12 @@ def _per_message_filters(state: RoleplayState, context: Context) -> dict[str, Ca
         if problem in _PROBLEM_FILTERS:
             found.add(_PROBLEM_FILTERS[problem])
     return {name: partial(operator.contains, found, name) for name in set(_PROBLEM_FILTERS.values())}
+
+
+def _resends(user_messages: list[str]) -> bool:
+    """A user message that says again, word for word or nearly, an earlier one (the guard's rule)."""
+    sent = [text for text in user_messages if not is_empty(text)]
+    return any(repeats(text, sent[:index]) for index, text in enumerate(sent))
 
 
 def _has_duplicates(texts: list[str]) -> bool:

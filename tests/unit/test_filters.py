@@ -173,6 +173,11 @@ def test_min_turns_setting() -> None:
     assert reasons(dialogue(), min_turns=4) == ["too_few_turns"]
 
 
+def test_a_user_message_sent_again_with_a_typo_is_a_duplicate() -> None:
+    resent = CLEAN_USER[0].replace("a", "s", 1) + " thanks"
+    assert reasons(dialogue(user=[CLEAN_USER[0], CLEAN_USER[1], resent])) == ["duplicate_turn"]
+
+
 def test_duplicate_assistant_replies_are_caught() -> None:
     state = dialogue(assistant=[CLEAN_ASSISTANT[0], CLEAN_ASSISTANT[1], CLEAN_ASSISTANT[0]])
     assert reasons(state) == ["duplicate_turn"]

@@ -46,6 +46,15 @@ def test_promising_the_readings_without_giving_them_is_role_confusion() -> None:
     assert check("Thank you! I'll provide the stopwatch readings now.") is Problem.ROLE_CONFUSION
 
 
+def test_a_complaint_sent_again_with_other_typos_is_a_repeat() -> None:
+    sent = "please help me evaluate the feasibility of providing enough feed to achieve high egg production."
+    again = "please help evaluate the feasibiltiy of providing enough feed to achieve high egg production"
+    assert check(again, previous_user_messages=[sent]) is Problem.REPEAT
+    # the next request of the same goal shares words, not the sentence
+    other = "please help me analyze the relationship between the amount of feed and the egg production rate"
+    assert check(other, previous_user_messages=[sent]) is None
+
+
 def test_the_landlords_voice_is_role_confusion() -> None:
     message = (
         "Please let me know if you have any questions or concerns about the repair process. "
