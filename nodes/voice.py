@@ -45,6 +45,19 @@ _PROMISE = re.compile(
     r"|paste|post|upload|forward|attach|type|list)\b[^.!?\n]*",
     re.IGNORECASE,
 )
+# A chat has no attachments, and "I have the times" without a number leaves the chatbot to guess
+# them: both claim material the message does not hold (seen: "I've attached the times and
+# distances, thanks", "I know my distance and time, just need the actual speed").
+_ATTACHED = re.compile(
+    r"\b(?:i(?:'ve| have)\s+(?:attached|uploaded|enclosed)|(?:see|find|in) the attach\w*"
+    r"|attached (?:is|are|file|below|above))\b[^.!?\n]*",
+    re.IGNORECASE,
+)
+_HAVE_DATA = re.compile(
+    r"\bi(?:'ve| have| got| know| measured| recorded| noted)\s+(?:all\s+)?(?:the|my)\s+(?:\w+\s+)?"
+    r"(?:times?|numbers|measurements?|readings|data|figures|distances?|results|stats|weights?)\b",
+    re.IGNORECASE,
+)
 _ANNOUNCED = re.compile(r"\bhere (?:is|are|'s) (?:my|the|some)\b[^.!?\n]*:\s*$", re.IGNORECASE)
 _REQUEST_VERBS = re.compile(
     r"\b(?:provide|share|send|give me|tell me|let me know|specify|clarify|what (?:is|are) (?:your|the))\b",
@@ -171,18 +184,21 @@ def helper_register(message: str) -> bool:
 
 
 def empty_promise(message: str) -> bool:
-    """Promises to provide something ("I'll provide the readings now") without providing it.
+    """Promises to provide something ("I'll provide the readings now"), or says it has or attached
+    it ("I have the times and distances"), without providing it.
 
     A promise followed by the material itself (a colon or line break, then five or more words, or
     any number) is a user handing over data, not an empty promise.
     """
     plain = message.replace("’", "'")
-    for match in _PROMISE.finditer(plain):
+    for match in [*_PROMISE.finditer(plain), *_ATTACHED.finditer(plain)]:
         rest = plain[match.end() :]
         if re.search(r"\d", match.group() + rest):
             continue
         if re.match(r"\s*[:\n]", rest) and len(words(rest)) >= 5:
             continue
+        return True
+    if _HAVE_DATA.search(plain) and not re.search(r"\d", plain):
         return True
     return bool(_ANNOUNCED.search(plain.rstrip()))
 

@@ -128,6 +128,24 @@ def test_empty_promises_and_kept_ones() -> None:
     assert not empty_promise("I'll paste my code:\ndef f(x):\n    return x * 2 if x else None")
 
 
+@pytest.mark.parametrize(
+    ("message", "empty"),
+    [
+        # seen on the embedded model: claims of data or attachments that the message does not hold
+        ("Help me calcukate the calories burned. I've attached the times and distances, thanks.", True),
+        ("help me calculate the calories. I know my distance and time, just need the actual speed", True),
+        ("I used a stopwatch, so I have the times and distances. How do I get my speeds?", True),
+        ("see the attached file and tell me whats wrong", True),
+        # the same claims with the material in them
+        ("I have the times: 50 m in 8.1 s, 100 m in 15.2 s and 200 m in 33 s", False),
+        ("i know my weight, its 82 kg. how many calories was that", False),
+        ("I have the exact same problem with my code", False),
+    ],
+)
+def test_claiming_data_or_an_attachment_without_giving_it(message: str, empty: bool) -> None:
+    assert empty_promise(message) is empty
+
+
 def test_asking_the_chatbot_for_what_it_asked_for_is_mirroring() -> None:
     reply = "Could you share the times you recorded for each race?"
     assert mirrors_request("Can you share the times recorded for each race?", reply)
