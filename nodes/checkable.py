@@ -44,6 +44,8 @@ _REWRITE = re.compile(
     r"funnier|simpler|longer|update)\b",
     re.IGNORECASE,
 )
+# Parts whose answer is a figure: a reply without a number of its own has not given it.
+_ASKS_FOR_FIGURES = re.compile(r"\b(?:calculat\w*|comput\w*|work out|how (?:many|far|fast))\b", re.IGNORECASE)
 RELATIVE_TOLERANCE = 0.001  # on top of rounding to the digits shown ("100 / 17 = 5.9")
 COPY_SHARE = 0.9  # a "new version" that repeats this much of an earlier reply is a copy
 
@@ -148,6 +150,44 @@ def copied_rewrite(part: str, answer: str, earlier: Sequence[str]) -> bool:
     return length >= 20 and any(
         longest_common_run(answer, before) >= COPY_SHARE * length for before in earlier
     )
+
+
+def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: Sequence[str]) -> str | None:
+    """What a person sees at a glance that ``reply`` did not deliver ``part``, or None.
+
+    The user's reading before any model's: a calculation answered with no figure beyond the ones
+    the user gave (``known``: their messages and the goal), only the method ("Speed = 50 / Time");
+    a sum that does not add up; a word limit broken; a "new version" that copies an ``earlier``
+    reply. A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the runs of
+    2026-11-27), and the user moved on where a person would have pushed back.
+    """
+    if _ASKS_FOR_FIGURES.search(part):
+        given = set().union(*(_figures(text) for text in known)) if known else set()
+        if not _figures(reply) - given:
+            return "it only says how to work it out, with no result"
+    if wrong := false_arithmetic(reply):
+        return f"{wrong[0]} is wrong"
+    if detail := broken_word_limit(part, reply):
+        return detail
+    if copied_rewrite(part, reply, earlier):
+        return "it is the same text as before"
+    return None
+
+
+_FRACTION = re.compile(rf"({NUMBER})\s*/\s*({NUMBER})")
+_LIST_NUMBER = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
+
+
+def _figures(text: str) -> set[float]:
+    """The numbers of ``text``, a fraction ("1/4 cup") read as one (the answer "4 tablespoons" is
+    not in the question's "1/4"), the numbers of a numbered list left out."""
+    text = _LIST_NUMBER.sub(" ", text)
+    fractions = {
+        number_value(top) / number_value(bottom)
+        for top, bottom in _FRACTION.findall(text)
+        if number_value(bottom) != 0
+    }
+    return fractions | numbers_in(_FRACTION.sub(" ", text))
 
 
 def answer_to(part: str, messages: Sequence[Mapping[str, str]]) -> tuple[str, list[str]]:

@@ -6,7 +6,9 @@ After each chatbot reply the user reads it against the part of the goal they ask
 - the part was delivered -> ask for the **next** part; after the last part, claim the goal (the
   judge then verifies it), or first ask a **follow-up** question when the dialogue is still shorter
   than ``min_turns_before_stop``;
-- it was not delivered, or not correctly -> **reask**: say what is wrong or missing and ask again;
+- it was not delivered, or not correctly -> **reask**: say what is wrong or missing and ask again
+  (what a person sees at a glance, such as a calculation with no result, is read before asking the
+  model and named in the message);
   after ``max_part_asks`` messages on one part the user gives up, and at once when a short reply
   says the chatbot cannot do it ("I don't have access to live scores");
 - the judge rejected a claim -> **reask** the part it found missing, with its reason.
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from llm_roleplay.nodes.checkable import evidently_undelivered
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import text_of
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
@@ -142,7 +145,10 @@ def next_step(state: RoleplayState, context: Context, assess: Callable[[str], fl
     if asked:
         asked_progress = [_progress(turn, part, "asked_user", None)]
         return Step(Intent.ANSWER, part, {"goal_progress": asked_progress}, reason=" ".join(asked))
-    p_yes = assess(parts[part])
+    replies = [text_of(m) for m in messages if m.type == "ai"]
+    known = [state["goal"], *(text_of(m) for m in messages if m.type == "human")]
+    seen = evidently_undelivered(parts[part], reply, replies[:-1], known)
+    p_yes = None if seen else assess(parts[part])
     if p_yes is not None and p_yes >= ACCEPT:
         done = [_progress(turn, part, "delivered", p_yes)]
         following = part + 1
@@ -155,7 +161,7 @@ def next_step(state: RoleplayState, context: Context, assess: Callable[[str], fl
     if asks >= context.max_part_asks or cannot_help(reply):
         ended = {"termination_reason": TerminationReason.INQUIRER_GAVE_UP.value, "goal_progress": missing}
         return Step(None, part, ended)
-    return Step(Intent.REASK, part, {"part_asks": asks + 1, "goal_progress": missing})
+    return Step(Intent.REASK, part, {"part_asks": asks + 1, "goal_progress": missing}, reason=seen or "")
 
 
 def _progress(turn: int, part: int, status: str, p_yes: float | None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from llm_roleplay.nodes.checkable import (
     broken_word_limit,
     copied_rewrite,
     evident_failures,
+    evidently_undelivered,
     false_arithmetic,
     missing_expected_numbers,
 )
@@ -92,3 +93,39 @@ def test_the_labelled_set_has_no_evident_failure_among_met_goals() -> None:
         if e.goal_met and evident_failures(e.parts, e.messages, e.expected_outcome)
     ]
     assert flagged == []
+
+
+RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each."
+
+
+@pytest.mark.parametrize(
+    ("part", "reply", "seen"),
+    [
+        # the method only, with the user's own figures back (seen on the embedded model)
+        (
+            "calculate the speed for each race",
+            "Speed = Distance / Time.\n1. 50m race: Speed = 50 / Time\n2. 100m race: Speed = 100 / Time",
+            "it only says how to work it out, with no result",
+        ),
+        (
+            "calculate the speed for each race",
+            "50 m: 50 / 8.1 = 6.17 m/s; 100 m: 100 / 15.2 = 6.58 m/s",
+            None,
+        ),
+        ("how many tablespoons are in a quarter cup", "There are 4 tablespoons in 1/4 US cup.", None),
+        ("calculate the total feed", "15 + 25 = 45 cups in total", "15 + 25 = 45 is wrong"),
+        (
+            "write a poem about cats in under 10 words",
+            "Soft paws, warm naps, whiskers in the sun, a purring heart.",
+            "11 words where at most 10 were asked",
+        ),
+        ("what is the capital of France", "Paris.", None),  # no figure asked for
+    ],
+)
+def test_what_a_person_sees_at_a_glance(part: str, reply: str, seen: str | None) -> None:
+    known = [
+        RACES,
+        "i ran 50 m in 8.1 s and 100 m in 15.2 s. how many tablespoons in 1/4 cup",
+        "15 cups + 25 cups",
+    ]
+    assert evidently_undelivered(part, reply, [], known) == seen

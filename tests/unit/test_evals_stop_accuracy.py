@@ -52,21 +52,22 @@ def test_fake_inquirer_against_hand_computed_confusion() -> None:
 
     Predicted end per point (k = 1..n) against the truth (end iff k >= should_end_from):
       01 FF/FT: TN FN          02 F/T: FN              03 FFF/FFT: TN TN FN
-      04 FFFT/FTTT (2 parts: YES at 3 moves on, at 4 claims): TN FN FN TP
+      04 FFTT/FTTT (2 parts: at 3 the reply "Glad that helps!" has no figure for "how many", seen
+         at a glance, and the third ask of part 1 gives up): TN FN TP TP
       05 FFT/TTT: FN FN TP     06 FF/FF                 07 F/F            08 FFF/FFF
       09 FT/FT (asked back at 1, "I don't have access" at 2): TN TP
       10 FTTT/FTTT ("I can't access" at 2; YES claims from 3): TN TP TP TP
       11 FFFF/FFFT (4 parts): TN TN TN FN   12 FFFFT/FFTTT (3 parts): TN TN FN FN TP
       13 FFFF/FFFF             14 FF/FT: TN FN          15 FFF/FTT: TN FN FN      16 F/F
-    TP 7, FP 0, FN 13, TN 24 -> precision 7/7, recall 7/20, F1 14/27.
+    TP 8, FP 0, FN 12, TN 24 -> precision 8/8, recall 8/20, F1 16/28.
     Right time: 06 07 08 09 10 13 16; never too early; too late the other 9.
     """
     decider = build_decider("fake")
     assert decider is not None
     outcomes = [stop_accuracy(dialogue, decider) for dialogue in load_stop_labels()]
-    assert sum(o.tp for o in outcomes) == 7
+    assert sum(o.tp for o in outcomes) == 8
     assert sum(o.fp for o in outcomes) == 0
-    assert sum(o.fn for o in outcomes) == 13
+    assert sum(o.fn for o in outcomes) == 12
     assert sum(o.tn for o in outcomes) == 24
     timing = {o.id: o.timing for o in outcomes}
     assert sorted(k for k, v in timing.items() if v == "right_time") == [
@@ -80,9 +81,9 @@ def test_fake_inquirer_against_hand_computed_confusion() -> None:
     ]
     assert not [k for k, v in timing.items() if v == "too_early"]
     values = estimates(stop_metrics(outcomes), SETTINGS)
-    assert values["stop_precision"].value == pytest.approx(1.0) and values["stop_precision"].n == 7
-    assert values["stop_recall"].value == pytest.approx(7 / 20) and values["stop_recall"].n == 20
-    assert values["stop_f1"].value == pytest.approx(14 / 27) and values["stop_f1"].n == 44
+    assert values["stop_precision"].value == pytest.approx(1.0) and values["stop_precision"].n == 8
+    assert values["stop_recall"].value == pytest.approx(8 / 20) and values["stop_recall"].n == 20
+    assert values["stop_f1"].value == pytest.approx(16 / 28) and values["stop_f1"].n == 44
     assert values["stop_right_time"].value == pytest.approx(7 / 16)
     assert values["stop_too_late"].value == pytest.approx(9 / 16)
 

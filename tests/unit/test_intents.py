@@ -1,0 +1,49 @@
+"""The user's next move after a reply: what a person sees at a glance comes before the model's reading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage
+
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.intents import Intent, next_step
+
+GOAL = "You timed your 50 m and 100 m races with a stopwatch and want to know your speed in each."
+
+
+def state_after(reply: str) -> dict[str, Any]:
+    return {
+        "goal": GOAL,
+        "goal_parts": ["calculate the speed for each race"],
+        "messages": [
+            HumanMessage("50 m in 8.1 s, 100 m in 15.2 s. whats my speed in each"),
+            AIMessage(reply),
+        ],
+        "turn": 1,
+        "part": 0,
+        "part_asks": 1,
+    }
+
+
+def test_a_method_without_a_result_is_asked_again_without_asking_the_model() -> None:
+    asked: list[str] = []
+
+    def assess(part: str) -> float:
+        asked.append(part)
+        return 0.99  # a small model's YES to anything that looks like an answer
+
+    step = next_step(
+        state_after("Speed = distance / time, so for 50 m it is 50 / your time."), Context(), assess
+    )
+    assert step.intent is Intent.REASK
+    assert step.reason == "it only says how to work it out, with no result"
+    assert step.update["goal_progress"][0]["status"] == "not_delivered"
+    assert asked == []
+
+
+def test_a_reply_with_results_is_left_to_the_models_reading() -> None:
+    step = next_step(
+        state_after("50 m: 6.17 m/s, 100 m: 6.58 m/s"), Context(min_turns_before_stop=1), lambda _: 0.9
+    )
+    assert step.intent is None and step.update["goal_claimed"] is True
