@@ -21,7 +21,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from llm_roleplay.nodes.checks import NUMBER, is_refusal, longest_common_run, number_value, numbers_in, words
+from llm_roleplay.nodes.checks import (
+    NUMBER,
+    asks_for_figures,
+    is_refusal,
+    longest_common_run,
+    number_value,
+    numbers_in,
+    words,
+)
 from llm_roleplay.nodes.voice import content_words
 
 _OPERATOR = r"[+\-−–×x*/÷]"
@@ -44,8 +52,6 @@ _REWRITE = re.compile(
     r"funnier|simpler|longer|update)\b",
     re.IGNORECASE,
 )
-# Parts whose answer is a figure: a reply without a number of its own has not given it.
-_ASKS_FOR_FIGURES = re.compile(r"\b(?:calculat\w*|comput\w*|work out|how (?:many|far|fast))\b", re.IGNORECASE)
 RELATIVE_TOLERANCE = 0.001  # on top of rounding to the digits shown ("100 / 17 = 5.9")
 COPY_SHARE = 0.9  # a "new version" that repeats this much of an earlier reply is a copy
 
@@ -161,7 +167,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     reply. A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the runs of
     2026-11-27), and the user moved on where a person would have pushed back.
     """
-    if _ASKS_FOR_FIGURES.search(part):
+    if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
         if not _figures(reply) - given:
             return "it only says how to work it out, with no result"

@@ -118,6 +118,15 @@ def repeats(text: str, earlier: Sequence[str]) -> bool:
     return False
 
 
+_ASKS_FOR_FIGURES = re.compile(r"\b(?:calculat\w*|comput\w*|work out|how (?:many|far|fast))\b", re.IGNORECASE)
+
+
+def asks_for_figures(request: str) -> bool:
+    """The request's answer is a figure ("calculate the calories", "how many cups"): the user's
+    details for it are numbers, and a reply without a number of its own has not answered it."""
+    return bool(_ASKS_FOR_FIGURES.search(request))
+
+
 def is_empty(text: str) -> bool:
     return not words(text)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -29,7 +28,7 @@ from langgraph.runtime import Runtime
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.blocks.style.profile import PersonaStyle, Position
 from llm_roleplay.blocks.style.typing_pass import apply_style
-from llm_roleplay.nodes.checks import Problem
+from llm_roleplay.nodes.checks import Problem, asks_for_figures
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.drift import before_asking_ahead
 from llm_roleplay.nodes.goal_plan import material_of
@@ -147,7 +146,7 @@ def _write_message(
         if repaired:
             typed, problem = repaired, None
         if problem is None and step.intent is Intent.ANSWER:
-            problem = _answer_problem(written, step.reason, situation.recent_replies)
+            problem = _answer_problem(written, step.reason, situation)
         if problem is None:
             material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
             return f"{typed}\n\n{material}" if material else typed
@@ -171,12 +170,13 @@ def _repaired(problem: Problem, typed: str, written: str, situation: Situation) 
     return mended if mended and message_problem(mended, situation) is None else None
 
 
-def _answer_problem(message: str, asked: str, replies: Sequence[str]) -> Problem | None:
+def _answer_problem(message: str, asked: str, situation: Situation) -> Problem | None:
     """Asked for their data, the user asks back or gives nothing of their own (read before the
     typing pass, whose typos would pass for new words)."""
     if asks_back(message):
         return Problem.ROLE_CONFUSION
-    if gives_nothing_new(message, asked, replies):
+    current_part = situation.due_parts[-1] if situation.due_parts else situation.goal
+    if gives_nothing_new(message, asked, situation.recent_replies, asks_for_figures(current_part)):
         return Problem.ECHO
     return None
 

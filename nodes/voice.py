@@ -245,16 +245,18 @@ _NOTHING_WORDS = frozenset(
 )
 
 
-def gives_nothing_new(message: str, asked: str, replies: Sequence[str]) -> bool:
+def gives_nothing_new(message: str, asked: str, replies: Sequence[str], wants_figures: bool = False) -> bool:
     """Asked for their own information, the user gives none the chatbot did not already say.
 
-    Where the chatbot asked for (or guessed) a quantity, the answer needs a number of the user's
-    own: repeating the chatbot's "70 kg" or "3500 calories" back is parroting, not answering.
+    Where the chatbot asked for (or guessed) a quantity, or asked for "the details" of a request
+    whose answer is a figure (``wants_figures``: "calculate the calories burned in each race"), the
+    answer needs a number of the user's own: repeating the chatbot's "70 kg" or "3500 calories"
+    back is parroting, and "I want to know how many calories I burned" answers nothing.
     Otherwise it needs a few words of its own.
     """
     said = " ".join(replies)
     own_numbers = numbers_in(message) - numbers_in(said)
-    if numbers_in(asked) or _QUANTITY.search(asked):
+    if wants_figures or numbers_in(asked) or _QUANTITY.search(asked):
         return not own_numbers
     own_words = set(content_words(message)) - set(content_words(said)) - _NOTHING_WORDS
     return not own_numbers and len(own_words) < 2

@@ -237,6 +237,19 @@ def test_an_answer_must_give_something_of_the_users_own(message: str, asked: str
     assert gives_nothing_new(message, asked, [ASSUMED_WEIGHT, asked]) is nothing_new
 
 
+def test_the_details_of_a_calculation_are_numbers() -> None:
+    from llm_roleplay.nodes.voice import gives_nothing_new
+
+    # seen on the embedded model, asked for "the details of the races" to calculate the calories
+    asked = "Please provide the details of the races you want to calculate the calories burned for."
+    restated = "sure, I want to know how many calories I burned during each of these races."
+    assert gives_nothing_new(restated, asked, [asked], wants_figures=True)
+    assert not gives_nothing_new(
+        "100 m in 45 s and 200 m in 60 s, i weigh 70", asked, [asked], wants_figures=True
+    )
+    assert not gives_nothing_new(restated, asked, [asked])  # words of its own, where no figure is wanted
+
+
 LANDLORD_GOAL = "I want a short, polite email to my landlord asking to fix a broken heater, then firmer."
 
 
