@@ -172,6 +172,24 @@ def names_traits(text: str, traits: Sequence[str]) -> int:
     return sum(1 for trait in traits if (needle := normalized(trait)) and f" {needle} " in haystack)
 
 
+# The persona's familiarity with chatbots is for the simulator, not for the chat: real users
+# almost never describe it (this pattern matches 1 of the 30,547 user messages of the ShareGPT
+# reference, and not about the writer), while the embedded model wrote "I'm a small business owner
+# who's pretty good with AI chatbots".
+_CHATBOT_HABITS = re.compile(
+    r"\b(?:i(?:'m| am|'ve| have)?|im|who(?:'s| is)?)\s+(?:\w+\s+){0,6}?"
+    r"(?:good with|familiar with|new to|used to|use|used|using|tried|talk(?:ed)? to|chat(?:ted)? with)"
+    r"\s+(?:\w+\s+){0,2}?(?:chatbots?|chat bots?|ai\b|ai tools?|ai assistants?|language models?)"
+    r"|\bfirst time (?:using|with|talking to|trying) (?:a |an |one of these )?(?:chatbots?|ai\b|chat bots?)",
+    re.IGNORECASE,
+)
+
+
+def describes_chatbot_habits(text: str) -> bool:
+    """The user tells the chatbot how familiar they are with chatbots (a trait of the persona)."""
+    return bool(_CHATBOT_HABITS.search(_plain_apostrophes(text)))
+
+
 def leaks(
     text: str,
     persona_description: str,
@@ -180,7 +198,10 @@ def leaks(
     goal_fraction: float,
     traits: Sequence[str] = (),
 ) -> bool:
-    """The message copies the persona description or most of the goal, or lists the persona's traits."""
+    """The message copies the persona description or most of the goal, lists the persona's traits,
+    or describes the persona's chatbot habits."""
+    if describes_chatbot_habits(text):
+        return True
     if traits and names_traits(text, traits) >= min(ANNOUNCED_TRAITS, len(traits)):
         return True
     persona_threshold = min(persona_words, len(words(persona_description))) or persona_words

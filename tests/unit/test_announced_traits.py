@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from llm_roleplay.blocks.personas import trait_phrases
-from llm_roleplay.nodes.checks import Problem, names_traits
+from llm_roleplay.nodes.checks import Problem, describes_chatbot_habits, names_traits
 from llm_roleplay.nodes.guard import Situation, message_problem
 
 ATTRIBUTES = {
@@ -41,3 +43,19 @@ def test_naming_several_traits_is_a_leak_and_one_is_not() -> None:
 
     assert problem(announcing) is Problem.LEAK
     assert problem(natural) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "leaks"),
+    [
+        ("I'm a small business owner who's pretty good with AI chatbots, so be quick", True),  # seen
+        ("i've never used a chatbot before, how do i ask about my heater", True),
+        ("first time using one of these chatbots lol. whats a roth ira", True),
+        ("I use AI tools every day at work, write me a regex for emails", True),
+        ("write a chatbot in python that answers questions about my shop", False),
+        ("im a nurse, what should i eat on night shifts", False),
+        ("how do AI chatbots work?", False),
+    ],
+)
+def test_describing_ones_chatbot_habits_is_a_leak(message: str, leaks: bool) -> None:
+    assert describes_chatbot_habits(message) is leaks
