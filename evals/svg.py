@@ -1,39 +1,26 @@
-"""Hand-written inline SVG charts for the report: no plotting library, no script, no network.
+"""Inline SVG charts for the report: no plotting library, no script, no network.
 
-Each function returns one ``<svg>`` element sized by its ``viewBox`` (it scales to the width of
-its container). Every text that reaches the markup goes through :func:`esc`: labels come from
-persona files and dialogue data, which are untrusted.
+Python computes each chart's geometry (positions, lengths and the texts to show); the templates
+``evals/templates/*.svg.j2`` lay it out as one ``<svg>`` element sized by its ``viewBox`` (it
+scales to the width of its container). The templates are autoescaped: labels come from persona
+files and dialogue data, which are untrusted.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from llm_roleplay.evals.templating import render
 
 SIMULATED = "#3867d6"
 REFERENCE = "#e8833a"
 MUTED = "#8a94a6"
 GRID = "#e6e9ef"
 TEXT = "#2d3340"
-FONT = "font-family=\"system-ui,-apple-system,'Segoe UI',Roboto,sans-serif\""
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def el(tag: str, content: str = "", /, **attributes: object) -> str:
-    """One SVG element; attribute names use ``_`` for ``-`` (``text_anchor`` -> ``text-anchor``).
-
-    Floats are written with one decimal; ``content`` must already be markup (escape text first).
-    """
-    rendered = " ".join(
-        f'{name.rstrip("_").replace("_", "-")}="{esc(f"{value:.1f}" if isinstance(value, float) else value)}"'
-        for name, value in attributes.items()
-    )
-    return f"<{tag} {rendered}>{content}</{tag}>" if content else f"<{tag} {rendered}/>"
 
 
 def _fmt(value: float) -> str:
@@ -61,12 +48,25 @@ def nice_step(span: float) -> float:
     return next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= raw)
 
 
-def _svg(width: int, height: int, label: str, body: list[str]) -> str:
-    return (
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" role="img" '
-        f'aria-label="{esc(label)}" xmlns="http://www.w3.org/2000/svg" {FONT} font-size="12" fill="{TEXT}">'
-        f"<title>{esc(label)}</title>{''.join(body)}</svg>"
-    )
+def _chart(template: str, *, width: int, height: int, label: str, **geometry: object) -> Markup:
+    """The chart's template (which extends ``chart.svg.j2``, the ``<svg>`` frame) rendered.
+
+    Markup, so that the report's template embeds the element as it is: it was escaped here.
+    """
+    colors = {"text": TEXT, "muted": MUTED, "grid": GRID}
+    svg = render(template, width=width, height=height, label=label, colors=colors, **geometry)
+    return Markup(svg.rstrip("\n"))  # an element, for the report's markup: no line break after it
+
+
+@dataclass(frozen=True)
+class _Bar:
+    name: str  # the whole label, in the tooltip
+    shown: str  # the label beside the bar, clipped
+    value: str
+    y: int
+    baseline: float  # of the label and the value
+    length: float
+    value_x: float  # where the value is written, after the bar
 
 
 def bar_chart(
@@ -78,24 +78,38 @@ def bar_chart(
     width: int = 520,
     bar_height: int = 18,
     label_width: int = 170,
-) -> str:
+) -> Markup:
     """Horizontal bars, one per ``(label, value)``, the value printed after each bar."""
     gap = 6
     height = max(1, len(items)) * (bar_height + gap) + gap
     top = max((value for _, value in items), default=0.0) or 1.0
     span = width - label_width - 70
-    body = []
+    bars = []
     for index, (name, value) in enumerate(items):
         y = gap + index * (bar_height + gap)
         length = max(0.0, value) / top * span
-        baseline = y + bar_height * 0.72
-        tip = el("title", f"{esc(name)}: {esc(value_text(value))}")
-        body += [
-            el("text", esc(_clip(name, 26)), x=label_width - 8, y=baseline, text_anchor="end"),
-            el("rect", tip, x=label_width, y=y, width=length, height=bar_height, rx=3, fill=color),
-            el("text", esc(value_text(value)), x=label_width + length + 6, y=baseline, fill=MUTED),
-        ]
-    return _svg(width, height, label, body)
+        bars.append(
+            _Bar(
+                name=name,
+                shown=_clip(name, 26),
+                value=value_text(value),
+                y=y,
+                baseline=y + bar_height * 0.72,
+                length=length,
+                value_x=label_width + length + 6,
+            )
+        )
+    return _chart(
+        "bar_chart.svg.j2",
+        width=width,
+        height=height,
+        label=label,
+        bars=bars,
+        color=color,
+        bar_height=bar_height,
+        bar_x=label_width,
+        label_x=label_width - 8,
+    )
 
 
 def _clip(text: str, limit: int) -> str:
@@ -118,6 +132,40 @@ class Marker:
     color: str = MUTED
 
 
+@dataclass(frozen=True)
+class _Tick:
+    y: float
+    text_y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class _Column:
+    series: str
+    value: str
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+
+
+@dataclass(frozen=True)
+class _Category:
+    name: str
+    columns: list[_Column]
+    label_x: float | None  # None: not labelled (one category in so many is)
+
+
+@dataclass(frozen=True)
+class _PlacedMarker:
+    x: float
+    text_x: float
+    text_y: int
+    text: str
+    color: str
+
+
 def column_chart(
     categories: Sequence[str],
     series: Sequence[Series],
@@ -129,7 +177,7 @@ def column_chart(
     markers: Sequence[Marker] = (),
     width: int = 520,
     height: int = 240,
-) -> str:
+) -> Markup:
     """Vertical bars per category, the series side by side; optional vertical markers."""
     left, right, top, bottom = 48, 12, 22, 42
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -137,65 +185,46 @@ def column_chart(
     y_max, ticks = nice_axis(peak)
     slot = plot_w / max(1, len(categories))
     bar_w = max(2.0, slot * 0.8 / max(1, len(series)))
-    body = []
-    for tick in range(ticks + 1):
-        value = y_max * tick / ticks
-        y = top + plot_h - value / y_max * plot_h
-        body += [
-            el("line", x1=left, x2=width - right, y1=y, y2=y, stroke=GRID),
-            el("text", esc(y_text(value)), x=left - 6, y=y + 4, text_anchor="end", fill=MUTED),
-        ]
+    tick_values = [y_max * tick / ticks for tick in range(ticks + 1)]
+    tick_ys = [top + plot_h - value / y_max * plot_h for value in tick_values]
     every = max(1, round(len(categories) / 14))
+    placed = []
     for index, category in enumerate(categories):
         x0 = left + index * slot + slot * 0.1
+        columns = []
         for offset, s in enumerate(series):
             value = s.values[index] if index < len(s.values) else 0.0
             bar_h = value / y_max * plot_h
             x = x0 + offset * bar_w
-            tip = el("title", f"{esc(s.name)}, {esc(category)}: {esc(y_text(value))}")
-            body.append(
-                el("rect", tip, x=x, y=top + plot_h - bar_h, width=bar_w - 1, height=bar_h, fill=s.color)
-            )
-        if index % every == 0:
-            body.append(
-                el(
-                    "text",
-                    esc(category),
-                    x=left + (index + 0.5) * slot,
-                    y=top + plot_h + 16,
-                    text_anchor="middle",
-                    fill=MUTED,
-                )
-            )
+            columns.append(_Column(s.name, y_text(value), x, top + plot_h - bar_h, bar_w - 1, bar_h, s.color))
+        label_x = left + (index + 0.5) * slot if index % every == 0 else None
+        placed.append(_Category(category, columns, label_x))
+    placed_markers = []
     for number, marker in enumerate(sorted(markers, key=lambda m: m.position)):
         x = left + marker.position * slot
-        body += [
-            el(
-                "line",
-                x1=x,
-                x2=x,
-                y1=top - 4,
-                y2=top + plot_h,
-                stroke=marker.color,
-                stroke_width=1.5,
-                stroke_dasharray="4 3",
-            ),
-            el("text", esc(marker.text), x=x + 4, y=top + 6 + 13 * number, fill=marker.color),
-        ]
-    middle = top + plot_h / 2
-    body += [
-        el("line", x1=left, x2=width - right, y1=top + plot_h, y2=top + plot_h, stroke=MUTED),
-        el("text", esc(x_title), x=left + plot_w / 2, y=height - 6, text_anchor="middle"),
-        el(
-            "text",
-            esc(y_title),
-            x=12,
-            y=middle,
-            text_anchor="middle",
-            transform=f"rotate(-90 12 {middle:.1f})",
-        ),
-    ]
-    return _svg(width, height, label, body)
+        placed_markers.append(_PlacedMarker(x, x + 4, top + 6 + 13 * number, marker.text, marker.color))
+    return _chart(
+        "column_chart.svg.j2",
+        width=width,
+        height=height,
+        label=label,
+        ticks=[_Tick(y, y + 4, y_text(value)) for value, y in zip(tick_values, tick_ys, strict=True)],
+        categories=placed,
+        markers=placed_markers,
+        left=left,
+        right_x=width - right,
+        tick_text_x=left - 6,
+        top=top,
+        marker_top=top - 4,
+        axis_y=top + plot_h,
+        category_y=top + plot_h + 16,
+        x_title=x_title,
+        x_title_x=left + plot_w / 2,
+        x_title_y=height - 6,
+        y_title=y_title,
+        y_title_x=12,
+        y_title_y=top + plot_h / 2,
+    )
 
 
 @dataclass(frozen=True)
@@ -205,6 +234,16 @@ class Interval:
     low: float | None
     high: float | None
     note: str = ""
+
+
+@dataclass(frozen=True)
+class _Row:
+    shown: str  # the label, clipped
+    y: float
+    label_y: float
+    whisker: tuple[float, float] | None  # where the interval starts and ends, when it has both ends
+    dot: float | None
+    tip: str  # the dot's tooltip: label, value, interval and note
 
 
 def interval_plot(
@@ -219,7 +258,7 @@ def interval_plot(
     row_height: int = 22,
     label_width: int = 110,
     axis: bool = True,
-) -> str:
+) -> Markup:
     """A dot with its interval whisker per row, on one shared axis (a forest plot).
 
     ``axis=False`` leaves out the axis end labels: a one-row sparkline for a table cell.
@@ -237,47 +276,41 @@ def interval_plot(
     low, high = low - pad, high + pad
     top, bottom, right = (6, 22, 14) if axis else (2, 2, 4)
     plot_w = width - label_width - right
-    height = top + len(rows) * row_height + bottom
+    bottom_y = top + len(rows) * row_height
 
     def x(value: float) -> float:
         return label_width + (value - low) / (high - low) * plot_w
 
-    bottom_y = top + len(rows) * row_height
-    body = [el("rect", x=label_width, y=top, width=plot_w, height=bottom_y - top, fill="#fafbfc")]
-    if zero_line:
-        body.append(el("line", x1=x(0.0), x2=x(0.0), y1=top, y2=bottom_y, stroke=TEXT, stroke_width=1.2))
+    placed = []
     for index, row in enumerate(rows):
+        ends = (row.low, row.high) if row.low is not None and row.high is not None else None
+        interval = f" [{value_text(ends[0])}, {value_text(ends[1])}]" if ends else ""
         y = top + index * row_height + row_height / 2
-        body.append(el("text", esc(_clip(row.label, 16)), x=label_width - 6, y=y + 4, text_anchor="end"))
-        if row.low is not None and row.high is not None:
-            body.append(
-                el(
-                    "line",
-                    x1=x(row.low),
-                    x2=x(row.high),
-                    y1=y,
-                    y2=y,
-                    stroke=color,
-                    stroke_width=2,
-                    stroke_linecap="round",
-                    opacity=0.55,
-                )
+        placed.append(
+            _Row(
+                shown=_clip(row.label, 16),
+                y=y,
+                label_y=y + 4,
+                whisker=(x(ends[0]), x(ends[1])) if ends else None,
+                dot=None if row.value is None else x(row.value),
+                tip="" if row.value is None else f"{row.label}: {value_text(row.value)}{interval}{row.note}",
             )
-        if row.value is not None:
-            interval = (
-                f" [{value_text(row.low)}, {value_text(row.high)}]"
-                if row.low is not None and row.high is not None
-                else ""
-            )
-            tip = el("title", esc(f"{row.label}: {value_text(row.value)}{interval}{row.note}"))
-            body.append(el("circle", tip, cx=x(row.value), cy=y, r=4, fill=color))
-    axis_y = top + len(rows) * row_height + 14
-    body += (
-        []
-        if not axis
-        else [
-            el("text", esc(value_text(low + pad)), x=label_width, y=axis_y, fill=MUTED),
-            el("text", esc(value_text(high - pad)), x=width - right, y=axis_y, text_anchor="end", fill=MUTED),
-        ]
+        )
+    return _chart(
+        "interval_plot.svg.j2",
+        width=width,
+        height=bottom_y + bottom,
+        label=label,
+        rows=placed,
+        color=color,
+        label_x=label_width - 6,
+        plot_x=label_width,
+        top=top,
+        plot_w=plot_w,
+        plot_h=bottom_y - top,
+        bottom_y=bottom_y,
+        zero_x=x(0.0) if zero_line else None,
+        axis=(value_text(low + pad), value_text(high - pad)) if axis else None,
+        axis_y=bottom_y + 14,
+        right_x=width - right,
     )
-    return _svg(width, height, label, body)

@@ -11,11 +11,23 @@ import pytest
 from llm_roleplay.evals.bootstrap import BootstrapSettings
 from llm_roleplay.evals.pipeline import EvalOptions, evaluate_dataset
 from llm_roleplay.evals.report import SECTIONS, render_report
-from llm_roleplay.evals.svg import bar_chart, esc, nice_axis, nice_step
+from llm_roleplay.evals.svg import (
+    Interval,
+    Marker,
+    Series,
+    bar_chart,
+    column_chart,
+    interval_plot,
+    nice_axis,
+    nice_step,
+)
 from tests.unit.test_evals_fixtures import make_record, varied_records, write_dataset, write_reference
 
 SETTINGS = BootstrapSettings(resamples=100)
 ATTACK = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+# Ends a double-quoted attribute and its tag unless the quote is escaped: the page would get a
+# script element, an <injected> one and its attribute.
+HOSTILE = '"><script>alert(1)</script><injected data-injected="'
 
 
 class _Page(HTMLParser):
@@ -99,8 +111,8 @@ def test_untrusted_text_is_escaped(full_report: str) -> None:
     assert "<script>" not in full_report and "<img src=x" not in full_report
     text = "".join(page.text)
     assert ATTACK in text  # shown to the reader as text
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in full_report
-    assert "and &amp; more &quot;quotes&quot; &#x27;here&#x27;" in full_report
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in full_report
+    assert "and &amp; more &#34;quotes&#34; &#39;here&#39;" in full_report
 
 
 def test_the_page_is_self_contained(full_report: str) -> None:
@@ -127,8 +139,54 @@ def test_svg_helpers() -> None:
     assert nice_step(4.6) == 2
     chart = bar_chart([("<b>bold</b>", 3.0)], label='say "hi"')
     assert (
-        "<b>" not in chart
-        and "&lt;b&gt;bold&lt;/b&gt;" in chart
-        and 'aria-label="say &quot;hi&quot;"' in chart
+        "<b>" not in chart and "&lt;b&gt;bold&lt;/b&gt;" in chart and 'aria-label="say &#34;hi&#34;"' in chart
     )
-    assert esc("a & <b>") == "a &amp; &lt;b&gt;"
+
+
+def _no_markup_from(page: _Page) -> None:
+    assert "script" not in page.tags and "injected" not in page.tags
+    assert not any(name.startswith("on") or name == "data-injected" for name, _ in page.attributes)
+
+
+def test_hostile_text_stays_text_in_the_report_and_its_attributes(tmp_path: Path) -> None:
+    """Goal, dialogue, persona attribute and experiment URL with markup and quotes: shown as given,
+    in text, in SVG attributes (aria-label) and in an href, never parsed as elements or attributes."""
+    records = varied_records(6)
+    records[0] = make_record(
+        "dlg-hostile",
+        [f"user {HOSTILE}", *(f"then {i}?" for i in range(12))],  # the longest: an example
+        goal=f"Goal {HOSTILE}",
+        attributes={"age_bracket": HOSTILE, HOSTILE: "yes"},
+        description=f"Persona {HOSTILE}",
+    )
+    options = EvalOptions(
+        dataset=write_dataset(tmp_path / "run", records), judge="fake", bootstrap=SETTINGS, progress=False
+    )
+    data = evaluate_dataset(options)
+    data["langsmith"]["experiments"][0]["url"] = f"https://example.org/?q={HOSTILE}"
+    html = render_report(data)
+    page = _parse(html)
+    _no_markup_from(page)
+    text = "".join(page.text)
+    assert f"Goal {HOSTILE}" in text and f"user {HOSTILE}" in text
+    assert ("aria-label", f"Persona {HOSTILE}") in page.attributes  # the persona chart's label
+    assert ("href", f"https://example.org/?q={HOSTILE}") in page.attributes
+
+
+def test_hostile_text_stays_text_in_every_chart() -> None:
+    charts = {
+        "bar": bar_chart([(HOSTILE, 2.0)], label=HOSTILE),
+        "column": column_chart(
+            [HOSTILE],
+            [Series(HOSTILE, [1.0], "#000")],
+            label=HOSTILE,
+            x_title=HOSTILE,
+            markers=[Marker(0.5, HOSTILE)],
+        ),
+        "interval": interval_plot([Interval(HOSTILE, 1.0, 0.5, 1.5, note=HOSTILE)], label=HOSTILE),
+    }
+    for kind, chart in charts.items():
+        page = _parse(chart)
+        _no_markup_from(page)
+        assert page.tags[0] == "svg" and ("aria-label", HOSTILE) in page.attributes, kind
+        assert HOSTILE in "".join(page.text), kind  # the title and the tooltips
