@@ -51,9 +51,7 @@ def test_every_module_and_data_file_of_the_folders_is_in_the_wheel(wheel_names: 
     tracked = subprocess.run(
         ["git", "ls-files", *FOLDERS], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.split()
-    expected = {
-        f"llm_roleplay/{name}" for name in tracked if name.endswith((".py", ".md", ".jsonl", ".j2"))
-    }
+    expected = {f"llm_roleplay/{name}" for name in tracked if name.endswith((".py", ".md", ".jsonl", ".j2"))}
     assert expected, "git ls-files found nothing"
     assert expected <= set(wheel_names), sorted(expected - set(wheel_names))
 
