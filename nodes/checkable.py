@@ -170,7 +170,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
         if not _figures(reply) - given:
-            return "it only says how to work it out, with no result"
+            return "it gives no result"
     if wrong := false_arithmetic(reply):
         return f"{wrong[0]} is wrong"
     if detail := broken_word_limit(part, reply):

@@ -125,7 +125,9 @@ def _write_message(
 ) -> str | None:
     turn = state.get("turn", 0)
     dialogue = state.get("dialogue_id", "")
-    words = target_words(state, f"{context.seed}:{dialogue}:{turn + 1}")
+    parts = state.get("goal_parts") or [state["goal"]]
+    request = parts[step.part] if step.intent in (Intent.OPEN, Intent.NEXT) and step.part < len(parts) else ""
+    words = target_words(state, f"{context.seed}:{dialogue}:{turn + 1}", request)
     prompt, task = message_messages(state, context, step, words)
     situation = _situation(state, context, step, examples(task))
     style = PersonaStyle.model_validate(state["style"]) if state.get("style") else None

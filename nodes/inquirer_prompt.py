@@ -27,6 +27,7 @@ from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.intents import Intent, Step
 from llm_roleplay.nodes.llm import text_of, transcript
 from llm_roleplay.nodes.state import RoleplayState, persona_description
+from llm_roleplay.nodes.voice import content_words
 from llm_roleplay.prompts import Prompt, load_prompt
 
 TASKS = {
@@ -57,15 +58,20 @@ def assessment_messages(state: RoleplayState, context: Context, part: str) -> li
     return _with_task(state, context, task, prefill="")
 
 
-def target_words(state: RoleplayState, seed_key: str) -> int:
-    """This message's length in words, drawn from the person's length distribution (seeded)."""
+def target_words(state: RoleplayState, seed_key: str, request: str = "") -> int:
+    """This message's length in words, drawn from the person's length distribution (seeded), and
+    no fewer than the content words of the ``request`` it makes: a terse person shortens how they
+    ask, not what (a 10-word draw for the 20 content words of the skipping question was cut to
+    "I want to know if I can skip at 3 miles per hour.", the question itself lost)."""
     position = "first" if state.get("turn", 0) == 0 else "later"
+    needed = len(content_words(request))
     style = state.get("style")
     if not style:
-        return int(NO_STYLE_WORDS[position])
+        return max(int(NO_STYLE_WORDS[position]), needed)
     median = float(style["words_first" if position == "first" else "words_later"])
     z = NormalDist().inv_cdf(min(max(random.Random(f"length:{seed_key}").random(), 1e-6), 1 - 1e-6))
-    return max(MIN_WORDS, min(MAX_WORDS, round(median * math.exp(float(style["words_within"]) * z))))
+    drawn = max(MIN_WORDS, min(MAX_WORDS, round(median * math.exp(float(style["words_within"]) * z))))
+    return max(drawn, needed)
 
 
 def register(state: RoleplayState) -> str:

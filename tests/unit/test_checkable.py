@@ -105,7 +105,7 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
         (
             "calculate the speed for each race",
             "Speed = Distance / Time.\n1. 50m race: Speed = 50 / Time\n2. 100m race: Speed = 100 / Time",
-            "it only says how to work it out, with no result",
+            "it gives no result",
         ),
         (
             "calculate the speed for each race",

@@ -37,7 +37,7 @@ def test_a_method_without_a_result_is_asked_again_without_asking_the_model() -> 
         state_after("Speed = distance / time, so for 50 m it is 50 / your time."), Context(), assess
     )
     assert step.intent is Intent.REASK
-    assert step.reason == "it only says how to work it out, with no result"
+    assert step.reason == "it gives no result"
     assert step.update["goal_progress"][0]["status"] == "not_delivered"
     assert asked == []
 

@@ -209,3 +209,12 @@ def test_a_person_who_says_please_says_it_once() -> None:
     message = TypedMessage("please, can you please tell me how much feed?")  # seen in a run
     _please(message, wanted=True)
     assert message.text == "please, can you tell me how much feed?" and message.edits == ["please"]
+
+
+def test_please_goes_before_an_order_and_after_a_question() -> None:
+    asked = TypedMessage("do you happen to know how much feed my 20 chickens need?")
+    _please(asked, wanted=True)  # not "please do you ..."
+    assert asked.text == "do you happen to know how much feed my 20 chickens need please?"
+    ordered = TypedMessage("do it again with my times")
+    _please(ordered, wanted=True)
+    assert ordered.text == "please do it again with my times"

@@ -54,7 +54,8 @@ _QUESTION_START = re.compile(
 _IMPERATIVE = re.compile(
     r"\s*(?:write|make|give|tell|show|help|explain|calculate|compute|create|list|find|fix|add|change|rewrite"
     r"|translate|check|draw|convert|summari[sz]e|provide|send|use|try|put|suggest|plan|shorten|improve"
-    r"|describe|compare|recommend|correct|update|replace|remove|continue|do|redo|work)\b",
+    r"|describe|compare|recommend|correct|update|replace|remove|continue|do|redo|work)\b"
+    r"(?!\s+(?:you|i)\b)",  # "do you know ...", "help i ..." are not orders: no "please do you know"
     re.IGNORECASE,
 )
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{4,}(?![\w'’])")
