@@ -50,6 +50,7 @@ from llm_roleplay.nodes.voice import (
     asks_back,
     gives_nothing_new,
     to_the_chatbots_face,
+    without_assent_opening,
     writes_to_someone_else,
 )
 
@@ -136,7 +137,9 @@ def _write_message(
         # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
         reply = invoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
         meter.add(reply.usage)
-        written = to_the_chatbots_face(trim(extract_message(reply.text, task.prefill), words))
+        written = to_the_chatbots_face(
+            without_assent_opening(trim(extract_message(reply.text, task.prefill), words))
+        )
         typed = written
         if style is not None:
             position: Position = "first" if turn == 0 else "later"

@@ -334,6 +334,25 @@ def to_the_chatbots_face(message: str) -> str:
     return text
 
 
+# "Sure, ..." is the assistant's way to begin; a small model writing the user's side keeps it.
+# Measured: 20 of 25,049 later user messages of the ShareGPT reference start so (0.08%), against
+# 6 of 61 in the embedded model's dialogues of 2026-11-27.
+_ASSENT_OPENING = re.compile(
+    r"^\s*(?:(?:okay|ok),?\s+)?(?:sure(?: thing)?|of course|certainly|absolutely)\s*[,!.:;-]+\s*",
+    re.IGNORECASE,
+)
+
+
+def without_assent_opening(message: str) -> str:
+    """ "Sure, here are my times: ..." -> "here are my times: ..." (capitalised as it was); the
+    message as it is when little would be left."""
+    match = _ASSENT_OPENING.match(message)
+    rest = message[match.end() :] if match else ""
+    if not match or len(words(rest)) < 3:
+        return message
+    return rest[:1].upper() + rest[1:] if message.lstrip()[:1].isupper() else rest
+
+
 def greets_again(message: str, turn: int) -> bool:
     """A greeting that opens a message after the first one (turn counts user messages from 1)."""
     return turn > 1 and bool(_GREETING.match(message))

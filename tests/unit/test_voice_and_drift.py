@@ -328,3 +328,20 @@ def test_the_chatbot_is_addressed_as_you(message: str, said: str) -> None:
     from llm_roleplay.nodes.voice import to_the_chatbots_face
 
     assert to_the_chatbots_face(message) == said
+
+
+@pytest.mark.parametrize(
+    ("message", "typed"),
+    [
+        # seen on the embedded model
+        ("Sure, here's my 50-meter run time: 30 seconds.", "Here's my 50-meter run time: 30 seconds."),
+        ("sure, can you help me plug a CLI to this function?", "can you help me plug a CLI to this function?"),
+        ("Okay, sure! make it firmer then", "Make it firmer then"),
+        ("sure thanks", "sure thanks"),  # little would be left
+        ("surely there is a faster way to sort this", "surely there is a faster way to sort this"),
+    ],
+)
+def test_the_assistants_sure_is_not_how_users_begin(message: str, typed: str) -> None:
+    from llm_roleplay.nodes.voice import without_assent_opening
+
+    assert without_assent_opening(message) == typed
