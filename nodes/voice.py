@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from llm_roleplay.nodes.checks import longest_common_run, numbers_in, words
+from llm_roleplay.nodes.checks import breaks_role, longest_common_run, numbers_in, words
 
 # A user message that copies this many words in a row from a recent chatbot reply is an echo, and
 # so is one that copies at least half of itself (from four words on). Runs that also occur in the
@@ -345,10 +345,11 @@ _ASSENT_OPENING = re.compile(
 
 def without_assent_opening(message: str) -> str:
     """ "Sure, here are my times: ..." -> "here are my times: ..." (capitalised as it was); the
-    message as it is when little would be left."""
+    message as it is when little would be left, or when it speaks as the assistant ("Sure! Here's a
+    recipe for you."), a role break the guard must see."""
     match = _ASSENT_OPENING.match(message)
     rest = message[match.end() :] if match else ""
-    if not match or len(words(rest)) < 3:
+    if not match or len(words(rest)) < 3 or breaks_role(message):
         return message
     return rest[:1].upper() + rest[1:] if message.lstrip()[:1].isupper() else rest
 

@@ -335,9 +335,10 @@ def test_the_chatbot_is_addressed_as_you(message: str, said: str) -> None:
     [
         # seen on the embedded model
         ("Sure, here's my 50-meter run time: 30 seconds.", "Here's my 50-meter run time: 30 seconds."),
-        ("sure, can you help me plug a CLI to this function?", "can you help me plug a CLI to this function?"),
+        ("sure, can you help me plug a CLI to it?", "can you help me plug a CLI to it?"),
         ("Okay, sure! make it firmer then", "Make it firmer then"),
         ("sure thanks", "sure thanks"),  # little would be left
+        ("Sure! Here's a simple recipe for you.", "Sure! Here's a simple recipe for you."),  # a role break
         ("surely there is a faster way to sort this", "surely there is a faster way to sort this"),
     ],
 )
