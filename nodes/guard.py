@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.voice import (
+    PROMPT_RUN_WORDS,
     confuses_roles,
     copies_example,
     echoes,
@@ -35,6 +36,7 @@ class Situation:
     due_parts: Sequence[str] = ()  # the goal parts asked for so far, the current one included
     later_parts: Sequence[str] = ()  # the goal parts not due yet
     examples: Sequence[str] = ()  # example messages shown in the prompt, which must not be copied
+    instructions: Sequence[str] = ()  # the prompt's instructions, which must not be copied either
     leak_persona_words: int = 8
     leak_goal_fraction: float = 0.6
 
@@ -55,8 +57,10 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
     last_reply = situation.recent_replies[-1] if situation.recent_replies else ""
     if confuses_roles(message, last_reply) or writes_to_someone_else(message, situation.goal):
         return Problem.ROLE_CONFUSION
-    if echoes(message, situation.recent_replies, situation.goal) or copies_example(
-        message, situation.examples
+    if (
+        echoes(message, situation.recent_replies, situation.goal)
+        or copies_example(message, situation.examples)
+        or copies_example(message, situation.instructions, PROMPT_RUN_WORDS)
     ):
         return Problem.ECHO
     if greets_again(message, situation.turn):

@@ -33,7 +33,13 @@ from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.drift import before_asking_ahead
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.guard import Situation, message_problem
-from llm_roleplay.nodes.inquirer_prompt import assessment_messages, examples, message_messages, target_words
+from llm_roleplay.nodes.inquirer_prompt import (
+    assessment_messages,
+    examples,
+    instructions,
+    message_messages,
+    target_words,
+)
 from llm_roleplay.nodes.intents import Intent, Step, next_step
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model, stamped, text_of
@@ -130,7 +136,7 @@ def _write_message(
     request = parts[step.part] if step.intent in (Intent.OPEN, Intent.NEXT) and step.part < len(parts) else ""
     words = target_words(state, f"{context.seed}:{dialogue}:{turn + 1}", request)
     prompt, task = message_messages(state, context, step, words)
-    situation = _situation(state, context, step, examples(task))
+    situation = replace(_situation(state, context, step, examples(task)), instructions=instructions(task))
     style = PersonaStyle.model_validate(state["style"]) if state.get("style") else None
     for attempt in range(context.max_regenerations + 1):
         seed = call_seed(context.seed, dialogue, task.name, turn + 1, attempt)

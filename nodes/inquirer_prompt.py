@@ -42,6 +42,7 @@ NO_STYLE_WORDS = {"first": 20.0, "later": 14.0}  # real users' medians, when the
 # requests of real users run to a paragraph.
 MIN_WORDS, MAX_WORDS = 4, 80
 _EXAMPLE_LINE = re.compile(r"^- (.+)$", re.MULTILINE)
+_PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
 def context_text(state: RoleplayState) -> str:
@@ -109,6 +110,13 @@ def message_messages(
 def examples(task: Prompt) -> list[str]:
     """The example messages in a task prompt: a user message must not copy them."""
     return _EXAMPLE_LINE.findall(task.template)
+
+
+def instructions(task: Prompt) -> list[str]:
+    """The task prompt's own wording, example lines left out, in pieces between its placeholders
+    (what fills them, the goal's part, is the user's to repeat): a user message must not copy it."""
+    prose = _EXAMPLE_LINE.sub("\n", task.template)
+    return [piece.strip() for piece in _PLACEHOLDER.split(prose) if piece.strip()]
 
 
 def _with_task(state: RoleplayState, context: Context, task: str, prefill: str) -> list[BaseMessage]:

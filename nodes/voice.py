@@ -172,9 +172,14 @@ def echoes(message: str, recent_replies: Sequence[str], goal: str = "") -> bool:
     return False
 
 
-def copies_example(message: str, examples: Sequence[str]) -> bool:
-    """The message copies four or more words in a row from an example shown in the prompt."""
-    return any(longest_common_run(message, example) >= ECHO_MIN_RUN for example in examples)
+# The prompt's own instructions copied into the message ("can you explain it again with details only
+# the person knows"): longer runs than for the example messages, as instructions are ordinary prose.
+PROMPT_RUN_WORDS = 6
+
+
+def copies_example(message: str, examples: Sequence[str], run: int = ECHO_MIN_RUN) -> bool:
+    """The message copies ``run`` (four) or more words in a row from a text shown in the prompt."""
+    return any(longest_common_run(message, example) >= run for example in examples)
 
 
 def helper_register(message: str) -> bool:

@@ -346,3 +346,21 @@ def test_the_assistants_sure_is_not_how_users_begin(message: str, typed: str) ->
     from llm_roleplay.nodes.voice import without_assent_opening
 
     assert without_assent_opening(message) == typed
+
+
+def test_copying_the_prompts_instructions_is_an_echo() -> None:
+    from llm_roleplay.nodes.inquirer_prompt import instructions
+    from llm_roleplay.prompts import Prompt
+
+    task = Prompt(
+        name="t",
+        version="1",
+        template="Examples:\n- no, thats wrong\n\nWrite the next message, about {words} words. "
+        "If the chatbot needs details only the person knows, like numbers about themselves or their things, "
+        "they give them.",
+    )
+    shown = instructions(task)
+    # seen on the embedded model, with the wording of a former prompt
+    copied = "can you explain it again with details only the person knows, like numbers about themselves?"
+    assert check(copied, instructions=shown) is Problem.ECHO
+    assert check("can you explain it again? i ran 50 m in 8 s", instructions=shown) is None
