@@ -29,6 +29,10 @@ _HELPER_REGISTER = re.compile(
     r"|(?:if|do) you have any (?:other |further |more |additional )?(?:questions|concerns)"
     r"|(?:do not|don't) hesitate to|how (?:can|may) i (?:help|assist)|i(?:'m| am) here to (?:help|assist)"
     r"|i can help you (?:with|to)|(?:what|how) (?:would )?you (?:would )?like me to"
+    # asking the chatbot for the input, as a helper asks its user (seen: "let's get started. what's
+    # the string you want to use?"; no real ShareGPT user message matches this)
+    r"|(?:what|which)(?:'s| is| are)?\s+(?:the\s+)?\w+(?:\s+\w+){0,2}?\s+(?:do\s+)?you\s+"
+    r"(?:want|'d like|would like)\s+(?:to use|me to use|to try|to start with)"
     r"|i (?:was|am|'m) (?:not|un)able to (?:give|provide|help) you"
     # the chatbot's hedge about the user's own data: a person knows their weight, they don't assume it
     r"|i(?:'m| am) assuming (?:i|my)|let's (?:assume|say) (?:i|my)"

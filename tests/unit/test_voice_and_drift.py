@@ -102,6 +102,7 @@ def test_words_the_chatbot_quotes_from_the_goal_are_not_an_echo() -> None:
         "Here is the email.\n\nBest regards,",
         # seen on the embedded model: the user hedging about their own data, as the chatbot does
         "Can you help me with the calories? I'm assuming I weigh 70 kg.",
+        "I need to count the vowels in a string for a project. what's the string you want to use?",  # seen
     ],
 )
 def test_the_helpers_register(message: str) -> None:
@@ -115,6 +116,7 @@ def test_the_helpers_register(message: str) -> None:
         "can you help me with the email?",
         "let me know how long it takes to cook",
         "i weigh 70 kg, assuming that matters",
+        "what's the best library you would use for this?",
     ],
 )
 def test_ordinary_requests_are_not_the_helpers_register(message: str) -> None:
