@@ -18,7 +18,12 @@ import re
 MAX_PARTS = 6
 MIN_PART_WORDS = 2
 
-_CHATBOT_SHOULD = re.compile(r"^(?:the chatbot|the assistant|it) (?:should|must|will) ", re.IGNORECASE)
+_CHATBOT_SHOULD = re.compile(
+    r"^(?:the chatbot|the assistant|it) (?:should|must|will|needs to|has to) ", re.IGNORECASE
+)
+# "If the chatbot uses functions you do not know, ask about them": a way to behave, not a request
+# to make in turn (the user's follow-up questions do it); seen in the embedded judge's plans.
+_CONDITION = re.compile(r"^(?:if|when|whenever|in case)\b", re.IGNORECASE)
 _CONTENT = re.compile(r"[a-z][a-z']{3,}")
 # Instruction verbs a plan adds to the goal's own words ("calculate", "determine" ...).
 _FILLER = frozenset(
@@ -68,6 +73,8 @@ def parse_plan(text: str, goal: str = "") -> list[str] | None:
         item = item[:1].upper() + item[1:]
         if len(item.split()) >= MIN_PART_WORDS and item.lower() not in {part.lower() for part in parts}:
             parts.append(item)
+    requests = [part for part in parts if not _CONDITION.match(part)]
+    parts = requests or parts
     if not parts or len(parts) > MAX_PARTS:
         return None
     if goal and any(not _grounded(part, goal) for part in parts):

@@ -93,6 +93,16 @@ def test_plans_from_a_judge_answer() -> None:
     assert parse_plan("- calculate the speed in each race\n- write an email to my landlord", goal) is None
     assert parse_plan("- - - - - - - -\n", goal) is None  # seen from the embedded judge: asks for nothing
     assert parse_plan("\n".join(f"{n}. step number {n}" for n in range(1, 9))) is None  # too many
+    # seen from the embedded judge on the paper's JavaScript goal: a way to behave is not a request
+    javascript = (
+        "- The chatbot needs to write a function that counts the vowels in a string.\n"
+        "- The function should be written in OOP.\n"
+        "- If the chatbot uses functions it is not familiar with, it should ask follow-up questions."
+    )
+    assert parse_plan(javascript) == [
+        "Write a function that counts the vowels in a string.",
+        "The function should be written in OOP.",
+    ]
 
 
 def test_plans_without_a_model_are_the_request_sentences() -> None:
