@@ -10,7 +10,8 @@ After each chatbot reply the user reads it against the part of the goal they ask
   (what a person sees at a glance, such as a calculation with no result, is read before asking the
   model and named in the message);
   after ``max_part_asks`` messages on one part the user gives up, and at once when a short reply
-  says the chatbot cannot do it ("I don't have access to live scores");
+  says the chatbot cannot reach what it needs ("I don't have access to live scores"); a bare "I
+  cannot help with that" is asked once more;
 - the judge rejected a claim -> **reask** the part it found missing, with its reason.
 
 The first message always **open**s with the first part only, as real users do. "Delivered" is the
@@ -76,6 +77,14 @@ _CANNOT = re.compile(
     re.IGNORECASE,
 )
 CANNOT_HELP_WORDS = 80  # longer replies that say "I can't ..." usually go on to help anyway
+# What the chatbot cannot reach (live data, the user's accounts, the web): no rewording helps, so the
+# user gives up at once. A bare "I cannot help with that" to an ordinary request is asked once more,
+# as people rephrase (seen: the embedded chatbot refused "make it iterative" after one try).
+_OUT_OF_REACH = re.compile(
+    r"\b(?:access|connection|connected|real-time|real time|live (?:data|scores?|information)|browse"
+    r"|the internet|the web|up-to-date|current (?:events|data|information))\b",
+    re.IGNORECASE,
+)
 
 
 def cannot_help(reply: str) -> bool:
@@ -158,7 +167,8 @@ def next_step(state: RoleplayState, context: Context, assess: Callable[[str], fl
             return Step(None, following, {"part": following, "goal_claimed": True, "goal_progress": done})
         return Step(Intent.FOLLOW_UP, following, {"part": following, "part_asks": 0, "goal_progress": done})
     missing = [_progress(turn, part, "not_delivered", p_yes)]
-    if asks >= context.max_part_asks or cannot_help(reply):
+    refused = cannot_help(reply) and (asks >= 2 or bool(_OUT_OF_REACH.search(reply)))
+    if asks >= context.max_part_asks or refused:
         ended = {"termination_reason": TerminationReason.INQUIRER_GAVE_UP.value, "goal_progress": missing}
         return Step(None, part, ended)
     return Step(Intent.REASK, part, {"part_asks": asks + 1, "goal_progress": missing}, reason=seen or "")

@@ -47,3 +47,15 @@ def test_a_reply_with_results_is_left_to_the_models_reading() -> None:
         state_after("50 m: 6.17 m/s, 100 m: 6.58 m/s"), Context(min_turns_before_stop=1), lambda _: 0.9
     )
     assert step.intent is None and step.update["goal_claimed"] is True
+
+
+def test_a_bare_refusal_is_asked_once_more_and_what_is_out_of_reach_is_not() -> None:
+    def after(reply: str, asks: int) -> Any:
+        state = {**state_after(reply), "part_asks": asks}
+        return next_step(state, Context(), lambda _: 0.1)
+
+    bare = "I'm sorry, but I cannot help with that."  # seen from the embedded chatbot
+    assert after(bare, asks=1).intent is Intent.REASK
+    assert after(bare, asks=2).update["termination_reason"] == "inquirer_gave_up"
+    out_of_reach = "I'm sorry, I don't have access to your stopwatch data, so I can't work out your speed."
+    assert after(out_of_reach, asks=1).update["termination_reason"] == "inquirer_gave_up"
