@@ -187,7 +187,10 @@ def _answer_problem(message: str, asked: str, situation: Situation) -> Problem |
     if asks_back(message):
         return Problem.ROLE_CONFUSION
     current_part = situation.due_parts[-1] if situation.due_parts else situation.goal
-    if gives_nothing_new(message, asked, situation.recent_replies, asks_for_figures(current_part)):
+    wants_figures = asks_for_figures(current_part)
+    if gives_nothing_new(
+        message, asked, situation.recent_replies, wants_figures, situation.previous_user_messages
+    ):
         return Problem.ECHO
     return None
 

@@ -250,25 +250,35 @@ _QUANTITY = re.compile(
 )
 # Words of assent and chat that answer nothing ("sure, i know how to do that").
 _NOTHING_WORDS = frozenset(
-    ["sure", "yes", "yeah", "yep", "okay", "know", "like", "want", "need", "get", "got", "have", "thing"]
+    {"sure", "yes", "yeah", "yep", "okay", "know", "like", "want", "need", "get", "got", "have", "thing"}
+    | {"i'm", "i've", "i'd", "i'll", "looking", "trying", "wondering"}
 )
 
 
-def gives_nothing_new(message: str, asked: str, replies: Sequence[str], wants_figures: bool = False) -> bool:
+def gives_nothing_new(
+    message: str,
+    asked: str,
+    replies: Sequence[str],
+    wants_figures: bool = False,
+    earlier: Sequence[str] = (),
+) -> bool:
     """Asked for their own information, the user gives none the chatbot did not already say.
 
     Where the chatbot asked for (or guessed) a quantity, or asked for "the details" of a request
     whose answer is a figure (``wants_figures``: "calculate the calories burned in each race"), the
     answer needs a number of the user's own: repeating the chatbot's "70 kg" or "3500 calories"
     back is parroting, and "I want to know how many calories I burned" answers nothing.
-    Otherwise it needs a few words of its own.
+    Otherwise it needs a few words that neither the chatbot nor the user's own ``earlier``
+    messages said: restating the request is not an answer (seen, asked for the string to count
+    the vowels in: "I'm looking for a project where I need to count the number of vowels in a
+    string"). Numbers the user gave before may be given again, when the chatbot asks again.
     """
     said = " ".join(replies)
     own_numbers = numbers_in(message) - numbers_in(said)
     if wants_figures or numbers_in(asked) or _QUANTITY.search(asked):
         return not own_numbers
-    own_words = set(content_words(message)) - set(content_words(said)) - _NOTHING_WORDS
-    return not own_numbers and len(own_words) < 2
+    known = set(content_words(said)) | set(content_words(" ".join(earlier))) | _NOTHING_WORDS
+    return not own_numbers and len(set(content_words(message)) - known) < 2
 
 
 def confuses_roles(message: str, last_reply: str) -> bool:

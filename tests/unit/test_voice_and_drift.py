@@ -366,3 +366,15 @@ def test_copying_the_prompts_instructions_is_an_echo() -> None:
     copied = "can you explain it again with details only the person knows, like numbers about themselves?"
     assert check(copied, instructions=shown) is Problem.ECHO
     assert check("can you explain it again? i ran 50 m in 8 s", instructions=shown) is None
+
+
+def test_restating_the_request_does_not_answer_the_chatbots_question() -> None:
+    from llm_roleplay.nodes.voice import gives_nothing_new
+
+    opening = "I need to count the number of vowels in a string for a project."
+    asked = "Sure! Please provide the string you want to count the vowels in."
+    restated = (
+        "I'm looking for a project where I need to count the number of vowels in a string for a project."
+    )
+    assert gives_nothing_new(restated, asked, [asked], earlier=[opening])  # seen on the embedded model
+    assert not gives_nothing_new('try "banana split sundae"', asked, [asked], earlier=[opening])
