@@ -166,10 +166,25 @@ def longest_common_run(text: str, source: str) -> int:
 ANNOUNCED_TRAITS = 2
 
 
+_AGE_BRACKET = re.compile(r"^(\d+) to (\d+)$")
+_STATED_AGE = re.compile(r"\b(\d{2})[- ]?(?:years?[- ]old|yo|y/o)\b|\bi(?:'m| am) (\d{2})\b", re.IGNORECASE)
+
+
 def names_traits(text: str, traits: Sequence[str]) -> int:
-    """How many of the persona's trait phrases (e.g. "35 to 44", "office clerk") the text contains."""
+    """How many of the persona's trait phrases (e.g. "35 to 44", "office clerk") the text contains;
+    an age bracket also counts when the text gives an age in it ("a 55-year-old with a high-school
+    diploma", seen from the embedded model for a persona aged 55 to 64)."""
     haystack = f" {normalized(text)} "
-    return sum(1 for trait in traits if (needle := normalized(trait)) and f" {needle} " in haystack)
+    ages = [int(a or b) for a, b in _STATED_AGE.findall(_plain_apostrophes(text))]
+
+    def named(trait: str) -> bool:
+        needle = normalized(trait)
+        bracket = _AGE_BRACKET.match(needle)
+        low, high = (int(bracket[1]), int(bracket[2])) if bracket else (0, -1)
+        in_bracket = any(low <= age <= high for age in ages)
+        return bool(needle) and (f" {needle} " in haystack or in_bracket)
+
+    return sum(1 for trait in traits if named(trait))
 
 
 # The persona's familiarity with chatbots is for the simulator, not for the chat: real users

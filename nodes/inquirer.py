@@ -55,8 +55,7 @@ from llm_roleplay.nodes.voice import (
     as_request_to_write,
     asks_back,
     gives_nothing_new,
-    to_the_chatbots_face,
-    without_assent_opening,
+    in_the_users_voice,
     writes_to_someone_else,
 )
 
@@ -143,9 +142,7 @@ def _write_message(
         # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
         reply = invoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
         meter.add(reply.usage)
-        written = to_the_chatbots_face(
-            without_assent_opening(trim(extract_message(reply.text, task.prefill), words))
-        )
+        written = in_the_users_voice(trim(extract_message(reply.text, task.prefill), words))
         typed = written
         if style is not None:
             position: Position = "first" if turn == 0 else "later"

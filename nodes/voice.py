@@ -373,6 +373,23 @@ def without_assent_opening(message: str) -> str:
     return rest[:1].upper() + rest[1:] if message.lstrip()[:1].isupper() else rest
 
 
+# A run of hashtags closing the message ("... can't get enough exercise! #skip #running"), a social
+# media habit: 59 of 30,547 real ShareGPT user messages hold two or more hashtags outside code
+# blocks, nearly all of them C preprocessor lines or Python comments, none as a sign-off.
+_TRAILING_HASHTAGS = re.compile(r"(?:\s+#[A-Za-z]\w*){2,}\s*[.!]*\s*$")
+
+
+def without_hashtags(message: str) -> str:
+    """The message without a closing run of two or more hashtags."""
+    return _TRAILING_HASHTAGS.sub("", message).rstrip()
+
+
+def in_the_users_voice(message: str) -> str:
+    """The small model's habits that a plain rewrite mends: the assistant's "Sure," opening, a
+    closing run of hashtags, "the chatbot" spoken of to its face."""
+    return to_the_chatbots_face(without_assent_opening(without_hashtags(message)))
+
+
 def greets_again(message: str, turn: int) -> bool:
     """A greeting that opens a message after the first one (turn counts user messages from 1)."""
     return turn > 1 and bool(_GREETING.match(message))

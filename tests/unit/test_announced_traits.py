@@ -59,3 +59,13 @@ def test_naming_several_traits_is_a_leak_and_one_is_not() -> None:
 )
 def test_describing_ones_chatbot_habits_is_a_leak(message: str, leaks: bool) -> None:
     assert describes_chatbot_habits(message) is leaks
+
+
+def test_an_age_in_the_bracket_names_the_age_trait() -> None:
+    traits = ["55 to 64", "high-school diploma", "electrician"]
+    seen = (
+        "you're right, 15 pounds per chicken seems reasonable for a 55-year-old with a high-school diploma."
+    )
+    assert names_traits(seen, traits) == 2  # seen from the embedded model
+    assert names_traits("i'm 58 and new to python", traits) == 1
+    assert names_traits("my 12-year-old wants a poem about cats", traits) == 0

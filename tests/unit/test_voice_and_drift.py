@@ -378,3 +378,13 @@ def test_restating_the_request_does_not_answer_the_chatbots_question() -> None:
     )
     assert gives_nothing_new(restated, asked, [asked], earlier=[opening])  # seen on the embedded model
     assert not gives_nothing_new('try "banana split sundae"', asked, [asked], earlier=[opening])
+
+
+def test_a_closing_run_of_hashtags_is_dropped() -> None:
+    from llm_roleplay.nodes.voice import in_the_users_voice
+
+    seen = "how far can I skip in six hours? it's so important! #skip #running #walking #exercising."
+    assert in_the_users_voice(seen) == "how far can I skip in six hours? it's so important!"
+    assert (
+        in_the_users_voice("why does #include <stdio.h> fail here") == "why does #include <stdio.h> fail here"
+    )
