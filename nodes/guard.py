@@ -58,7 +58,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
     if confuses_roles(message, last_reply) or writes_to_someone_else(message, situation.goal):
         return Problem.ROLE_CONFUSION
     if (
-        echoes(message, situation.recent_replies, situation.goal)
+        echoes(message, situation.recent_replies, situation.goal, situation.previous_user_messages)
         or copies_example(message, situation.examples)
         or copies_example(message, situation.instructions, PROMPT_RUN_WORDS)
     ):

@@ -161,12 +161,19 @@ def content_words(text: str) -> list[str]:
     return [word for word in words(text) if word not in _STOPWORDS and len(word) > 2]
 
 
-def echoes(message: str, recent_replies: Sequence[str], goal: str = "") -> bool:
-    """The message copies a long stretch, or most of itself, from a recent chatbot reply."""
+def echoes(
+    message: str, recent_replies: Sequence[str], goal: str = "", own_texts: Sequence[str] = ()
+) -> bool:
+    """The message copies a long stretch, or most of itself, from a recent chatbot reply.
+
+    Words the chatbot took from the goal or from the user's own earlier messages (``own_texts``)
+    are the user's to say again: asked again for "how much feed I need for the final meal of the
+    day", which the chatbot's refusal had quoted, the embedded model was stopped four times.
+    """
     length = len(words(message))
     if length == 0:
         return False
-    own = longest_common_run(message, goal) if goal else 0
+    own = max((longest_common_run(message, text) for text in [goal, *own_texts] if text), default=0)
     for reply in recent_replies:
         run = longest_common_run(message, reply)
         if run <= own:

@@ -91,6 +91,14 @@ def test_words_the_chatbot_quotes_from_the_goal_are_not_an_echo() -> None:
     assert not echoes(message, [reply], GOAL)
 
 
+def test_words_the_chatbot_quotes_from_the_users_own_message_are_not_an_echo() -> None:
+    asked = "please tell me how much feed I need for the final meal of the day."
+    refusal = "I'm sorry, but I'm not able to calculate how much feed I need for the final meal of the day."
+    again = "why not? how much feed I need for the final meal of the day, 20 chickens, 3 cups each"
+    assert not echoes(again, [refusal], GOAL, own_texts=[asked])  # seen on the embedded model
+    assert echoes(again, [refusal], GOAL)  # without the user's message, the run is the chatbot's
+
+
 @pytest.mark.parametrize(
     "message",
     [
