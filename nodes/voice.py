@@ -342,8 +342,12 @@ _THIRD_PERSON = (
     (re.compile(r"\b(?:the|this) chatbot's\b", re.IGNORECASE), "your"),
     (re.compile(r"\b(?:the|this) chatbot (?:is|was)\b", re.IGNORECASE), "you are"),
     (
-        re.compile(r"\b(?:the|this) chatbot (has|does|did|gave|made|said|missed|forgot)\b", re.IGNORECASE),
-        r"you \1",
+        re.compile(
+            r"\b(?:the|this) chatbot ((?:only |just |still |never |also |\w+ly )?)"
+            r"(has|does|did|gave|made|said|missed|forgot)\b",
+            re.IGNORECASE,
+        ),
+        r"you \1\2",
     ),
     (re.compile(r"\b(ask|asked|told|tell) (?:the|this) chatbot\b", re.IGNORECASE), r"\1 you"),
 )

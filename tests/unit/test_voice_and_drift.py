@@ -331,6 +331,7 @@ def test_a_letter_to_the_addressee_becomes_the_users_dictation() -> None:
         ),
         ("I just checked the chatbot's answer, it misses info", "I just checked your answer, it misses info"),
         ("the chatbot is missing the speeds", "you are missing the speeds"),
+        ("but the chatbot only gave me the first one.", "but you only gave me the first one."),  # seen
         ("the bot is crashing on start", "the bot is crashing on start"),  # what the user asks about
     ],
 )
