@@ -94,10 +94,13 @@ def async_node(node: Callable[..., Awaitable[T]]) -> RunnableCallable:
 
 def in_loop(function: Callable[..., T]) -> RunnableCallable:
     """A quick sync function (a conditional edge) that the async API calls in the event loop: given
-    as it is, LangGraph would hand each call to a thread, which costs more than the function."""
+    as it is, LangGraph would hand each call to a thread, which costs more than the function.
+
+    Untraced: LangGraph would record each call as a run of its own in LangSmith, with a callback
+    run and an asyncio task (measured: ~0.2 ms per turn); the step that follows shows the route."""
 
     @functools.wraps(function)
     async def run(*args: Any, **kwargs: Any) -> T:
         return function(*args, **kwargs)
 
-    return RunnableCallable(function, run, name=function.__name__)
+    return RunnableCallable(function, run, name=function.__name__, trace=False)
