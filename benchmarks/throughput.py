@@ -6,7 +6,9 @@
    (tests/support/openai_stub) that answers after a fixed delay, from the script of
    benchmarks/stub_dialogue.py: each dialogue has the same shape (a goal plan, 3 user turns, a
    verified goal claim; 13 calls). The server counts the calls, so the delay-bound ideal is
-   ``concurrency * 60 / (calls_per_dialogue * delay)`` dialogues per minute.
+   ``concurrency * 60 / (calls_per_dialogue * delay)`` dialogues per minute. After each run the
+   same calls are made again straight through the OpenAI async client at the same concurrency:
+   once as the SDK comes, once with the client the models use; those are the floors.
 2. Overhead: the same dialogue shape with the in-process ``fake`` models (no HTTP, no delay) at
    concurrency 1. The wall time per turn, minus the time the model calls themselves take
    (measured separately), is the framework's cost: graph steps, node logic, SQLite checkpoints
@@ -30,13 +32,12 @@ sys.path.insert(0, str(REPO))
 
 import openai  # noqa: E402
 from langchain_core.messages import HumanMessage  # noqa: E402
-from langchain_openai._compat import httpx  # noqa: E402
 from openai import AsyncOpenAI  # noqa: E402
 
 from benchmarks.stub_dialogue import USER_TURNS, StubProcess, bench_goal, check_shape  # noqa: E402
 from llm_roleplay.batch import run_batch  # noqa: E402
 from llm_roleplay.blocks.fake_models import FakeRoleplayModel  # noqa: E402
-from llm_roleplay.blocks.http_pool import MAX_CONNECTIONS  # noqa: E402
+from llm_roleplay.blocks.http_pool import LIMITS  # noqa: E402
 from llm_roleplay.cells import Cell  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
 from llm_roleplay.nodes.context import Context  # noqa: E402
@@ -88,20 +89,21 @@ def stub_context(stub: OpenAIStub | StubProcess) -> Context:
     )
 
 
+# The floors: the same calls made with the OpenAI async client directly, as it comes (the SDK's
+# default httpx client), and with the client the models use (``llm_roleplay.blocks.http_pool``).
+FLOORS = {
+    "raw_default": lambda: None,
+    "raw_same_client": lambda: openai.DefaultAioHttpClient(limits=LIMITS),
+}
+
+
 async def raw_client_run(
-    base_url: str, bodies: list[dict[str, Any]], dialogues: int, concurrency: int
+    base_url: str, bodies: list[dict[str, Any]], dialogues: int, concurrency: int, floor: str
 ) -> float:
-    """The floor: the same HTTP calls made directly with the OpenAI async client, each dialogue's
-    calls one after the other, ``concurrency`` dialogues at a time; returns the seconds taken. Its
-    connection pool keeps every connection alive, as the models' shared pool does
-    (``llm_roleplay.blocks.http_pool``), so the floor is not held back by reconnecting."""
-    limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
+    """A floor: the same HTTP calls made directly with the OpenAI async client, each dialogue's
+    calls one after the other, ``concurrency`` dialogues at a time; returns the seconds taken."""
     client = AsyncOpenAI(
-        base_url=base_url,
-        api_key="none",
-        max_retries=0,
-        timeout=60,
-        http_client=openai.DefaultAsyncHttpxClient(limits=limits),
+        base_url=base_url, api_key="none", max_retries=0, timeout=60, http_client=FLOORS[floor]()
     )
     per_dialogue = len(bodies) // dialogues
     queue = list(range(dialogues))
@@ -119,17 +121,23 @@ async def raw_client_run(
     return elapsed
 
 
+def best_and_range(rates: list[float]) -> dict[str, Any]:
+    return {"per_min": round(max(rates), 1), "range": [round(min(rates), 1), round(max(rates), 1)]}
+
+
 def throughput(delay: float, levels: list[int], per_slot: int, repeats: int) -> list[dict[str, Any]]:
-    """Per level, ``repeats`` times: the batch runner, then the raw client with the same calls.
-    Rates are the best of the repeats (the least disturbed by other work on the machine), with
-    their spread; the share of the floor is the best rate over the best floor."""
+    """Per level, ``repeats`` times: the batch runner, then each floor with the same calls. Rates
+    are the best of the repeats (the least disturbed by other work on the machine), with their
+    spread; a share of a floor is the best rate over that floor's best."""
     rows = []
     with StubProcess(delay_s=delay) as stub:
         context = stub_context(stub)
         first = 0
         for concurrency in levels:
             count = max(per_slot * concurrency, 4)
-            ours, floor, calls = [], [], 0.0
+            ours: list[float] = []
+            floors: dict[str, list[float]] = {floor: [] for floor in FLOORS}
+            calls = 0.0
             for _ in range(repeats):
                 elapsed, _, _ = run(
                     cells(count, context.model_copy(update={"seed": concurrency}), first), concurrency, True
@@ -137,29 +145,26 @@ def throughput(delay: float, levels: list[int], per_slot: int, repeats: int) -> 
                 first += count
                 stats, bodies = stub.stats(), stub.request_bodies()
                 stub.reset()
-                raw_elapsed = asyncio.run(raw_client_run(stub.base_url, bodies, count, concurrency))
-                stub.reset()
                 calls = stats["total_requests"] / count
                 ours.append(count * 60 / elapsed)
-                floor.append(count * 60 / raw_elapsed)
+                for floor, rates in floors.items():
+                    raw = asyncio.run(raw_client_run(stub.base_url, bodies, count, concurrency, floor))
+                    stub.reset()
+                    rates.append(count * 60 / raw)
             ideal = concurrency * 60 / (calls * delay)
-            rows.append(
-                {
-                    "concurrency": concurrency,
-                    "dialogues": count,
-                    "repeats": repeats,
-                    "calls_per_dialogue": round(calls, 2),
-                    "dialogues_per_min": round(max(ours), 1),
-                    "dialogues_per_min_range": [round(min(ours), 1), round(max(ours), 1)],
-                    "raw_client_per_min": round(max(floor), 1),
-                    "raw_client_per_min_range": [round(min(floor), 1), round(max(floor), 1)],
-                    "share_of_raw_client": round(max(ours) / max(floor), 3),
-                    "ideal_per_min": round(ideal, 1),
-                    "share_of_ideal": round(max(ours) / ideal, 3),
-                    "raw_client_share_of_ideal": round(max(floor) / ideal, 3),
-                }
-            )
-            print(json.dumps(rows[-1]), flush=True)
+            row: dict[str, Any] = {
+                "concurrency": concurrency,
+                "dialogues": count,
+                "repeats": repeats,
+                "calls_per_dialogue": round(calls, 2),
+                "ours": best_and_range(ours),
+                "ideal_per_min": round(ideal, 1),
+                "share_of_ideal": round(max(ours) / ideal, 3),
+            }
+            for floor, rates in floors.items():
+                row[floor] = {**best_and_range(rates), "share_of_it": round(max(ours) / max(rates), 3)}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
     return rows
 
 
@@ -218,22 +223,28 @@ def main() -> None:
         "overhead": cost,
     }
     args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nbest of {args.repeats}; load average {load:.2f} at the start")
-    print("| in flight | dialogues | dialogues/min | raw client/min | share of raw client | share of ideal |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print(f"\nbest of {args.repeats} (range); load average {load:.2f} at the start")
+    print(
+        "| in flight | dialogues | ours/min | raw, default client/min | share | "
+        "raw, same client/min | share | share of the delay-bound ideal |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in results["throughput"]:
-        low, high = row["dialogues_per_min_range"]
-        raw_low, raw_high = row["raw_client_per_min_range"]
-        print(
-            f"| {row['concurrency']} | {row['dialogues']} | {high} ({low}-{high}) | "
-            f"{raw_high} ({raw_low}-{raw_high}) | {row['share_of_raw_client']:.0%} | "
-            f"{row['share_of_ideal']:.0%} |"
-        )
+        cells_text = [f"{row['concurrency']}", f"{row['dialogues']}", _rate(row["ours"])]
+        for floor in FLOORS:
+            cells_text += [_rate(row[floor]), f"{row[floor]['share_of_it']:.0%}"]
+        cells_text.append(f"{row['share_of_ideal']:.0%}")
+        print("| " + " | ".join(cells_text) + " |")
     low, high = cost["framework_ms_per_turn_range"]
     print(
         f"\nper turn: {cost['total_ms_per_turn']} ms in all, {cost['model_call_ms_per_turn']} ms in the "
         f"(fake) model calls, {cost['framework_ms_per_turn']} ms framework overhead (repeats: {low}-{high})"
     )
+
+
+def _rate(measured: dict[str, Any]) -> str:
+    low, high = measured["range"]
+    return f"{measured['per_min']} ({low}-{high})"
 
 
 if __name__ == "__main__":
