@@ -12,7 +12,8 @@
 2. Overhead: the same dialogue shape with the in-process ``fake`` models (no HTTP, no delay) at
    concurrency 1. The wall time per turn, minus the time the model calls themselves take
    (measured separately), is the framework's cost: graph steps, node logic, SQLite checkpoints
-   and the record write.
+   and the record write. Beside it, LangGraph's own floor (``langgraph_floor.py``): what its steps
+   cost with nothing in the nodes, times the roleplay graph's steps per turn.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import openai  # noqa: E402
 from langchain_core.messages import HumanMessage  # noqa: E402
 from openai import AsyncOpenAI  # noqa: E402
 
+from benchmarks.langgraph_floor import ms_per_step, roleplay_steps_per_turn  # noqa: E402
 from benchmarks.stub_dialogue import USER_TURNS, StubProcess, bench_goal, check_shape  # noqa: E402
 from llm_roleplay.batch import run_batch  # noqa: E402
 from llm_roleplay.blocks.fake_models import FakeRoleplayModel  # noqa: E402
@@ -193,6 +195,8 @@ def overhead(count: int, repeats: int = 3) -> dict[str, Any]:
         samples.append((1000 * elapsed / turns, 1000 * per_call * calls / turns))
     total, model_calls = min(samples)  # the least disturbed of the repeats
     framework = [sample_total - sample_calls for sample_total, sample_calls in samples]
+    steps = roleplay_steps_per_turn(context, bench_goal(0))
+    step_ms = min(ms_per_step() for _ in range(repeats))
     return {
         "dialogues": count,
         "repeats": repeats,
@@ -200,6 +204,9 @@ def overhead(count: int, repeats: int = 3) -> dict[str, Any]:
         "model_call_ms_per_turn": round(model_calls, 2),
         "framework_ms_per_turn": round(total - model_calls, 2),
         "framework_ms_per_turn_range": [round(min(framework), 2), round(max(framework), 2)],
+        "graph_steps_per_turn": round(steps, 2),
+        "langgraph_ms_per_step": round(step_ms, 3),
+        "langgraph_floor_ms_per_turn": round(steps * step_ms, 2),
     }
 
 
@@ -239,6 +246,8 @@ def main() -> None:
     print(
         f"\nper turn: {cost['total_ms_per_turn']} ms in all, {cost['model_call_ms_per_turn']} ms in the "
         f"(fake) model calls, {cost['framework_ms_per_turn']} ms framework overhead (repeats: {low}-{high})"
+        f"; LangGraph's own floor: {cost['graph_steps_per_turn']} steps x {cost['langgraph_ms_per_step']} ms "
+        f"= {cost['langgraph_floor_ms_per_turn']} ms"
     )
 
 
