@@ -6,11 +6,14 @@
    (tests/support/openai_stub) that answers after a fixed delay, from the script of
    benchmarks/stub_dialogue.py: each dialogue has the same shape (a goal plan, 3 user turns, a
    verified goal claim; 13 calls). The server counts the calls, so the delay-bound ideal is
-   ``concurrency * 60 / (calls_per_dialogue * delay)`` dialogues per minute.
+   ``concurrency * 60 / (calls_per_dialogue * delay)`` dialogues per minute. After each run the
+   same calls are made again straight through the OpenAI async client at the same concurrency:
+   once as the SDK comes, once with the client the models use; those are the floors.
 2. Overhead: the same dialogue shape with the in-process ``fake`` models (no HTTP, no delay) at
    concurrency 1. The wall time per turn, minus the time the model calls themselves take
    (measured separately), is the framework's cost: graph steps, node logic, SQLite checkpoints
-   and the record write.
+   and the record write. Beside it, LangGraph's own floor (``langgraph_floor.py``): what its steps
+   cost with nothing in the nodes, times the roleplay graph's steps per turn.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
@@ -27,23 +31,28 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import openai  # noqa: E402
 from langchain_core.messages import HumanMessage  # noqa: E402
 from openai import AsyncOpenAI  # noqa: E402
 
+from benchmarks.langgraph_floor import ms_per_step, roleplay_steps_per_turn  # noqa: E402
 from benchmarks.stub_dialogue import USER_TURNS, StubProcess, bench_goal, check_shape  # noqa: E402
 from llm_roleplay.batch import run_batch  # noqa: E402
 from llm_roleplay.blocks.fake_models import FakeRoleplayModel  # noqa: E402
+from llm_roleplay.blocks.http_pool import LIMITS  # noqa: E402
 from llm_roleplay.cells import Cell  # noqa: E402
 from llm_roleplay.dataset_store import DatasetDir  # noqa: E402
 from llm_roleplay.nodes.context import Context  # noqa: E402
 from llm_roleplay.nodes.ids import dialogue_id  # noqa: E402
-from llm_roleplay.nodes.llm import invoke  # noqa: E402
+from llm_roleplay.nodes.llm import ainvoke  # noqa: E402
 from tests.support.openai_stub import OpenAIStub  # noqa: E402
 
 
-def cells(count: int, context: Context) -> list[Cell]:
+def cells(count: int, context: Context, first: int = 0) -> list[Cell]:
+    """``count`` dialogues of distinct goals, numbered from ``first``: the judge plans a goal once per
+    process, so a goal seen before would skip its planning call."""
     result = []
-    for index in range(count):
+    for index in range(first, first + count):
         goal = bench_goal(index)
         persona = {"attributes": {"occupation": "student"}, "source": "given"}
         result.append(Cell(dialogue_id(goal, persona, context), goal, persona, context))
@@ -82,12 +91,22 @@ def stub_context(stub: OpenAIStub | StubProcess) -> Context:
     )
 
 
+# The floors: the same calls made with the OpenAI async client directly, as it comes (the SDK's
+# default httpx client), and with the client the models use (``llm_roleplay.blocks.http_pool``).
+FLOORS = {
+    "raw_default": lambda: None,
+    "raw_same_client": lambda: openai.DefaultAioHttpClient(limits=LIMITS),
+}
+
+
 async def raw_client_run(
-    base_url: str, bodies: list[dict[str, Any]], dialogues: int, concurrency: int
+    base_url: str, bodies: list[dict[str, Any]], dialogues: int, concurrency: int, floor: str
 ) -> float:
-    """The floor: the same HTTP calls made directly with the OpenAI async client, each dialogue's
+    """A floor: the same HTTP calls made directly with the OpenAI async client, each dialogue's
     calls one after the other, ``concurrency`` dialogues at a time; returns the seconds taken."""
-    client = AsyncOpenAI(base_url=base_url, api_key="none", max_retries=0, timeout=60)
+    client = AsyncOpenAI(
+        base_url=base_url, api_key="none", max_retries=0, timeout=60, http_client=FLOORS[floor]()
+    )
     per_dialogue = len(bodies) // dialogues
     queue = list(range(dialogues))
 
@@ -104,50 +123,66 @@ async def raw_client_run(
     return elapsed
 
 
-def throughput(delay: float, levels: list[int], per_slot: int) -> list[dict[str, Any]]:
+def best_and_range(rates: list[float]) -> dict[str, Any]:
+    return {"per_min": round(max(rates), 1), "range": [round(min(rates), 1), round(max(rates), 1)]}
+
+
+def throughput(delay: float, levels: list[int], per_slot: int, repeats: int) -> list[dict[str, Any]]:
+    """Per level, ``repeats`` times: the batch runner, then each floor with the same calls. Rates
+    are the best of the repeats (the least disturbed by other work on the machine), with their
+    spread; a share of a floor is the best rate over that floor's best."""
     rows = []
     with StubProcess(delay_s=delay) as stub:
         context = stub_context(stub)
+        first = 0
         for concurrency in levels:
             count = max(per_slot * concurrency, 4)
-            elapsed, _, _ = run(
-                cells(count, context.model_copy(update={"seed": concurrency})), concurrency, True
-            )
-            stats, bodies = stub.stats(), stub.request_bodies()
-            stub.reset()
-            raw_elapsed = asyncio.run(raw_client_run(stub.base_url, bodies, count, concurrency))
-            stub.reset()
-            calls_per_dialogue = stats["total_requests"] / count
-            per_minute = count * 60 / elapsed
-            raw_per_minute = count * 60 / raw_elapsed
-            ideal = concurrency * 60 / (calls_per_dialogue * delay)
-            rows.append(
-                {
-                    "concurrency": concurrency,
-                    "dialogues": count,
-                    "calls_per_dialogue": round(calls_per_dialogue, 2),
-                    "wall_s": round(elapsed, 2),
-                    "dialogues_per_min": round(per_minute, 1),
-                    "ideal_per_min": round(ideal, 1),
-                    "share_of_ideal": round(per_minute / ideal, 3),
-                    "raw_client_per_min": round(raw_per_minute, 1),
-                    "raw_client_share_of_ideal": round(raw_per_minute / ideal, 3),
-                    "share_of_raw_client": round(per_minute / raw_per_minute, 3),
-                    "max_in_flight_calls": stats["max_in_flight"],
-                }
-            )
-            print(json.dumps(rows[-1]), flush=True)
+            ours: list[float] = []
+            floors: dict[str, list[float]] = {floor: [] for floor in FLOORS}
+            calls = 0.0
+            for _ in range(repeats):
+                elapsed, _, _ = run(
+                    cells(count, context.model_copy(update={"seed": concurrency}), first), concurrency, True
+                )
+                first += count
+                stats, bodies = stub.stats(), stub.request_bodies()
+                stub.reset()
+                calls = stats["total_requests"] / count
+                ours.append(count * 60 / elapsed)
+                for floor, rates in floors.items():
+                    raw = asyncio.run(raw_client_run(stub.base_url, bodies, count, concurrency, floor))
+                    stub.reset()
+                    rates.append(count * 60 / raw)
+            ideal = concurrency * 60 / (calls * delay)
+            row: dict[str, Any] = {
+                "concurrency": concurrency,
+                "dialogues": count,
+                "repeats": repeats,
+                "calls_per_dialogue": round(calls, 2),
+                "ours": best_and_range(ours),
+                "ideal_per_min": round(ideal, 1),
+                "share_of_ideal": round(max(ours) / ideal, 3),
+            }
+            for floor, rates in floors.items():
+                row[floor] = {**best_and_range(rates), "share_of_it": round(max(ours) / max(rates), 3)}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
     return rows
 
 
 def fake_call_seconds(repeats: int = 2000) -> float:
-    """What one in-process fake model call costs, LangChain's call machinery included."""
+    """What one in-process fake model call costs as the nodes make it (``ainvoke``), LangChain's
+    call machinery included."""
     model = FakeRoleplayModel(role="chatbot")
     prompt = [HumanMessage("Here is a short question about a benchmark task, with some words.")]
-    started = time.perf_counter()
-    for _ in range(repeats):
-        invoke(model, prompt, task="chatbot_reply", turn=1, seed=1)
-    return (time.perf_counter() - started) / repeats
+
+    async def calls() -> float:
+        started = time.perf_counter()
+        for _ in range(repeats):
+            await ainvoke(model, prompt, task="chatbot_reply", turn=1, seed=1)
+        return (time.perf_counter() - started) / repeats
+
+    return asyncio.run(calls())
 
 
 def overhead(count: int, repeats: int = 3) -> dict[str, Any]:
@@ -159,12 +194,19 @@ def overhead(count: int, repeats: int = 3) -> dict[str, Any]:
         elapsed, turns, calls = run(cells(count, context.model_copy(update={"seed": repeat})), 1)
         samples.append((1000 * elapsed / turns, 1000 * per_call * calls / turns))
     total, model_calls = min(samples)  # the least disturbed of the repeats
+    framework = [sample_total - sample_calls for sample_total, sample_calls in samples]
+    steps = roleplay_steps_per_turn(context, bench_goal(0))
+    step_ms = min(ms_per_step() for _ in range(repeats))
     return {
         "dialogues": count,
         "repeats": repeats,
         "total_ms_per_turn": round(total, 2),
         "model_call_ms_per_turn": round(model_calls, 2),
         "framework_ms_per_turn": round(total - model_calls, 2),
+        "framework_ms_per_turn_range": [round(min(framework), 2), round(max(framework), 2)],
+        "graph_steps_per_turn": round(steps, 2),
+        "langgraph_ms_per_step": round(step_ms, 3),
+        "langgraph_floor_ms_per_turn": round(steps * step_ms, 2),
     }
 
 
@@ -173,33 +215,45 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.5, help="seconds per model call (default 0.5)")
     parser.add_argument("--levels", default="1,8,32,128", help="concurrency levels")
     parser.add_argument("--per-slot", type=int, default=2, help="dialogues per concurrency slot")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the best counts")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results.json"))
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
+    load = os.getloadavg()[0]
     # Overhead first, while the process is fresh: measured after the 128-dialogue run it came out
     # about 0.5-1 ms per turn higher (a larger heap for the garbage collector to walk).
-    cost = overhead(100)
+    cost = overhead(100, args.repeats)
     results = {
         "delay_s": args.delay,
-        "throughput": throughput(args.delay, levels, args.per_slot),
+        "load_average_at_start": round(load, 2),
+        "throughput": throughput(args.delay, levels, args.per_slot, args.repeats),
         "overhead": cost,
     }
     args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nbest of {args.repeats} (range); load average {load:.2f} at the start")
     print(
-        "\n| concurrency | dialogues | dialogues/min | ideal/min | share of ideal | raw/min | share of raw |"
+        "| in flight | dialogues | ours/min | raw, default client/min | share | "
+        "raw, same client/min | share | share of the delay-bound ideal |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in results["throughput"]:
-        print(
-            f"| {row['concurrency']} | {row['dialogues']} | {row['dialogues_per_min']} | "
-            f"{row['ideal_per_min']} | {row['share_of_ideal']:.0%} | {row['raw_client_per_min']} | "
-            f"{row['share_of_raw_client']:.0%} |"
-        )
-    cost = results["overhead"]
+        cells_text = [f"{row['concurrency']}", f"{row['dialogues']}", _rate(row["ours"])]
+        for floor in FLOORS:
+            cells_text += [_rate(row[floor]), f"{row[floor]['share_of_it']:.0%}"]
+        cells_text.append(f"{row['share_of_ideal']:.0%}")
+        print("| " + " | ".join(cells_text) + " |")
+    low, high = cost["framework_ms_per_turn_range"]
     print(
         f"\nper turn: {cost['total_ms_per_turn']} ms in all, {cost['model_call_ms_per_turn']} ms in the "
-        f"(fake) model calls, {cost['framework_ms_per_turn']} ms framework overhead"
+        f"(fake) model calls, {cost['framework_ms_per_turn']} ms framework overhead (repeats: {low}-{high})"
+        f"; LangGraph's own floor: {cost['graph_steps_per_turn']} steps x {cost['langgraph_ms_per_step']} ms "
+        f"= {cost['langgraph_floor_ms_per_turn']} ms"
     )
+
+
+def _rate(measured: dict[str, Any]) -> str:
+    low, high = measured["range"]
+    return f"{measured['per_min']} ({low}-{high})"
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from llm_roleplay.blocks.sync_bridge import run_sync
 from llm_roleplay.evals.bootstrap import Metric, ratio_metric
 from llm_roleplay.evals.labelled_files import alternating_messages, load_labelled, text_list
 from llm_roleplay.nodes.context import Context
@@ -117,12 +118,14 @@ def goal_check_target(context: Context) -> Callable[[dict[str, Any]], dict[str, 
     def verify_labelled_ending(inputs: dict[str, Any]) -> dict[str, Any]:
         ending = labelled_ending({**inputs, "goal_met": False, "failure": "part_missing"})
         try:
-            verdict = verify_goal(
-                build_judge(context, ending.id),
-                ending.goal,
-                ending.parts,
-                ending.messages,
-                ending.expected_outcome,
+            verdict = run_sync(
+                verify_goal(
+                    build_judge(context, ending.id),
+                    ending.goal,
+                    ending.parts,
+                    ending.messages,
+                    ending.expected_outcome,
+                )
             )
         except Exception as error:
             return {"verified": None, "rationale": "", "error": error_text(error)}

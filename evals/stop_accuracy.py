@@ -47,6 +47,7 @@ from pydantic import ValidationError
 
 from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.blocks.models import build_chat_model
+from llm_roleplay.blocks.sync_bridge import run_sync
 from llm_roleplay.evals.bootstrap import Metric, ratio_metric
 from llm_roleplay.evals.labelled_files import alternating_messages, load_labelled, text_list
 from llm_roleplay.nodes.context import Context
@@ -216,9 +217,9 @@ def replay_decisions(
     predicted: list[bool] = []
     unparseable = 0
 
-    def assess(part: str, k: int) -> float | None:
+    async def assess(part: str, k: int) -> float | None:
         nonlocal unparseable
-        answer = ask_yes_no(
+        answer = await ask_yes_no(
             decider,
             assessment_messages(state, context, part),
             task="inquirer_assess",
@@ -233,7 +234,7 @@ def replay_decisions(
         state["messages"] = cast(list[AnyMessage], dialogue.prefix(k))
         state["turn"] = k
         try:
-            step = next_step(state, context, partial(assess, k=k))
+            step = run_sync(next_step(state, context, partial(assess, k=k)))
         except Exception as error:
             return predicted, unparseable, error_text(error)
         predicted.append(step.intent is None)

@@ -27,7 +27,7 @@ from llm_roleplay.nodes.state import DatasetState, DialogueCell
 from llm_roleplay.records import record_from_state
 
 
-def plan_grid(state: DatasetState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def plan_grid(state: DatasetState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     raw_goals = state.get("goals") or []
     if not raw_goals:
@@ -55,14 +55,14 @@ def fan_out(state: DatasetState) -> list[Send]:
     return [Send("run_dialogue", cell) for cell in state.get("cells", [])]
 
 
-def run_dialogue(state: DialogueCell, runtime: Runtime[Context]) -> dict[str, Any]:
+async def run_dialogue(state: DialogueCell, runtime: Runtime[Context]) -> dict[str, Any]:
     """Run one cell's dialogue as a roleplay subgraph; its record joins the parent's list."""
     context = settings_of(runtime).model_copy(update={"seed": state["seed"]})
-    final = graph.invoke({"goal": state["goal"], "persona": state["persona"]}, context=context)
+    final = await graph.ainvoke({"goal": state["goal"], "persona": state["persona"]}, context=context)
     record = record_from_state(final, context).model_dump(mode="json")
     record.update(state["extra"])
     return {"dialogues": [record]}
 
 
-def summarize(state: DatasetState) -> dict[str, Any]:
+async def summarize(state: DatasetState) -> dict[str, Any]:
     return {"summary": summarize_records(state.get("dialogues", []))}

@@ -318,8 +318,9 @@ def start_report(
 
 
 def use_dialogue_threads(concurrency: int) -> None:
-    """Nodes are sync functions; LangGraph runs them in the loop's default executor, whose default
-    size (cores + 4) would cap concurrency far below ``concurrency``."""
+    """Nodes are async, but what may block runs in the loop's default executor: LangGraph agent
+    targets, function models and the recorded-calls cache. Its default size (cores + 4) would cap
+    such dialogues far below ``concurrency``."""
     asyncio.get_running_loop().set_default_executor(
         ThreadPoolExecutor(max_workers=concurrency + 4, thread_name_prefix="dialogue")
     )

@@ -9,6 +9,7 @@ of the simulated user's sight.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -18,33 +19,33 @@ from llm_roleplay.blocks.agents import AgentTarget
 from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.blocks.models import build_target
 from llm_roleplay.nodes.context import Context, settings_of
-from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model, stamped
+from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model, stamped
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 
 _FAILED = {"termination_reason": TerminationReason.CHATBOT_ERROR.value}
 
 
-def chatbot_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def chatbot_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     target = build_target(role_model(context, "chatbot"))
     turn = state.get("turn", 0)
     if isinstance(target, AgentTarget):
-        update = _agent_turn(target, state, context)
+        update = await _agent_turn(target, state, context)
     else:
-        update = _model_turn(target, state, context)
+        update = await _model_turn(target, state, context)
     if turn >= context.max_turns and "termination_reason" not in update:
         update["termination_reason"] = TerminationReason.MAX_TURNS.value
     return update
 
 
-def _model_turn(model: Any, state: RoleplayState, context: Context) -> dict[str, Any]:
+async def _model_turn(model: Any, state: RoleplayState, context: Context) -> dict[str, Any]:
     turn = state.get("turn", 0)
     history: list[BaseMessage] = (
         [SystemMessage(context.chatbot_system_prompt)] if context.chatbot_system_prompt else []
     )
     history += [message for message in state.get("messages", []) if message.type in ("human", "ai")]
     try:
-        reply = invoke(
+        reply = await ainvoke(
             model,
             history,
             task="chatbot_reply",
@@ -62,7 +63,7 @@ def _model_turn(model: Any, state: RoleplayState, context: Context) -> dict[str,
     return {**usage, "messages": [message]}
 
 
-def _agent_turn(target: AgentTarget, state: RoleplayState, context: Context) -> dict[str, Any]:
+async def _agent_turn(target: AgentTarget, state: RoleplayState, context: Context) -> dict[str, Any]:
     if context.chatbot_system_prompt:
         raise ConfigError("chatbot_system_prompt: a LangGraph agent target keeps its own prompt; unset it")
     turn = state.get("turn", 0)
@@ -70,8 +71,13 @@ def _agent_turn(target: AgentTarget, state: RoleplayState, context: Context) -> 
     sent = HumanMessage(str(users[-1].text), id=users[-1].id or f"user-{turn}")
     previous = users[-2].id if len(users) > 1 else None
     try:
-        result = target.take_turn(
-            state.get("dialogue_id", ""), (state.get("agent") or {}).get("thread_id"), previous, sent
+        # In a thread: the agent is the user's code, and may run sync nodes and a sync checkpointer.
+        result = await asyncio.to_thread(
+            target.take_turn,
+            state.get("dialogue_id", ""),
+            (state.get("agent") or {}).get("thread_id"),
+            previous,
+            sent,
         )
     except Exception as error:  # the agent failing ends this dialogue with the reason recorded
         return {**_FAILED, "error": error_text(error)}

@@ -36,7 +36,7 @@ def build_judge(context: Context, dialogue_id: str = "", turn: int = 0) -> Judge
     )
 
 
-def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     turn = state.get("turn", 0)
     if role_model(context, "judge").disabled:
@@ -54,7 +54,9 @@ def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any
     ]
     parts = state.get("goal_parts") or [state["goal"]]
     try:
-        verdict = verify_goal(judge, state["goal"], parts, messages, state.get("expected_outcome"), turn)
+        verdict = await verify_goal(
+            judge, state["goal"], parts, messages, state.get("expected_outcome"), turn
+        )
     except Exception as error:
         return {
             "goal_claimed": False,

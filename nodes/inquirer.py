@@ -42,7 +42,7 @@ from llm_roleplay.nodes.inquirer_prompt import (
 )
 from llm_roleplay.nodes.intents import Intent, Step, next_step
 from llm_roleplay.nodes.likelihood import ask_yes_no
-from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model, stamped, text_of
+from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model, stamped, text_of
 from llm_roleplay.nodes.parsing import extract_message
 from llm_roleplay.nodes.state import (
     RoleplayState,
@@ -80,7 +80,7 @@ class _Meter:
 ANSWER_FALLBACK_REASON = "it needs details only the person knows"
 
 
-def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     turn = state.get("turn", 0)
     meter = _Meter()
@@ -88,15 +88,15 @@ def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, 
     writer = build_chat_model(role_model(context, "inquirer"))
     reader = build_chat_model(role_model(context, "inquirer", temperature=0.0, max_tokens=1))
     try:
-        step = next_step(state, context, lambda part: _assess(reader, state, context, part, meter))
+        step = await next_step(state, context, lambda part: _assess(reader, state, context, part, meter))
         if step.intent is None:
             return meter.update(**step.update)
-        message = _write_message(writer, state, context, step, meter)
+        message = await _write_message(writer, state, context, step, meter)
         if message is None and step.intent is Intent.ANSWER:
             # A small model that cannot phrase a plain answer (every try asked back or handed the
             # chatbot's figures back) can still complain and give its data with the request.
             step = replace(step, intent=Intent.REASK, reason=ANSWER_FALLBACK_REASON)
-            message = _write_message(writer, state, context, step, meter)
+            message = await _write_message(writer, state, context, step, meter)
     except Exception as error:  # a failed model call ends this dialogue, not the batch
         return meter.update(
             termination_reason=TerminationReason.INQUIRER_ERROR.value, error=error_text(error)
@@ -108,11 +108,11 @@ def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, 
     )
 
 
-def _assess(
+async def _assess(
     model: BaseChatModel, state: RoleplayState, context: Context, part: str, meter: _Meter
 ) -> float | None:
     turn = state.get("turn", 0)
-    answer = ask_yes_no(
+    answer = await ask_yes_no(
         model,
         assessment_messages(state, context, part),
         task="inquirer_assess",
@@ -126,7 +126,7 @@ def _assess(
     return answer.p_yes
 
 
-def _write_message(
+async def _write_message(
     model: BaseChatModel, state: RoleplayState, context: Context, step: Step, meter: _Meter
 ) -> str | None:
     turn = state.get("turn", 0)
@@ -140,7 +140,7 @@ def _write_message(
     for attempt in range(context.max_regenerations + 1):
         seed = call_seed(context.seed, dialogue, task.name, turn + 1, attempt)
         # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
-        reply = invoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
+        reply = await ainvoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
         meter.add(reply.usage)
         written = in_the_users_voice(trim(extract_message(reply.text, task.prefill), words))
         typed = written

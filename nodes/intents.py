@@ -22,7 +22,7 @@ endpoint gives them): a user's impression, checked later by the judge.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -131,7 +131,9 @@ def asks_user(reply: str) -> bool:
     return bool(asking_sentences(reply))
 
 
-def next_step(state: RoleplayState, context: Context, assess: Callable[[str], float | None]) -> Step:
+async def next_step(
+    state: RoleplayState, context: Context, assess: Callable[[str], Awaitable[float | None]]
+) -> Step:
     """Decide the user's next move; ``assess(part)`` reads the last reply and returns P(delivered)."""
     parts = state.get("goal_parts") or [state["goal"]]
     part = state.get("part", 0)
@@ -157,7 +159,7 @@ def next_step(state: RoleplayState, context: Context, assess: Callable[[str], fl
     replies = [text_of(m) for m in messages if m.type == "ai"]
     known = [state["goal"], *(text_of(m) for m in messages if m.type == "human")]
     seen = evidently_undelivered(parts[part], reply, replies[:-1], known)
-    p_yes = None if seen else assess(parts[part])
+    p_yes = None if seen else await assess(parts[part])
     if p_yes is not None and p_yes >= ACCEPT:
         done = [_progress(turn, part, "delivered", p_yes)]
         following = part + 1

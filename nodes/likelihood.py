@@ -19,7 +19,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from llm_roleplay.nodes.llm import Reply, accepts_openai_options, invoke
+from llm_roleplay.nodes.llm import Reply, accepts_openai_options, ainvoke
 
 TOP_LOGPROBS = 10
 _YES = frozenset({"yes", "y", "true"})
@@ -74,7 +74,7 @@ def p_yes_from_text(text: str, after: str | None = None) -> float | None:
     return None if match is None else float(match.group(1).lower() == "yes")
 
 
-def ask_yes_no(
+async def ask_yes_no(
     model: BaseChatModel,
     messages: Sequence[BaseMessage],
     *,
@@ -87,14 +87,14 @@ def ask_yes_no(
 ) -> YesNo:
     """Ask a YES/NO question; see the module docstring. ``seed(k)`` gives the k-th call's seed."""
     if accepts_openai_options(model):
-        reply = invoke(model, messages, task=task, turn=turn, seed=seed(0), logprobs=TOP_LOGPROBS)
+        reply = await ainvoke(model, messages, task=task, turn=turn, seed=seed(0), logprobs=TOP_LOGPROBS)
         p_yes = p_yes_from_logprobs(reply.logprobs or [], after) if reply.logprobs else None
         if p_yes is not None:
             return YesNo(p_yes, "logprobs", reply.text, reply.usage)
         return YesNo(p_yes_from_text(reply.text, after), "text", reply.text, reply.usage)
     sampling = sampler() if sampler is not None and samples > 1 else model
     replies: list[Reply] = [
-        invoke(sampling, messages, task=task, turn=turn, seed=seed(k)) for k in range(max(samples, 1))
+        await ainvoke(sampling, messages, task=task, turn=turn, seed=seed(k)) for k in range(max(samples, 1))
     ]
     votes = [vote for reply in replies if (vote := p_yes_from_text(reply.text, after)) is not None]
     usage: dict[str, int] = {}

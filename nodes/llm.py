@@ -79,8 +79,35 @@ def invoke(
 ) -> Reply:
     """Call ``model`` once, tagged with the task and turn (for traces and the fake models).
 
-    ``logprobs=N`` asks an OpenAI-style endpoint for the top N alternatives of each token.
+    ``logprobs=N`` asks an OpenAI-style endpoint for the top N alternatives of each token. The
+    nodes use :func:`ainvoke`; this is for sync callers (the evaluation's judges).
     """
+    config, kwargs = _call_options(model, task, turn, seed, logprobs)
+    started = time.monotonic()
+    result = model.invoke(list(messages), config=config, stop=stop, **kwargs)
+    return _reply(result, logprobs, started)
+
+
+async def ainvoke(
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    *,
+    task: str,
+    turn: int,
+    seed: int,
+    stop: list[str] | None = None,
+    logprobs: int | None = None,
+) -> Reply:
+    """:func:`invoke` for the nodes: the call is awaited in the running event loop (no thread)."""
+    config, kwargs = _call_options(model, task, turn, seed, logprobs)
+    started = time.monotonic()
+    result = await model.ainvoke(list(messages), config=config, stop=stop, **kwargs)
+    return _reply(result, logprobs, started)
+
+
+def _call_options(
+    model: BaseChatModel, task: str, turn: int, seed: int, logprobs: int | None
+) -> tuple[RunnableConfig, dict[str, Any]]:
     config = RunnableConfig(
         tags=[f"roleplay:{task}"],
         metadata={"roleplay_task": task, "roleplay_turn": turn},
@@ -91,8 +118,10 @@ def invoke(
         kwargs["seed"] = seed
         if logprobs:
             kwargs.update(logprobs=True, top_logprobs=logprobs)
-    started = time.monotonic()
-    result = model.invoke(list(messages), config=config, stop=stop, **kwargs)
+    return config, kwargs
+
+
+def _reply(result: BaseMessage, logprobs: int | None, started: float) -> Reply:
     token_logprobs = (result.response_metadata.get("logprobs") or {}).get("content") if logprobs else None
     return Reply(
         text=text_of(result),

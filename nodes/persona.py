@@ -15,13 +15,13 @@ from llm_roleplay.blocks.style.profile import draw_key, load_profile, sample_sty
 from llm_roleplay.nodes.checks import is_empty
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.ids import dialogue_id
-from llm_roleplay.nodes.llm import call_seed, invoke, role_model
+from llm_roleplay.nodes.llm import ainvoke, call_seed, role_model
 from llm_roleplay.nodes.parsing import clean_message
 from llm_roleplay.nodes.state import RoleplayState
 from llm_roleplay.prompts import load_prompt
 
 
-def generate_persona(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def generate_persona(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     goal = state.get("goal")
     if not isinstance(goal, str) or not goal.strip():
@@ -35,7 +35,7 @@ def generate_persona(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
     usage = None
     if persona.description is None:
         if context.persona_description == "llm" and persona.attributes:
-            persona.description, usage = _written_description(persona, context)
+            persona.description, usage = await _written_description(persona, context)
         else:
             persona.description = render_description(persona.attributes)
     update["persona"] = persona.model_dump()
@@ -56,11 +56,11 @@ def persona_style(persona: dict[str, Any], context: Context) -> dict[str, Any] |
     return style.model_dump()
 
 
-def _written_description(persona: Persona, context: Context) -> tuple[str, dict[str, int]]:
+async def _written_description(persona: Persona, context: Context) -> tuple[str, dict[str, int]]:
     """Ask the inquirer model for a richer description; fall back to the template if it fails."""
     model = build_chat_model(role_model(context, "inquirer"))
     prompt = load_prompt("persona_description").render(attributes=attribute_listing(persona.attributes))
-    reply = invoke(
+    reply = await ainvoke(
         model,
         [HumanMessage(prompt)],
         task="persona_description",

@@ -8,6 +8,7 @@ so every persona and trial of a goal pursues the same parts; a judge answer that
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
@@ -18,16 +19,18 @@ from langgraph.runtime import Runtime
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.goal_plan import parse_plan, split_goal
-from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model
+from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.prompts import load_prompt
 
 _PLANS: dict[tuple[str, str], tuple[list[str], str, dict[str, int]]] = {}
-_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+# One lock per goal, of the event loop that plans it: an asyncio lock serves one loop only, and a
+# process may run several (one after the other in tests, side by side with ``graph.invoke``'s).
+_LOCKS: dict[tuple[str, str], tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
 _GUARD = threading.Lock()
 
 
-def plan_goal(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def plan_goal(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     start = {"part": 0, "part_asks": 0}
     given = [part.strip() for part in state.get("goal_parts") or [] if part and part.strip()]
@@ -38,23 +41,26 @@ def plan_goal(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]
         return {**start, "goal_parts": split_goal(state["goal"]), "plan_source": "split"}
     model = build_chat_model(judge)  # outside the try: a wrong setting is the user's error to fix
     try:
-        parts, source, usage = _plan_once(state["goal"], judge.describe(), model)
+        parts, source, usage = await _plan_once(state["goal"], judge.describe(), model)
     except Exception as error:  # the judge failing here ends the dialogue like any judge failure
         return {"termination_reason": TerminationReason.JUDGE_ERROR.value, "error": error_text(error)}
     return {**start, "goal_parts": parts, "plan_source": source, "usage": {"judge": usage}}
 
 
-def _plan_once(goal: str, judge: str, model: BaseChatModel) -> tuple[list[str], str, dict[str, int]]:
+async def _plan_once(goal: str, judge: str, model: BaseChatModel) -> tuple[list[str], str, dict[str, int]]:
     """The judge's plan for ``goal``, computed once per process (usage is counted on first use)."""
     key = (goal, judge)
+    loop = asyncio.get_running_loop()
     with _GUARD:
-        lock = _LOCKS.setdefault(key, threading.Lock())
-    with lock:
+        held = _LOCKS.get(key)
+        if held is None or held[0] is not loop:
+            held = _LOCKS[key] = (loop, asyncio.Lock())
+    async with held[1]:
         if key in _PLANS:
             parts, source, _ = _PLANS[key]
             return parts, source, {}
         prompt = load_prompt("goal_plan").render(goal=goal)
-        reply = invoke(
+        reply = await ainvoke(
             model, [HumanMessage(prompt)], task="goal_plan", turn=0, seed=call_seed("goal_plan", goal)
         )
         planned = parse_plan(reply.text, goal)

@@ -33,7 +33,7 @@ _ERROR_ENDINGS = {
 }
 
 
-def quality_filter(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def quality_filter(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     context = settings_of(runtime)
     messages = state.get("messages", [])
     user = [text_of(message) for message in messages if message.type == "human"]

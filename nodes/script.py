@@ -22,7 +22,7 @@ def next_user_turn(state: RoleplayState, context: Context) -> Literal["scripted_
     return "scripted_turn" if state.get("turn", 0) + 1 in context.script else "inquirer_turn"
 
 
-def scripted_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def scripted_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict[str, Any]:
     turn = state.get("turn", 0) + 1
     text = settings_of(runtime).script[turn]
     return {"messages": [HumanMessage(text, id=f"user-{turn}")], "turn": turn, "skip_decision": False}

@@ -117,7 +117,7 @@ def _framed_as_example(quote: str, reply: str) -> bool:
     return bool(_EXAMPLE.search(context.replace("’", "'")))
 
 
-def verify_goal(
+async def verify_goal(
     judge: Judge,
     goal: str,
     parts: Sequence[str],
@@ -138,7 +138,7 @@ def verify_goal(
     for index, part in enumerate(parts):
         question = f"part{index}"
         prompt = load_prompt("judge_part_check").render(transcript=transcript, part=part, expected=expected)
-        answer = ask_yes_no(
+        answer = await ask_yes_no(
             judge.explain,
             [HumanMessage(prompt)],
             task="judge_part_check",
@@ -158,7 +158,7 @@ def verify_goal(
                 False, checks, None, index, f"part {index + 1} ({part}): {reason}{_p(answer.p_yes)}", usage
             )
     prompt = load_prompt("judge_goal_final").render(transcript=transcript, goal=goal, expected=expected)
-    final = ask_yes_no(
+    final = await ask_yes_no(
         judge.answer,
         [HumanMessage(prompt)],
         task="judge_goal_final",

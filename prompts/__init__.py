@@ -64,7 +64,17 @@ def load_prompt(name: str) -> Prompt:
 
 
 def prompt_names() -> list[str]:
-    return sorted(path.stem for path in PROMPT_DIR.glob("*.md"))
+    return list(_names_in(PROMPT_DIR))
+
+
+@cache
+def _names_in(folder: Path) -> tuple[str, ...]:
+    return tuple(sorted(path.stem for path in folder.glob("*.md")))
+
+
+# Listed once, at import: every dialogue id needs the names, and a directory scan in an async node
+# would be blocking I/O in the event loop (which ``langgraph dev`` refuses).
+_names_in(PROMPT_DIR)
 
 
 def prompt_versions(scope: str = "generation") -> dict[str, str]:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
@@ -54,7 +54,19 @@ class FakeRoleplayModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        metadata = (run_manager.metadata if run_manager else None) or {}
+        return self._result(messages, (run_manager.metadata if run_manager else None) or {})
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        # Answered in the loop: the default would hand this quick computation to a thread.
+        return self._result(messages, (run_manager.metadata if run_manager else None) or {})
+
+    def _result(self, messages: list[BaseMessage], metadata: dict[str, Any]) -> ChatResult:
         task = str(metadata.get("roleplay_task", ""))
         turn = int(metadata.get("roleplay_turn", 1) or 1)
         text = self._reply(task, turn, messages)

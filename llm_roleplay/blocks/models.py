@@ -23,7 +23,8 @@ same two settings): ``request_retries`` retries of connection errors, timeouts a
 answers, with exponential backoff (0.5 s doubling up to 8 s, each wait cut by up to 25% at random)
 or the server's ``Retry-After`` when it gives one (up to 120 s); ``request_timeout_s`` bounds each
 attempt's connect and each wait for data. Keys are read by :mod:`llm_roleplay.blocks.keys`, and servers
-are probed by :mod:`llm_roleplay.reachability`.
+are probed by :mod:`llm_roleplay.reachability`. Every OpenAI-style model of one endpoint shares one
+connection pool per event loop (:mod:`llm_roleplay.blocks.http_pool`).
 """
 
 from __future__ import annotations
@@ -136,6 +137,8 @@ def _build_from_spec(settings: RoleModel) -> BaseChatModel:
     return _with_cache(_uncached_from_spec(settings), settings)
 
 
+OPENAI_BASE_URL = "https://api.openai.com/v1"  # where ``openai:MODEL`` goes (no base URL given)
+
 # Where a replay-only embedded model "listens": every request is answered from the cache (a miss
 # raises before any connection), so the 1.1 GB model is not loaded at all.
 REPLAY_ONLY_URL = "http://127.0.0.1:9/v1"
@@ -218,7 +221,10 @@ def token_bucket(requests_per_second: float) -> InMemoryRateLimiter:
 def _openai_compatible(settings: RoleModel, *, model: str, base_url: str, api_key: str) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
+    from llm_roleplay.blocks.http_pool import shared_async_client
+
     return ChatOpenAI(
+        http_async_client=shared_async_client(base_url),
         model=model,
         base_url=base_url,
         api_key=api_key,  # type: ignore[arg-type]
@@ -245,6 +251,10 @@ def _init_chat_model(settings: RoleModel, provider: str, name: str) -> BaseChatM
     key = _api_key(settings)
     if key:
         kwargs["api_key"] = key
+    if provider == "openai":
+        from llm_roleplay.blocks.http_pool import shared_async_client
+
+        kwargs["http_async_client"] = shared_async_client(OPENAI_BASE_URL)
     try:
         model = init_chat_model(f"{provider}:{name}", **kwargs)
     except ImportError as error:

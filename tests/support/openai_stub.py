@@ -430,6 +430,11 @@ class OpenAIStub:
             return self._max_in_flight
 
     @property
+    def open_connections(self) -> int:
+        """Client connections open now (a keep-alive connection stays open between requests)."""
+        return len(self._connections)
+
+    @property
     def log(self) -> list[RecordedRequest]:
         """The last ``log_limit`` chat completion requests, oldest first."""
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -51,7 +52,7 @@ def dialogue(
 
 
 def reasons(state: dict[str, Any], **settings: Any) -> list[str]:
-    result = quality_filter(state, runtime_with(**settings))["filter"]
+    result = asyncio.run(quality_filter(state, runtime_with(**settings)))["filter"]
     assert result["keep"] is (not result["reasons"])
     return result["reasons"]
 
@@ -132,7 +133,10 @@ def test_no_filters_keeps_everything() -> None:
         termination_reason=TerminationReason.INQUIRER_ERROR.value,
     )
     assert len(reasons(worst)) >= 4
-    assert quality_filter(worst, runtime_with(filters=()))["filter"] == {"keep": True, "reasons": []}
+    assert asyncio.run(quality_filter(worst, runtime_with(filters=())))["filter"] == {
+        "keep": True,
+        "reasons": [],
+    }
 
 
 def test_reasons_follow_the_order_of_the_setting() -> None:

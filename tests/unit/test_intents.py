@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
@@ -26,15 +28,26 @@ def state_after(reply: str) -> dict[str, Any]:
     }
 
 
+def reading(p_yes: float) -> Callable[[str], Awaitable[float]]:
+    """The model's reading of every reply: P(delivered) = ``p_yes``."""
+
+    async def assess(part: str) -> float:
+        return p_yes
+
+    return assess
+
+
 def test_a_method_without_a_result_is_asked_again_without_asking_the_model() -> None:
     asked: list[str] = []
 
-    def assess(part: str) -> float:
+    async def assess(part: str) -> float:
         asked.append(part)
         return 0.99  # a small model's YES to anything that looks like an answer
 
-    step = next_step(
-        state_after("Speed = distance / time, so for 50 m it is 50 / your time."), Context(), assess
+    step = asyncio.run(
+        next_step(
+            state_after("Speed = distance / time, so for 50 m it is 50 / your time."), Context(), assess
+        )
     )
     assert step.intent is Intent.REASK
     assert step.reason == "it gives no result"
@@ -43,8 +56,10 @@ def test_a_method_without_a_result_is_asked_again_without_asking_the_model() -> 
 
 
 def test_a_reply_with_results_is_left_to_the_models_reading() -> None:
-    step = next_step(
-        state_after("50 m: 6.17 m/s, 100 m: 6.58 m/s"), Context(min_turns_before_stop=1), lambda _: 0.9
+    step = asyncio.run(
+        next_step(
+            state_after("50 m: 6.17 m/s, 100 m: 6.58 m/s"), Context(min_turns_before_stop=1), reading(0.9)
+        )
     )
     assert step.intent is None and step.update["goal_claimed"] is True
 
@@ -52,7 +67,7 @@ def test_a_reply_with_results_is_left_to_the_models_reading() -> None:
 def test_a_bare_refusal_is_asked_once_more_and_what_is_out_of_reach_is_not() -> None:
     def after(reply: str, asks: int) -> Any:
         state = {**state_after(reply), "part_asks": asks}
-        return next_step(state, Context(), lambda _: 0.1)
+        return asyncio.run(next_step(state, Context(), reading(0.1)))
 
     bare = "I'm sorry, but I cannot help with that."  # seen from the embedded chatbot
     assert after(bare, asks=1).intent is Intent.REASK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +17,26 @@ class Crash(BaseException):
 
 
 class CountingBot:
-    """A chatbot that records the turns it answered and can be told to crash at one turn."""
+    """A chatbot that records the turns it answered."""
 
     def __init__(self) -> None:
         self.answered: list[int] = []
-        self.crash_at: int | None = None
 
     def __call__(self, messages: list[dict[str, Any]]) -> str:
         turn = sum(1 for message in messages if message["role"] == "user")
-        if turn == self.crash_at:
-            raise Crash
         self.answered.append(turn)
         return f"Answer {turn} to “{messages[-1]['content']}”: do this, then that."  # the fake judge's rule
+
+
+def crash_after_user_turn(turn: int) -> Callable[[str, dict[str, Any]], None]:
+    """A step listener that kills the run when the user's ``turn``-th message is written, before the
+    chatbot answers it."""
+
+    def on_step(node: str, update: dict[str, Any]) -> None:
+        if node == "inquirer_turn" and update.get("turn") == turn:
+            raise Crash
+
+    return on_step
 
 
 GOAL = "Find out how to repot a cactus without hurting my hands."
@@ -38,12 +47,10 @@ def test_interrupted_run_resumes_from_the_checkpoint_without_redoing_turns(tmp_p
     context = Context(inquirer_model="fake", chatbot_model=bot, judge_model="fake", max_turns=6)
     db = tmp_path / "checkpoints.sqlite"
 
-    bot.crash_at = 3
     with pytest.raises(Crash):
-        run_dialogue(GOAL, None, context, db)
+        run_dialogue(GOAL, None, context, db, on_step=crash_after_user_turn(3))
     assert bot.answered == [1, 2]
 
-    bot.crash_at = None
     outcome = run_dialogue(GOAL, None, context, db)  # the same command again
 
     assert outcome.status == "resumed"
