@@ -28,6 +28,7 @@ FILTER_NAMES = (
     "too_few_turns",
     "empty_turn",
     "duplicate_turn",
+    "chatbot_repeat",
     "repetition",
     "role_break",
     "leakage",

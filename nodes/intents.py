@@ -8,7 +8,8 @@ After each chatbot reply the user reads it against the part of the goal they ask
   than ``min_turns_before_stop``;
 - it was not delivered, or not correctly -> **reask**: say what is wrong or missing and ask again
   (what a person sees at a glance, such as a calculation with no result, is read before asking the
-  model and named in the message);
+  model and named in the message); a reply that says again what an earlier one said is never a
+  delivery, nor a question to answer again;
   after ``max_part_asks`` messages on one part the user gives up, and at once when a short reply
   says the chatbot cannot reach what it needs ("I don't have access to live scores"); a bare "I
   cannot help with that" is asked once more;
@@ -28,11 +29,13 @@ from enum import StrEnum
 from typing import Any
 
 from llm_roleplay.nodes.checkable import evidently_undelivered
+from llm_roleplay.nodes.checks import normalized
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import text_of
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 
 ACCEPT = 0.5  # P(YES) from which the user takes a part as delivered and moves on
+SAME_REPLY_REASON = "it is the same answer as before"
 
 
 class Intent(StrEnum):
@@ -152,13 +155,18 @@ async def next_step(
         return Step(Intent.FOLLOW_UP, part)
     messages = state.get("messages", [])
     reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
-    asked = asking_sentences(reply)
+    replies = [text_of(m) for m in messages if m.type == "ai"]
+    # The same reply again brings nothing new, whatever it says: the user says so, and gives up after
+    # max_part_asks of them (seen: the embedded chatbot asked "Please provide the details of each
+    # race" six times in a row, and the user answered each time until the turn limit). Word for word
+    # only (as the chatbot_repeat filter): a near copy with one figure changed can be the correction.
+    repeated = normalized(reply) in {normalized(earlier) for earlier in replies[:-1]}
+    asked = [] if repeated else asking_sentences(reply)
     if asked:
         asked_progress = [_progress(turn, part, "asked_user", None)]
         return Step(Intent.ANSWER, part, {"goal_progress": asked_progress}, reason=" ".join(asked))
-    replies = [text_of(m) for m in messages if m.type == "ai"]
     known = [state["goal"], *(text_of(m) for m in messages if m.type == "human")]
-    seen = evidently_undelivered(parts[part], reply, replies[:-1], known)
+    seen = SAME_REPLY_REASON if repeated else evidently_undelivered(parts[part], reply, replies[:-1], known)
     p_yes = None if seen else await assess(parts[part])
     if p_yes is not None and p_yes >= ACCEPT:
         done = [_progress(turn, part, "delivered", p_yes)]

@@ -44,7 +44,8 @@ async def quality_filter(state: RoleplayState, runtime: Runtime[Context]) -> dic
     checks = {
         "too_few_turns": lambda: len(user) < context.min_turns,
         "empty_turn": lambda: any(is_empty(text) for text in user + assistant),
-        "duplicate_turn": lambda: _resends(user) or _has_duplicates(assistant),
+        "duplicate_turn": lambda: _resends(user),
+        "chatbot_repeat": lambda: _has_duplicates(assistant),
         "repetition": lambda: any(
             has_repeated_block(text, context.repetition_block_repeats) for text in user + assistant
         ),

@@ -62,6 +62,7 @@ BAD_DIALOGUES = {
     "too_few_turns": dialogue(user=CLEAN_USER[:1], assistant=CLEAN_ASSISTANT[:1]),
     "empty_turn": dialogue(assistant=[CLEAN_ASSISTANT[0], "   ", CLEAN_ASSISTANT[2]]),
     "duplicate_turn": dialogue(user=[CLEAN_USER[0], CLEAN_USER[1], CLEAN_USER[0].upper()]),
+    "chatbot_repeat": dialogue(assistant=[CLEAN_ASSISTANT[0], CLEAN_ASSISTANT[1], CLEAN_ASSISTANT[0]]),
     "repetition": dialogue(
         assistant=[CLEAN_ASSISTANT[0], "Knead it, knead it, knead it and wait.", CLEAN_ASSISTANT[2]]
     ),
@@ -182,9 +183,11 @@ def test_a_user_message_sent_again_with_a_typo_is_a_duplicate() -> None:
     assert reasons(dialogue(user=[CLEAN_USER[0], CLEAN_USER[1], resent])) == ["duplicate_turn"]
 
 
-def test_duplicate_assistant_replies_are_caught() -> None:
+def test_a_chatbot_reply_sent_again_is_the_chatbots_repeat_not_the_users() -> None:
+    # Separate names, because a repeating chatbot is a finding about the chatbot under test, and a
+    # re-sent user message one about the simulator.
     state = dialogue(assistant=[CLEAN_ASSISTANT[0], CLEAN_ASSISTANT[1], CLEAN_ASSISTANT[0]])
-    assert reasons(state) == ["duplicate_turn"]
+    assert reasons(state) == ["chatbot_repeat"]
 
 
 def test_empty_turns_are_not_also_duplicates() -> None:

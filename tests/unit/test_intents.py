@@ -74,3 +74,49 @@ def test_a_bare_refusal_is_asked_once_more_and_what_is_out_of_reach_is_not() -> 
     assert after(bare, asks=2).update["termination_reason"] == "inquirer_gave_up"
     out_of_reach = "I'm sorry, I don't have access to your stopwatch data, so I can't work out your speed."
     assert after(out_of_reach, asks=1).update["termination_reason"] == "inquirer_gave_up"
+
+
+def test_the_same_reply_again_is_neither_a_delivery_nor_a_question_to_answer_again() -> None:
+    # Seen on the embedded chatbot: it asked for the race details six times in the same words, and
+    # the user answered every time until the turn limit; a person says so, then gives up.
+    ask = "Sure, I can help you with the calculations. Please provide the details of each race."
+    state = state_after(ask)
+    state["messages"] = [
+        HumanMessage("help me with my race speeds"),
+        AIMessage(ask),
+        HumanMessage("50 m in 8.1 s, 100 m in 15.2 s"),
+        AIMessage(ask),
+    ]
+    asked: list[str] = []
+
+    async def assess(part: str) -> float:
+        asked.append(part)
+        return 0.99
+
+    step = asyncio.run(next_step(state, Context(), assess))
+    assert step.intent is Intent.REASK
+    assert step.reason == "it is the same answer as before"
+    assert asked == []
+    last_try = asyncio.run(next_step({**state, "part_asks": Context().max_part_asks}, Context(), assess))
+    assert last_try.update["termination_reason"] == "inquirer_gave_up"
+
+
+def test_a_first_request_for_details_is_answered() -> None:
+    step = asyncio.run(
+        next_step(state_after("Please provide the details of each race."), Context(), reading(0.1))
+    )
+    assert step.intent is Intent.ANSWER
+
+
+def test_a_near_copy_with_a_figure_changed_is_read_as_a_new_answer() -> None:
+    first = "50 m: 6.17 m/s, 100 m: 5.58 m/s. Keep training!"
+    corrected = "50 m: 6.17 m/s, 100 m: 6.58 m/s. Keep training!"
+    state = state_after(corrected)
+    state["messages"] = [
+        HumanMessage("50 m in 8.1 s, 100 m in 15.2 s. whats my speed in each"),
+        AIMessage(first),
+        HumanMessage("the 100 m one is wrong"),
+        AIMessage(corrected),
+    ]
+    step = asyncio.run(next_step(state, Context(min_turns_before_stop=1), reading(0.9)))
+    assert step.intent is None and step.update["goal_claimed"] is True
