@@ -218,10 +218,14 @@ def main() -> None:
     parser.add_argument("--personas", type=int, default=1, help="personas per goal (default 1)")
     parser.add_argument("--concurrency", type=int, default=4, help="as roleplay generate (default 4)")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("embedded_results.json"))
+    parser.add_argument(
+        "--run-dir", type=Path, help="keep the generated dataset here, to read it (default: a scratch folder)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        run = generate(args.goals, Path(folder) / "run", args.personas, args.concurrency)
-        records = list(DatasetDir(Path(folder) / "run").records())
+        run_dir = args.run_dir or Path(folder) / "run"
+        run = generate(args.goals, run_dir, args.personas, args.concurrency)
+        records = list(DatasetDir(run_dir).records())
     base_url = LOCAL_SERVER.current_url
     assert base_url, "the embedded server did not start"
     tokens = summarize(run.pop("calls"), len(records))
