@@ -3,6 +3,8 @@ graphs/, nodes/, prompts/ and evals/ folders inside it (issue 14: a clean instal
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -15,17 +17,42 @@ ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = ("graphs", "nodes", "prompts", "evals")
 
 
+def copy_of_the_sources(target: Path) -> Path:
+    """The working tree's files that git tracks or would track, links kept as links: a build here
+    sees no `build/` folder left by an earlier build (setuptools copies from it, which once hid a
+    package missing from pyproject's list)."""
+    names = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    for name in names:
+        source, copy = ROOT / name, target / name
+        if not source.is_symlink() and not source.is_file():
+            continue  # deleted in the working tree
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            copy.symlink_to(os.readlink(source))
+        else:
+            shutil.copy2(source, copy)
+    return target
+
+
 @pytest.fixture(scope="module")
 def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """The file names in a wheel built from the working tree (no build isolation: ~3 s, offline)."""
+    """The file names in a wheel built from a copy of the working tree (no build isolation: ~3 s,
+    offline)."""
     out = tmp_path_factory.mktemp("wheel")
+    sources = copy_of_the_sources(tmp_path_factory.mktemp("sources"))
     subprocess.run(
         [
             sys.executable,
             "-m",
             "pip",
             "wheel",
-            str(ROOT),
+            str(sources),
             "--no-deps",
             "--no-build-isolation",
             "-q",
@@ -52,6 +79,12 @@ def test_every_module_and_data_file_of_the_folders_is_in_the_wheel(wheel_names: 
         ["git", "ls-files", *FOLDERS], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.split()
     expected = {f"llm_roleplay/{name}" for name in tracked if name.endswith((".py", ".md", ".jsonl", ".j2"))}
+    # ...and the application package's own modules (llm_roleplay/blocks was once left out of the
+    # package list: an editable install worked, an installed wheel could not import anything).
+    own = subprocess.run(
+        ["git", "ls-files", "llm_roleplay"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    expected |= {name for name in own if name.endswith((".py", ".json", ".jsonl", ".gz"))}
     assert expected, "git ls-files found nothing"
     assert expected <= set(wheel_names), sorted(expected - set(wheel_names))
 
