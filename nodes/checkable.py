@@ -158,6 +158,15 @@ def copied_rewrite(part: str, answer: str, earlier: Sequence[str]) -> bool:
     )
 
 
+NO_RESULT = "it gives no result"
+
+
+def has_own_figures(user_messages: Sequence[str], goal: str) -> bool:
+    """The user has given a number of their own (one the goal does not hold) in some message."""
+    in_goal = _figures(goal)
+    return any(_figures(text) - in_goal for text in user_messages)
+
+
 def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: Sequence[str]) -> str | None:
     """What a person sees at a glance that ``reply`` did not deliver ``part``, or None.
 
@@ -170,7 +179,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
         if not _figures(reply) - given:
-            return "it gives no result"
+            return NO_RESULT
     if wrong := false_arithmetic(reply):
         return f"{wrong[0]} is wrong"
     if detail := broken_word_limit(part, reply):

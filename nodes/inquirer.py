@@ -40,7 +40,7 @@ from llm_roleplay.nodes.inquirer_prompt import (
     message_messages,
     target_words,
 )
-from llm_roleplay.nodes.intents import Intent, Step, next_step
+from llm_roleplay.nodes.intents import NEEDS_FIGURES_REASON, Intent, Step, next_step
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model, stamped, text_of
 from llm_roleplay.nodes.parsing import extract_message
@@ -153,7 +153,7 @@ async def _write_message(
         repaired = _repaired(problem, typed, written, situation) if problem else None
         if repaired:
             typed, problem = repaired, None
-        if problem is None and step.intent is Intent.ANSWER:
+        if problem is None and (step.intent is Intent.ANSWER or step.reason == NEEDS_FIGURES_REASON):
             problem = _answer_problem(written, step.reason, situation)
         if problem is None:
             material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""

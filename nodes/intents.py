@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from llm_roleplay.nodes.checkable import evidently_undelivered
+from llm_roleplay.nodes.checkable import NO_RESULT, evidently_undelivered, has_own_figures
 from llm_roleplay.nodes.checks import normalized
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import text_of
@@ -36,6 +36,10 @@ from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 
 ACCEPT = 0.5  # P(YES) from which the user takes a part as delivered and moves on
 SAME_REPLY_REASON = "it is the same answer as before"
+# A calculation answered with the method only, to a user who never gave their figures: the person
+# gives them (seen: "how can I calculate my speed for each race please?", the formula, then "I can't
+# run a 50-meeter race with my stopwatch because it doesn't work" from a user who had timed them).
+NEEDS_FIGURES_REASON = "it gives no result, as it does not have their own figures: they give them now"
 
 
 class Intent(StrEnum):
@@ -165,8 +169,14 @@ async def next_step(
     if asked:
         asked_progress = [_progress(turn, part, "asked_user", None)]
         return Step(Intent.ANSWER, part, {"goal_progress": asked_progress}, reason=" ".join(asked))
-    known = [state["goal"], *(text_of(m) for m in messages if m.type == "human")]
-    seen = SAME_REPLY_REASON if repeated else evidently_undelivered(parts[part], reply, replies[:-1], known)
+    typed = [text_of(m) for m in messages if m.type == "human"]
+    seen = (
+        SAME_REPLY_REASON
+        if repeated
+        else evidently_undelivered(parts[part], reply, replies[:-1], [state["goal"], *typed])
+    )
+    if seen == NO_RESULT and not has_own_figures(typed, state["goal"]):
+        seen = NEEDS_FIGURES_REASON
     p_yes = None if seen else await assess(parts[part])
     if p_yes is not None and p_yes >= ACCEPT:
         done = [_progress(turn, part, "delivered", p_yes)]

@@ -194,3 +194,23 @@ def test_an_answer_that_never_gives_the_users_own_figures_falls_back_to_a_reask(
     assert state["regenerations"] == {"echo": 4}
     assert inquirer.calls == ["open", "answer", "answer", "answer", "answer", "reask"]
     assert "it needs details only the person knows" in str(inquirer.prompts[-1])
+
+
+def test_a_method_without_a_result_to_a_user_who_gave_no_figures_gets_their_figures() -> None:
+    # Seen: "how can I calculate my speed for each race please?", the formula, and then "I can't run
+    # a 50-meeter race with my stopwatch because it doesn't work" from a user who had timed them.
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    method = "Speed = distance / time. Divide each distance by the time it took you."
+    no_figures = "my stopwatch doesnt work, can you just tell me my speed"
+    inquirer = ScriptedInquirer(
+        messages=["how do i work out my speed for each race", no_figures, "50 m in 8.4 s and 100 m in 17.9 s"]
+    )
+    state = run_roleplay(inquirer, chatbot=lambda messages: method, goal=goal, max_turns=2)
+
+    assert user_texts(state) == [
+        "how do i work out my speed for each race",
+        "50 m in 8.4 s and 100 m in 17.9 s",
+    ]
+    assert state["regenerations"] == {"echo": 1}
+    assert inquirer.calls == ["open", "reask", "reask"]  # no reading: the reply evidently has no result
+    assert "they give them now" in str(inquirer.prompts[-1])
