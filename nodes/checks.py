@@ -69,6 +69,7 @@ class Problem(StrEnum):
     OFF_GOAL = "off_goal"  # shares nothing with what the dialogue is about
     PERSONA_DRIFT = "persona_drift"  # describes the user as someone the persona is not
     FRONT_LOADING = "front_loading"  # asks for a later part of the goal plan already
+    WITHHOLDS_DATA = "withholds_data"  # says they lack the facts their situation gives them
 
 
 # The guards read the same texts (earlier messages, recent replies, the goal) at every turn of a

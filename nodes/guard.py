@@ -17,6 +17,7 @@ from llm_roleplay.nodes.voice import (
     copies_example,
     echoes,
     greets_again,
+    withholds_own_data,
     writes_to_someone_else,
 )
 
@@ -76,6 +77,8 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.LEAK
     if situation.attributes and contradicts_persona(message, situation.attributes):
         return Problem.PERSONA_DRIFT
+    if withholds_own_data(message, situation.goal):
+        return Problem.WITHHOLDS_DATA
     if situation.later_parts and asks_ahead(message, situation.asked_so_far, situation.later_parts):
         return Problem.FRONT_LOADING
     if situation.turn > 1 and off_goal(

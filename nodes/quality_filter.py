@@ -69,6 +69,7 @@ _PROBLEM_FILTERS = {
     Problem.GREETING_AGAIN: "greeting_again",
     Problem.OFF_GOAL: "goal_drift",
     Problem.FRONT_LOADING: "goal_drift",
+    Problem.WITHHOLDS_DATA: "goal_drift",
     Problem.PERSONA_DRIFT: "persona_drift",
 }
 

@@ -395,10 +395,49 @@ def without_hashtags(message: str) -> str:
     return _TRAILING_HASHTAGS.sub("", message).rstrip()
 
 
+# "Chatbot, can you calculate ..." : the small model names the one it writes to. Measured: 7 of
+# 30,547 ShareGPT user messages open by naming the assistant, all within a greeting ("Hi Assistant,
+# ...", "Hey assistant, ..."); 2 of the first 15 messages of the embedded model's run of 2026-11-28
+# opened with a bare "Chatbot,".
+_VOCATIVE_OPENING = re.compile(r"^\s*(?:dear\s+)?(?:chat ?bot|ai|assistant|bot)\s*[,:]\s*", re.IGNORECASE)
+
+
+def without_vocative(message: str) -> str:
+    """ "Chatbot, can you calculate ..." -> "Can you calculate ..." (capitalised as it was)."""
+    match = _VOCATIVE_OPENING.match(message)
+    rest = message[match.end() :] if match else ""
+    if not match or len(words(rest)) < 2:
+        return message
+    return rest[:1].upper() + rest[1:] if message.lstrip()[:1].isupper() else rest
+
+
 def in_the_users_voice(message: str) -> str:
     """The small model's habits that a plain rewrite mends: the assistant's "Sure," opening, a
-    closing run of hashtags, "the chatbot" spoken of to its face."""
-    return to_the_chatbots_face(without_assent_opening(without_hashtags(message)))
+    closing run of hashtags, the chatbot named at the start or spoken of to its face."""
+    return to_the_chatbots_face(without_vocative(without_assent_opening(without_hashtags(message))))
+
+
+# "I'm not sure about the times, but I know the distances" from a user whose goal says they timed
+# their races: the small model has the person withhold what their situation gives them, and the
+# dialogue turns on data nobody has. Not one of 30,547 ShareGPT user messages says so of its data.
+def _withheld(subject: str, possessive: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"\b(?:{subject}\s*(?:do not|don't|dont|didn't|did not)\s*(?:have|know|remember)"
+        rf"|{subject}'?(?:m|re| am| are) not sure (?:about|of)|{subject} have no (?:idea|clue) (?:about|of))"
+        rf"\s+(?:the|{possessive}|what)\b[^.?!]{{0,40}}?"
+        r"\b(?:times?|numbers?|figures?|weights?|distances?|data|details|measurements?|amounts?|values?)\b",
+        re.IGNORECASE,
+    )
+
+
+_WITHHELD = _withheld("i", "my")
+_WITHHELD_IN_GOAL = _withheld("you", "your")  # goals speak to the user ("you don't know your weight")
+
+
+def withholds_own_data(message: str, goal: str) -> bool:
+    """The user says they lack their own figures or details, where the goal does not say so."""
+    plain = message.replace("’", "'")
+    return bool(_WITHHELD.search(plain)) and not _WITHHELD_IN_GOAL.search(goal.replace("’", "'"))
 
 
 def greets_again(message: str, turn: int) -> bool:

@@ -18,6 +18,7 @@ from llm_roleplay.nodes.voice import (
     empty_promise,
     greets_again,
     helper_register,
+    in_the_users_voice,
     mirrors_request,
 )
 
@@ -397,3 +398,53 @@ def test_a_closing_run_of_hashtags_is_dropped() -> None:
     assert (
         in_the_users_voice("why does #include <stdio.h> fail here") == "why does #include <stdio.h> fail here"
     )
+
+
+# ---------------------------------------------------------------- seen on 2026-11-28
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Calculate my speed for each raec. I'm not sure about the times, but I knoow the distances: 50m",
+        "And I know the distances are 50m, 100m, and 200m, and I don't have the times.",
+        "i dont know my weight, just use a normal one",
+    ],
+)
+def test_withholding_what_the_situation_gives_the_user_is_rejected(message: str) -> None:
+    assert check(message) is Problem.WITHHOLDS_DATA
+
+
+@pytest.mark.parametrize(
+    ("message", "goal"),
+    [
+        ("I don't know what the best formula is for this", GOAL),  # not their data
+        ("50 m in 8.2 s, 100 m in 17 s, 200 m in 38 s", GOAL),
+        (
+            "i dont know my exact weight, maybe 80 kg",
+            "You don't know your exact weight and want calories burned.",
+        ),
+    ],
+)
+def test_not_knowing_what_is_not_theirs_or_what_the_goal_says_they_lack_passes(
+    message: str, goal: str
+) -> None:
+    assert message_problem(message, Situation(goal=goal, turn=2, recent_replies=[ASKED_FOR_READINGS])) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "sent"),
+    [
+        (
+            "Chatbot, I want you to calculate my calories burned during each race.",
+            "I want you to calculate my calories burned during each race.",
+        ),
+        ("chatbot: whats the total now", "whats the total now"),
+        (
+            "Chatbots are slow today, just give me the total",
+            "Chatbots are slow today, just give me the total",
+        ),
+    ],
+)
+def test_naming_the_chatbot_at_the_start_is_dropped(written: str, sent: str) -> None:
+    assert in_the_users_voice(written) == sent
