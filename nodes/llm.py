@@ -16,6 +16,7 @@ from langchain_core.runnables import RunnableConfig
 from llm_roleplay.blocks.keys import redact
 from llm_roleplay.blocks.models import Role, RoleModel
 from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.rendering import transcript_text
 
 MessageT = TypeVar("MessageT", bound=BaseMessage)
 
@@ -167,12 +168,10 @@ def accepts_openai_options(model: BaseChatModel) -> bool:
 
 
 def transcript(messages: Sequence[BaseMessage], user: str = "User", assistant: str = "Assistant") -> str:
-    """The dialogue as plain text, one labelled paragraph per message."""
-    lines = []
-    for message in messages:
-        speaker = user if message.type == "human" else assistant
-        lines.append(f"{speaker}: {text_of(message).strip()}")
-    return "\n\n".join(lines)
+    """The dialogue as plain text, one labelled paragraph per message, replies as rendered."""
+    return transcript_text(
+        ((message.type == "human", text_of(message)) for message in messages), user, assistant
+    )
 
 
 def error_text(error: BaseException) -> str:

@@ -29,6 +29,7 @@ from langchain_core.messages import HumanMessage
 from llm_roleplay.nodes.checkable import Finding, evident_failures
 from llm_roleplay.nodes.checks import longest_common_run, words
 from llm_roleplay.nodes.likelihood import ask_yes_no
+from llm_roleplay.nodes.rendering import as_rendered, transcript_text
 from llm_roleplay.nodes.state import merge_counts
 from llm_roleplay.prompts import load_prompt
 
@@ -73,10 +74,10 @@ class Judge:
     sampler: Callable[[], BaseChatModel] | None = None  # temperature > 0, where logprobs are missing
 
 
-def judge_transcript(messages: Sequence[Mapping[str, str]]) -> str:
-    return "\n\n".join(
-        f"{'User' if message['role'] == 'user' else 'Assistant'}: {message['content'].strip()}"
-        for message in messages
+def judge_transcript(messages: Sequence[Mapping[str, Any]]) -> str:
+    """``User: ...`` / ``Assistant: ...`` paragraphs, the replies as rendered (what the judge reads)."""
+    return transcript_text(
+        (message.get("role") == "user", str(message.get("content") or "")) for message in messages
     )
 
 
@@ -131,7 +132,8 @@ async def verify_goal(
         found = "; ".join(f"{finding.check}: {finding.detail}" for finding in evident[:3])
         return GoalVerdict(False, [], None, _part_of(evident, len(parts)), f"evidently not met ({found})")
     transcript = judge_transcript(messages)
-    replies = [message["content"] for message in messages if message["role"] == "assistant"]
+    # The judge quotes the replies as it read them: rendered.
+    replies = [as_rendered(message["content"]) for message in messages if message["role"] == "assistant"]
     expected = f"A correct answer contains: {expected_outcome.strip()}\n" if expected_outcome else ""
     usage: dict[str, int] = {}
     checks: list[PartCheck] = []
