@@ -1,7 +1,7 @@
 """The dialogue record: the documented, versioned JSON form of one finished dialogue.
 
-Schema (``schema_version`` 2, which added ``goal_plan``, ``expected_outcome``, ``goal_progress``
-and ``style``) — see README "Dialogue record":
+Schema (``schema_version`` 3; 2 added ``goal_plan``, ``expected_outcome``, ``goal_progress`` and
+``style``, 3 added ``rejected``) — see README "Dialogue record":
 
 - ``id``: stable hash of what defines the dialogue (``llm_roleplay.nodes.ids``)
 - ``goal``: the goal text
@@ -20,6 +20,8 @@ and ``style``) — see README "Dialogue record":
   status ``delivered``, ``not_delivered`` or ``asked_user``
 - ``style``: the simulated user's typing habits (``PersonaStyle``), null with ``style: off``
 - ``regenerations``: rejected inquirer outputs by kind
+- ``rejected``: each rejected user message, ``{"turn", "problem", "text"}`` (``text`` as typed),
+  so that a reader can see what the guards stopped and why
 - ``usage``: ``{role: {"calls", "input_tokens", "output_tokens", "cached_input_tokens"}}``; the last
   counts input tokens the endpoint served from its prompt cache (0 where none are reported)
 - ``settings``: the defining settings (model specs, max turns, seed, ...); never keys
@@ -50,7 +52,7 @@ from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.state import TerminationReason
 from llm_roleplay.prompts import prompt_versions
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class ToolCallRecord(BaseModel):
@@ -115,6 +117,7 @@ class DialogueRecord(BaseModel):
     goal_progress: list[dict[str, Any]] = Field(default_factory=list)
     style: dict[str, Any] | None = None
     regenerations: dict[str, int] = Field(default_factory=dict)
+    rejected: list[dict[str, Any]] = Field(default_factory=list)
     usage: dict[str, dict[str, int]] = Field(default_factory=dict)
     settings: dict[str, Any]
     versions: dict[str, Any]
@@ -199,6 +202,7 @@ def record_from_state(values: dict[str, Any], context: Context) -> DialogueRecor
         goal_progress=values.get("goal_progress", []),
         style=values.get("style"),
         regenerations=values.get("regenerations", {}),
+        rejected=values.get("rejected", []),
         usage=values.get("usage", {}),
         settings=context.defining_settings(),
         versions=package_versions(),

@@ -69,12 +69,22 @@ class _Meter:
     def __init__(self) -> None:
         self.usage: dict[str, int] = {}
         self.regenerations: Counter[str] = Counter()
+        self.rejected: list[dict[str, Any]] = []
 
     def add(self, usage: dict[str, int]) -> None:
         self.usage = merge_counts(self.usage, usage)
 
+    def reject(self, turn: int, problem: Problem, text: str) -> None:
+        self.regenerations[problem] += 1
+        self.rejected.append({"turn": turn, "problem": problem.value, "text": text})
+
     def update(self, **fields: Any) -> dict[str, Any]:
-        return {"usage": {"inquirer": self.usage}, "regenerations": dict(self.regenerations), **fields}
+        return {
+            "usage": {"inquirer": self.usage},
+            "regenerations": dict(self.regenerations),
+            "rejected": self.rejected,
+            **fields,
+        }
 
 
 ANSWER_FALLBACK_REASON = "it needs details only the person knows"
@@ -158,7 +168,7 @@ async def _write_message(
         if problem is None:
             material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
             return f"{typed}\n\n{material}" if material else typed
-        meter.regenerations[problem] += 1
+        meter.reject(turn + 1, problem, typed)
     return None
 
 

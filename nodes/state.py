@@ -80,6 +80,9 @@ class RoleplayState(InputState, total=False):
     goal_claimed: bool  # every part looks delivered; the judge has not ruled yet
     judge_feedback: dict[str, Any] | None  # a rejected claim: {"part": k, "reason": text}, for the user
     regenerations: Annotated[dict[str, int], merge_counts]  # by Problem kind
+    rejected: Annotated[
+        list[dict[str, Any]], append
+    ]  # each rejected user message: {"turn", "problem", "text"}
     goal_checks: Annotated[list[dict[str, Any]], append]  # {"turn", "goal_met", "rationale", "parts", ...}
     usage: Annotated[dict[str, dict[str, int]], merge_usage]  # role -> token counters
     # LangGraph agent targets only: the agent's thread and its values after the last turn, and

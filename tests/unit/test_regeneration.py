@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.state import TerminationReason
+from llm_roleplay.records import record_from_state
 from tests.unit.scripted_models import (
     GOAL,
     PERSONA_TEXT,
@@ -214,3 +216,7 @@ def test_a_method_without_a_result_to_a_user_who_gave_no_figures_gets_their_figu
     assert state["regenerations"] == {"echo": 1}
     assert inquirer.calls == ["open", "reask", "reask"]  # no reading: the reply evidently has no result
     assert "they give them now" in str(inquirer.prompts[-1])
+    # what the guard stopped is kept for the reader, in the state and in the record
+    assert state["rejected"] == [{"turn": 2, "problem": "echo", "text": no_figures}]
+    record = record_from_state(state, Context(inquirer_model="fake", chatbot_model="fake"))
+    assert record.rejected == state["rejected"]
