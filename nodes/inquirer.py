@@ -52,6 +52,7 @@ from llm_roleplay.nodes.state import (
     persona_traits,
 )
 from llm_roleplay.nodes.voice import (
+    answers_for_the_chatbot,
     as_request_to_write,
     asks_back,
     gives_nothing_new,
@@ -191,7 +192,7 @@ def _repaired(problem: Problem, typed: str, written: str, situation: Situation) 
 def _answer_problem(message: str, asked: str, situation: Situation) -> Problem | None:
     """Asked for their data, the user asks back or gives nothing of their own (read before the
     typing pass, whose typos would pass for new words)."""
-    if asks_back(message):
+    if asks_back(message) or answers_for_the_chatbot(message, asked):
         return Problem.ROLE_CONFUSION
     current_part = situation.due_parts[-1] if situation.due_parts else situation.goal
     wants_figures = asks_for_figures(current_part)

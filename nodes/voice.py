@@ -243,6 +243,17 @@ _QUESTION_WORD = re.compile(
 )
 
 
+_YOUR_THING = re.compile(r"\byour ([a-z]+)", re.IGNORECASE)
+
+
+def answers_for_the_chatbot(message: str, asked: str) -> bool:
+    """Asked for "your weight", the user gives "your weight" back ("let's say your weight is 90
+    kilograms"): their own data, spoken of as the chatbot's. Only the things the chatbot asked
+    about count; "your answer is wrong" is the user speaking to the chatbot."""
+    asked_about = {word.lower() for word in _YOUR_THING.findall(asked)}
+    return any(word.lower() in asked_about for word in _YOUR_THING.findall(message))
+
+
 def asks_back(message: str) -> bool:
     """Asked for information, the user asks a question back and gives none (no number, no detail)."""
     plain = message.replace("’", "'").strip()
@@ -344,7 +355,7 @@ _THIRD_PERSON = (
     (
         re.compile(
             r"\b(?:the|this) chatbot ((?:only |just |still |never |also |\w+ly )?)"
-            r"(has|does|did|gave|made|said|missed|forgot)\b",
+            r"(has|does|did|gave|made|said|missed|forgot|provided|wrote|answered|told|showed)\b",
             re.IGNORECASE,
         ),
         r"you \1\2",

@@ -13,6 +13,7 @@ from llm_roleplay.nodes.checks import Problem
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.voice import (
+    answers_for_the_chatbot,
     confuses_roles,
     echoes,
     empty_promise,
@@ -448,3 +449,27 @@ def test_not_knowing_what_is_not_theirs_or_what_the_goal_says_they_lack_passes(
 )
 def test_naming_the_chatbot_at_the_start_is_dropped(written: str, sent: str) -> None:
     assert in_the_users_voice(written) == sent
+
+
+@pytest.mark.parametrize(
+    ("message", "for_the_chatbot"),
+    [
+        ("let's say your weight is 90 kilograms and your metabolic rate is 190 watts.", True),
+        ("my weight is 80 kg", False),
+        ("80 kg. your answer forgot the 200 m race", False),  # speaking to the chatbot, not about its data
+    ],
+)
+def test_asked_for_their_data_the_user_does_not_give_it_as_the_chatbots(
+    message: str, for_the_chatbot: bool
+) -> None:
+    asked = "To estimate the calories burned, please provide your weight and your metabolic rate."
+    assert answers_for_the_chatbot(message, asked) is for_the_chatbot
+
+
+def test_the_chatbot_spoken_of_to_its_face_with_more_verbs() -> None:
+    # seen on 2026-11-28
+    written = "I asked for the speed for each race, but the chatbot only provided the total calories burned."
+    assert (
+        in_the_users_voice(written)
+        == "I asked for the speed for each race, but you only provided the total calories burned."
+    )
