@@ -414,7 +414,7 @@ class GridCell:
 
 @dataclass(frozen=True)
 class GridPlan:
-    """The cells, ordered trial by trial (then goal, then persona), and the pairing statistics.
+    """The cells, ordered trial by trial (then persona, then goal), and the pairing statistics.
 
     ``draws`` counts every persona-goal pairing tried (each pair once, plus each replacement draw),
     ``rejected`` those that did not fit; ``skipped`` pairs have no cells.
@@ -518,7 +518,9 @@ def pair_grid(
         for index, persona, goal, was_replaced in pairs
         for trial, seed_ in enumerate(trial_seeds(seed, index, goal.id, trials))
     ]
-    cells.sort(key=lambda cell: cell.trial)  # stable: trial by trial, each in goal-then-persona order
+    # Trial by trial, and within a trial persona by persona, each over every goal in file order: a
+    # run cut short (Ctrl-C, a time budget) has covered every goal before any goal comes up again.
+    cells.sort(key=lambda cell: (cell.trial, cell.persona_index))
     return GridPlan(
         cells=cells,
         pairs=len(goals) * len(personas),

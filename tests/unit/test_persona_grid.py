@@ -491,3 +491,12 @@ def test_every_planned_cell_is_compatible(seed: int, count: int, trials: int) ->
         for goal in goals:
             seeds = [c.seed for c in plan.cells if c.persona_index == index and c.goal.id == goal.id]
             assert len(set(seeds)) == len(seeds)
+
+
+def test_a_run_cut_short_has_covered_every_goal_before_any_comes_up_again() -> None:
+    goals = [Goal(id=f"g{i}", goal=f"You want help with task number {i}.") for i in range(4)]
+    plan = pair_grid(sample_personas(3, seed=5), goals, trials=2, seed=5)
+    order = [(cell.trial, cell.persona_index, cell.goal.id) for cell in plan.cells]
+    assert order[:4] == [(0, 0, "g0"), (0, 0, "g1"), (0, 0, "g2"), (0, 0, "g3")]
+    assert order == sorted(order)  # trial, then persona, then goal in file order
+    assert len(order) == 4 * 3 * 2
