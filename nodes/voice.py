@@ -29,6 +29,9 @@ _HELPER_REGISTER = re.compile(
     r"|(?:if|do) you have any (?:other |further |more |additional )?(?:questions|concerns)"
     r"|(?:do not|don't) hesitate to|how (?:can|may) i (?:help|assist)|i(?:'m| am) here to (?:help|assist)"
     r"|i can help you (?:with|to)|(?:what|how) (?:would )?you (?:would )?like me to"
+    # the offer as a sentence of its own (seen: "I can help!", "... infinite loop. I can help with
+    # that."); 0 of 30,547 real user messages have one, 7 say "I can help" within other text
+    r"|(?:^|(?<=[.!?] ))i can help(?: you)?(?: with (?:that|this|it))?\s*(?=[.!]|$)"
     # asking the chatbot for the input, as a helper asks its user (seen: "let's get started. what's
     # the string you want to use?"; no real ShareGPT user message matches this)
     r"|(?:what|which)(?:'s| is| are)?\s+(?:the\s+)?\w+(?:\s+\w+){0,2}?\s+(?:do\s+)?you\s+"

@@ -113,6 +113,8 @@ def test_words_the_chatbot_quotes_from_the_users_own_message_are_not_an_echo() -
         # seen on the embedded model: the user hedging about their own data, as the chatbot does
         "Can you help me with the calories? I'm assuming I weigh 70 kg.",
         "I need to count the vowels in a string for a project. what's the string you want to use?",  # seen
+        "I can help!",  # seen on 2026-11-28 as a user's second message
+        "ensure it doesn't go into an infinite loop. I can help with that.",  # seen the same day
     ],
 )
 def test_the_helpers_register(message: str) -> None:
@@ -127,6 +129,7 @@ def test_the_helpers_register(message: str) -> None:
         "let me know how long it takes to cook",
         "i weigh 70 kg, assuming that matters",
         "what's the best library you would use for this?",
+        "In my job I can help customers faster if the script works.",
     ],
 )
 def test_ordinary_requests_are_not_the_helpers_register(message: str) -> None:
