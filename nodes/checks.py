@@ -128,6 +128,30 @@ def asks_for_figures(request: str) -> bool:
     return bool(_ASKS_FOR_FIGURES.search(request))
 
 
+# What a calculation asks for: the words after its verb ("calculate the calories burned during each
+# race" -> "calories burned"), up to a preposition.
+_RESULT_NAME = re.compile(
+    r"\b(?:calculat\w*|comput\w*|work out|estimat\w*)\s+(?:the\s+|my\s+|your\s+|total\s+)*"
+    r"((?:[a-z]+\s+){0,1}?[a-z]+)(?=\s+(?:for|of|in|during|per|from|at|when|if|to)\b|\s*[.,;:?!]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def states_the_result(message: str, request: str) -> bool:
+    """The user states the figure the request asks the chatbot to work out ("Calories burned: 2250
+    cal." for "calculate the calories burned during each race"): a person gives the inputs and
+    asks for the result, they do not supply it."""
+    name = _RESULT_NAME.search(request)
+    if not name:
+        return False
+    words_of_name = r"\s+".join(re.escape(word) for word in name.group(1).split())
+    stated = re.compile(
+        rf"\b{words_of_name}\s*(?::|=|\bis\b|\bwas\b|\bwere\b|\bare\b)\s*(?:about\s+|around\s+|~\s*)?{NUMBER}",
+        re.IGNORECASE,
+    )
+    return bool(stated.search(message))
+
+
 def is_empty(text: str) -> bool:
     return not words(text)
 

@@ -28,7 +28,7 @@ from langgraph.runtime import Runtime
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.blocks.style.profile import PersonaStyle, Position
 from llm_roleplay.blocks.style.typing_pass import apply_style
-from llm_roleplay.nodes.checks import Problem, asks_for_figures
+from llm_roleplay.nodes.checks import Problem, asks_for_figures, states_the_result
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.drift import before_asking_ahead
 from llm_roleplay.nodes.goal_plan import material_of
@@ -190,11 +190,16 @@ def _repaired(problem: Problem, typed: str, written: str, situation: Situation) 
 
 
 def _answer_problem(message: str, asked: str, situation: Situation) -> Problem | None:
-    """Asked for their data, the user asks back or gives nothing of their own (read before the
-    typing pass, whose typos would pass for new words)."""
-    if asks_back(message) or answers_for_the_chatbot(message, asked):
-        return Problem.ROLE_CONFUSION
+    """Asked for their data, the user asks back, gives it as the chatbot's, states the result they
+    want worked out, or gives nothing of their own (read before the typing pass, whose typos would
+    pass for new words)."""
     current_part = situation.due_parts[-1] if situation.due_parts else situation.goal
+    if (
+        asks_back(message)
+        or answers_for_the_chatbot(message, asked)
+        or states_the_result(message, current_part)
+    ):
+        return Problem.ROLE_CONFUSION
     wants_figures = asks_for_figures(current_part)
     if gives_nothing_new(
         message, asked, situation.recent_replies, wants_figures, situation.previous_user_messages

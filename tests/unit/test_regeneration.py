@@ -220,3 +220,17 @@ def test_a_method_without_a_result_to_a_user_who_gave_no_figures_gets_their_figu
     assert state["rejected"] == [{"turn": 2, "problem": "echo", "text": no_figures}]
     record = record_from_state(state, Context(inquirer_model="fake", chatbot_model="fake"))
     assert record.rejected == state["rejected"]
+
+
+def test_asked_for_their_figures_the_user_gives_inputs_not_the_result() -> None:
+    # Seen on 2026-11-28, asked how to work out the speed: "speed: 0.33 km/min, Calories burned: 2250 cal."
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    asking = "To calculate your speed I need the time of each race. What were your times?"
+    result = "speed: 6.1 m/s and 5.9 m/s"
+    inquirer = ScriptedInquirer(
+        messages=["work out my race speeds pls", result, "50 m in 8.2 s, 100 m in 17 s"]
+    )
+    state = run_roleplay(inquirer, chatbot=lambda messages: asking, goal=goal, max_turns=2)
+
+    assert user_texts(state)[-1] == "50 m in 8.2 s, 100 m in 17 s"
+    assert state["rejected"] == [{"turn": 2, "problem": "role_confusion", "text": result}]

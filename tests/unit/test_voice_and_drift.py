@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from llm_roleplay.nodes.checks import Problem
+from llm_roleplay.nodes.checks import Problem, states_the_result
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.voice import (
@@ -476,3 +476,21 @@ def test_the_chatbot_spoken_of_to_its_face_with_more_verbs() -> None:
         in_the_users_voice(written)
         == "I asked for the speed for each race, but you only provided the total calories burned."
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "request_", "states"),
+    [
+        (
+            "speed: 0.33 km/min, Calories burned: 2250 cal.",
+            "Calculate the calories burned during each race.",
+            True,
+        ),
+        ("my speed was 6.1 m/s", "Calculate the speed for each race.", True),
+        ("50 m in 8.4 s, 100 m in 17 s", "Calculate the speed for each race.", False),
+        ("my weight is 80 kg", "Calculate the calories burned during each race.", False),
+        ("speed is 6 m/s", "Write a short poem about running fast.", False),  # not a calculation
+    ],
+)
+def test_stating_the_result_asked_for(message: str, request_: str, states: bool) -> None:
+    assert states_the_result(message, request_) is states
