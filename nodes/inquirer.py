@@ -202,7 +202,12 @@ def _answer_problem(message: str, asked: str, situation: Situation) -> Problem |
         return Problem.ROLE_CONFUSION
     wants_figures = asks_for_figures(current_part)
     if gives_nothing_new(
-        message, asked, situation.recent_replies, wants_figures, situation.previous_user_messages
+        message,
+        asked,
+        situation.recent_replies,
+        wants_figures,
+        situation.previous_user_messages,
+        situation.goal,
     ):
         return Problem.ECHO
     return None

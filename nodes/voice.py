@@ -282,6 +282,7 @@ def gives_nothing_new(
     replies: Sequence[str],
     wants_figures: bool = False,
     earlier: Sequence[str] = (),
+    goal: str = "",
 ) -> bool:
     """Asked for their own information, the user gives none the chatbot did not already say.
 
@@ -292,10 +293,12 @@ def gives_nothing_new(
     Otherwise it needs a few words that neither the chatbot nor the user's own ``earlier``
     messages said: restating the request is not an answer (seen, asked for the string to count
     the vowels in: "I'm looking for a project where I need to count the number of vowels in a
-    string"). Numbers the user gave before may be given again, when the chatbot asks again.
+    string"). Numbers the user gave before may be given again, when the chatbot asks again, and so
+    may the ``goal``'s, which are the user's own even when the chatbot has said them (a user whose
+    goal holds every figure, "20 chickens, 3 cups each", was refused all four answers).
     """
     said = " ".join(replies)
-    own_numbers = numbers_in(message) - numbers_in(said)
+    own_numbers = numbers_in(message) - (numbers_in(said) - numbers_in(goal))
     if wants_figures or numbers_in(asked) or _QUANTITY.search(asked):
         return not own_numbers
     known = set(content_words(said)) | set(content_words(" ".join(earlier))) | _NOTHING_WORDS

@@ -17,6 +17,7 @@ from llm_roleplay.nodes.voice import (
     confuses_roles,
     echoes,
     empty_promise,
+    gives_nothing_new,
     greets_again,
     helper_register,
     in_the_users_voice,
@@ -247,13 +248,11 @@ ASSUMED_WEIGHT = (
     ],
 )
 def test_an_answer_must_give_something_of_the_users_own(message: str, asked: str, nothing_new: bool) -> None:
-    from llm_roleplay.nodes.voice import gives_nothing_new
 
     assert gives_nothing_new(message, asked, [ASSUMED_WEIGHT, asked]) is nothing_new
 
 
 def test_the_details_of_a_calculation_are_numbers() -> None:
-    from llm_roleplay.nodes.voice import gives_nothing_new
 
     # seen on the embedded model, asked for "the details of the races" to calculate the calories
     asked = "Please provide the details of the races you want to calculate the calories burned for."
@@ -383,7 +382,6 @@ def test_copying_the_prompts_instructions_is_an_echo() -> None:
 
 
 def test_restating_the_request_does_not_answer_the_chatbots_question() -> None:
-    from llm_roleplay.nodes.voice import gives_nothing_new
 
     opening = "I need to count the number of vowels in a string for a project."
     asked = "Sure! Please provide the string you want to count the vowels in."
@@ -494,3 +492,13 @@ def test_the_chatbot_spoken_of_to_its_face_with_more_verbs() -> None:
 )
 def test_stating_the_result_asked_for(message: str, request_: str, states: bool) -> None:
     assert states_the_result(message, request_) is states
+
+
+def test_the_goals_figures_are_the_users_own_even_when_the_chatbot_said_them() -> None:
+    # Seen on 2026-11-28: the goal holds every figure, the chatbot had repeated them, and all four
+    # answers that gave them were refused; the dialogue ended inquirer_invalid after one turn.
+    goal = "You feed each of your 20 chickens 3 cups of feed a day, in three meals."
+    reply = "With 20 chickens at 3 cups each, I need to know how much you give in each meal."
+    answer = "20 chickens, 3 cups each"
+    assert not gives_nothing_new(answer, reply, [reply], wants_figures=True, goal=goal)
+    assert gives_nothing_new(answer, reply, [reply], wants_figures=True)  # without the goal: the chatbot's
