@@ -160,6 +160,28 @@ def copied_rewrite(part: str, answer: str, earlier: Sequence[str]) -> bool:
 
 NO_RESULT = "it gives no result"
 
+# Words that make what follows an illustration rather than the user's result.
+EXAMPLE_MARKER = re.compile(
+    r"\b(?:for example\b|for instance\b|e\.g\.|an example\b|example:|suppose\b|let's say\b|let's assume\b"
+    r"|assum(?:e|ing)\b|hypothetical|imagine\b)",
+    re.IGNORECASE,
+)
+
+
+def outside_examples(text: str) -> str:
+    """``text`` without its worked examples: a paragraph from the sentence that says "for example"
+    (or "let's assume", ...) to its end. A reply that shows the method on made-up figures ("For
+    example, if you ran a 10-kilometer race in 30 minutes, your speed would be 20 km/h") has given
+    the user no result of theirs; the user had taken it for one three times in a row."""
+    kept = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        marker = EXAMPLE_MARKER.search(paragraph.replace("’", "'"))
+        if marker:
+            start = max(paragraph.rfind(stop, 0, marker.start()) for stop in (". ", "! ", "? ", "\n"))
+            paragraph = paragraph[: start + 1] if start >= 0 else ""
+        kept.append(paragraph)
+    return "\n\n".join(kept)
+
 
 def has_own_figures(user_messages: Sequence[str], goal: str) -> bool:
     """The user has given a number of their own (one the goal does not hold) in some message."""
@@ -178,7 +200,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     """
     if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
-        if not _figures(reply) - given:
+        if not _figures(outside_examples(reply)) - given:
             return NO_RESULT
     if wrong := false_arithmetic(reply):
         return f"{wrong[0]} is wrong"

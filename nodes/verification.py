@@ -26,7 +26,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
-from llm_roleplay.nodes.checkable import Finding, evident_failures
+from llm_roleplay.nodes.checkable import EXAMPLE_MARKER, Finding, evident_failures
 from llm_roleplay.nodes.checks import longest_common_run, words
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.rendering import as_rendered, transcript_text
@@ -81,12 +81,6 @@ def judge_transcript(messages: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-# Words that make what follows an illustration rather than the user's result.
-_EXAMPLE = re.compile(
-    r"\b(?:for example\b|for instance\b|e\.g\.|an example\b|example:|suppose\b|let's say\b|let's assume\b"
-    r"|assum(?:e|ing)\b|hypothetical|imagine\b)",
-    re.IGNORECASE,
-)
 EXAMPLE_CONTEXT_CHARS = 200  # how far before the quote an "example" marker still frames it
 
 
@@ -115,7 +109,7 @@ def _framed_as_example(quote: str, reply: str) -> bool:
         if run > best_run:
             best_start, best_end, best_run = match.start(), match.end(), run
     context = reply[max(0, best_start - EXAMPLE_CONTEXT_CHARS) : best_end]
-    return bool(_EXAMPLE.search(context.replace("’", "'")))
+    return bool(EXAMPLE_MARKER.search(context.replace("’", "'")))
 
 
 async def verify_goal(

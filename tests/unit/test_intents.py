@@ -120,3 +120,21 @@ def test_a_near_copy_with_a_figure_changed_is_read_as_a_new_answer() -> None:
     ]
     step = asyncio.run(next_step(state, Context(min_turns_before_stop=1), reading(0.9)))
     assert step.intent is None and step.update["goal_claimed"] is True
+
+
+def test_a_worked_example_on_made_up_figures_is_not_the_users_result() -> None:
+    # Seen on 2026-11-28: taken as the speeds three times in a row, each time refused by the judge.
+    reply = (
+        "I apologize for the confusion. The correct formula to calculate your speed for each race is:\n\n"
+        "Speed = Distance / Time\n\n"
+        "For example, if you ran a 10-kilometer race in 30 minutes, your speed would be 20 km/h."
+    )
+    step = asyncio.run(next_step(state_after(reply), Context(), reading(0.99)))
+    assert step.intent is Intent.REASK and step.reason == "it gives no result"
+    with_result = reply + "\n\nYour races: 50 m at 6.17 m/s and 100 m at 6.58 m/s."
+    assert (
+        asyncio.run(
+            next_step(state_after(with_result), Context(min_turns_before_stop=1), reading(0.99))
+        ).intent
+        is None
+    )
