@@ -414,7 +414,7 @@ class GridCell:
 
 @dataclass(frozen=True)
 class GridPlan:
-    """The cells, ordered trial by trial (then persona, then goal), and the pairing statistics.
+    """The cells, ordered trial by trial (then in diagonals of goals x personas), and the pairing statistics.
 
     ``draws`` counts every persona-goal pairing tried (each pair once, plus each replacement draw),
     ``rejected`` those that did not fit; ``skipped`` pairs have no cells.
@@ -484,13 +484,13 @@ def pair_grid(
 
     draws = rejected = replaced = skipped = 0
     reasons: Counter[str] = Counter()
-    pairs: list[tuple[int, Persona, Goal, bool]] = []
-    for goal in goals:
+    pairs: list[tuple[int, Persona, int, Goal, bool]] = []  # (persona index, persona, goal position, ...)
+    for position, goal in enumerate(goals):
         for index, persona in enumerate(personas):
             draws += 1
             clash = _clash(persona, goal, rules, plausible)
             if clash is None:
-                pairs.append((index, persona, goal, False))
+                pairs.append((index, persona, position, goal, False))
                 continue
             rejected += 1
             reasons[clash[0]] += 1
@@ -504,7 +504,7 @@ def pair_grid(
                 draws += 1
                 clash = _clash(candidate, goal, rules, plausible)
                 if clash is None:
-                    pairs.append((index, candidate, goal, True))
+                    pairs.append((index, candidate, position, goal, True))
                     replaced += 1
                     break
                 rejected += 1
@@ -513,14 +513,20 @@ def pair_grid(
                 skipped += 1
                 reasons[f"no persona fits goal '{goal.id}' in {max_attempts} draws"] += 1
 
-    cells = [
-        GridCell(persona, goal, trial, seed_, index, was_replaced)
-        for index, persona, goal, was_replaced in pairs
+    # Trial by trial; within a trial in diagonals of the goals x personas table (goal g with persona
+    # (g + k) mod P in round k), each round over the goals in file order. A run cut short (Ctrl-C, a
+    # time budget) has then covered every goal, and every persona as evenly as it can: with 10
+    # goals and 5 personas the first 10 dialogues are every goal once and every persona twice.
+    rounds = max(len(personas), 1)
+    keyed = [
+        (
+            (trial, (index - position) % rounds, position),
+            GridCell(persona, goal, trial, seed_, index, was_replaced),
+        )
+        for index, persona, position, goal, was_replaced in pairs
         for trial, seed_ in enumerate(trial_seeds(seed, index, goal.id, trials))
     ]
-    # Trial by trial, and within a trial persona by persona, each over every goal in file order: a
-    # run cut short (Ctrl-C, a time budget) has covered every goal before any goal comes up again.
-    cells.sort(key=lambda cell: (cell.trial, cell.persona_index))
+    cells = [cell for _, cell in sorted(keyed, key=lambda item: item[0])]
     return GridPlan(
         cells=cells,
         pairs=len(goals) * len(personas),

@@ -493,10 +493,12 @@ def test_every_planned_cell_is_compatible(seed: int, count: int, trials: int) ->
             assert len(set(seeds)) == len(seeds)
 
 
-def test_a_run_cut_short_has_covered_every_goal_before_any_comes_up_again() -> None:
+def test_a_run_cut_short_has_covered_every_goal_and_every_persona_evenly() -> None:
     goals = [Goal(id=f"g{i}", goal=f"You want help with task number {i}.") for i in range(4)]
-    plan = pair_grid(sample_personas(3, seed=5), goals, trials=2, seed=5)
+    plan = pair_grid(sample_personas(2, seed=5), goals, trials=2, seed=5)
     order = [(cell.trial, cell.persona_index, cell.goal.id) for cell in plan.cells]
-    assert order[:4] == [(0, 0, "g0"), (0, 0, "g1"), (0, 0, "g2"), (0, 0, "g3")]
-    assert order == sorted(order)  # trial, then persona, then goal in file order
-    assert len(order) == 4 * 3 * 2
+    # round 0: goal g with persona g mod 2; round 1: the other persona; then the second trial
+    assert order[:4] == [(0, 0, "g0"), (0, 1, "g1"), (0, 0, "g2"), (0, 1, "g3")]
+    assert order[4:8] == [(0, 1, "g0"), (0, 0, "g1"), (0, 1, "g2"), (0, 0, "g3")]
+    assert sorted(order) == sorted({(t, p, f"g{g}") for t in range(2) for p in range(2) for g in range(4)})
+    assert [trial for trial, _, _ in order] == [0] * 8 + [1] * 8
