@@ -37,6 +37,14 @@ _ROLE_MARKER = re.compile(
     r"(?:^|\n)\s*(?:\*\*)?(?:user|assistant|chatbot|ai|bot|human|system)(?:\*\*)?\s*:",
     re.IGNORECASE,
 )
+# The task's own instructions written out as the message (seen: "Complain that you does not give the
+# total ... using realistic made-up values for ..."); none of 30,547 real ShareGPT user messages
+# opens with "complain" or "ask/tell the chatbot", or speaks of "made-up values".
+_INSTRUCTION_LEAK = re.compile(
+    r"^\s*complain\b|^\s*(?:ask|tell|remind|inform)\s+(?:the|this)\s+(?:chatbot|assistant)\b"
+    r"|\bmade[- ]up (?:values|numbers|figures|details)\b|\brealistic made[- ]up\b",
+    re.IGNORECASE,
+)
 _CHAT_TEMPLATE_TOKEN = re.compile(r"<\|[a-z_]+\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE)
 # Template blanks such as "[Your Name]": the model produced the deliverable instead of asking for it.
 _TEMPLATE_BLANK = re.compile(
@@ -157,10 +165,12 @@ def is_empty(text: str) -> bool:
 
 
 def breaks_role(text: str) -> bool:
-    """The message speaks as the assistant, writes both sides, says it is an AI, or fills a template."""
+    """The message speaks as the assistant, writes both sides, says it is an AI, fills a template
+    or writes out its task's instructions."""
     text = _plain_apostrophes(text)
     return bool(
         _TEMPLATE_BLANK.search(text)
+        or _INSTRUCTION_LEAK.search(text)
         or _ASSISTANT_VOICE.search(text)
         or _AI_SELF_REFERENCE.search(text)
         or _ROLE_MARKER.search(text)

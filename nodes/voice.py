@@ -416,7 +416,7 @@ def without_hashtags(message: str) -> str:
 # 30,547 ShareGPT user messages open by naming the assistant, all within a greeting ("Hi Assistant,
 # ...", "Hey assistant, ..."); 2 of the first 15 messages of the embedded model's run of 2026-11-28
 # opened with a bare "Chatbot,".
-_VOCATIVE_OPENING = re.compile(r"^\s*(?:dear\s+)?(?:chat ?bot|ai|assistant|bot)\s*[,:]\s*", re.IGNORECASE)
+_VOCATIVE_OPENING = re.compile(r"^\s*(?:dear\s+)?(?:chat ?bot|ai|assistant|bot)\s*,\s*", re.IGNORECASE)
 
 
 def without_vocative(message: str) -> str:

@@ -29,6 +29,11 @@ BAD_OPENINGS = [
     pytest.param("role_break", "Sure! Here's a simple sourdough recipe for you.", id="assistant-voice"),
     pytest.param("role_break", "I'm roleplaying a retired man who wants bread tips.", id="says-roleplay"),
     pytest.param("role_break", "<|im_start|>user how do i bake?", id="template-token"),
+    pytest.param(  # seen on 2026-11-28: the task's instructions written out as the message
+        "role_break",
+        "Complain that you does not give the recipe. Provide it using realistic made-up values.",
+        id="instructions-written-out",
+    ),
     pytest.param(
         "leak",
         "hello, I am a retired electrician from Leeds who types in short lowercase sentences",

@@ -441,7 +441,7 @@ def test_not_knowing_what_is_not_theirs_or_what_the_goal_says_they_lack_passes(
             "Chatbot, I want you to calculate my calories burned during each race.",
             "I want you to calculate my calories burned during each race.",
         ),
-        ("chatbot: whats the total now", "whats the total now"),
+        ("chatbot: whats the total now", "chatbot: whats the total now"),  # a speaker label: the guard's
         (
             "Chatbots are slow today, just give me the total",
             "Chatbots are slow today, just give me the total",
