@@ -78,6 +78,9 @@ class Problem(StrEnum):
     PERSONA_DRIFT = "persona_drift"  # describes the user as someone the persona is not
     FRONT_LOADING = "front_loading"  # asks for a later part of the goal plan already
     WITHHOLDS_DATA = "withholds_data"  # says they lack the facts their situation gives them
+    # asks for a first calculation without any figure the situation holds: a preference (sent when
+    # no try does better), never filtered
+    MISSING_DETAILS = "missing_details"
 
 
 # The guards read the same texts (earlier messages, recent replies, the goal) at every turn of a

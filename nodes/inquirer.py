@@ -28,7 +28,7 @@ from langgraph.runtime import Runtime
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.blocks.style.profile import PersonaStyle, Position
 from llm_roleplay.blocks.style.typing_pass import apply_style
-from llm_roleplay.nodes.checks import Problem, asks_for_figures, states_the_result
+from llm_roleplay.nodes.checks import Problem, asks_for_figures, numbers_in, states_the_result
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.drift import before_asking_ahead
 from llm_roleplay.nodes.goal_plan import material_of
@@ -148,6 +148,8 @@ async def _write_message(
     prompt, task = message_messages(state, context, step, words)
     situation = replace(_situation(state, context, step, examples(task)), instructions=instructions(task))
     style = PersonaStyle.model_validate(state["style"]) if state.get("style") else None
+    material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
+    vague: list[str] = []  # passed every check but a preference: the first is sent if nothing better comes
     for attempt in range(context.max_regenerations + 1):
         seed = call_seed(context.seed, dialogue, task.name, turn + 1, attempt)
         # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
@@ -166,11 +168,33 @@ async def _write_message(
             typed, problem = repaired, None
         if problem is None and (step.intent is Intent.ANSWER or step.reason == NEEDS_FIGURES_REASON):
             problem = _answer_problem(written, step.reason, situation)
+        if problem is None and _lacks_the_situations_figures(typed, state, step, request):
+            vague.append(typed)
+            continue
         if problem is None:
-            material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
+            for text in vague:
+                meter.reject(turn + 1, Problem.MISSING_DETAILS, text)
             return f"{typed}\n\n{material}" if material else typed
         meter.reject(turn + 1, problem, typed)
-    return None
+    if not vague:
+        return None
+    for text in vague[1:]:
+        meter.reject(turn + 1, Problem.MISSING_DETAILS, text)
+    return f"{vague[0]}\n\n{material}" if material else vague[0]
+
+
+def _lacks_the_situations_figures(message: str, state: RoleplayState, step: Step, request: str) -> bool:
+    """The dialogue's first request for a calculation gives none of the figures the situation holds
+    ("Calculate the total amount of feed given to the chickens in a day." from a user with 20 hens
+    and 3 cups each; the chatbot then assumed 2 pounds a hen and the user took that up). A
+    preference, not a rule: such a message is sent when no try gives a figure, as real users do ask
+    vaguely at times."""
+    if step.intent not in (Intent.OPEN, Intent.NEXT) or not asks_for_figures(request):
+        return False
+    if not numbers_in(state["goal"]):
+        return False
+    earlier = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
+    return not any(numbers_in(text) for text in [*earlier, message])
 
 
 def _repaired(problem: Problem, typed: str, written: str, situation: Situation) -> str | None:

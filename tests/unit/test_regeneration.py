@@ -210,12 +210,16 @@ def test_a_method_without_a_result_to_a_user_who_gave_no_figures_gets_their_figu
     method = "Speed = distance / time. Divide each distance by the time it took you."
     no_figures = "my stopwatch doesnt work, can you just tell me my speed"
     inquirer = ScriptedInquirer(
-        messages=["how do i work out my speed for each race", no_figures, "50 m in 8.4 s and 100 m in 17.9 s"]
+        messages=[
+            "how do i work out my speed for the 50 m and 100 m races",
+            no_figures,
+            "50 m in 8.4 s and 100 m in 17.9 s",
+        ]
     )
     state = run_roleplay(inquirer, chatbot=lambda messages: method, goal=goal, max_turns=2)
 
     assert user_texts(state) == [
-        "how do i work out my speed for each race",
+        "how do i work out my speed for the 50 m and 100 m races",
         "50 m in 8.4 s and 100 m in 17.9 s",
     ]
     assert state["regenerations"] == {"echo": 1}
@@ -233,9 +237,28 @@ def test_asked_for_their_figures_the_user_gives_inputs_not_the_result() -> None:
     asking = "To calculate your speed I need the time of each race. What were your times?"
     result = "speed: 6.1 m/s and 5.9 m/s"
     inquirer = ScriptedInquirer(
-        messages=["work out my race speeds pls", result, "50 m in 8.2 s, 100 m in 17 s"]
+        messages=["work out my speeds for the 50 m and 100 m pls", result, "50 m in 8.2 s, 100 m in 17 s"]
     )
     state = run_roleplay(inquirer, chatbot=lambda messages: asking, goal=goal, max_turns=2)
 
     assert user_texts(state)[-1] == "50 m in 8.2 s, 100 m in 17 s"
     assert state["rejected"] == [{"turn": 2, "problem": "role_confusion", "text": result}]
+
+
+def test_a_first_calculation_asked_without_the_situations_figures_is_tried_again() -> None:
+    # Seen on 2026-11-28: "Calculate the total amount of feed given to the chickens in a day." from a
+    # user with 20 hens at 3 cups each; the chatbot assumed 2 pounds a hen and the user took that up.
+    goal = "You feed each of your 20 chickens 3 cups of feed a day and want to calculate the total."
+    vague = "calculate the total amount of feed for my chickens in a day"
+    with_figures = "i have 20 chickens, 3 cups each a day. whats the total"
+    inquirer = ScriptedInquirer(messages=[vague, with_figures])
+    state = run_roleplay(inquirer, goal=goal, max_turns=1)
+    assert user_texts(state) == [with_figures]
+    assert state["rejected"] == [{"turn": 1, "problem": "missing_details", "text": vague}]
+
+    # a preference, not a rule: when no try gives a figure, the first is sent
+    inquirer = ScriptedInquirer(messages=[vague, vague + " pls", vague + " thx", vague + " now"])
+    state = run_roleplay(inquirer, goal=goal, max_turns=1, max_regenerations=3)
+    assert user_texts(state) == [vague]
+    assert state["termination_reason"] == TerminationReason.MAX_TURNS
+    assert [entry["problem"] for entry in state["rejected"]] == ["missing_details"] * 3
