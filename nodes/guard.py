@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.voice import (
-    PROMPT_RUN_WORDS,
     confuses_roles,
     copies_example,
+    copies_instructions,
     echoes,
     greets_again,
     withholds_own_data,
@@ -61,7 +61,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
     if (
         echoes(message, situation.recent_replies, situation.goal, situation.previous_user_messages)
         or copies_example(message, situation.examples)
-        or copies_example(message, situation.instructions, PROMPT_RUN_WORDS)
+        or copies_instructions(message, situation.instructions)
     ):
         return Problem.ECHO
     if greets_again(message, situation.turn):

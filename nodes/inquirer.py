@@ -57,6 +57,7 @@ from llm_roleplay.nodes.voice import (
     asks_back,
     gives_nothing_new,
     in_the_users_voice,
+    without_self_description,
     writes_to_someone_else,
 )
 
@@ -202,12 +203,16 @@ def _repaired(problem: Problem, typed: str, written: str, situation: Situation) 
 
     Written to the goal's addressee, it is sent as the user's dictation, the way people do type
     it ("write an email to my landlord: the heater ..."); asking ahead ("a pancake recipe without
-    eggs"), it is cut before the later request, as the person would have left it for later.
+    eggs"), it is cut before the later request, as the person would have left it for later; a
+    sentence introducing the user by the persona's traits is left out.
     """
+    mended: str | None
     if problem is Problem.ROLE_CONFUSION and writes_to_someone_else(written, situation.goal):
         mended = as_request_to_write(typed, situation.goal)
     elif problem is Problem.FRONT_LOADING:
         mended = before_asking_ahead(typed, situation.asked_so_far, situation.later_parts)
+    elif problem is Problem.LEAK:
+        mended = without_self_description(typed, situation.traits)
     else:
         return None
     return mended if mended and message_problem(mended, situation) is None else None

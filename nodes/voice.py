@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from llm_roleplay.nodes.checks import breaks_role, longest_common_run, numbers_in, words
+from llm_roleplay.nodes.checks import (
+    breaks_role,
+    describes_chatbot_habits,
+    longest_common_run,
+    names_traits,
+    numbers_in,
+    words,
+)
 
 # A user message that copies this many words in a row from a recent chatbot reply is an echo, and
 # so is one that copies at least half of itself (from four words on). Runs that also occur in the
@@ -188,7 +195,28 @@ def echoes(
 
 # The prompt's own instructions copied into the message ("can you explain it again with details only
 # the person knows"): longer runs than for the example messages, as instructions are ordinary prose.
-PROMPT_RUN_WORDS = 6
+# Read with the person's pronouns made alike, as the model turns "their situation" into "your
+# situation" ("I need the details of your situation, like measurements or amounts", seen on
+# 2026-11-28 from "They include the details of their situation the chatbot will need").
+PROMPT_RUN_WORDS = 5
+_PRONOUNS = {
+    "their": "one's", "your": "one's", "my": "one's",
+    "they": "one", "you": "one", "i": "one",
+    "them": "one", "me": "one",
+    "theirs": "one's", "yours": "one's", "mine": "one's",
+}  # fmt: skip
+
+
+def person_neutral(text: str) -> str:
+    """``text`` with first, second and third person pronouns written alike."""
+    return " ".join(_PRONOUNS.get(word, word) for word in words(text))
+
+
+def copies_instructions(message: str, instructions: Sequence[str]) -> bool:
+    """The message copies PROMPT_RUN_WORDS words in a row of the prompt's instructions, whoever the
+    pronouns in them point at."""
+    neutral = person_neutral(message)
+    return any(longest_common_run(neutral, person_neutral(text)) >= PROMPT_RUN_WORDS for text in instructions)
 
 
 def copies_example(message: str, examples: Sequence[str], run: int = ECHO_MIN_RUN) -> bool:
@@ -337,6 +365,30 @@ _DOCUMENT_TO = re.compile(
     re.IGNORECASE,
 )
 _ADDRESS = re.compile(r"^\s*(?:dear\s+)?[^,:!\n]{1,30}[,:!]\s*")
+
+
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me)\b", re.IGNORECASE)
+
+
+def without_self_description(message: str, traits: Sequence[str]) -> str | None:
+    """The message without its sentences in which the user describes themselves by the persona's
+    traits or chatbot habits ("I'm a 55-year-old electrician from Brazil and I want to draw a
+    unicorn" is dropped, "please help me draw a unicorn in Python" stays), or None when no such
+    sentence is there or nothing would be left. The embedded model wrote such a sentence in four
+    of four openings of one dialogue, which then ended inquirer_invalid; real users hardly ever
+    introduce themselves."""
+    sentences = [sentence for sentence in re.split(r"(?<=[.!?])\s+", message.strip()) if sentence]
+
+    def describes_self(sentence: str) -> bool:
+        plain = sentence.replace("’", "'")
+        return bool(_FIRST_PERSON.search(plain)) and (
+            names_traits(plain, traits) > 0 or describes_chatbot_habits(plain)
+        )
+
+    kept = [sentence for sentence in sentences if not describes_self(sentence)]
+    if len(kept) == len(sentences) or not kept:
+        return None
+    return " ".join(kept)
 
 
 def as_request_to_write(message: str, goal: str) -> str:

@@ -262,3 +262,17 @@ def test_a_first_calculation_asked_without_the_situations_figures_is_tried_again
     assert user_texts(state) == [vague]
     assert state["termination_reason"] == TerminationReason.MAX_TURNS
     assert [entry["problem"] for entry in state["rejected"]] == ["missing_details"] * 3
+
+
+def test_a_sentence_introducing_the_user_by_the_personas_traits_is_left_out() -> None:
+    # Seen on 2026-11-28: all four openings of one dialogue introduced the user ("I'm a 55-year-old
+    # electrician from Brazil ..."), and the dialogue ended inquirer_invalid before it began.
+    persona = {"age_bracket": "55-64", "occupation": "electrician", "region": "brazil"}
+    goal = "You want to draw a unicorn in python using the 'turtle' module."
+    opening = (
+        "please help me draw a unicorn with the turtle module. I'm an electrician from Brazil, so go slow."
+    )
+    inquirer = ScriptedInquirer(messages=[opening])
+    state = run_roleplay(inquirer, goal=goal, persona=persona, max_turns=1)
+    assert user_texts(state) == ["please help me draw a unicorn with the turtle module."]
+    assert state["regenerations"] == {}

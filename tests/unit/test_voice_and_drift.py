@@ -502,3 +502,19 @@ def test_the_goals_figures_are_the_users_own_even_when_the_chatbot_said_them() -
     answer = "20 chickens, 3 cups each"
     assert not gives_nothing_new(answer, reply, [reply], wants_figures=True, goal=goal)
     assert gives_nothing_new(answer, reply, [reply], wants_figures=True)  # without the goal: the chatbot's
+
+
+def test_the_prompts_instructions_copied_with_the_pronouns_turned_are_still_a_copy() -> None:
+    # Seen on 2026-11-28, from "They include the details of their situation the chatbot will need".
+    from llm_roleplay.nodes.inquirer_prompt import instructions
+    from llm_roleplay.nodes.voice import copies_instructions
+    from llm_roleplay.prompts import load_prompt
+
+    shown = instructions(load_prompt("inquirer_open"))
+    copied = "List the oldest cities. I need the details of your situation, like measurements or amounts."
+    assert copies_instructions(copied, shown)
+    assert not copies_instructions(
+        "List the world's 10 oldest continuously inhabited cities, oldest first.", shown
+    )
+    # 0 of 3,000 real ShareGPT user messages (under 600 characters, a seeded sample) copy the
+    # instructions of the five message prompts so; measured when the run was lowered from 6 to 5.
