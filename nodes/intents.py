@@ -180,7 +180,13 @@ async def next_step(
     p_yes = None if seen else await assess(parts[part])
     if p_yes is not None and p_yes >= ACCEPT:
         done = [_progress(turn, part, "delivered", p_yes)]
-        following = part + 1
+        # The next part not yet delivered: after the judge sent the user back to part k, the parts
+        # after it that came earlier are not asked again (the user had walked the whole plan again
+        # after every refused claim, asking for the CLI three times).
+        delivered = {
+            entry["part"] for entry in state.get("goal_progress", []) if entry["status"] == "delivered"
+        }
+        following = next((k for k in range(part + 1, len(parts)) if k not in delivered), len(parts))
         if following < len(parts):
             return Step(Intent.NEXT, following, {"part": following, "part_asks": 1, "goal_progress": done})
         if turn >= context.min_turns_before_stop:

@@ -138,3 +138,23 @@ def test_a_worked_example_on_made_up_figures_is_not_the_users_result() -> None:
         ).intent
         is None
     )
+
+
+def test_after_a_refused_claim_the_parts_delivered_before_are_not_asked_again() -> None:
+    # Seen on 2026-11-28: after each refused claim the user walked the whole four-part plan again.
+    parts = ["make it recursive", "stop the infinite loop", "add a CLI"]
+    state = state_after("Here it is, recursive: def f(n): return 1 if n < 2 else n * f(n - 1)")
+    state.update(
+        goal_parts=parts,
+        part=0,
+        turn=4,
+        goal_progress=[
+            {"turn": 1, "part": 0, "status": "delivered", "p_yes": 0.8},
+            {"turn": 2, "part": 1, "status": "delivered", "p_yes": 0.8},
+            {"turn": 3, "part": 2, "status": "delivered", "p_yes": 0.8},
+        ],
+    )
+    step = asyncio.run(next_step(state, Context(), reading(0.9)))
+    assert step.intent is None and step.update["goal_claimed"] is True  # back to the claim
+    first_pass = {**state, "goal_progress": []}
+    assert asyncio.run(next_step(first_pass, Context(), reading(0.9))).intent is Intent.NEXT
