@@ -78,6 +78,7 @@ class Problem(StrEnum):
     PERSONA_DRIFT = "persona_drift"  # describes the user as someone the persona is not
     FRONT_LOADING = "front_loading"  # asks for a later part of the goal plan already
     WITHHOLDS_DATA = "withholds_data"  # says they lack the facts their situation gives them
+    CUT_OFF = "cut_off"  # ends mid-phrase ("The chatbot didn't list the")
     # asks for a first calculation without any figure the situation holds: a preference (sent when
     # no try does better), never filtered
     MISSING_DETAILS = "missing_details"
@@ -161,6 +162,16 @@ def states_the_result(message: str, request: str) -> bool:
         re.IGNORECASE,
     )
     return bool(stated.search(message))
+
+
+# A message that stops on an article, a possessive or a conjunction was cut off (seen: "The chatbot
+# didn't list the"). Prepositions may end a sentence ("anything I should watch out for"). 27 of
+# 30,547 real ShareGPT user messages end so (0.09%), mostly a bare "A" answering a quiz.
+_DANGLING_END = re.compile(r"\b(?:the|a|an|and|or|my|your|their)\s*$", re.IGNORECASE)
+
+
+def is_cut_off(text: str) -> bool:
+    return bool(_DANGLING_END.search(text.strip()))
 
 
 def is_empty(text: str) -> bool:

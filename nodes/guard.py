@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from llm_roleplay.nodes.checks import Problem, breaks_role, is_empty, leaks, repeats
+from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.voice import (
     confuses_roles,
@@ -53,6 +53,8 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.EMPTY
     if breaks_role(message):
         return Problem.ROLE_BREAK
+    if is_cut_off(message):
+        return Problem.CUT_OFF
     if repeats(message, situation.previous_user_messages):
         return Problem.REPEAT
     last_reply = situation.recent_replies[-1] if situation.recent_replies else ""

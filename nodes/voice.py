@@ -413,10 +413,11 @@ _THIRD_PERSON = (
     (
         re.compile(
             r"\b(?:the|this) chatbot ((?:only |just |still |never |also |\w+ly )?)"
-            r"(has|does|did|gave|made|said|missed|forgot|provided|wrote|answered|told|showed)\b",
+            r"(has|does|did|gave|made|said|missed|forgot|provided|wrote|answered|told|showed)"
+            r"((?:n't| not)?)\b",
             re.IGNORECASE,
         ),
-        r"you \1\2",
+        r"you \1\2\3",
     ),
     (re.compile(r"\b(ask|asked|told|tell) (?:the|this) chatbot\b", re.IGNORECASE), r"\1 you"),
 )

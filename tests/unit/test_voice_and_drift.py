@@ -518,3 +518,10 @@ def test_the_prompts_instructions_copied_with_the_pronouns_turned_are_still_a_co
     )
     # 0 of 3,000 real ShareGPT user messages (under 600 characters, a seeded sample) copy the
     # instructions of the five message prompts so; measured when the run was lowered from 6 to 5.
+
+
+def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_in_the_negative_too() -> None:
+    # both seen on 2026-11-28
+    assert check("The chatbot didn't list the") is Problem.CUT_OFF
+    assert check("go on") is None and check("is there anything I should watch out for") is None
+    assert in_the_users_voice("the chatbot didn't list Babylon.") == "you didn't list Babylon."
