@@ -254,6 +254,17 @@ def describes_chatbot_habits(text: str) -> bool:
     return bool(_CHATBOT_HABITS.search(_plain_apostrophes(text)))
 
 
+# The goal speaks to the user ("You want to ..."); a message that says "you want to" of its own
+# writer copies that voice (seen: "Also you want to change the style of one of the quatrains to
+# reflect ... your favourite poet"). 11 of 30,547 real user messages have it, nearly all role
+# prompts addressing the assistant ("Imagine you are a marketer. You want to ...").
+_GOAL_VOICE = re.compile(r"(?:^|[.!?]\s+)(?:also,?\s+|and\s+)?you want (?:to|the chatbot)\b", re.IGNORECASE)
+
+
+def speaks_in_the_goals_voice(text: str, goal: str) -> bool:
+    return bool(_GOAL_VOICE.search(text)) and bool(_GOAL_VOICE.search(goal))
+
+
 def leaks(
     text: str,
     persona_description: str,
@@ -263,8 +274,8 @@ def leaks(
     traits: Sequence[str] = (),
 ) -> bool:
     """The message copies the persona description or most of the goal, lists the persona's traits,
-    or describes the persona's chatbot habits."""
-    if describes_chatbot_habits(text):
+    describes the persona's chatbot habits, or speaks of its writer in the goal's "you want to"."""
+    if describes_chatbot_habits(text) or speaks_in_the_goals_voice(text, goal):
         return True
     if traits and names_traits(text, traits) >= min(ANNOUNCED_TRAITS, len(traits)):
         return True

@@ -36,6 +36,9 @@ _HELPER_REGISTER = re.compile(
     r"|(?:if|do) you have any (?:other |further |more |additional )?(?:questions|concerns)"
     r"|(?:do not|don't) hesitate to|how (?:can|may) i (?:help|assist)|i(?:'m| am) here to (?:help|assist)"
     r"|i can help you (?:with|to)|(?:what|how) (?:would )?you (?:would )?like me to"
+    # doing the chatbot's job for it (seen: "give me the time for each race and then I'll calculate
+    # it for you?")
+    r"|i(?:'ll| will) (?:calculate|work out|do|write|fix|solve) (?:it|that|this|them) for you"
     # the offer as a sentence of its own (seen: "I can help!", "... infinite loop. I can help with
     # that."); 0 of 30,547 real user messages have one, 7 say "I can help" within other text
     r"|(?:^|(?<=[.!?] ))i can help(?: you)?(?: with (?:that|this|it))?\s*(?=[.!]|$)"
@@ -64,7 +67,10 @@ _PROMISE = re.compile(
 # distances, thanks", "I know my distance and time, just need the actual speed").
 _ATTACHED = re.compile(
     r"\b(?:i(?:'ve| have)\s+(?:attached|uploaded|enclosed)|(?:see|find|in) the attach\w*"
-    r"|attached (?:is|are|file|below|above))\b[^.!?\n]*",
+    r"|attached (?:is|are|file|below|above)"
+    # a picture the chat cannot hold (seen: "I want it to look like the one in the picture.")
+    r"|(?:in|from|like) the (?:picture|image|photo|screenshot)|the (?:picture|image|photo) i (?:sent|shared))"
+    r"\b[^.!?\n]*",
     re.IGNORECASE,
 )
 _HAVE_DATA = re.compile(
@@ -469,7 +475,7 @@ def without_hashtags(message: str) -> str:
 # 30,547 ShareGPT user messages open by naming the assistant, all within a greeting ("Hi Assistant,
 # ...", "Hey assistant, ..."); 2 of the first 15 messages of the embedded model's run of 2026-11-28
 # opened with a bare "Chatbot,".
-_VOCATIVE_OPENING = re.compile(r"^\s*(?:dear\s+)?(?:chat ?bot|ai|assistant|bot)\s*,\s*", re.IGNORECASE)
+_VOCATIVE_OPENING = re.compile(r"^\s*(?:dear\s+)?(?:chat ?bot|ai|assistant|bot)\s*[,!]\s*", re.IGNORECASE)
 
 
 def without_vocative(message: str) -> str:

@@ -525,3 +525,26 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
     assert check("The chatbot didn't list the") is Problem.CUT_OFF
     assert check("go on") is None and check("is there anything I should watch out for") is None
     assert in_the_users_voice("the chatbot didn't list Babylon.") == "you didn't list Babylon."
+
+
+@pytest.mark.parametrize(
+    ("message", "problem"),
+    [  # all seen on 2026-11-28, in dialogues the filters had kept
+        (
+            "could you please give me the time for each race and then I'll calculate it for you?",
+            Problem.ROLE_CONFUSION,
+        ),
+        ("please draw a unicorn. I want it to look like the one in the picture.", Problem.ROLE_CONFUSION),
+        (
+            "I need you to refine this poem. Also you want to change the style of one of the quatrains.",
+            Problem.LEAK,
+        ),
+    ],
+)
+def test_what_a_reader_still_found_in_kept_dialogues(message: str, problem: Problem) -> None:
+    goal = "You want a poem about cats in four quatrains. Also you want to change the style of one quatrain."
+    situation = Situation(goal=goal, turn=2, recent_replies=["Here is your poem about cats."])
+    assert message_problem(message, situation) is problem
+    assert in_the_users_voice("Chatbot! I'm looking for help creating a poem about cats.").startswith(
+        "I'm looking"
+    )
