@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-GOAL ?= I want to write a short, polite email to my landlord asking to fix a broken heater, and then make it a bit firmer.
+GOAL ?= I want to write a short, polite email to my landlord asking to fix a broken heater, and then make the email a bit firmer.
 
 ## Run one dialogue on the embedded local model (sampled persona, paper settings but 4 turns).
 demo: $(STAMP)
