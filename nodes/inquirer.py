@@ -40,7 +40,7 @@ from llm_roleplay.nodes.inquirer_prompt import (
     message_messages,
     target_words,
 )
-from llm_roleplay.nodes.intents import NEEDS_FIGURES_REASON, Intent, Step, next_step
+from llm_roleplay.nodes.intents import Intent, Step, next_step
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model, stamped, text_of
 from llm_roleplay.nodes.parsing import extract_message
@@ -167,7 +167,7 @@ async def _write_message(
         repaired = _repaired(problem, typed, written, situation) if problem else None
         if repaired:
             typed, problem = repaired, None
-        if problem is None and (step.intent is Intent.ANSWER or step.reason == NEEDS_FIGURES_REASON):
+        if problem is None and (step.intent is Intent.ANSWER or step.gives_figures):
             problem = _answer_problem(written, step.reason, situation)
         if problem is None and _lacks_the_situations_figures(typed, state, step, request):
             vague.append(typed)

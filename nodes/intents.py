@@ -60,6 +60,9 @@ class Step:
     # A reask after a rejected claim: what the judge found missing; an answer: what the chatbot
     # asked for or guessed.
     reason: str = ""
+    # A reask whose reply gave a method but no result, to a user who never gave their figures: the
+    # message must now carry figures of the user's own (checked like an answer to a question).
+    gives_figures: bool = False
 
 
 # Offers and pleasantries end most chatbot replies with a question; they do not ask for anything.
@@ -197,7 +200,8 @@ async def next_step(
     if asks >= context.max_part_asks or refused:
         ended = {"termination_reason": TerminationReason.INQUIRER_GAVE_UP.value, "goal_progress": missing}
         return Step(None, part, ended)
-    return Step(Intent.REASK, part, {"part_asks": asks + 1, "goal_progress": missing}, reason=seen or "")
+    update: dict[str, Any] = {"part_asks": asks + 1, "goal_progress": missing}
+    return Step(Intent.REASK, part, update, reason=seen or "", gives_figures=seen == NEEDS_FIGURES_REASON)
 
 
 def _progress(turn: int, part: int, status: str, p_yes: float | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from llm_roleplay.nodes.checks import (
     breaks_role,
@@ -213,6 +214,7 @@ _PRONOUNS = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=512)  # the prompt's instructions are the same few texts on every guard call
 def person_neutral(text: str) -> str:
     """``text`` with first, second and third person pronouns written alike."""
     return " ".join(_PRONOUNS.get(word, word) for word in words(text))

@@ -158,3 +158,17 @@ def test_after_a_refused_claim_the_parts_delivered_before_are_not_asked_again() 
     assert step.intent is None and step.update["goal_claimed"] is True  # back to the claim
     first_pass = {**state, "goal_progress": []}
     assert asyncio.run(next_step(first_pass, Context(), reading(0.9))).intent is Intent.NEXT
+
+
+def test_a_method_to_a_user_who_never_gave_figures_asks_for_the_users_own() -> None:
+    # Seen on 2026-11-28: "how can I calculate my speed for each race please?", the formula, then a
+    # user who had timed the races said their stopwatch did not work.
+    method = "Speed = distance / time: divide each distance by your time for it."
+    without_figures = state_after(method)
+    without_figures["goal"] = "You timed your races with a stopwatch and want to know your speed in each."
+    without_figures["messages"][0] = HumanMessage("how can I calculate my speed for each race please?")
+    step = asyncio.run(next_step(without_figures, Context(), reading(0.99)))
+    assert step.intent is Intent.REASK and step.gives_figures
+    # The user who gave their times is asked for nothing new: the same reply is a plain reask.
+    step = asyncio.run(next_step(state_after(method), Context(), reading(0.99)))
+    assert step.intent is Intent.REASK and not step.gives_figures
