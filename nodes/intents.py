@@ -200,8 +200,8 @@ async def next_step(
     if asks >= context.max_part_asks or refused:
         ended = {"termination_reason": TerminationReason.INQUIRER_GAVE_UP.value, "goal_progress": missing}
         return Step(None, part, ended)
-    update: dict[str, Any] = {"part_asks": asks + 1, "goal_progress": missing}
-    return Step(Intent.REASK, part, update, reason=seen or "", gives_figures=seen == NEEDS_FIGURES_REASON)
+    reask = {"part_asks": asks + 1, "goal_progress": missing}
+    return Step(Intent.REASK, part, reask, reason=seen or "", gives_figures=seen == NEEDS_FIGURES_REASON)
 
 
 def _progress(turn: int, part: int, status: str, p_yes: float | None) -> dict[str, Any]:
