@@ -172,12 +172,19 @@ def outside_examples(text: str) -> str:
     """``text`` without its worked examples: a paragraph from the sentence that says "for example"
     (or "let's assume", ...) to its end. A reply that shows the method on made-up figures ("For
     example, if you ran a 10-kilometer race in 30 minutes, your speed would be 20 km/h") has given
-    the user no result of theirs; the user had taken it for one three times in a row."""
+    the user no result of theirs; the user had taken it for one three times in a row). An example
+    announced at a paragraph's end ("Here's an example:") is the paragraph that follows (seen: a
+    table of three made-up races with their speeds, taken for the user's speeds)."""
     kept = []
+    announced = False
     for paragraph in re.split(r"\n\s*\n", text):
+        if announced:
+            announced = False
+            continue
         marker = EXAMPLE_MARKER.search(paragraph.replace("’", "'"))
         if marker:
             start = max(paragraph.rfind(stop, 0, marker.start()) for stop in (". ", "! ", "? ", "\n"))
+            announced = paragraph.rstrip().endswith(":")
             paragraph = paragraph[: start + 1] if start >= 0 else ""
         kept.append(paragraph)
     return "\n\n".join(kept)

@@ -219,6 +219,19 @@ _AGE_BRACKET = re.compile(r"^(\d+) to (\d+)$")
 _STATED_AGE = re.compile(r"\b(\d{2})[- ]?(?:years?[- ]old|yo|y/o)\b|\bi(?:'m| am) (\d{2})\b", re.IGNORECASE)
 
 
+# A country's people are named by its name plus a suffix: Egypt -> Egyptian, India -> Indian,
+# Japan -> Japanese, Germany -> German(s). Seen: "I'm an Egyptian woman from the Middle East" from
+# a persona from Egypt, which passed as naming one trait ("woman").
+_DEMONYM_SUFFIX = r"(?:an|ian|n|ese|i|ish)?s?"
+
+
+def _names_people_of(country: str, haystack: str) -> bool:
+    if " " in country or len(country) < 4:
+        return False
+    stem = country[:-1] if country[-1] in "aeiouy" else country
+    return re.search(rf" {re.escape(stem)}{_DEMONYM_SUFFIX} ", haystack) is not None
+
+
 def names_traits(text: str, traits: Sequence[str]) -> int:
     """How many of the persona's trait phrases (e.g. "35 to 44", "office clerk") the text contains;
     an age bracket also counts when the text gives an age in it ("a 55-year-old with a high-school
@@ -231,7 +244,9 @@ def names_traits(text: str, traits: Sequence[str]) -> int:
         bracket = _AGE_BRACKET.match(needle)
         low, high = (int(bracket[1]), int(bracket[2])) if bracket else (0, -1)
         in_bracket = any(low <= age <= high for age in ages)
-        return bool(needle) and (f" {needle} " in haystack or in_bracket)
+        return bool(needle) and (
+            f" {needle} " in haystack or in_bracket or _names_people_of(needle, haystack)
+        )
 
     return sum(1 for trait in traits if named(trait))
 

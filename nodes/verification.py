@@ -26,7 +26,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
-from llm_roleplay.nodes.checkable import EXAMPLE_MARKER, Finding, evident_failures
+from llm_roleplay.nodes.checkable import EXAMPLE_MARKER, Finding, evident_failures, outside_examples
 from llm_roleplay.nodes.checks import longest_common_run, words
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.rendering import as_rendered, transcript_text
@@ -97,12 +97,18 @@ def quoted_evidence(answer: str, replies: Sequence[str]) -> str | None:
     needed = max(min(MIN_QUOTE_WORDS, length), round(QUOTE_SHARE * length))
     for reply in replies:
         if longest_common_run(quote, reply) >= needed:
-            return None if _framed_as_example(quote, reply) else quote
+            framed = (
+                _framed_as_example(quote, reply)
+                or longest_common_run(quote, outside_examples(reply)) < needed
+            )
+            return None if framed else quote
     return None
 
 
 def _framed_as_example(quote: str, reply: str) -> bool:
-    """An example marker in the quoted sentence or in the text just before it."""
+    """An example marker in the quoted sentence or in the text just before it (the quote outside
+    every worked example of the reply, an example announced by the paragraph before included, is
+    checked by the caller)."""
     best_start, best_end, best_run = 0, len(reply), -1
     for match in re.finditer(r"[^.!?\n]+[.!?]?", reply):
         run = longest_common_run(quote, match.group())

@@ -477,11 +477,13 @@ def without_hashtags(message: str) -> str:
 # 30,547 ShareGPT user messages open by naming the assistant, all within a greeting ("Hi Assistant,
 # ...", "Hey assistant, ..."); 2 of the first 15 messages of the embedded model's run of 2026-11-28
 # opened with a bare "Chatbot,".
-_VOCATIVE_OPENING = re.compile(r"^\s*(?:dear\s+)?(?:chat ?bot|ai|assistant|bot)\s*[,!]\s*", re.IGNORECASE)
+# "Chatbot. How does ..." too (seen twice in one dialogue on 2026-11-28).
+_VOCATIVE_OPENING = re.compile(r"^\s*(?:dear\s+)?(?:chat ?bot|ai|assistant|bot)\s*[,!.]\s*", re.IGNORECASE)
 
 
 def without_vocative(message: str) -> str:
-    """ "Chatbot, can you calculate ..." -> "Can you calculate ..." (capitalised as it was)."""
+    """ "Chatbot, can you calculate ..." -> "Can you calculate ..." (capitalised as it was); "Chatbot."
+    as well ("Chatbot:" is a speaker label, for the role-break guard)."""
     match = _VOCATIVE_OPENING.match(message)
     rest = message[match.end() :] if match else ""
     if not match or len(words(rest)) < 2:

@@ -69,3 +69,15 @@ def test_an_age_in_the_bracket_names_the_age_trait() -> None:
     assert names_traits(seen, traits) == 2  # seen from the embedded model
     assert names_traits("i'm 58 and new to python", traits) == 1
     assert names_traits("my 12-year-old wants a poem about cats", traits) == 0
+
+
+def test_a_countrys_people_name_the_region_trait() -> None:
+    traits = ["55 to 64", "woman", "retail worker", "Egypt"]
+    seen = "I'm an Egyptian woman from the Middle East. I have a flock of 20 chickens."  # 2026-11-28
+    assert names_traits(seen, traits) == 2
+    assert names_traits("best indian recipes for a party", ["India"]) == 1
+    assert (
+        names_traits("my japanese teacher", ["Japan"]) == 1 and names_traits("two germans", ["Germany"]) == 1
+    )
+    assert names_traits("indicate the individual totals", ["India"]) == 0  # a stem is not a people
+    assert names_traits("a trip to the united states", ["the United States"]) == 1  # multi-word: as before

@@ -172,3 +172,22 @@ def test_a_method_to_a_user_who_never_gave_figures_asks_for_the_users_own() -> N
     # The user who gave their times is asked for nothing new: the same reply is a plain reask.
     step = asyncio.run(next_step(state_after(method), Context(), reading(0.99)))
     assert step.intent is Intent.REASK and not step.gives_figures
+
+
+def test_a_table_announced_as_an_example_is_not_the_users_result() -> None:
+    # Seen on 2026-11-28: three made-up races with their speeds, taken for the user's speeds.
+    reply = (
+        "To calculate your speed for each race, use speed = distance / time.\n\n"
+        "You can enter the distance and time for each race into a spreadsheet. Here's an example:\n\n"
+        "| Race | Distance (km) | Time (hours) | Speed (km/h) |\n"
+        "| 1    | 3.5           | 1.2          | 2.86          |\n"
+        "| 2    | 5.0           | 2.0          | 2.50          |\n\n"
+        "In this example, the speed is listed in the last column."
+    )
+    step = asyncio.run(next_step(state_after(reply), Context(), reading(0.99)))
+    assert step.intent is Intent.REASK and step.reason == "it gives no result"
+    yours = reply + "\n\nFor your races: 50 m at 6.17 m/s and 100 m at 6.58 m/s."
+    assert (
+        asyncio.run(next_step(state_after(yours), Context(min_turns_before_stop=1), reading(0.99))).intent
+        is None
+    )

@@ -75,6 +75,19 @@ def test_a_worked_example_is_not_evidence_of_the_users_result() -> None:
     assert quoted_evidence(answer, [reply]) is None
     assumed = "Since we are not given the times, let's assume 10 seconds: speed = 50 / 10 = 5 m/s."
     assert quoted_evidence("Evidence: speed = 50 / 10 = 5 m/s\nDone: YES", [assumed]) is None
+    # Seen on 2026-11-28: a table of made-up races, announced at the end of the paragraph before,
+    # a long way (past the sentence window) from the row quoted.
+    announced = (
+        "You can enter the distance and time for each race into a spreadsheet and use the formula to "
+        "calculate the speed for each race, one row per race, with its distance and time. Here's an example:"
+        "\n\n| Race | Distance (km) | Time (hours) | Speed (km/h) |\n|------|------|------|------|\n"
+        "| 1    | 3.5           | 1.2          | 2.86          |\n"
+        "| 2    | 5.0           | 2.0          | 2.50          |\n"
+        "| 3    | 4.0           | 1.5          | 2.67 for the third race of the three timed |"
+    )
+    quote = "Evidence: 3 | 4.0 | 1.5 | 2.67 for the third race of the three timed\nDone: YES"
+    assert quoted_evidence(quote, [announced]) is None
+    assert quoted_evidence(quote, [announced.replace("Here's an example:", "Yours:")]) is not None
 
 
 def test_plans_from_a_judge_answer() -> None:

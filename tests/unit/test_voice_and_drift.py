@@ -548,3 +548,5 @@ def test_what_a_reader_still_found_in_kept_dialogues(message: str, problem: Prob
     assert in_the_users_voice("Chatbot! I'm looking for help creating a poem about cats.").startswith(
         "I'm looking"
     )
+    seen = "Chatbot. How does the amount of feed given affect the chicken egg production rate?"
+    assert in_the_users_voice(seen).startswith("How does")
