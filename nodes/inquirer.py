@@ -38,6 +38,7 @@ from llm_roleplay.nodes.inquirer_prompt import (
     examples,
     instructions,
     message_messages,
+    put_as_question,
     target_words,
 )
 from llm_roleplay.nodes.intents import Intent, Step, next_step
@@ -57,6 +58,7 @@ from llm_roleplay.nodes.voice import (
     asks_back,
     gives_nothing_new,
     in_the_users_voice,
+    without_satisfaction,
     without_self_description,
     writes_to_someone_else,
 )
@@ -145,8 +147,13 @@ async def _write_message(
     dialogue = state.get("dialogue_id", "")
     parts = state.get("goal_parts") or [state["goal"]]
     request = parts[step.part] if step.intent in (Intent.OPEN, Intent.NEXT) and step.part < len(parts) else ""
-    words = target_words(state, f"{context.seed}:{dialogue}:{turn + 1}", request)
-    prompt, task = message_messages(state, context, step, words)
+    message_key = f"{context.seed}:{dialogue}:{turn + 1}"
+    words = target_words(state, message_key, request)
+    # Put as a question: a follow-up always; a request or complaint as often as the person asks.
+    question = step.intent is Intent.FOLLOW_UP or (
+        step.intent in (Intent.OPEN, Intent.NEXT, Intent.REASK) and put_as_question(state, message_key)
+    )
+    prompt, task = message_messages(state, context, step, words, question)
     situation = replace(_situation(state, context, step, examples(task)), instructions=instructions(task))
     style = PersonaStyle.model_validate(state["style"]) if state.get("style") else None
     material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
@@ -157,10 +164,12 @@ async def _write_message(
         reply = await ainvoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
         meter.add(reply.usage)
         written = in_the_users_voice(trim(extract_message(reply.text, task.prefill), words))
+        if step.intent is Intent.REASK:
+            written = without_satisfaction(written)
         typed = written
         if style is not None:
             position: Position = "first" if turn == 0 else "later"
-            typed = apply_style(typed, style, position, f"{dialogue}:{turn + 1}:{attempt}").text
+            typed = apply_style(typed, style, position, f"{dialogue}:{turn + 1}:{attempt}", question).text
         problem = message_problem(typed, situation)
         if problem is None and writes_to_someone_else(written, situation.goal):
             problem = Problem.ROLE_CONFUSION  # before a typo hid the addressee ("Lanlord, ...")

@@ -75,6 +75,26 @@ def target_words(state: RoleplayState, seed_key: str, request: str = "") -> int:
     return max(drawn, needed)
 
 
+def put_as_question(state: RoleplayState, seed_key: str) -> bool:
+    """Whether this message is put as a question, drawn (seeded) with the person's own rate.
+
+    Real users ask (about 40% of their messages are questions, mostly without a question mark:
+    "how do i ..."); a small model told to "ask for" something writes orders ("Calculate ...",
+    "Tell me ...": 7% questions in the later messages of the run of 2026-11-28).
+    """
+    style = state.get("style")
+    if not style:
+        return False
+    position = "first" if state.get("turn", 0) == 0 else "later"
+    rate = float(style.get(position, {}).get("asks_question", 0.0))
+    return random.Random(f"question:{seed_key}").random() < rate
+
+
+QUESTION_FORM = (
+    'They put it as a question ("how ...", "what ...", "why ...", "is it ..."), not as an order.\n'
+)
+
+
 def register(state: RoleplayState) -> str:
     """A word on tone for the prompt; the typing pass does the rest."""
     style = state.get("style")
@@ -86,9 +106,10 @@ def register(state: RoleplayState) -> str:
 
 
 def message_messages(
-    state: RoleplayState, context: Context, step: Step, words: int
+    state: RoleplayState, context: Context, step: Step, words: int, question: bool = False
 ) -> tuple[list[BaseMessage], Prompt]:
-    """The prompt for the message of ``step``, and the task prompt (for its name and prefill)."""
+    """The prompt for the message of ``step``, and the task prompt (for its name and prefill);
+    ``question``: the message is put as a question (tasks with a ``{form}`` placeholder)."""
     parts = state.get("goal_parts") or [state["goal"]]
     task = load_prompt(TASKS[step.intent]) if step.intent else load_prompt("inquirer_follow_up")
     material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
@@ -103,6 +124,7 @@ def message_messages(
         else "",
         words=words,
         register=register(state),
+        form=QUESTION_FORM if question else "",
     )
     return _with_task(state, context, text, prefill=task.prefill), task
 

@@ -33,6 +33,7 @@ from llm_roleplay.nodes.checks import normalized
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import text_of
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
+from llm_roleplay.nodes.voice import content_words
 
 ACCEPT = 0.5  # P(YES) from which the user takes a part as delivered and moves on
 SAME_REPLY_REASON = "it is the same answer as before"
@@ -40,6 +41,20 @@ SAME_REPLY_REASON = "it is the same answer as before"
 # gives them (seen: "how can I calculate my speed for each race please?", the formula, then "I can't
 # run a 50-meeter race with my stopwatch because it doesn't work" from a user who had timed them).
 NEEDS_FIGURES_REASON = "it gives no result, as it does not have their own figures: they give them now"
+# Asked for the very thing the user wants worked out ("If you have any specific information about
+# the amount of feed required for the final meal, please provide it", to a user who asked for that
+# amount), the embedded user made the result up and gave it ("Okay, so my final meal for the day
+# should be 20 cups of feed."); a person says that is what they are asking, with the facts they have.
+ASKED_BACK_REASON = (
+    "it asks them for the very thing they want worked out: they say that is their question, and give "
+    "the facts of their situation it needs"
+)
+_TASK_VERBS = {"calculate", "determine", "find", "work", "figure", "compute", "tell", "know", "get"}
+# What follows these in a request is why the chatbot asks ("so I can calculate the speed"), not what.
+_PURPOSE = re.compile(
+    r"\b(?:so (?:that )?i|and i(?:'ll| will| can)?|then i|i can|to (?:calculate|determine|help|work))\b",
+    re.IGNORECASE,
+)
 
 
 class Intent(StrEnum):
@@ -136,6 +151,14 @@ def asking_sentences(reply: str) -> list[str]:
     return [*assumed, *(sentence for sentence in asked if sentence not in assumed)]
 
 
+def asks_for_the_part(sentence: str, part: str) -> bool:
+    """The chatbot's request asks the user for the part itself: half or more of the part's content
+    words (task verbs aside) are in what it asks for, its reason ("so I can calculate ...") aside."""
+    wanted = set(content_words(part.lower())) - _TASK_VERBS
+    asked = set(content_words(_PURPOSE.split(sentence.lower(), maxsplit=1)[0]))
+    return len(wanted) >= 2 and len(wanted & asked) >= max(2, len(wanted) / 2)
+
+
 def asks_user(reply: str) -> bool:
     """The chatbot's reply asks the user for information, or has to guess it (not offering more help)."""
     return bool(asking_sentences(reply))
@@ -169,6 +192,16 @@ async def next_step(
     # only (as the chatbot_repeat filter): a near copy with one figure changed can be the correction.
     repeated = normalized(reply) in {normalized(earlier) for earlier in replies[:-1]}
     asked = [] if repeated else asking_sentences(reply)
+    if asked and all(asks_for_the_part(sentence, parts[part]) for sentence in asked):
+        progress = [_progress(turn, part, "not_delivered", None)]
+        if asks >= context.max_part_asks:
+            ended = {
+                "termination_reason": TerminationReason.INQUIRER_GAVE_UP.value,
+                "goal_progress": progress,
+            }
+            return Step(None, part, ended)
+        asked_back: dict[str, Any] = {"part_asks": asks + 1, "goal_progress": progress}
+        return Step(Intent.REASK, part, asked_back, reason=ASKED_BACK_REASON)
     if asked:
         asked_progress = [_progress(turn, part, "asked_user", None)]
         return Step(Intent.ANSWER, part, {"goal_progress": asked_progress}, reason=" ".join(asked))

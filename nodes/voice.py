@@ -377,6 +377,24 @@ _ADDRESS = re.compile(r"^\s*(?:dear\s+)?[^,:!\n]{1,30}[,:!]\s*")
 
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me)\b", re.IGNORECASE)
 
+# A complaint that opens "Thanks for your help! I understand the problem now." takes itself back:
+# the small model pads a reask with the satisfied user's lines (seen on 2026-11-28, followed by
+# "The answer you provided was not accurate").
+_SATISFIED = re.compile(
+    r"^(?:(?:thanks|thank you)\b.*\b(?:help|explanation|answer)\b|i (?:now )?(?:understand|get)\b.*\bnow\b"
+    r"|(?:that|this|it) (?:makes sense|helps|helped)\b|got it\b|(?:great|perfect|awesome)\W*$"
+    r"|i know you can do (?:this|it)\b)",
+    re.IGNORECASE,
+)
+
+
+def without_satisfaction(complaint: str) -> str:
+    """A complaint without its sentences of a satisfied user ("Thanks for your help!", "I
+    understand the problem now."); unchanged when nothing else would be left."""
+    sentences = [sentence for sentence in re.split(r"(?<=[.!?])\s+", complaint.strip()) if sentence]
+    kept = [sentence for sentence in sentences if not _SATISFIED.match(sentence.replace("’", "'"))]
+    return " ".join(kept) if kept and len(kept) < len(sentences) else complaint
+
 
 def without_self_description(message: str, traits: Sequence[str]) -> str | None:
     """The message without its sentences in which the user describes themselves by the persona's

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from llm_roleplay.nodes.inquirer_prompt import target_words
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.inquirer_prompt import QUESTION_FORM, message_messages, put_as_question, target_words
+from llm_roleplay.nodes.intents import Intent, Step
 
 SKIPPING = (
     "You want to know If you can skip at 3 miles per hour, how many miles can you travel in six hours if "
@@ -19,3 +21,30 @@ def test_a_terse_person_still_says_the_whole_request() -> None:
     assert target_words(state, "seed", SKIPPING) == 21  # the request's content words
     assert target_words(state, "seed", "write a poem about cats") == 6
     assert target_words({"turn": 0}, "seed", SKIPPING) == 21  # with the style off too
+
+
+def asking(rate: float, turn: int = 1) -> dict[str, Any]:
+    return {
+        "turn": turn,
+        "style": {**TERSE, "first": {"asks_question": rate}, "later": {"asks_question": rate}},
+    }
+
+
+def test_a_message_is_put_as_a_question_at_the_persons_own_rate() -> None:
+    keys = [f"seed:dialogue:{turn}" for turn in range(400)]
+    assert not any(put_as_question(asking(0.0), key) for key in keys)
+    assert all(put_as_question(asking(1.0), key) for key in keys)
+    share = sum(put_as_question(asking(0.4), key) for key in keys) / len(keys)
+    assert 0.33 < share < 0.47
+    assert not put_as_question({"turn": 1}, keys[0])  # style off: the model's own form
+    assert put_as_question(asking(0.4), keys[7]) == put_as_question(asking(0.4), keys[7])  # seeded
+
+
+def test_the_question_form_reaches_the_prompts_that_ask_for_something() -> None:
+    state: dict[str, Any] = {"goal": "You want a poem about cats.", "goal_parts": ["write a poem about cats"]}
+    for intent, turn in ((Intent.OPEN, 0), (Intent.NEXT, 1), (Intent.REASK, 1)):
+        step = Step(intent, 0)
+        asked, _ = message_messages({**state, "turn": turn}, Context(), step, 10, question=True)
+        plain, _ = message_messages({**state, "turn": turn}, Context(), step, 10)
+        assert QUESTION_FORM.strip() in str(asked[0].content), intent
+        assert "as a question" not in str(plain[0].content), intent

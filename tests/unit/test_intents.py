@@ -191,3 +191,26 @@ def test_a_table_announced_as_an_example_is_not_the_users_result() -> None:
         asyncio.run(next_step(state_after(yours), Context(min_turns_before_stop=1), reading(0.99))).intent
         is None
     )
+
+
+def test_asked_for_the_very_thing_they_want_the_user_says_so() -> None:
+    # Seen on 2026-11-28: asked for the final meal's amount, the user made it up ("Okay, so my final
+    # meal for the day should be 20 cups of feed.").
+    reply = (
+        "The amount of feed needed for the final meal of the day is not provided in the given information. "
+        "If you have any specific information about the amount of feed required for the final meal, please "
+        "provide it and I can calculate the total feed needed for the day."
+    )
+    state = state_after(reply)
+    state["goal_parts"] = ["Determine the amount of feed needed for the final meal of the day."]
+    step = asyncio.run(next_step(state, Context(), reading(0.1)))
+    assert step.intent is Intent.REASK and "very thing they want" in step.reason
+    assert (
+        asyncio.run(
+            next_step({**state, "part_asks": Context().max_part_asks}, Context(), reading(0.1))
+        ).intent
+        is None
+    )
+    # A request for the user's data, with the chatbot's reason for it, is answered as before.
+    data = state_after("Please provide the time for each race so I can calculate the speed for each race.")
+    assert asyncio.run(next_step(data, Context(), reading(0.1))).intent is Intent.ANSWER

@@ -42,6 +42,24 @@ def test_features_of_a_polite_request() -> None:
     assert style.words == 10
 
 
+def test_a_question_is_told_by_its_form_more_than_by_its_mark() -> None:
+    questions = [
+        "how do i turn a list of strings into ints in python",  # no mark: most real questions
+        "whats the difference between a roth ira and a normal one?",
+        "is it right",
+        "the total is wrong. why 45?",
+        "Can you make it shorter",
+    ]
+    others = [
+        "write a short poem about the sea",
+        "do the same for the second one",  # "do" before no subject: an order
+        "x = a ? b : c\nfix this",  # a question mark inside code
+        "```\nwhy = x?y\n```\nrefactor this",
+    ]
+    assert all(message_style(text).flags["asks_question"] for text in questions)
+    assert not any(message_style(text).flags["asks_question"] for text in others)
+
+
 def test_typo_share_counts_words_outside_the_list() -> None:
     assert typo_share("the function returns the value") == 0.0
     assert typo_share("the fucntion retruns the value") == pytest.approx(2 / 5)
@@ -162,6 +180,17 @@ def test_a_person_without_the_llm_habits_loses_them() -> None:
     )
     assert typed.text == "Help me calculate my speed."
     assert {"greeting", "thanks", "can_you_opening"} <= set(typed.edits)
+
+
+def test_a_message_meant_as_a_question_stays_a_question() -> None:
+    asked = "Can you tell me how far I can go in six hours?"
+    assert apply_style(asked, _style(), "later", "k").text == "Tell me how far I can go in six hours."
+    assert apply_style(asked, _style(), "later", "k", question=True).text == "How far I can go in six hours?"
+    why = "Could you explain why the total is 18 miles?"
+    assert apply_style(why, _style(), "later", "k", question=True).text == "Why the total is 18 miles?"
+    other = "Can you make it recursive?"
+    assert apply_style(other, _style(), "later", "k", question=True).text == other  # no direct form: kept
+    assert apply_style(other, _style(), "later", "k").text == "Make it recursive."
 
 
 def test_a_casual_typer_loses_capitals_and_closing_punctuation() -> None:

@@ -22,6 +22,7 @@ from llm_roleplay.nodes.voice import (
     helper_register,
     in_the_users_voice,
     mirrors_request,
+    without_satisfaction,
 )
 
 GOAL = (
@@ -550,3 +551,17 @@ def test_what_a_reader_still_found_in_kept_dialogues(message: str, problem: Prob
     )
     seen = "Chatbot. How does the amount of feed given affect the chicken egg production rate?"
     assert in_the_users_voice(seen).startswith("How does")
+
+
+def test_a_complaint_does_not_take_itself_back() -> None:
+    seen = (  # 2026-11-28, a reask after a wrong distance
+        "Thanks for your help! I understand the problem now. I was thinking about spending one-third of "
+        "the time walking and two-thirds running. The answer you provided was not accurate. I know you "
+        "can do this quickly. Thank you!"
+    )
+    assert without_satisfaction(seen) == (
+        "I was thinking about spending one-third of the time walking and two-thirds running. "
+        "The answer you provided was not accurate. Thank you!"
+    )
+    assert without_satisfaction("thats still wrong, the total is 40") == "thats still wrong, the total is 40"
+    assert without_satisfaction("Thanks for the answer.") == "Thanks for the answer."  # nothing else left

@@ -11,6 +11,10 @@ Definitions (each a yes/no of one message, except ``words`` and ``typo_share``):
 - ``lowercase_start``: the first letter is lowercase.
 - ``no_closing_punct``: the last visible character is not ``.``, ``!`` or ``?``.
 - ``ends_question``: the last visible character is ``?``.
+- ``asks_question``: put as a question: a sentence of the typed text (code fences left out) ends in
+  ``?``, or the message opens with a question word ("how ...", "whats ...") or with an auxiliary
+  before its subject ("is it ...", "can you ...", "do i ..."); most real questions to chatbots
+  carry no question mark ("how do i turn a list of strings into ints in python").
 - ``please``: says "please" (or "pls", "plz").
 - ``greeting``: opens with hi / hello / hey / greetings / good morning|afternoon|evening / dear.
 - ``thanks``: says "thanks", "thank you", "thx" or "ty".
@@ -51,6 +55,15 @@ _DROPPED = re.compile(
     r"\b(?:dont|doesnt|didnt|cant|couldnt|wouldnt|shouldnt|wont|isnt|arent|wasnt|werent|havent|hasnt"
     r"|im|ive|youre|theyre|thats|whats|theres|lets|hes|shes|youve|youll|ill)\b"
 )
+_QUESTION_MARK = re.compile(r"(?<=[^\s?])\?+(?=[\s\"'’”)\]]|$)")
+_QUESTION_OPENING = re.compile(
+    r"^\W*(?:(?:what|how|why|when|where|which|who|whom|whose)(?:['’]?s|['’]?re)?\b"
+    r"|(?:is|are|am|was|were|do|does|did|can|could|would|will|should|shall|may|might|have|has"
+    r"|isn['’]?t|aren['’]?t|don['’]?t|doesn['’]?t|didn['’]?t|can['’]?t|won['’]?t|wouldn['’]?t)"
+    r"\s+(?:i|you|u|we|they|he|she|it|there|this|that|these|those|anyone|someone|anybody)\b)",
+    re.IGNORECASE,
+)
+_FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _LOWERCASE_I = re.compile(r"(?<![\w'’])i(?![\w'’])")
 _CLOSING = (".", "!", "?")
 
@@ -58,6 +71,7 @@ BINARY_FEATURES = (
     "lowercase_start",
     "no_closing_punct",
     "ends_question",
+    "asks_question",
     "please",
     "greeting",
     "thanks",
@@ -120,6 +134,12 @@ def typo_share(text: str) -> float | None:
     return sum(1 for word in candidates if word not in vocabulary) / len(candidates)
 
 
+def asks_question(text: str) -> bool:
+    """The message is put as a question (see ``asks_question`` in the module docstring)."""
+    prose = _FENCED.sub(" ", text)
+    return bool(_QUESTION_OPENING.match(prose) or _QUESTION_MARK.search(prose))
+
+
 def message_style(text: str) -> MessageStyle:
     end = last_visible(text)
     lines = [line for line in text.splitlines() if line.strip()]
@@ -127,6 +147,7 @@ def message_style(text: str) -> MessageStyle:
         "lowercase_start": starts_lowercase(text),
         "no_closing_punct": end not in _CLOSING,
         "ends_question": end == "?",
+        "asks_question": asks_question(text),
         "please": bool(_PLEASE.search(text)),
         "greeting": bool(GREETING.match(text)),
         "thanks": bool(_THANKS.search(text)),

@@ -48,6 +48,7 @@ PERSON_HABITS = (
     "can_you_opening",
     "dropped_apostrophe",
     "lowercase_i",
+    "asks_question",  # not edited by the typing pass: the prompt asks for a question when it is drawn
     "typo",
 )
 

@@ -7,7 +7,9 @@ habit is drawn with the person's own probability, then the text is edited to mat
 
 1. greeting: a leading "Hi," / "Hello there!" is removed, or "hi" added to an opening;
 2. thanks: "Thanks!" / "Thank you for ..." sentences are removed, or "thanks" added;
-3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way;
+3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way
+   ("how X?" for "Can you tell me how X?" when the message is meant as a question; any other "can
+   you" question then stays);
 4. please: removed ("Could you please" -> "Could you"), or added at the end of a request;
 5. dropped apostrophes ("don't" -> "dont") and lowercase "i";
 6. typos: letters swapped, dropped or doubled in words of 4+ letters, at the person's per-word rate
@@ -44,6 +46,11 @@ _THANKS_TAIL = re.compile(
 _HAS_THANKS = re.compile(r"\b(?:thanks|thank\s+you|thx)\b", re.IGNORECASE)
 _PLEASE = re.compile(r"(?:,\s*please\b|\bplease\s*,?\s*)", re.IGNORECASE)
 _CAN_YOU_FULL = re.compile(r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?", re.IGNORECASE)
+_CAN_YOU_TELL = re.compile(
+    r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|explain(?:\s+to)?|show)(?:\s+(?:me|us))?\s+"
+    r"(?=(?:what|how|why|when|where|which|who)\b)",
+    re.IGNORECASE,
+)
 _APOSTROPHE_WORD = re.compile(r"\b(\w+)['’](t|m|s|re|ve|ll|d)\b", re.IGNORECASE)
 _CAPITAL_I = re.compile(r"(?<![\w'’])I(?=(?:['’](?:m|ve|ll|d))?(?![\w]))")
 _QUESTION_START = re.compile(
@@ -77,8 +84,15 @@ def _draw(rng: random.Random, style: PersonaStyle, habit: str, position: Positio
     return rng.random() < style.rate(habit, position)
 
 
-def apply_style(text: str, style: PersonaStyle, position: Position, seed_key: str) -> TypedMessage:
-    """Edit ``text`` to the habits drawn for this message (see the module docstring)."""
+def apply_style(
+    text: str, style: PersonaStyle, position: Position, seed_key: str, question: bool = False
+) -> TypedMessage:
+    """Edit ``text`` to the habits drawn for this message (see the module docstring).
+
+    ``question``: the message was meant as a question (the prompt asked for one); a "can you"
+    question then stays a question ("Can you tell me how X?" -> "how X?") instead of becoming an
+    order, since real users put about 40% of their messages as questions.
+    """
     rng = random.Random(f"typing:{seed_key}")
     draws = {
         habit: _draw(rng, style, habit, position)
@@ -101,7 +115,7 @@ def apply_style(text: str, style: PersonaStyle, position: Position, seed_key: st
     if not draws["thanks"]:
         _drop_thanks(message)
     if not draws["can_you_opening"]:
-        _drop_can_you(message)
+        _ask_directly(message) if question else _drop_can_you(message)
     _please(message, draws["please"])
     if draws["dropped_apostrophe"]:
         _edit(message, "dropped_apostrophe", _APOSTROPHE_WORD.sub(r"\1\2", message.text))
@@ -158,6 +172,11 @@ def _drop_can_you(message: TypedMessage) -> None:
     body = _CAN_YOU_FULL.sub("", first).rstrip()
     body = body[:-1].rstrip() if body.endswith("?") else body
     _edit(message, "can_you_opening", (body + "." + (" " + rest if rest else "")) if body else message.text)
+
+
+def _ask_directly(message: TypedMessage) -> None:
+    """'Can you tell me how X?' -> 'how X?'; any other "can you" question is left as it is."""
+    _edit(message, "can_you_opening", _CAN_YOU_TELL.sub("", message.text, count=1))
 
 
 def _please(message: TypedMessage, wanted: bool) -> None:
