@@ -265,8 +265,19 @@ _CHATBOT_HABITS = re.compile(
 
 
 def describes_chatbot_habits(text: str) -> bool:
-    """The user tells the chatbot how familiar they are with chatbots (a trait of the persona)."""
-    return bool(_CHATBOT_HABITS.search(_plain_apostrophes(text)))
+    """The user tells the chatbot how familiar they are with chatbots (a trait of the persona), or
+    how good their English is (another: "english isn't my native language, but I'm good at it",
+    seen on 2026-11-28; 2 of the 30,547 ShareGPT user messages say anything of the kind)."""
+    plain = _plain_apostrophes(text)
+    return bool(_CHATBOT_HABITS.search(plain) or _OWN_ENGLISH.search(plain))
+
+
+_OWN_ENGLISH = re.compile(
+    r"\benglish (?:is|isn't|is not|was|wasn't) (?:not )?my (?:native|first|second|mother)"
+    r"|\b(?:not|non)[- ]native (?:english )?speaker|\bmy english (?:is|isn't|was)\b"
+    r"|\b(?:i'm|i am|im) (?:not )?(?:very |really )?(?:good|bad|fluent) (?:at|with|in) english\b",
+    re.IGNORECASE,
+)
 
 
 # The goal speaks to the user ("You want to ..."); a message that says "you want to" of its own

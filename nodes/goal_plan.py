@@ -18,8 +18,13 @@ import re
 MAX_PARTS = 6
 MIN_PART_WORDS = 2
 
+# "The person wants the chatbot to draw a unicorn" is the request "Draw a unicorn"; left as it was,
+# the embedded user asked the chatbot "wanna draw a unicorn using the 'turtle' module?".
 _CHATBOT_SHOULD = re.compile(
-    r"^(?:the chatbot|the assistant|it) (?:should|must|will|needs to|has to) ", re.IGNORECASE
+    r"^(?:(?:the chatbot|the assistant|it) (?:should|must|will|needs to|has to)"
+    r"|(?:the person|the user|they|you) (?:wants?|would like|asks?|needs?)"
+    r" (?:the chatbot|the assistant|it) to) ",
+    re.IGNORECASE,
 )
 # "If the chatbot uses functions you do not know, ask about them": a way to behave, not a request
 # to make in turn (the user's follow-up questions do it); seen in the embedded judge's plans.

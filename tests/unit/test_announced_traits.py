@@ -55,6 +55,8 @@ def test_naming_several_traits_is_a_leak_and_one_is_not() -> None:
         ("write a chatbot in python that answers questions about my shop", False),
         ("im a nurse, what should i eat on night shifts", False),
         ("how do AI chatbots work?", False),
+        ("wanna draw a unicorn? english isn't my native language, but I'm good at it.", True),  # seen
+        ("translate this into english, my boss is american", False),
     ],
 )
 def test_describing_ones_chatbot_habits_is_a_leak(message: str, leaks: bool) -> None:

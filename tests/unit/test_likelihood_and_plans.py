@@ -99,6 +99,9 @@ def test_plans_from_a_judge_answer() -> None:
         "Make it recursive",
         "Add a CLI",
     ]
+    assert parse_plan("- The person wants the chatbot to draw a unicorn using the 'turtle' module.") == [
+        "Draw a unicorn using the 'turtle' module."
+    ]  # seen on 2026-11-28: the user then asked the chatbot "wanna draw a unicorn ...?"
     assert parse_plan("YES") is None
     goal = "You want to know your speed in each race, and the calories you burned."
     assert parse_plan("- calculate the speed in each race\n- calculate the calories burned", goal)
