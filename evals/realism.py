@@ -3,9 +3,10 @@
 Two views of the user messages, opening ("first") and later messages apart:
 
 1. **Style statistics side by side** (:mod:`llm_roleplay.blocks.style.features`): median words, starts in
-   lowercase, no closing punctuation, ends with "?", says please, opens with a greeting, thanks,
-   opens with "can/could you", several lines, contractions, lowercase "i" and typo share, each with
-   a bootstrap interval over dialogues (the messages of one dialogue are resampled together).
+   lowercase, no closing punctuation, ends with "?", put as a question, says please, opens with a
+   greeting, thanks, opens with "can/could you", several lines, contractions, lowercase "i" and
+   typo share, each with a bootstrap interval over dialogues (the messages of one dialogue are
+   resampled together).
 2. **A classifier's cross-validated AUC** at telling simulated from reference messages: logistic
    regression (scikit-learn) on the style features of one message (the flags above, the log of
    its word count, its typo share and whether it opens the dialogue), five stratified folds, the
