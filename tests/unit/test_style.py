@@ -180,6 +180,8 @@ def test_a_person_without_the_llm_habits_loses_them() -> None:
     )
     assert typed.text == "Help me calculate my speed."
     assert {"greeting", "thanks", "can_you_opening"} <= set(typed.edits)
+    seen = "Hey there Chatbot! I'm looking for help creating a poem about cats."  # 2026-11-28
+    assert apply_style(seen, _style(), "first", "k").text.startswith("I'm looking for help")
 
 
 def test_a_message_meant_as_a_question_stays_a_question() -> None:

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from llm_roleplay.blocks.style.features import CAN_YOU, GREETING, english_words, typo_candidates
 from llm_roleplay.blocks.style.profile import MAX_TYPO_RATE, PersonaStyle, Position
 
+# Up to two: "Hey there Chatbot! ..." left "Chatbot! I'm looking for help" once "Hey there" went.
 _VOCATIVE = re.compile(
-    r"^\s*(?:(?:there|ai|chatbot|bot|assistant|chatgpt|friend|everyone|all)\b[ ,!.:]*)?", re.IGNORECASE
+    r"^\s*(?:(?:there|ai|chatbot|bot|assistant|chatgpt|friend|everyone|all)\b[ ,!.:]*){0,2}", re.IGNORECASE
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*\s*|\n+")
 _THANKS_SENTENCE = re.compile(
