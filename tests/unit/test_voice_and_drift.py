@@ -157,6 +157,11 @@ def test_empty_promises_and_kept_ones() -> None:
         ("I have the times: 50 m in 8.1 s, 100 m in 15.2 s and 200 m in 33 s", False),
         ("i know my weight, its 82 kg. how many calories was that", False),
         ("I have the exact same problem with my code", False),
+        # 2026-11-28, asked for the poem to refine: nothing pasted
+        ("Okay, let's refine the poem. I have the original poem and the poet's name.", True),
+        ("I have my essay here: Cats sleep all day and hunt all night, and nobody minds", False),
+        ("i have the code below\n\ndef f(x):\n    return x", False),
+        ("I have a jenkins file with a few pipeline params. Can one default to the other two?", False),
     ],
 )
 def test_claiming_data_or_an_attachment_without_giving_it(message: str, empty: bool) -> None:
@@ -551,6 +556,8 @@ def test_what_a_reader_still_found_in_kept_dialogues(message: str, problem: Prob
     )
     seen = "Chatbot. How does the amount of feed given affect the chicken egg production rate?"
     assert in_the_users_voice(seen).startswith("How does")
+    seen = "tour guide, could you make sure the walking tours in France don't involve serious climbing"
+    assert in_the_users_voice(seen).startswith("could you make sure")
 
 
 def test_a_complaint_does_not_take_itself_back() -> None:
