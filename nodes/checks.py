@@ -94,7 +94,9 @@ def words(text: str) -> tuple[str, ...]:
 
 
 # A number as written: 12, 3.5, 1,000.50 (thousands separators read as such by number_value).
-NUMBER = r"\d+(?:[.,]\d+)*(?:\.\d+)?"
+# A number: "1,250,000.5" (comma thousands), "3.14", "42". A version or an address ("3.10.4",
+# "192.168.0.1") reads as several numbers: as one, it had made float() fail and ended a dialogue.
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 
 
 def number_value(text: str) -> float:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.voice import (
+    claims_the_replies_facts,
     confuses_roles,
     copies_example,
     copies_instructions,
@@ -64,6 +65,9 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         echoes(message, situation.recent_replies, situation.goal, situation.previous_user_messages)
         or copies_example(message, situation.examples)
         or copies_instructions(message, situation.instructions)
+        or claims_the_replies_facts(
+            message, situation.recent_replies, [situation.goal, *situation.previous_user_messages]
+        )
     ):
         return Problem.ECHO
     if greets_again(message, situation.turn):

@@ -269,6 +269,25 @@ def empty_promise(message: str) -> bool:
     return bool(_ANNOUNCED.search(plain.rstrip()))
 
 
+# "I know it had a population of 21 million people": the user tells the chatbot, as what they know,
+# the figures the chatbot itself made up (seen on 2026-11-28, three messages of one dialogue about
+# the oldest cities); a person asks about them. Corrections ("it should be 0 2 3") are left alone:
+# real users correct with the chatbot's own figures. 0 of 25,052 later ShareGPT user messages
+# claim to know a figure of the two replies before it that they had not given themselves.
+_CLAIMS_KNOWLEDGE = re.compile(r"\b(?:i know|i(?:'m| am) sure)\b[^.!?\n]*", re.IGNORECASE)
+
+
+def claims_the_replies_facts(message: str, replies: Sequence[str], own_texts: Sequence[str]) -> bool:
+    """The message claims to know a figure that only the chatbot's replies have given (not the
+    goal, not the user's own earlier messages)."""
+    said = set().union(*(numbers_in(reply) for reply in replies)) if replies else set()
+    own = set().union(*(numbers_in(text) for text in own_texts)) if own_texts else set()
+    return any(
+        numbers_in(claim.group()) & (said - own)
+        for claim in _CLAIMS_KNOWLEDGE.finditer(message.replace("’", "'"))
+    )
+
+
 def mirrors_request(message: str, last_reply: str) -> bool:
     """The chatbot asked the user for something and the user asks the chatbot for the same thing."""
     if not last_reply or not _REQUEST_VERBS.search(message):

@@ -13,6 +13,7 @@ from llm_roleplay.nodes.checkable import (
     false_arithmetic,
     missing_expected_numbers,
 )
+from llm_roleplay.nodes.checks import numbers_in
 
 
 @pytest.mark.parametrize(
@@ -129,3 +130,11 @@ def test_what_a_person_sees_at_a_glance(part: str, reply: str, seen: str | None)
         "15 cups + 25 cups",
     ]
     assert evidently_undelivered(part, reply, [], known) == seen
+
+
+def test_versions_and_addresses_are_read_as_numbers_not_errors() -> None:
+    # "3.10.4" as one number had made float() fail: the user's turn ended in an error.
+    reply = "Install Python 3.10.4, then serve it on 192.168.0.1:8000. 2 + 2 = 5"
+    assert false_arithmetic(reply) == ["2 + 2 = 5"]
+    assert evidently_undelivered("calculate the total", reply, [], ["what is 2 + 2"]) is not None
+    assert numbers_in("1,250,000.5 people, python 3.10.4") == {1250000.5, 3.1, 4.0}

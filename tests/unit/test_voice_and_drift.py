@@ -572,3 +572,17 @@ def test_a_complaint_does_not_take_itself_back() -> None:
     )
     assert without_satisfaction("thats still wrong, the total is 40") == "thats still wrong, the total is 40"
     assert without_satisfaction("Thanks for the answer.") == "Thanks for the answer."  # nothing else left
+
+
+def test_the_chatbots_made_up_figures_are_not_what_the_user_knows() -> None:
+    # Seen on 2026-11-28: the chatbot's "over 21 million inhabitants" came back as the user's knowledge.
+    reply = "3. **Shanghai** - Established in 1842 BC - China - with over 21 million inhabitants"
+    goal = "You want the 10 oldest cities, who founded the 3rd, where it is and its highest population."
+    situation = Situation(goal=goal, turn=3, recent_replies=[reply], previous_user_messages=["list them"])
+    seen = "Tell me where the 3rd oldest city is and its highest population. I know it had 21 million people"
+    assert message_problem(seen, situation) is Problem.ECHO
+    assert message_problem("Tell me where the 3rd oldest city is. Is 21 million right?", situation) is None
+    own = Situation(
+        goal=goal, turn=3, recent_replies=[reply], previous_user_messages=["I know it had 21 million"]
+    )
+    assert message_problem("I know it had 21 million, so what was the peak", own) is None  # the user's own
