@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.voice import (
+    asks_the_chatbot_to_act,
     claims_the_replies_facts,
     confuses_roles,
     copies_example,
@@ -59,7 +60,11 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
     if repeats(message, situation.previous_user_messages):
         return Problem.REPEAT
     last_reply = situation.recent_replies[-1] if situation.recent_replies else ""
-    if confuses_roles(message, last_reply) or writes_to_someone_else(message, situation.goal):
+    if (
+        confuses_roles(message, last_reply)
+        or writes_to_someone_else(message, situation.goal)
+        or asks_the_chatbot_to_act(message, situation.goal)
+    ):
         return Problem.ROLE_CONFUSION
     if (
         echoes(message, situation.recent_replies, situation.goal, situation.previous_user_messages)

@@ -398,6 +398,32 @@ def writes_to_someone_else(message: str, goal: str) -> bool:
     return addressed in recipients
 
 
+# The goal's document asks its recipient for something: "an email to my landlord asking to fix a
+# broken heater" -> "fix".
+_DOCUMENT_ASKS = re.compile(
+    r"\b(?:email|e-mail|letter|message|note|complaint)\b[^.]*?\b(?:ask(?:ing|s)?|request(?:ing|s)?|tell(?:ing|s)?)"
+    r"\s+(?:(?:him|her|them|the \w+)\s+)?to\s+([a-z]+)",
+    re.IGNORECASE,
+)
+_ABOUT_THE_DOCUMENT = re.compile(
+    r"\b(?:e-?mail|letter|message|note|complaint|write|draft|rewrite|firmer|polite|tone|version)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_the_chatbot_to_act(message: str, goal: str) -> bool:
+    """The goal is a document asking someone to act ("an email to my landlord asking to fix a broken
+    heater") and the message asks the chatbot itself to act, with no word of the document: "I asked
+    you to fix my broken heater." and "Fix my heater." (both seen in `make demo`)."""
+    asked = _DOCUMENT_ASKS.search(goal)
+    if not asked or _ABOUT_THE_DOCUMENT.search(message):
+        return False
+    recipients = {word for pair in _RECIPIENT.findall(goal.lower()) for word in pair if word}
+    if recipients & set(words(message.lower())):  # "tell my landlord to fix it": about the letter
+        return False
+    return re.search(rf"\b{re.escape(asked.group(1))}\b", message, re.IGNORECASE) is not None
+
+
 _DOCUMENT_TO = re.compile(
     r"\b(email|e-mail|letter|message|note|text|complaint)\b[^.]*?\bto (?:my|the|our|your|a|an) ([a-z]+)",
     re.IGNORECASE,

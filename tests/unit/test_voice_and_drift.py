@@ -586,3 +586,21 @@ def test_the_chatbots_made_up_figures_are_not_what_the_user_knows() -> None:
         goal=goal, turn=3, recent_replies=[reply], previous_user_messages=["I know it had 21 million"]
     )
     assert message_problem("I know it had 21 million, so what was the peak", own) is None  # the user's own
+
+
+@pytest.mark.parametrize(
+    ("message", "confused"),
+    [
+        (
+            "I asked you to fix my broken heater. the heater's not working anymore and I need it fixed soon",
+            True,
+        ),
+        ("Fix my heater.", True),  # both seen in `make demo`
+        ("make the email a bit firmer, the heater still isn't fixed", False),
+        ("write to my landlord to fix the heater, it's been broken a week", False),
+        ("its been broken for a week, can you make it firmer", False),
+    ],
+)
+def test_the_chatbot_is_not_asked_to_do_the_recipients_job(message: str, confused: bool) -> None:
+    goal = "I want to write a short, polite email to my landlord asking to fix a broken heater."
+    assert (message_problem(message, Situation(goal=goal, turn=4)) is Problem.ROLE_CONFUSION) is confused
