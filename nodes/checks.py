@@ -12,6 +12,8 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
 
+import snowballstemmer
+
 _WORD = re.compile(r"[\w'’]+", re.UNICODE)
 
 # Phrases a *user* would not open with, but an assistant (or a model that dropped the role) does.
@@ -105,6 +107,25 @@ def number_value(text: str) -> float:
 
 def numbers_in(text: str) -> set[float]:
     return {number_value(number) for number in re.findall(NUMBER, text)}
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """The word's Snowball (Porter 2) stem: "cities" and "city", "established" and "establishment"
+    are one word when a message is compared with a goal's parts."""
+    return str(_STEMMER.stemWord(word.lower()))
+
+
+# The instruction verbs a request or a goal plan wraps around what is asked ("calculate the speed",
+# "determine the region"): they say nothing of which part a message is about.
+TASK_VERBS = frozenset(
+    {"calculate", "determine", "find", "provide", "give", "write", "explain", "list", "make", "create"}
+    | {"identify", "analyze", "analyse", "evaluate", "describe", "tell", "show", "check", "ensure"}
+    | {"generate", "suggest", "help", "answer", "compute", "work", "figure", "know", "get"}
+)
 
 
 def normalized(text: str) -> str:

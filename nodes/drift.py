@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from llm_roleplay.blocks.personas import default_schema
+from llm_roleplay.nodes.checks import TASK_VERBS, stem
 from llm_roleplay.nodes.voice import content_words
 
 OFF_GOAL_MIN_WORDS = 10  # shorter messages ("explain the second part in more detail") are reactions
@@ -40,25 +41,26 @@ _AGE_BRACKETS = {
 }
 
 
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 4 and word.endswith("s") else word
-
-
 def off_goal(message: str, related_texts: Iterable[str]) -> bool:
     """A long message that shares no content word with anything the dialogue is about."""
-    mine = {_stem(word) for word in content_words(message)}
+    mine = {stem(word) for word in content_words(message)}
     if len(mine) < OFF_GOAL_MIN_WORDS:
         return False
-    known = {_stem(word) for text in related_texts for word in content_words(text)}
+    known = {stem(word) for text in related_texts for word in content_words(text)}
     return not mine & known
+
+
+def _request_stems(part: str) -> set[str]:
+    """What a part asks for, as stems, its instruction verbs ("determine", "find") aside."""
+    return {stem(word) for word in content_words(part) if word.lower() not in TASK_VERBS}
 
 
 def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bool:
     """The message uses the distinctive words of a part that is not due yet."""
-    mine = {_stem(word) for word in content_words(message)}
-    seen = {_stem(word) for text in current for word in content_words(text)}
+    mine = {stem(word) for word in content_words(message)}
+    seen = {stem(word) for text in current for word in content_words(text)}
     for part in later:
-        distinctive = {_stem(word) for word in content_words(part)} - seen
+        distinctive = _request_stems(part) - seen
         if distinctive and len(mine & distinctive) >= max(1, math.ceil(len(distinctive) / 2)):
             return True
     return False
@@ -72,11 +74,11 @@ def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[st
     sentence before it ("a pancake recipe? | i also want them without eggs"), else to the
     connector before it ("a pancake recipe | and how to do it without eggs"), else at its first
     word ("a pancake recipe | without eggs"); "" when under three words would be left."""
-    seen = {_stem(word) for text in current for word in content_words(text)}
-    distinctive = {_stem(word) for part in later for word in content_words(part)} - seen
+    seen = {stem(word) for text in current for word in content_words(text)}
+    distinctive = set().union(*(_request_stems(part) for part in later)) - seen
     tokens = message.split()
     first = next(
-        (i for i, token in enumerate(tokens) if any(_stem(w) in distinctive for w in content_words(token))),
+        (i for i, token in enumerate(tokens) if any(stem(w) in distinctive for w in content_words(token))),
         None,
     )
     if first is None:

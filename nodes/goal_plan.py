@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from llm_roleplay.nodes.checks import TASK_VERBS, stem
+
 MAX_PARTS = 6
 MIN_PART_WORDS = 2
 
@@ -30,16 +32,6 @@ _CHATBOT_SHOULD = re.compile(
 # to make in turn (the user's follow-up questions do it); seen in the embedded judge's plans.
 _CONDITION = re.compile(r"^(?:if|when|whenever|in case)\b", re.IGNORECASE)
 _CONTENT = re.compile(r"[a-z][a-z']{3,}")
-# Instruction verbs a plan adds to the goal's own words ("calculate", "determine" ...).
-_FILLER = frozenset(
-    {"calculate", "determine", "find", "provide", "give", "write", "explain", "list", "make", "create"}
-    | {"identify", "analyze", "analyse", "evaluate", "describe", "tell", "show", "check", "ensure"}
-    | {"generate", "suggest", "help", "answer", "compute", "work"}
-)
-
-
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 4 and word.endswith("s") else word
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•]|step \d+:?)\s*", re.IGNORECASE)
@@ -88,8 +80,9 @@ def parse_plan(text: str, goal: str = "") -> list[str] | None:
 
 
 def _grounded(part: str, goal: str) -> bool:
-    mine = {_stem(word) for word in _CONTENT.findall(part.lower())} - _FILLER
-    known = {_stem(word) for word in _CONTENT.findall(goal.lower())}
+    # Instruction verbs a plan adds to the goal's own words ("calculate", "determine" ...) aside.
+    mine = {stem(word) for word in _CONTENT.findall(part.lower()) if word not in TASK_VERBS}
+    known = {stem(word) for word in _CONTENT.findall(goal.lower())}
     # A part with no content words of its own ("- - - -", seen from the embedded judge) asks for
     # nothing: the plan is unusable, not trivially grounded.
     return bool(mine) and len(mine & known) >= len(mine) / 3

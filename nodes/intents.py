@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import Any
 
 from llm_roleplay.nodes.checkable import NO_RESULT, evidently_undelivered, has_own_figures
-from llm_roleplay.nodes.checks import normalized
+from llm_roleplay.nodes.checks import TASK_VERBS, normalized
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import text_of
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
@@ -49,7 +49,6 @@ ASKED_BACK_REASON = (
     "it asks them for the very thing they want worked out: they say that is their question, and give "
     "the facts of their situation it needs"
 )
-_TASK_VERBS = {"calculate", "determine", "find", "work", "figure", "compute", "tell", "know", "get"}
 # What follows these in a request is why the chatbot asks ("so I can calculate the speed"), not what.
 _PURPOSE = re.compile(
     r"\b(?:so (?:that )?i|and i(?:'ll| will| can)?|then i|i can|to (?:calculate|determine|help|work))\b",
@@ -154,7 +153,7 @@ def asking_sentences(reply: str) -> list[str]:
 def asks_for_the_part(sentence: str, part: str) -> bool:
     """The chatbot's request asks the user for the part itself: half or more of the part's content
     words (task verbs aside) are in what it asks for, its reason ("so I can calculate ...") aside."""
-    wanted = set(content_words(part.lower())) - _TASK_VERBS
+    wanted = set(content_words(part.lower())) - TASK_VERBS
     asked = set(content_words(_PURPOSE.split(sentence.lower(), maxsplit=1)[0]))
     return len(wanted) >= 2 and len(wanted & asked) >= max(2, len(wanted) / 2)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from llm_roleplay.nodes.checks import Problem, states_the_result
-from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
+from llm_roleplay.nodes.drift import asks_ahead, before_asking_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.voice import (
     answers_for_the_chatbot,
@@ -188,6 +188,27 @@ def test_front_loading_a_later_part() -> None:
     assert not asks_ahead("how do i get my speed for each race", parts[:1], parts[1:])
     opening = Situation(goal=GOAL, turn=1, due_parts=parts[:1], later_parts=parts[1:])
     assert message_problem("how do i work out my speed and calories burned", opening) is Problem.FRONT_LOADING
+
+
+def test_front_loading_is_seen_through_inflections_and_instruction_verbs() -> None:
+    # Seen on 2026-11-28 in a kept opening: "establishment" for "established", "city" for "cities",
+    # and the plan's "Identify"/"Determine" had counted as words the message must share.
+    parts = [
+        "List the world's 10 oldest continuously inhabited cities.",
+        "Find out who established the 3rd in that list.",
+        "Determine the region where the 3rd city is located.",
+        "Identify the highest population of the 3rd city.",
+    ]
+    seen = (
+        "Help me with the 10 oldest continuously inhabited cities. List them and provide me with the "
+        "details of their establishment, region, and highest population, thanks"
+    )
+    assert asks_ahead(seen, parts[:1], parts[1:])
+    assert not asks_ahead("list the 10 oldest cities that are still inhabited", parts[:1], parts[1:])
+    assert (
+        before_asking_ahead(seen, parts[:1], parts[1:])
+        == "Help me with the 10 oldest continuously inhabited cities."
+    )
 
 
 def test_off_goal_needs_a_long_unrelated_message() -> None:
