@@ -162,7 +162,8 @@ NO_RESULT = "it gives no result"
 
 # Words that make what follows an illustration rather than the user's result.
 EXAMPLE_MARKER = re.compile(
-    r"\b(?:for example\b|for instance\b|e\.g\.|an example\b|example:|suppose\b|let's say\b|let's assume\b"
+    r"\b(?:for example\b|for instance\b|e\.g\.|an example\b|example:|(?:this|that|the above) example\b"
+    r"|suppose\b|let's say\b|let's assume\b"
     r"|assum(?:e|ing)\b|hypothetical|imagine\b)",
     re.IGNORECASE,
 )
@@ -177,7 +178,7 @@ def outside_examples(text: str) -> str:
     table of three made-up races with their speeds, taken for the user's speeds)."""
     kept = []
     announced = False
-    for paragraph in re.split(r"\n\s*\n", text):
+    for paragraph in _paragraphs(text):
         if announced:
             announced = False
             continue
@@ -188,6 +189,19 @@ def outside_examples(text: str) -> str:
             paragraph = paragraph[: start + 1] if start >= 0 else ""
         kept.append(paragraph)
     return "\n\n".join(kept)
+
+
+_FENCE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs, a fenced code block (blank lines and all) being one."""
+    pieces: list[str] = []
+    start = 0
+    for fence in _FENCE.finditer(text):
+        pieces += [*re.split(r"\n\s*\n", text[start : fence.start()]), fence.group()]
+        start = fence.end()
+    return [piece for piece in pieces + re.split(r"\n\s*\n", text[start:]) if piece.strip()]
 
 
 def has_own_figures(user_messages: Sequence[str], goal: str) -> bool:
@@ -207,7 +221,9 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     """
     if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
-        if not _figures(outside_examples(reply)) - given:
+        # Figures in code are inputs of a program the user would have to run, not a result
+        # ("distance = 100", "time = 30" in a speed calculator, seen taken for the speeds).
+        if not _figures(_FENCE.sub(" ", outside_examples(reply))) - given:
             return NO_RESULT
     if wrong := false_arithmetic(reply):
         return f"{wrong[0]} is wrong"

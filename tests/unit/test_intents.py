@@ -214,3 +214,17 @@ def test_asked_for_the_very_thing_they_want_the_user_says_so() -> None:
     # A request for the user's data, with the chatbot's reason for it, is answered as before.
     data = state_after("Please provide the time for each race so I can calculate the speed for each race.")
     assert asyncio.run(next_step(data, Context(), reading(0.1))).intent is Intent.ANSWER
+
+
+def test_a_program_on_made_up_inputs_is_not_the_users_result() -> None:
+    # Seen on 2026-11-28: a speed calculator in Python, read as the user's speeds (P(yes) 0.6).
+    reply = (
+        "Speed = Distance / Time\n\n"
+        "Here's an example of how to use this formula in Python:\n\n"
+        "```python\n# Define the distance and time\ndistance = 100  # in meters\ntime = 30\n\n"
+        "speed = distance / time\nprint(speed)\n```\n\n"
+        "In this example, the athlete covered a distance of 100 meters in 30 seconds.\n\n"
+        "```python\nrace1 = (100, 30)\n\nrace2 = (200, 45)\nprint(race2[0] / race2[1])\n```"
+    )
+    step = asyncio.run(next_step(state_after(reply), Context(), reading(0.99)))
+    assert step.intent is Intent.REASK and step.reason == "it gives no result"
