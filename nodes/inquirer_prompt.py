@@ -102,7 +102,9 @@ def register(state: RoleplayState) -> str:
         return "plain and direct"
     later = style.get("later", {})
     casual = later.get("lowercase_start", 0) > 0.5 or later.get("no_closing_punct", 0) > 0.7
-    return "casual, like a quick text message" if casual else "plain and direct"
+    # Not "like a quick text message": the small model read "quick" as hurry ("Let's go fast, I need
+    # it now", "I need that information quickly", in three messages of one dialogue).
+    return "casual, the way people type in a chat" if casual else "plain and direct"
 
 
 def message_messages(

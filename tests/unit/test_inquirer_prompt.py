@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from llm_roleplay.nodes.context import Context
-from llm_roleplay.nodes.inquirer_prompt import QUESTION_FORM, message_messages, put_as_question, target_words
+from llm_roleplay.nodes.inquirer_prompt import (
+    QUESTION_FORM,
+    message_messages,
+    put_as_question,
+    register,
+    target_words,
+)
 from llm_roleplay.nodes.intents import Intent, Step
 
 SKIPPING = (
@@ -48,3 +54,11 @@ def test_the_question_form_reaches_the_prompts_that_ask_for_something() -> None:
         plain, _ = message_messages({**state, "turn": turn}, Context(), step, 10)
         assert QUESTION_FORM.strip() in str(asked[0].content), intent
         assert "as a question" not in str(plain[0].content), intent
+
+
+def test_a_casual_register_says_nothing_of_hurry() -> None:
+    # "like a quick text message" was read as hurry: "Let's go fast, I need it now" (2026-11-28).
+    casual: dict[str, Any] = {"style": {"later": {"lowercase_start": 0.9}}}
+    tone = register(casual)
+    assert "casual" in tone and not {"quick", "fast", "hurry", "short"} & set(tone.replace(",", " ").split())
+    assert register({}) == register({"style": {"later": {"lowercase_start": 0.1}}})  # plain by default
