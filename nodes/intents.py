@@ -150,6 +150,11 @@ def asking_sentences(reply: str) -> list[str]:
     return [*assumed, *(sentence for sentence in asked if sentence not in assumed)]
 
 
+def _gives_up(part: int, progress: list[dict[str, Any]]) -> Step:
+    ended = {"termination_reason": TerminationReason.INQUIRER_GAVE_UP.value, "goal_progress": progress}
+    return Step(None, part, ended)
+
+
 def asks_for_the_part(sentence: str, part: str) -> bool:
     """The chatbot's request asks the user for the part itself: half or more of the part's content
     words (task verbs aside) are in what it asks for, its reason ("so I can calculate ...") aside."""
@@ -194,11 +199,7 @@ async def next_step(
     if asked and all(asks_for_the_part(sentence, parts[part]) for sentence in asked):
         progress = [_progress(turn, part, "not_delivered", None)]
         if asks >= context.max_part_asks:
-            ended = {
-                "termination_reason": TerminationReason.INQUIRER_GAVE_UP.value,
-                "goal_progress": progress,
-            }
-            return Step(None, part, ended)
+            return _gives_up(part, progress)
         asked_back: dict[str, Any] = {"part_asks": asks + 1, "goal_progress": progress}
         return Step(Intent.REASK, part, asked_back, reason=ASKED_BACK_REASON)
     if asked:
@@ -230,8 +231,7 @@ async def next_step(
     missing = [_progress(turn, part, "not_delivered", p_yes)]
     refused = cannot_help(reply) and (asks >= 2 or bool(_OUT_OF_REACH.search(reply)))
     if asks >= context.max_part_asks or refused:
-        ended = {"termination_reason": TerminationReason.INQUIRER_GAVE_UP.value, "goal_progress": missing}
-        return Step(None, part, ended)
+        return _gives_up(part, missing)
     reask = {"part_asks": asks + 1, "goal_progress": missing}
     return Step(Intent.REASK, part, reask, reason=seen or "", gives_figures=seen == NEEDS_FIGURES_REASON)
 
