@@ -95,9 +95,9 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(word for word in found if word)
 
 
-# A number as written: 12, 3.5, 1,000.50 (thousands separators read as such by number_value).
-# A number: "1,250,000.5" (comma thousands), "3.14", "42". A version or an address ("3.10.4",
-# "192.168.0.1") reads as several numbers: as one, it had made float() fail and ended a dialogue.
+# A number as written: 12, 3.5, 1,250,000.50 (comma thousands, read as such by number_value). A
+# version or an address ("3.10.4", "192.168.0.1") reads as several numbers: as one, it had made
+# float() fail and ended a dialogue.
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 
 
@@ -251,8 +251,8 @@ _DEMONYM_SUFFIX = r"(?:an|ian|n|ese|i|ish)?s?"
 def _names_people_of(country: str, haystack: str) -> bool:
     if " " in country or len(country) < 4:
         return False
-    stem = country[:-1] if country[-1] in "aeiouy" else country
-    return re.search(rf" {re.escape(stem)}{_DEMONYM_SUFFIX} ", haystack) is not None
+    root = country[:-1] if country[-1] in "aeiouy" else country
+    return re.search(rf" {re.escape(root)}{_DEMONYM_SUFFIX} ", haystack) is not None
 
 
 def names_traits(text: str, traits: Sequence[str]) -> int:
