@@ -84,6 +84,8 @@ class Problem(StrEnum):
     # asks for a first calculation without any figure the situation holds: a preference (sent when
     # no try does better), never filtered
     MISSING_DETAILS = "missing_details"
+    # asks for the next part without a word of it (the part before asked again): a preference too
+    MISSES_PART = "misses_part"
 
 
 # The guards read the same texts (earlier messages, recent replies, the goal) at every turn of a

@@ -50,7 +50,7 @@ def off_goal(message: str, related_texts: Iterable[str]) -> bool:
     return not mine & known
 
 
-def _request_stems(part: str) -> set[str]:
+def request_stems(part: str) -> set[str]:
     """What a part asks for, as stems, its instruction verbs ("determine", "find") aside."""
     return {stem(word) for word in content_words(part) if word.lower() not in TASK_VERBS}
 
@@ -60,7 +60,7 @@ def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bo
     mine = {stem(word) for word in content_words(message)}
     seen = {stem(word) for text in current for word in content_words(text)}
     for part in later:
-        distinctive = _request_stems(part) - seen
+        distinctive = request_stems(part) - seen
         if distinctive and len(mine & distinctive) >= max(1, math.ceil(len(distinctive) / 2)):
             return True
     return False
@@ -75,7 +75,7 @@ def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[st
     connector before it ("a pancake recipe | and how to do it without eggs"), else at its first
     word ("a pancake recipe | without eggs"); "" when under three words would be left."""
     seen = {stem(word) for text in current for word in content_words(text)}
-    distinctive = set().union(*(_request_stems(part) for part in later)) - seen
+    distinctive = set().union(*(request_stems(part) for part in later)) - seen
     tokens = message.split()
     first = next(
         (i for i, token in enumerate(tokens) if any(stem(w) in distinctive for w in content_words(token))),

@@ -28,9 +28,9 @@ from langgraph.runtime import Runtime
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.blocks.style.profile import PersonaStyle, Position
 from llm_roleplay.blocks.style.typing_pass import apply_style
-from llm_roleplay.nodes.checks import Problem, asks_for_figures, numbers_in, states_the_result
+from llm_roleplay.nodes.checks import Problem, asks_for_figures, numbers_in, states_the_result, stem
 from llm_roleplay.nodes.context import Context, settings_of
-from llm_roleplay.nodes.drift import before_asking_ahead
+from llm_roleplay.nodes.drift import before_asking_ahead, request_stems
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.inquirer_prompt import (
@@ -56,6 +56,7 @@ from llm_roleplay.nodes.voice import (
     answers_for_the_chatbot,
     as_request_to_write,
     asks_back,
+    content_words,
     gives_nothing_new,
     in_the_users_voice,
     without_satisfaction,
@@ -157,7 +158,8 @@ async def _write_message(
     situation = replace(_situation(state, context, step, examples(task)), instructions=instructions(task))
     style = PersonaStyle.model_validate(state["style"]) if state.get("style") else None
     material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
-    vague: list[str] = []  # passed every check but a preference: the first is sent if nothing better comes
+    # passed every check but a preference: the first is sent if nothing better comes
+    vague: list[tuple[str, Problem]] = []
     for attempt in range(context.max_regenerations + 1):
         seed = call_seed(context.seed, dialogue, task.name, turn + 1, attempt)
         # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
@@ -178,19 +180,42 @@ async def _write_message(
             typed, problem = repaired, None
         if problem is None and (step.intent is Intent.ANSWER or step.gives_figures):
             problem = _answer_problem(written, step.reason, situation)
-        if problem is None and _lacks_the_situations_figures(typed, state, step, request):
-            vague.append(typed)
+        shortfall = _falls_short(typed, state, step, request) if problem is None else None
+        if shortfall:
+            vague.append((typed, shortfall))
             continue
         if problem is None:
-            for text in vague:
-                meter.reject(turn + 1, Problem.MISSING_DETAILS, text)
+            for text, missed in vague:
+                meter.reject(turn + 1, missed, text)
             return f"{typed}\n\n{material}" if material else typed
         meter.reject(turn + 1, problem, typed)
     if not vague:
         return None
-    for text in vague[1:]:
-        meter.reject(turn + 1, Problem.MISSING_DETAILS, text)
-    return f"{vague[0]}\n\n{material}" if material else vague[0]
+    for text, missed in vague[1:]:
+        meter.reject(turn + 1, missed, text)
+    return f"{vague[0][0]}\n\n{material}" if material else vague[0][0]
+
+
+def _falls_short(message: str, state: RoleplayState, step: Step, request: str) -> Problem | None:
+    """What keeps a message that passed every check from being the one sent, if a later try does
+    better (the first such message is sent when none does)."""
+    if _lacks_the_situations_figures(message, state, step, request):
+        return Problem.MISSING_DETAILS
+    if _misses_the_part(message, state, step, request):
+        return Problem.MISSES_PART
+    return None
+
+
+def _misses_the_part(message: str, state: RoleplayState, step: Step, request: str) -> bool:
+    """The message asks for the next part without one word of it that the parts before lack
+    ("could you please make the function recursive" where the next part was "ensure that the
+    function does not enter an infinite loop", seen on 2026-11-28: the part before asked again)."""
+    if step.intent is not Intent.NEXT or not request:
+        return False
+    parts = state.get("goal_parts") or []
+    earlier = set().union(*(request_stems(part) for part in parts[: step.part]))
+    distinctive = request_stems(request) - earlier
+    return bool(distinctive) and not distinctive & {stem(word) for word in content_words(message)}
 
 
 def _lacks_the_situations_figures(message: str, state: RoleplayState, step: Step, request: str) -> bool:

@@ -19,10 +19,16 @@ from tests.unit.scripted_models import (
 )
 
 PARTS = ["explain how to keep a sourdough starter alive", "give a recipe for a first loaf"]
+# One message per part, then the part asked again: a next part is asked for in words of its own.
+PART_MESSAGES = (
+    "hi, how do i keep my sourdough starter going?",
+    "ok and whats a good recipe for my first loaf?",
+    "the loaf recipe has no flour amounts, can you add them",
+)
 
 
 def test_rejected_claim_sends_the_user_back_to_the_missing_part() -> None:
-    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:3], decisions=["YES", "YES", "YES"])
+    inquirer = ScriptedInquirer(messages=PART_MESSAGES, decisions=["YES", "YES", "YES"])
     judge = ScriptedJudge(part_verdict(True), part_verdict(False), part_verdict(True))
     state = run_roleplay(inquirer, judge=judge, goal_parts=PARTS, max_turns=6)
 
@@ -40,7 +46,7 @@ def test_rejected_claim_sends_the_user_back_to_the_missing_part() -> None:
     )
     assert (second["turn"], second["goal_met"]) == (3, True)
     assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
-    assert user_texts(state) == list(USER_MESSAGES[:3])
+    assert user_texts(state) == list(PART_MESSAGES)
     assert state["judge_feedback"] is None
 
 
@@ -65,7 +71,7 @@ def test_no_evidence_fails_the_part_even_with_yes(evidence: str) -> None:
 
 
 def test_every_part_then_the_whole_goal_must_pass() -> None:
-    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["YES", "YES"])
+    inquirer = ScriptedInquirer(messages=PART_MESSAGES[:2], decisions=["YES", "YES"])
     judge = ScriptedJudge(part_verdict(True), part_verdict(True), final=["NO"])
     state = run_roleplay(inquirer, judge=judge, goal_parts=PARTS, max_turns=5, max_goal_rejections=0)
 

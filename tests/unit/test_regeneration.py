@@ -276,3 +276,16 @@ def test_a_sentence_introducing_the_user_by_the_personas_traits_is_left_out() ->
     state = run_roleplay(inquirer, goal=goal, persona=persona, max_turns=1)
     assert user_texts(state) == ["please help me draw a unicorn with the turtle module."]
     assert state["regenerations"] == {}
+
+
+def test_the_next_part_is_asked_for_in_words_of_its_own() -> None:
+    # Seen on 2026-11-28: asked for the next part ("ensure that the function does not enter an
+    # infinite loop"), the user asked for the delivered first part again.
+    goal = "You want your factorial function recursive, and sure not to enter an infinite loop."
+    parts = ["Make the function recursive.", "Ensure that the function does not enter an infinite loop."]
+    again = "could you please make the function recursive"
+    next_part = "what if someone passes -1, will it loop forever?"
+    inquirer = ScriptedInquirer(messages=["make my factorial recursive", again, next_part], decisions=["YES"])
+    state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
+    assert user_texts(state) == ["make my factorial recursive", next_part]
+    assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": again}]
