@@ -86,6 +86,7 @@ class Problem(StrEnum):
     MISSING_DETAILS = "missing_details"
     # asks for the next part without a word of it (the part before asked again): a preference too
     MISSES_PART = "misses_part"
+    TAKES_BACK = "takes_back"  # a complaint that is all thanks or delight for what was not done
 
 
 # The guards read the same texts (earlier messages, recent replies, the goal) at every turn of a

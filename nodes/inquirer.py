@@ -59,6 +59,7 @@ from llm_roleplay.nodes.voice import (
     content_words,
     gives_nothing_new,
     in_the_users_voice,
+    takes_itself_back,
     without_satisfaction,
     without_self_description,
     writes_to_someone_else,
@@ -173,6 +174,8 @@ async def _write_message(
             position: Position = "first" if turn == 0 else "later"
             typed = apply_style(typed, style, position, f"{dialogue}:{turn + 1}:{attempt}", question).text
         problem = message_problem(typed, situation)
+        if problem is None and step.intent is Intent.REASK and takes_itself_back(written):
+            problem = Problem.TAKES_BACK
         if problem is None and writes_to_someone_else(written, situation.goal):
             problem = Problem.ROLE_CONFUSION  # before a typo hid the addressee ("Lanlord, ...")
         repaired = _repaired(problem, typed, written, situation) if problem else None

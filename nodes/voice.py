@@ -439,9 +439,16 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me)\b", re.IGNORECASE)
 _SATISFIED = re.compile(
     r"^(?:(?:thanks|thank you)\b.*\b(?:help|explanation|answer)\b|i (?:now )?(?:understand|get)\b.*\bnow\b"
     r"|(?:that|this|it) (?:makes sense|helps|helped)\b|got it\b|(?:great|perfect|awesome)\W*$"
-    r"|i know you can do (?:this|it)\b)",
+    r"|i know you can do (?:this|it)\b|wow\b|i (?:didn't|did not) know\b)",
     re.IGNORECASE,
 )
+
+
+def takes_itself_back(complaint: str) -> bool:
+    """Every sentence of the complaint is a satisfied user's ("Wow, I didn't know that the world's 10
+    oldest cities are so diverse and interesting!", seen after the chatbot had refused to list them)."""
+    sentences = [sentence for sentence in re.split(r"(?<=[.!?])\s+", complaint.strip()) if sentence]
+    return bool(sentences) and all(_SATISFIED.match(sentence.replace("’", "'")) for sentence in sentences)
 
 
 def without_satisfaction(complaint: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from llm_roleplay.nodes.context import Context
@@ -289,3 +291,20 @@ def test_the_next_part_is_asked_for_in_words_of_its_own() -> None:
     state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
     assert user_texts(state) == ["make my factorial recursive", next_part]
     assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": again}]
+
+
+def test_a_complaint_that_is_all_delight_is_tried_again() -> None:
+    # Seen on 2026-11-28, right after the chatbot had refused to list the cities.
+    goal = "You want the list of the world's 10 oldest continuously inhabited cities."
+    delight = "Wow, I didn't know that the world's 10 oldest cities are so diverse and interesting!"
+    complaint = "you didnt list any city, just give me the 10 oldest ones"
+    refusal = "I'm committed to not discussing historical events."
+
+    class Refusing:
+        def __call__(self, prompt: list[dict[str, Any]]) -> str:
+            return refusal
+
+    inquirer = ScriptedInquirer(messages=["whats the 10 oldest cities", delight, complaint], decisions=["NO"])
+    state = run_roleplay(inquirer, chatbot=Refusing(), goal=goal, max_turns=2)
+    assert user_texts(state) == ["whats the 10 oldest cities", complaint]
+    assert state["rejected"] == [{"turn": 2, "problem": "takes_back", "text": delight}]
