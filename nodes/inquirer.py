@@ -111,7 +111,7 @@ async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict
         if message is None and step.intent is Intent.ANSWER:
             # A small model that cannot phrase a plain answer (every try asked back or handed the
             # chatbot's figures back) can still complain and give its data with the request.
-            step = replace(step, intent=Intent.REASK, reason=ANSWER_FALLBACK_REASON)
+            step = replace(step, intent=Intent.REASK, reason=ANSWER_FALLBACK_REASON, gives_figures=True)
             message = await _write_message(writer, state, context, step, meter)
     except Exception as error:  # a failed model call ends this dialogue, not the batch
         return meter.update(
@@ -202,11 +202,24 @@ async def _write_message(
 def _falls_short(message: str, state: RoleplayState, step: Step, request: str) -> Problem | None:
     """What keeps a message that passed every check from being the one sent, if a later try does
     better (the first such message is sent when none does)."""
-    if _lacks_the_situations_figures(message, state, step, request):
+    if _lacks_the_situations_figures(message, state, step, request) or (
+        step.gives_figures and not _gives_a_new_figure(message, state)
+    ):
         return Problem.MISSING_DETAILS
     if _misses_the_part(message, state, step, request):
         return Problem.MISSES_PART
     return None
+
+
+def _gives_a_new_figure(message: str, state: RoleplayState) -> bool:
+    """A number the user has not given before and did not take from the chatbot (the goal's own
+    count as theirs): what a reask that must give the user's figures has to carry (seen: asked
+    again for a method, the user restated "a 50-meter, 100-meter, and 200-meter race" three times,
+    never a time)."""
+    messages = state.get("messages", [])
+    said = set().union(*(numbers_in(text_of(m)) for m in messages if m.type == "human"))
+    replied = set().union(*(numbers_in(text_of(m)) for m in messages if m.type == "ai"))
+    return bool(numbers_in(message) - said - (replied - numbers_in(state["goal"])))
 
 
 def _misses_the_part(message: str, state: RoleplayState, step: Step, request: str) -> bool:

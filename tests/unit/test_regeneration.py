@@ -233,6 +233,20 @@ def test_a_method_without_a_result_to_a_user_who_gave_no_figures_gets_their_figu
     assert record.rejected == state["rejected"]
 
 
+def test_asked_for_their_figures_again_the_user_gives_a_new_one() -> None:
+    # Seen on 2026-11-28: given the method three times, the user restated "a 50-meter, 100-meter, and
+    # 200-meter race" each time and never gave a time.
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    method = "Speed = distance / time. Divide each distance by the time it took you."
+    opening = "how do i work out my speed for the 50 m and 100 m races"
+    restated = "im timing a 50 m and a 100 m race, give me an example of how to do it"
+    timed = "ok so 50 m took me 8.4 s and 100 m took 17.9 s"
+    inquirer = ScriptedInquirer(messages=[opening, restated, timed])
+    state = run_roleplay(inquirer, chatbot=lambda messages: method, goal=goal, max_turns=2)
+    assert user_texts(state) == [opening, timed]
+    assert state["rejected"] == [{"turn": 2, "problem": "missing_details", "text": restated}]
+
+
 def test_asked_for_their_figures_the_user_gives_inputs_not_the_result() -> None:
     # Seen on 2026-11-28, asked how to work out the speed: "speed: 0.33 km/min, Calories burned: 2250 cal."
     goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
