@@ -196,7 +196,7 @@ def states_the_result(message: str, request: str) -> bool:
 # ShareGPT user messages end on the first kind (0.09%), mostly a bare "A" answering a quiz; 5 on
 # the second.
 _DANGLING_END = re.compile(
-    r"\b(?:the|a|an|and|or|my|your|their|but|if|when|than|because|whether|which"
+    r"\b(?:the|a|an|and|or|my|your|their|but|if|when|than|because|whether|which|who"
     r"|(?:do|does|did|is|are|was|were|can|won|would|should)n['’]?t)\s*$",
     re.IGNORECASE,
 )

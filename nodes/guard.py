@@ -68,7 +68,11 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.ROLE_CONFUSION
     if (
         echoes(message, situation.recent_replies, situation.goal, situation.previous_user_messages)
-        or copies_example(message, situation.examples)
+        or copies_example(
+            message,
+            situation.examples,
+            dialogue=[situation.goal, *situation.previous_user_messages, *situation.recent_replies],
+        )
         or copies_instructions(message, situation.instructions)
         or claims_the_replies_facts(
             message, situation.recent_replies, [situation.goal, *situation.previous_user_messages]

@@ -225,8 +225,9 @@ def _gives_a_new_figure(message: str, state: RoleplayState) -> bool:
 def _misses_the_part(message: str, state: RoleplayState, step: Step, request: str) -> bool:
     """The message asks for the next part without one word of it that the parts before lack
     ("could you please make the function recursive" where the next part was "ensure that the
-    function does not enter an infinite loop", seen on 2026-11-28: the part before asked again)."""
-    if step.intent is not Intent.NEXT or not request:
+    function does not enter an infinite loop", seen on 2026-11-28: the part before asked again), or
+    opens without one word of the first part ("can you help me with that?", seen)."""
+    if step.intent not in (Intent.OPEN, Intent.NEXT) or not request:
         return False
     parts = state.get("goal_parts") or []
     earlier = set().union(*(request_stems(part) for part in parts[: step.part]))

@@ -238,9 +238,21 @@ def copies_instructions(message: str, instructions: Sequence[str]) -> bool:
     return any(longest_common_run(neutral, person_neutral(text)) >= PROMPT_RUN_WORDS for text in instructions)
 
 
-def copies_example(message: str, examples: Sequence[str], run: int = ECHO_MIN_RUN) -> bool:
-    """The message copies ``run`` (four) or more words in a row from a text shown in the prompt."""
-    return any(longest_common_run(message, example) >= run for example in examples)
+def copies_example(
+    message: str, examples: Sequence[str], run: int = ECHO_MIN_RUN, dialogue: Sequence[str] = ()
+) -> bool:
+    """The message copies ``run`` (four) or more words in a row from a text shown in the prompt, or a
+    number of one that nothing in the ``dialogue`` (goal, messages, replies) holds (seen: "why 45?"
+    of a complaint example came back as "why 45 miles", "60 cups instead of 45", "why 45 is
+    mentioned as the 3rd" in three dialogues)."""
+    if any(longest_common_run(message, example) >= run for example in examples):
+        return True
+    # Two digits and up: a small number ("8 s") is too common to tell a copy.
+    shown = {n for example in examples for n in numbers_in(example) if n >= 10}
+    if not shown & numbers_in(message):
+        return False
+    known = set().union(*(numbers_in(text) for text in dialogue)) if dialogue else set()
+    return bool(shown & numbers_in(message) - known)
 
 
 def helper_register(message: str) -> bool:

@@ -32,6 +32,8 @@ THREE_TURNS = (
 def _run(agent: Any, messages: tuple[str, ...] = THREE_TURNS, **settings: Any) -> tuple[dict[str, Any], Any]:
     inquirer = ScriptedInquirer(messages=messages, decisions=["NO"] * (len(messages) - 1) + ["YES"])
     settings.setdefault("max_turns", len(messages) + 1)
+    # The goal names what the script says: an opening must share a word with the goal's first part.
+    settings.setdefault("goal", "You want to tell the chatbot this: " + " / ".join(messages))
     state = run_roleplay(inquirer, chatbot=agent, judge="none", **settings)
     record = record_from_state(state, Context(chatbot_model=agent, judge_model="none"))
     return record.model_dump(mode="json"), inquirer

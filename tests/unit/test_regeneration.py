@@ -322,3 +322,13 @@ def test_a_complaint_that_is_all_delight_is_tried_again() -> None:
     state = run_roleplay(inquirer, chatbot=Refusing(), goal=goal, max_turns=2)
     assert user_texts(state) == ["whats the 10 oldest cities", complaint]
     assert state["rejected"] == [{"turn": 2, "problem": "takes_back", "text": delight}]
+
+
+def test_an_opening_without_a_word_of_the_first_part_is_tried_again() -> None:
+    # Seen on 2026-11-28: "can you help me with that?" opened a dialogue about a poem.
+    goal = "You want a poem about cats in four quatrains."
+    vague = "can you help me with that?"
+    inquirer = ScriptedInquirer(messages=[vague, "write me a poem about cats, 4 quatrains"])
+    state = run_roleplay(inquirer, goal=goal, max_turns=1)
+    assert user_texts(state) == ["write me a poem about cats, 4 quatrains"]
+    assert state["rejected"] == [{"turn": 1, "problem": "misses_part", "text": vague}]

@@ -15,6 +15,7 @@ from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.voice import (
     answers_for_the_chatbot,
     confuses_roles,
+    copies_example,
     echoes,
     empty_promise,
     gives_nothing_new,
@@ -627,3 +628,13 @@ def test_the_chatbots_made_up_figures_are_not_what_the_user_knows() -> None:
 def test_the_chatbot_is_not_asked_to_do_the_recipients_job(message: str, confused: bool) -> None:
     goal = "I want to write a short, polite email to my landlord asking to fix a broken heater."
     assert (message_problem(message, Situation(goal=goal, turn=4)) is Problem.ROLE_CONFUSION) is confused
+
+
+def test_a_number_from_a_prompt_example_that_the_dialogue_never_held_is_a_copy() -> None:
+    # Seen on 2026-11-28: the complaint example "why 45? ..." came back in three dialogues.
+    shown = ["why 45? 3 times 12 is 36", "its for my 8 year old"]
+    dialogue = ["You ran 6 hours, a third of the time running.", "That makes 18 miles in all."]
+    assert copies_example("Explain why 45 miles is the total distance", shown, dialogue=dialogue)
+    assert not copies_example("why 18 miles? that seems wrong", shown, dialogue=dialogue)
+    assert not copies_example("i ran the 100 m in 8 s", shown, dialogue=dialogue)  # small numbers are common
+    assert not copies_example("45 minutes is right", shown, dialogue=[*dialogue, "It takes 45 minutes."])
