@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from llm_roleplay.blocks.personas import default_schema
-from llm_roleplay.nodes.checks import TASK_VERBS, stem
+from llm_roleplay.nodes.checks import TASK_VERBS, numbers_in, stem
 from llm_roleplay.nodes.voice import content_words
 
 OFF_GOAL_MIN_WORDS = 10  # shorter messages ("explain the second part in more detail") are reactions
@@ -56,12 +56,18 @@ def request_stems(part: str) -> set[str]:
 
 
 def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bool:
-    """The message uses the distinctive words of a part that is not due yet."""
+    """The message uses the distinctive words of a part that is not due yet, or a figure of it
+    that nothing said so far holds ("replace the 10th line with the number 73" in an opening that
+    was to ask for the drawing only, seen on 2026-11-28)."""
+    current = list(current)
     mine = {stem(word) for word in content_words(message)}
     seen = {stem(word) for text in current for word in content_words(text)}
+    figures = numbers_in(message) - set().union(*(numbers_in(text) for text in current))
     for part in later:
         distinctive = request_stems(part) - seen
         if distinctive and len(mine & distinctive) >= max(1, math.ceil(len(distinctive) / 2)):
+            return True
+        if figures & numbers_in(part):
             return True
     return False
 
@@ -74,11 +80,19 @@ def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[st
     sentence before it ("a pancake recipe? | i also want them without eggs"), else to the
     connector before it ("a pancake recipe | and how to do it without eggs"), else at its first
     word ("a pancake recipe | without eggs"); "" when under three words would be left."""
+    current, later = list(current), list(later)
     seen = {stem(word) for text in current for word in content_words(text)}
     distinctive = set().union(*(request_stems(part) for part in later)) - seen
+    figures = set().union(*(numbers_in(part) for part in later)) - set().union(
+        *(numbers_in(text) for text in current)
+    )
     tokens = message.split()
     first = next(
-        (i for i, token in enumerate(tokens) if any(stem(w) in distinctive for w in content_words(token))),
+        (
+            i
+            for i, token in enumerate(tokens)
+            if any(stem(w) in distinctive for w in content_words(token)) or numbers_in(token) & figures
+        ),
         None,
     )
     if first is None:

@@ -638,3 +638,12 @@ def test_a_number_from_a_prompt_example_that_the_dialogue_never_held_is_a_copy()
     assert not copies_example("why 18 miles? that seems wrong", shown, dialogue=dialogue)
     assert not copies_example("i ran the 100 m in 8 s", shown, dialogue=dialogue)  # small numbers are common
     assert not copies_example("45 minutes is right", shown, dialogue=[*dialogue, "It takes 45 minutes."])
+
+
+def test_a_later_parts_figure_in_an_opening_is_asking_ahead() -> None:
+    # Seen on 2026-11-28: "... Once I have that, I'd like to replace the 10th line with the number 73"
+    parts = ["Draw a unicorn using the 'turtle' module.", "Substitute the 10th line with the value 73."]
+    seen = "can you draw a unicorn with the turtle module? once I have it, put 73 in it"
+    assert asks_ahead(seen, parts[:1], parts[1:])
+    assert before_asking_ahead(seen, parts[:1], parts[1:]) == "can you draw a unicorn with the turtle module?"
+    assert not asks_ahead("draw a unicorn with the turtle module, 3 colours", parts[:1], parts[1:])
