@@ -517,7 +517,8 @@ _THIRD_PERSON = (
     (
         re.compile(
             r"\b(?:the|this) chatbot ((?:only |just |still |never |also |\w+ly )?)"
-            r"(has|does|did|gave|made|said|missed|forgot|provided|wrote|answered|told|showed)"
+            r"(has|does|did|gave|made|said|missed|forgot|provided|wrote|answered|told|showed|skipped"
+            r"|left|got|used|added|changed|ignored|calculated|listed|mentioned|included)"
             r"((?:n't| not)?)\b",
             re.IGNORECASE,
         ),

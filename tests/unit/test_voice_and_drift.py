@@ -555,6 +555,8 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
     assert check("Tell me what is wrong with your answer.") is Problem.ROLE_CONFUSION  # the teacher's line
     assert check("go on") is None and check("is there anything I should watch out for") is None
     assert in_the_users_voice("the chatbot didn't list Babylon.") == "you didn't list Babylon."
+    seen = "the chatbot skipped over a crucial step in calculating the distances"
+    assert in_the_users_voice(seen) == "you skipped over a crucial step in calculating the distances"
 
 
 @pytest.mark.parametrize(
