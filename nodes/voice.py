@@ -20,6 +20,7 @@ from llm_roleplay.nodes.checks import (
     longest_common_run,
     names_traits,
     numbers_in,
+    stem,
     words,
 )
 
@@ -429,14 +430,16 @@ _ABOUT_THE_DOCUMENT = re.compile(
 def asks_the_chatbot_to_act(message: str, goal: str) -> bool:
     """The goal is a document asking someone to act ("an email to my landlord asking to fix a broken
     heater") and the message asks the chatbot itself to act, with no word of the document: "I asked
-    you to fix my broken heater." and "Fix my heater." (both seen in `make demo`)."""
+    you to fix my broken heater.", "Fix my heater." and "I need the heater fixed immediately ... can you
+    look at it?" (all seen in `make demo`)."""
     asked = _DOCUMENT_ASKS.search(goal)
     if not asked or _ABOUT_THE_DOCUMENT.search(message):
         return False
     recipients = {word for pair in _RECIPIENT.findall(goal.lower()) for word in pair if word}
     if recipients & set(words(message.lower())):  # "tell my landlord to fix it": about the letter
         return False
-    return re.search(rf"\b{re.escape(asked.group(1))}\b", message, re.IGNORECASE) is not None
+    wanted = stem(asked.group(1))  # "fix", "fixed", "fixing" (seen: "I need the heater fixed immediately")
+    return any(stem(word) == wanted for word in words(message))
 
 
 _DOCUMENT_TO = re.compile(

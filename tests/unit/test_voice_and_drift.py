@@ -622,6 +622,7 @@ def test_the_chatbots_made_up_figures_are_not_what_the_user_knows() -> None:
             True,
         ),
         ("Fix my heater.", True),  # both seen in `make demo`
+        ("I need the heater fixed immediately. it's costing me a lot. can you look at it?", True),
         ("make the email a bit firmer, the heater still isn't fixed", False),
         ("write to my landlord to fix the heater, it's been broken a week", False),
         ("its been broken for a week, can you make it firmer", False),
