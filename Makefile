@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-GOAL ?= I want to write a short, polite email to my landlord asking to fix a broken heater, and then make the email a bit firmer.
+# A goal the embedded 1.5B model plays believably: with the landlord-email goal it kept writing to
+# the landlord or asking the chatbot to fix the heater (README "How realistic ...").
+GOAL ?= You want a simple recipe for pancakes without eggs, and then to know how to make them fluffier.
 
 ## Run one dialogue on the embedded local model (sampled persona, paper settings but 4 turns).
 demo: $(STAMP)
