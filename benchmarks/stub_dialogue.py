@@ -124,7 +124,8 @@ def check_shape(record: dict[str, Any]) -> None:
         raise AssertionError(
             f"benchmark dialogue {record['id']} went off its shape (ending, user turns, calls, "
             f"regenerations) = {shape}; expected ('goal_verified', {USER_TURNS}, {CALLS_PER_DIALOGUE}, 0): "
-            "a prompt changed in a way benchmarks/stub_dialogue.py does not understand"
+            "a prompt or a guard changed in a way benchmarks/stub_dialogue.py does not understand "
+            f"(messages the guards stopped: {record.get('rejected') or 'none'})"
         )
 
 

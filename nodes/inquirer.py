@@ -183,7 +183,8 @@ async def _write_message(
             typed, problem = repaired, None
         if problem is None and (step.intent is Intent.ANSWER or step.gives_figures):
             problem = _answer_problem(written, step.reason, situation)
-        shortfall = _falls_short(typed, state, step, request) if problem is None else None
+        # read before the typing pass, whose typos would hide the part's words ("paacking list")
+        shortfall = _falls_short(written, state, step, request) if problem is None else None
         if shortfall:
             vague.append((typed, shortfall))
             continue
