@@ -7,7 +7,7 @@ node let through is judged by exactly the same rules in the quality filter.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
@@ -110,6 +110,11 @@ def number_value(text: str) -> float:
 
 def numbers_in(text: str) -> set[float]:
     return {number_value(number) for number in re.findall(NUMBER, text)}
+
+
+def numbers_of(texts: Iterable[str]) -> set[float]:
+    """The numbers of all ``texts`` together."""
+    return {value for text in texts for value in numbers_in(text)}
 
 
 _STEMMER = snowballstemmer.stemmer("english")

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from llm_roleplay.blocks.personas import default_schema
-from llm_roleplay.nodes.checks import TASK_VERBS, numbers_in, stem
+from llm_roleplay.nodes.checks import TASK_VERBS, numbers_in, numbers_of, stem
 from llm_roleplay.nodes.voice import content_words
 
 OFF_GOAL_MIN_WORDS = 10  # shorter messages ("explain the second part in more detail") are reactions
@@ -62,7 +62,7 @@ def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bo
     current = list(current)
     mine = {stem(word) for word in content_words(message)}
     seen = {stem(word) for text in current for word in content_words(text)}
-    figures = numbers_in(message) - set().union(*(numbers_in(text) for text in current))
+    figures = numbers_in(message) - numbers_of(current)
     for part in later:
         distinctive = request_stems(part) - seen
         if distinctive and len(mine & distinctive) >= max(1, math.ceil(len(distinctive) / 2)):
@@ -83,9 +83,7 @@ def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[st
     current, later = list(current), list(later)
     seen = {stem(word) for text in current for word in content_words(text)}
     distinctive = set().union(*(request_stems(part) for part in later)) - seen
-    figures = set().union(*(numbers_in(part) for part in later)) - set().union(
-        *(numbers_in(text) for text in current)
-    )
+    figures = numbers_of(later) - numbers_of(current)
     tokens = message.split()
     first = next(
         (

@@ -28,7 +28,14 @@ from langgraph.runtime import Runtime
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.blocks.style.profile import PersonaStyle, Position
 from llm_roleplay.blocks.style.typing_pass import apply_style
-from llm_roleplay.nodes.checks import Problem, asks_for_figures, numbers_in, states_the_result, stem
+from llm_roleplay.nodes.checks import (
+    Problem,
+    asks_for_figures,
+    numbers_in,
+    numbers_of,
+    states_the_result,
+    stem,
+)
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.drift import before_asking_ahead, request_stems
 from llm_roleplay.nodes.goal_plan import material_of
@@ -218,8 +225,8 @@ def _gives_a_new_figure(message: str, state: RoleplayState) -> bool:
     again for a method, the user restated "a 50-meter, 100-meter, and 200-meter race" three times,
     never a time)."""
     messages = state.get("messages", [])
-    said = set().union(*(numbers_in(text_of(m)) for m in messages if m.type == "human"))
-    replied = set().union(*(numbers_in(text_of(m)) for m in messages if m.type == "ai"))
+    said = numbers_of(text_of(m) for m in messages if m.type == "human")
+    replied = numbers_of(text_of(m) for m in messages if m.type == "ai")
     return bool(numbers_in(message) - said - (replied - numbers_in(state["goal"])))
 
 

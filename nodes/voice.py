@@ -20,6 +20,7 @@ from llm_roleplay.nodes.checks import (
     longest_common_run,
     names_traits,
     numbers_in,
+    numbers_of,
     stem,
     words,
 )
@@ -252,8 +253,7 @@ def copies_example(
     shown = {n for example in examples for n in numbers_in(example) if n >= 10}
     if not shown & numbers_in(message):
         return False
-    known = set().union(*(numbers_in(text) for text in dialogue)) if dialogue else set()
-    return bool(shown & numbers_in(message) - known)
+    return bool(shown & numbers_in(message) - numbers_of(dialogue))
 
 
 def helper_register(message: str) -> bool:
@@ -296,10 +296,9 @@ _CLAIMS_KNOWLEDGE = re.compile(r"\b(?:i know|i(?:'m| am) sure)\b[^.!?\n]*", re.I
 def claims_the_replies_facts(message: str, replies: Sequence[str], own_texts: Sequence[str]) -> bool:
     """The message claims to know a figure that only the chatbot's replies have given (not the
     goal, not the user's own earlier messages)."""
-    said = set().union(*(numbers_in(reply) for reply in replies)) if replies else set()
-    own = set().union(*(numbers_in(text) for text in own_texts)) if own_texts else set()
+    only_theirs = numbers_of(replies) - numbers_of(own_texts)
     return any(
-        numbers_in(claim.group()) & (said - own)
+        numbers_in(claim.group()) & only_theirs
         for claim in _CLAIMS_KNOWLEDGE.finditer(message.replace("’", "'"))
     )
 
@@ -462,17 +461,21 @@ _SATISFIED = re.compile(
 )
 
 
+def _sentences(text: str) -> list[str]:
+    return [sentence for sentence in re.split(r"(?<=[.!?])\s+", text.strip()) if sentence]
+
+
 def takes_itself_back(complaint: str) -> bool:
     """Every sentence of the complaint is a satisfied user's ("Wow, I didn't know that the world's 10
     oldest cities are so diverse and interesting!", seen after the chatbot had refused to list them)."""
-    sentences = [sentence for sentence in re.split(r"(?<=[.!?])\s+", complaint.strip()) if sentence]
+    sentences = _sentences(complaint)
     return bool(sentences) and all(_SATISFIED.match(sentence.replace("’", "'")) for sentence in sentences)
 
 
 def without_satisfaction(complaint: str) -> str:
     """A complaint without its sentences of a satisfied user ("Thanks for your help!", "I
     understand the problem now."); unchanged when nothing else would be left."""
-    sentences = [sentence for sentence in re.split(r"(?<=[.!?])\s+", complaint.strip()) if sentence]
+    sentences = _sentences(complaint)
     kept = [sentence for sentence in sentences if not _SATISFIED.match(sentence.replace("’", "'"))]
     return " ".join(kept) if kept and len(kept) < len(sentences) else complaint
 
@@ -484,7 +487,7 @@ def without_self_description(message: str, traits: Sequence[str]) -> str | None:
     sentence is there or nothing would be left. The embedded model wrote such a sentence in four
     of four openings of one dialogue, which then ended inquirer_invalid; real users hardly ever
     introduce themselves."""
-    sentences = [sentence for sentence in re.split(r"(?<=[.!?])\s+", message.strip()) if sentence]
+    sentences = _sentences(message)
 
     def describes_self(sentence: str) -> bool:
         plain = sentence.replace("’", "'")
