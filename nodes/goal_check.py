@@ -89,6 +89,8 @@ async def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
 def _reason_for_user(verdict: GoalVerdict, failed: int) -> str:
     """What the user noticed, in plain words (the judge's numbers stay in the record)."""
     checks = verdict.parts
+    # Worded as the user's own impression, not the judge's terms: the small model copies the reason
+    # into the message (seen: "your answer was missing from the answers").
     if failed < len(checks) and checks[failed].evidence is None:
-        return "it is missing from the answers"
-    return "the answer is wrong or incomplete"
+        return "they cannot see where it does that"
+    return "they think it is wrong or incomplete"

@@ -19,6 +19,7 @@ from llm_roleplay.nodes.voice import (
     copies_instructions,
     echoes,
     greets_again,
+    speaks_of_a_chatbot,
     withholds_own_data,
     writes_to_someone_else,
 )
@@ -64,6 +65,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         confuses_roles(message, last_reply)
         or writes_to_someone_else(message, situation.goal)
         or asks_the_chatbot_to_act(message, situation.goal)
+        or speaks_of_a_chatbot(message, situation.goal)
     ):
         return Problem.ROLE_CONFUSION
     if (

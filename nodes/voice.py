@@ -391,6 +391,19 @@ def confuses_roles(message: str, last_reply: str) -> bool:
     return helper_register(message) or empty_promise(message) or mirrors_request(message, last_reply)
 
 
+# The prompts call the other side "the chatbot"; a small model narrates the persona's wish for one
+# ("I need a chatbot to help me with that", seen on 2026-11-28) where a person just asks. 8 of 28,657
+# real ShareGPT user messages name a chatbot at all, every one about building or using chatbots.
+_A_CHATBOT = re.compile(r"\bchatbots?\b", re.IGNORECASE)
+_ADDRESSEE = re.compile(r"\bthe chatbot(?:'s)?\b", re.IGNORECASE)
+
+
+def speaks_of_a_chatbot(message: str, goal: str) -> bool:
+    """The message mentions a chatbot (what ``to_the_chatbots_face`` could not turn into "you") while
+    the goal names none but its addressee, "the chatbot"."""
+    return bool(_A_CHATBOT.search(message)) and not _A_CHATBOT.search(_ADDRESSEE.sub("", goal))
+
+
 _LETTER_OPENING = re.compile(
     r"^\s*(?:dear\b|to whom it may concern|(?:mr|mrs|ms|dr)\.?\s+\w+\s*[,:])", re.IGNORECASE
 )

@@ -36,8 +36,9 @@ def test_rejected_claim_sends_the_user_back_to_the_missing_part() -> None:
     # asks for it again at once (no assessment), and the next YES claims again: verified.
     assert inquirer.calls == ["open", "assess", "next", "assess", "reask", "assess"]
     assert "give a recipe for a first loaf" in inquirer.prompts[4][0]["content"]
-    assert "it is missing from the answers" not in inquirer.prompts[4][0]["content"]  # evidence was quoted
-    assert "did not do it properly (the answer is wrong or incomplete)" in inquirer.prompts[4][0]["content"]
+    reask = inquirer.prompts[4][0]["content"]
+    assert "they cannot see where it does that" not in reask  # evidence was quoted
+    assert "did not do it properly (they think it is wrong or incomplete)" in reask
     first, second = state["goal_checks"]
     assert (first["turn"], first["goal_met"], [p["verified"] for p in first["parts"]]) == (
         2,

@@ -650,3 +650,19 @@ def test_a_later_parts_figure_in_an_opening_is_asking_ahead() -> None:
     assert asks_ahead(seen, parts[:1], parts[1:])
     assert before_asking_ahead(seen, parts[:1], parts[1:]) == "can you draw a unicorn with the turtle module?"
     assert not asks_ahead("draw a unicorn with the turtle module, 3 colours", parts[:1], parts[1:])
+
+
+def test_a_message_that_narrates_wanting_a_chatbot_is_a_role_confusion() -> None:
+    goal = "You want to use the chatbot to create a poem about cats."
+    seen = "I've been trying to create a poem about cats and I need a chatbot to help me with that."
+    assert message_problem(seen, Situation(goal=goal)) is Problem.ROLE_CONFUSION
+    assert message_problem("write me a poem about cats, 4 verses", Situation(goal=goal)) is None
+    about_chatbots = "You want to build a chatbot for your eye clinic's website."
+    asked = "what should a chatbot for an eye clinic say first?"
+    assert message_problem(asked, Situation(goal=about_chatbots)) is None
+
+
+def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_cut_off() -> None:
+    # Seen on 2026-11-28 (the goal wanted the function in JavaScript).
+    assert check("I need a function to count the number of vowels in a string in") is Problem.CUT_OFF
+    assert check("what is this string used for") is None and check("which file is the bug in") is None
