@@ -612,10 +612,41 @@ def without_vocative(message: str) -> str:
     return rest[:1].upper() + rest[1:] if message.lstrip()[:1].isupper() else rest
 
 
+# "I want to draw a unicorn with the turtle module. Can you help me with that?": the small model's
+# request wrapped for politeness. A sentence that only asks for help ends 13 of 28,657 real ShareGPT
+# user messages (0.05%), against 6 of the 23 openings of the run of 2026-11-28; the wish before it
+# is the request.
+_HELP_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?])\s+)(?:so,? )?(?:can|could|would|will) you (?:please )?help(?: me)?"
+    r"(?: (?:out )?(?:with|on) (?:that|this|it))?(?: please)?\s*(?:[?.!]+(?=\s|$)|$)",
+    re.IGNORECASE,
+)
+# "I want to know if I can ...": 6 of 28,657 real messages open so; people ask the thing itself.
+_WANT_TO_KNOW = re.compile(
+    r"^\s*I (?:want|need|would like|'d like|’d like) to know,? "
+    r"(?=(?:if|whether|how|what|why|which|where|when|who)\b)",
+    re.IGNORECASE,
+)
+
+
+def without_help_wrapping(message: str) -> str:
+    """ "I want to draw a unicorn. Can you help me with that?" -> "I want to draw a unicorn.", and
+    "I want to know how far I can go" -> "How far I can go"; the message as it is when little would
+    be left."""
+    text = _WANT_TO_KNOW.sub("", message, count=1)
+    if text != message and message[:1].isupper():
+        text = text[:1].upper() + text[1:]
+    unwrapped = re.sub(r"\s{2,}", " ", _HELP_SENTENCE.sub("", text)).strip()
+    return unwrapped if len(words(unwrapped)) >= 4 else text
+
+
 def in_the_users_voice(message: str) -> str:
     """The small model's habits that a plain rewrite mends: the assistant's "Sure," opening, a
-    closing run of hashtags, the chatbot named at the start or spoken of to its face."""
-    return to_the_chatbots_face(without_vocative(without_assent_opening(without_hashtags(message))))
+    closing run of hashtags, the chatbot named at the start or spoken of to its face, a request
+    wrapped in "can you help me with that?"."""
+    return without_help_wrapping(
+        to_the_chatbots_face(without_vocative(without_assent_opening(without_hashtags(message))))
+    )
 
 
 # "I'm not sure about the times, but I know the distances" from a user whose goal says they timed

@@ -666,3 +666,30 @@ def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_
     # Seen on 2026-11-28 (the goal wanted the function in JavaScript).
     assert check("I need a function to count the number of vowels in a string in") is Problem.CUT_OFF
     assert check("what is this string used for") is None and check("which file is the bug in") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [  # openings of the run of 2026-11-28
+        (
+            "I want to draw a unicorn using the 'turtle' module. can you help with that?",
+            "I want to draw a unicorn using the 'turtle' module.",
+        ),
+        (
+            "I need to calculate the speed for each of my races. Can you help me wtih that?",
+            "I need to calculate the speed for each of my races. Can you help me wtih that?",  # a typo: kept
+        ),
+        (
+            "I'm looking forward to drawing a unicorn. Can you help me with that? I want it detailed.",
+            "I'm looking forward to drawing a unicorn. I want it detailed.",
+        ),
+        (
+            "I want to know if I can skip at 3 miles per hour, how far I get in six hours",
+            "If I can skip at 3 miles per hour, how far I get in six hours",
+        ),
+        ("can you help me with that?", "can you help me with that?"),  # nothing else to send
+        ("can you help me write a cover letter?", "can you help me write a cover letter?"),
+    ],
+)
+def test_a_request_is_not_wrapped_in_asking_for_help(written: str, typed: str) -> None:
+    assert in_the_users_voice(written) == typed
