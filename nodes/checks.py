@@ -200,9 +200,11 @@ def states_the_result(message: str, request: str) -> bool:
 # don't"). Prepositions may end a sentence ("anything I should watch out for"), but not straight
 # after a prepositional phrase (seen: "count the number of vowels in a string in"; 2 of 28,657 real
 # ShareGPT user messages end so, both cut off themselves). 27 of 30,547 real messages end on the
-# first kind (0.09%), mostly a bare "A" answering a quiz; 5 on the second.
+# first kind (0.09%), mostly a bare "A" answering a quiz; 5 on the second. An auxiliary and its
+# subject with no verb after them (seen: "How many cups of feed do i") end none of the 28,657.
 _DANGLING_END = re.compile(
     r"\b(?:the|a|an|and|or|my|your|their|but|if|when|than|because|whether|which|who"
+    r"|(?:do|does|did|should|can|could|would|will) (?:i|we|they)"
     r"|(?:do|does|did|is|are|was|were|can|won|would|should)n['’]?t"
     r"|(?:in|of|on|at|for|with|to|from|by) (?:a|an|the|my|your|this|that) \w+"
     r" (?:in|of|on|at|with|from|by))\s*$",
@@ -327,8 +329,24 @@ _OWN_ENGLISH = re.compile(
 _GOAL_VOICE = re.compile(r"(?:^|[.!?]\s+)(?:also,?\s+|and\s+)?you want (?:to|the chatbot)\b", re.IGNORECASE)
 
 
+# The same voice in any of the goal's sentences: "also you're curious about the other way around"
+# (seen on 2026-11-28, from the part "Also you are curious about the other way around"). A sentence
+# of the message that opens with four words of the goal's "you ..." speaks of its writer as "you".
+_YOU_SENTENCE = re.compile(r"(?:^|[.!?]\s+)(?:also,?\s+|and\s+)?(you(?:\s+[\w']+){3})", re.IGNORECASE)
+
+
+def _you_are(text: str) -> str:
+    return re.sub(r"\byou['’]re\b", "you are", text, flags=re.IGNORECASE).lower()
+
+
 def speaks_in_the_goals_voice(text: str, goal: str) -> bool:
-    return bool(_GOAL_VOICE.search(text)) and bool(_GOAL_VOICE.search(goal))
+    if _GOAL_VOICE.search(text) and _GOAL_VOICE.search(goal):
+        return True
+    goal_words = " ".join(words(_you_are(goal)))
+    return any(
+        f" {' '.join(words(opening))} " in f" {goal_words} "
+        for opening in _YOU_SENTENCE.findall(_you_are(text))
+    )
 
 
 def leaks(

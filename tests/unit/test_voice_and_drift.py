@@ -666,6 +666,8 @@ def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_
     # Seen on 2026-11-28 (the goal wanted the function in JavaScript).
     assert check("I need a function to count the number of vowels in a string in") is Problem.CUT_OFF
     assert check("what is this string used for") is None and check("which file is the bug in") is None
+    assert check("How many cups of feed do i") is Problem.CUT_OFF  # seen on 2026-11-28
+    assert check("where am i going wrong, what should i do") is None
 
 
 @pytest.mark.parametrize(
@@ -693,3 +695,10 @@ def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_
 )
 def test_a_request_is_not_wrapped_in_asking_for_help(written: str, typed: str) -> None:
     assert in_the_users_voice(written) == typed
+
+
+def test_a_sentence_in_the_goals_you_is_a_leak_whatever_its_verb() -> None:
+    goal = "You want to know how far you get. Also you are curious about the other way around."
+    seen = "also you're curious about the other way around. how many miles if I walk a third?"
+    assert message_problem(seen, Situation(goal=goal, turn=3)) is Problem.LEAK
+    assert message_problem("you are wrong about the other way around", Situation(goal=goal, turn=3)) is None
