@@ -195,6 +195,19 @@ def test_a_message_meant_as_a_question_stays_a_question() -> None:
     assert apply_style(other, _style(), "later", "k").text == "Make it recursive."
 
 
+def test_a_wish_is_turned_into_the_request_itself_unless_the_person_asks_that_way() -> None:
+    seen = "I want to draw a unicorn using the 'turtle' module. I'd like it detailed."  # 2026-11-28
+    assert (
+        apply_style(seen, _style(), "first", "k").text
+        == "Draw a unicorn using the 'turtle' module. I'd like it detailed."
+    )
+    asked = apply_style(seen, _style(), "first", "k", question=True).text
+    assert asked == "How do I draw a unicorn using the 'turtle' module? I'd like it detailed."
+    assert apply_style(seen, _style(can_you_opening=1.0), "first", "k").text == seen  # the person's own way
+    to_know = "I need to know the oldest cities."
+    assert apply_style(to_know, _style(), "first", "k").text == to_know  # no task verb: not a request
+
+
 def test_a_casual_typer_loses_capitals_and_closing_punctuation() -> None:
     style = _style(lowercase_start=1.0, no_closing_punct=1.0, dropped_apostrophe=1.0, lowercase_i=1.0)
     typed = apply_style("I don't know the formula. Can you show it?", style, "later", "k")

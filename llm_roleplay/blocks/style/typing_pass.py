@@ -9,7 +9,8 @@ habit is drawn with the person's own probability, then the text is edited to mat
 2. thanks: "Thanks!" / "Thank you for ..." sentences are removed, or "thanks" added;
 3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way
    ("how X?" for "Can you tell me how X?" when the message is meant as a question; any other "can
-   you" question then stays);
+   you" question then stays); so does its twin, the wish: "I want to draw X" becomes "draw X" ("how
+   do i draw X?" as a question);
 4. please: removed ("Could you please" -> "Could you"), or added at the end of a request;
 5. dropped apostrophes ("don't" -> "dont") and lowercase "i";
 6. typos: letters swapped, dropped or doubled in words of 4+ letters, at the person's per-word rate
@@ -50,6 +51,16 @@ _CAN_YOU_FULL = re.compile(r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?
 _CAN_YOU_TELL = re.compile(
     r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|explain(?:\s+to)?|show)(?:\s+(?:me|us))?\s+"
     r"(?=(?:what|how|why|when|where|which|who)\b)",
+    re.IGNORECASE,
+)
+# "I want to draw a unicorn ...": the small model's other indirect request. 43% of the openings of
+# the run of 2026-11-28 began with "I" against 12% of the real ones (first 8,800 ShareGPT
+# conversations), where "I want/need/would like to" opens 2% and "can you" 6.5%. Only verbs of a
+# task the chatbot can do: "I need to know" or "I want to go" are no request to it.
+_WISH = re.compile(
+    r"^\s*I (?:really )?(?:want|need|would like|'d like|’d like) to "
+    r"(?=(?:write|make|create|calculate|compute|draw|plan|convert|translate|rewrite|fix|build|improve"
+    r"|shorten|summari[sz]e|compare|list|design|generate|count|code)\b)",
     re.IGNORECASE,
 )
 _APOSTROPHE_WORD = re.compile(r"\b(\w+)['’](t|m|s|re|ve|ll|d)\b", re.IGNORECASE)
@@ -117,6 +128,7 @@ def apply_style(
         _drop_thanks(message)
     if not draws["can_you_opening"]:
         _ask_directly(message) if question else _drop_can_you(message)
+        _drop_wish(message, question)
     _please(message, draws["please"])
     if draws["dropped_apostrophe"]:
         _edit(message, "dropped_apostrophe", _APOSTROPHE_WORD.sub(r"\1\2", message.text))
@@ -178,6 +190,20 @@ def _drop_can_you(message: TypedMessage) -> None:
 def _ask_directly(message: TypedMessage) -> None:
     """'Can you tell me how X?' -> 'how X?'; any other "can you" question is left as it is."""
     _edit(message, "can_you_opening", _CAN_YOU_TELL.sub("", message.text, count=1))
+
+
+def _drop_wish(message: TypedMessage, question: bool) -> None:
+    """'I want to draw a unicorn.' -> 'draw a unicorn.' ('how do i draw a unicorn?' as a question)."""
+    match = _WISH.match(message.text)
+    if not match:
+        return
+    rest = message.text[match.end() :]
+    if not question:
+        _edit(message, "can_you_opening", rest)
+        return
+    first, after = _first_sentence(rest)
+    body, _ = _split_closing(first)
+    _edit(message, "can_you_opening", f"how do I {body}?" + (f" {after}" if after else ""))
 
 
 def _please(message: TypedMessage, wanted: bool) -> None:
