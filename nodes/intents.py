@@ -41,6 +41,10 @@ SAME_REPLY_REASON = "it is the same answer as before"
 # gives them (seen: "how can I calculate my speed for each race please?", the formula, then "I can't
 # run a 50-meeter race with my stopwatch because it doesn't work" from a user who had timed them).
 NEEDS_FIGURES_REASON = "it gives no result, as it does not have their own figures: they give them now"
+# A bare refusal is not a method waiting for the user's figures: pressed for figures after "I'm sorry,
+# but I can't assist with that.", the embedded user failed ten tries (seen on 2026-11-28, the dialogue
+# lost). A person says what they want again, or why it should be possible.
+REFUSED_REASON = "it says it cannot help with that"
 # Asked for the very thing the user wants worked out ("If you have any specific information about
 # the amount of feed required for the final meal, please provide it", to a user who asked for that
 # amount), the embedded user made the result up and gave it ("Okay, so my final meal for the day
@@ -211,7 +215,9 @@ async def next_step(
         if repeated
         else evidently_undelivered(parts[part], reply, replies[:-1], [state["goal"], *typed])
     )
-    if seen == NO_RESULT and not has_own_figures(typed, state["goal"]):
+    if cannot_help(reply):
+        seen = REFUSED_REASON
+    elif seen == NO_RESULT and not has_own_figures(typed, state["goal"]):
         seen = NEEDS_FIGURES_REASON
     p_yes = None if seen else await assess(parts[part])
     if p_yes is not None and p_yes >= ACCEPT:

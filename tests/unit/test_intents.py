@@ -71,6 +71,10 @@ def test_a_bare_refusal_is_asked_once_more_and_what_is_out_of_reach_is_not() -> 
 
     bare = "I'm sorry, but I cannot help with that."  # seen from the embedded chatbot
     assert after(bare, asks=1).intent is Intent.REASK
+    assert after(bare, asks=1).reason == "it says it cannot help with that"
+    never_gave_figures = {**state_after(bare), "messages": [HumanMessage("whats my speed"), AIMessage(bare)]}
+    asked_again = asyncio.run(next_step(never_gave_figures, Context(), reading(0.1)))
+    assert not asked_again.gives_figures  # pressed for figures, the user had failed every try
     assert after(bare, asks=2).update["termination_reason"] == "inquirer_gave_up"
     out_of_reach = "I'm sorry, I don't have access to your stopwatch data, so I can't work out your speed."
     assert after(out_of_reach, asks=1).update["termination_reason"] == "inquirer_gave_up"
