@@ -28,6 +28,15 @@ _CHATBOT_SHOULD = re.compile(
     r" (?:the chatbot|the assistant|it) to) ",
     re.IGNORECASE,
 )
+# A goal's sentence in its own voice, "You want to use the chatbot to create a poem about cats", is
+# the request "Create a poem about cats"; sent as a part, the embedded user wrote "I need a chatbot to
+# help me with that" and "also you're curious about the other way around" (2026-11-28).
+_GOALS_WISH = re.compile(
+    r"^((?:based on that|after that|then|and),?\s+)?(?:also,?\s+)?you (?:also )?"
+    r"(?:(?:want|would like|need|wish)(?: to use the chatbot| the chatbot)? to(?: know,?)?"
+    r"|are (?:also )?curious(?: to know)?(?: about)?) ",
+    re.IGNORECASE,
+)
 # "If the chatbot uses functions you do not know, ask about them": a way to behave, not a request
 # to make in turn (the user's follow-up questions do it); seen in the embedded judge's plans.
 _CONDITION = re.compile(r"^(?:if|when|whenever|in case)\b", re.IGNORECASE)
@@ -66,7 +75,7 @@ def parse_plan(text: str, goal: str = "") -> list[str] | None:
     for line in text.splitlines():
         if not line.strip():
             continue
-        item = _CHATBOT_SHOULD.sub("", _LIST_ITEM.sub("", line).strip().strip('"').strip())
+        item = as_request(_CHATBOT_SHOULD.sub("", _LIST_ITEM.sub("", line).strip().strip('"').strip()))
         item = item[:1].upper() + item[1:]
         if len(item.split()) >= MIN_PART_WORDS and item.lower() not in {part.lower() for part in parts}:
             parts.append(item)
@@ -91,6 +100,14 @@ def _grounded(part: str, goal: str) -> bool:
 _THEN = re.compile(r",?\s+(?:and\s+)?then,?\s+", re.IGNORECASE)
 
 
+def as_request(part: str) -> str:
+    """ "Also you want to change the style ..." -> "Change the style ..."; other parts as they are."""
+    request = _GOALS_WISH.sub(r"\1", part, count=1).strip()
+    if not request or request == part.strip():
+        return part
+    return request[:1].upper() + request[1:]
+
+
 def _split_then(sentence: str) -> list[str]:
     """ "write a polite email, and then make it firmer" is two requests, in that order."""
     clauses = [clause.strip(" ,;") for clause in _THEN.split(sentence)]
@@ -111,4 +128,4 @@ def split_goal(goal: str) -> list[str]:
             merged[-1] = f"{merged[-1]} {sentence}"
         else:
             merged.append(sentence)
-    return [clause for sentence in merged for clause in _split_then(sentence)][:MAX_PARTS]
+    return [as_request(clause) for sentence in merged for clause in _split_then(sentence)][:MAX_PARTS]

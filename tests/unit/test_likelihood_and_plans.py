@@ -127,8 +127,26 @@ def test_plans_without_a_model_are_the_request_sentences() -> None:
         "speed for each race. Based on that, you also want to calculate the calories burned."
     )
     assert split_goal(goal) == [
-        "You want to know how to calculate your speed for each race.",
-        "Based on that, you also want to calculate the calories burned.",
+        "How to calculate your speed for each race.",
+        "Based on that, calculate the calories burned.",
+    ]
+    # the paper's poem and skipping goals: parts in the goal's "you want" voice came back in the
+    # user's messages ("I need a chatbot to help me with that", "also you're curious about ...")
+    poem = (
+        "You want to use the chatbot to create a poem about cats. Refine the poem until you are satisfied. "
+        "Also you want to change the style of one of the quatrains to reflect your favourite poet."
+    )
+    assert split_goal(poem) == [
+        "Create a poem about cats.",
+        "Refine the poem until you are satisfied.",
+        "Change the style of one of the quatrains to reflect your favourite poet.",
+    ]
+    skipping = (
+        "You want to know how far you get. Also you are curious about the other way around (walking first)."
+    )
+    assert split_goal(skipping) == [
+        "How far you get.",
+        "The other way around (walking first).",
     ]
     assert split_goal("Tell me a joke") == ["Tell me a joke"]
     # "..., and then ..." is two requests, in order
@@ -138,7 +156,7 @@ def test_plans_without_a_model_are_the_request_sentences() -> None:
     ]
     # a decimal point is not a full stop (the fallback once cut a price to "what they cost at 18.")
     assert split_goal("Walls are 2.5 m high. You want to know what 4 tins cost at 18.50 each.") == [
-        "You want to know what 4 tins cost at 18.50 each."
+        "What 4 tins cost at 18.50 each."
     ]
 
 
