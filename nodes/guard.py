@@ -19,7 +19,9 @@ from llm_roleplay.nodes.voice import (
     copies_instructions,
     echoes,
     greets_again,
+    refers_to_data_never_given,
     speaks_of_a_chatbot,
+    takes_own_things_for_the_chatbots,
     withholds_own_data,
     writes_to_someone_else,
 )
@@ -66,6 +68,8 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         or writes_to_someone_else(message, situation.goal)
         or asks_the_chatbot_to_act(message, situation.goal)
         or speaks_of_a_chatbot(message, situation.goal)
+        or takes_own_things_for_the_chatbots(message, situation.goal)
+        or refers_to_data_never_given(message, situation.previous_user_messages)
     ):
         return Problem.ROLE_CONFUSION
     if (

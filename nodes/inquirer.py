@@ -67,6 +67,7 @@ from llm_roleplay.nodes.voice import (
     gives_nothing_new,
     in_the_users_voice,
     takes_itself_back,
+    takes_own_things_for_the_chatbots,
     without_satisfaction,
     without_self_description,
     writes_to_someone_else,
@@ -183,8 +184,11 @@ async def _write_message(
         problem = message_problem(typed, situation)
         if problem is None and step.intent is Intent.REASK and takes_itself_back(written):
             problem = Problem.TAKES_BACK
-        if problem is None and writes_to_someone_else(written, situation.goal):
-            problem = Problem.ROLE_CONFUSION  # before a typo hid the addressee ("Lanlord, ...")
+        if problem is None and (
+            writes_to_someone_else(written, situation.goal)
+            or takes_own_things_for_the_chatbots(written, situation.goal)
+        ):
+            problem = Problem.ROLE_CONFUSION  # before a typo hid the words ("Lanlord, ...", "yoour flock")
         repaired = _repaired(problem, typed, written, situation) if problem else None
         if repaired:
             typed, problem = repaired, None

@@ -23,13 +23,13 @@ endpoint gives them): a user's impression, checked later by the judge.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from llm_roleplay.nodes.checkable import NO_RESULT, evidently_undelivered, has_own_figures
-from llm_roleplay.nodes.checks import TASK_VERBS, normalized
+from llm_roleplay.nodes.checks import TASK_VERBS, normalized, numbers_in, numbers_of
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import text_of
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
@@ -132,6 +132,26 @@ _ASSUMES = re.compile(
 )
 
 
+# "If you ran this race in 5 seconds, your speed is 10 m/s", to a user who never gave a time (seen on
+# 2026-11-28): the chatbot supposed the user's own figure, and the user took the speed for theirs.
+_SUPPOSES = re.compile(
+    r"\bif (?:you|it took you) (?:ran|run|take|took|weigh|spent|spend|walked|walk|finished|finish|completed"
+    r"|complete|covered|cover|swam|swim|cycled|cycle|drove|drive)\b[^.!?\n]{0,40}?\d[\d.,]*",
+    re.IGNORECASE,
+)
+
+
+def supposed_figures(reply: str, known: Sequence[str]) -> list[str]:
+    """The sentences of ``reply`` that suppose a figure of the user's that ``known`` (the goal, the
+    user's messages) does not hold."""
+    given = numbers_of(known)
+    return [
+        sentence
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", reply.replace("’", "'"))
+        if any(numbers_in(match.group()) - given for match in _SUPPOSES.finditer(sentence))
+    ]
+
+
 def asking_sentences(reply: str) -> list[str]:
     """The sentences of the chatbot's reply that ask the user for information or guess it.
 
@@ -199,7 +219,14 @@ async def next_step(
     # race" six times in a row, and the user answered each time until the turn limit). Word for word
     # only (as the chatbot_repeat filter): a near copy with one figure changed can be the correction.
     repeated = normalized(reply) in {normalized(earlier) for earlier in replies[:-1]}
+    typed = [text_of(m) for m in messages if m.type == "human"]
     asked = [] if repeated else asking_sentences(reply)
+    # (a user who gave figures of their own reads a supposition as an example: see outside_examples)
+    supposes = not (repeated or asked or has_own_figures(typed, state["goal"]))
+    supposed = supposed_figures(reply, [state["goal"], *typed]) if supposes else []
+    if supposed:  # the user gives their real figure, as to a question
+        supposed_progress = [_progress(turn, part, "asked_user", None)]
+        return Step(Intent.ANSWER, part, {"goal_progress": supposed_progress}, reason=" ".join(supposed))
     if asked and all(asks_for_the_part(sentence, parts[part]) for sentence in asked):
         progress = [_progress(turn, part, "not_delivered", None)]
         if asks >= context.max_part_asks:
@@ -209,7 +236,6 @@ async def next_step(
     if asked:
         asked_progress = [_progress(turn, part, "asked_user", None)]
         return Step(Intent.ANSWER, part, {"goal_progress": asked_progress}, reason=" ".join(asked))
-    typed = [text_of(m) for m in messages if m.type == "human"]
     seen = (
         SAME_REPLY_REASON
         if repeated

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
 from llm_roleplay.nodes.checks import (
     breaks_role,
     describes_chatbot_habits,
@@ -404,6 +405,44 @@ def speaks_of_a_chatbot(message: str, goal: str) -> bool:
     return bool(_A_CHATBOT.search(message)) and not _A_CHATBOT.search(_ADDRESSEE.sub("", goal))
 
 
+# The goal speaks to the user: its "your flock", "your speed", "your favourite poet" are the user's
+# own. Said to the chatbot, they ask it for its own (seen on 2026-11-28, answering "Please provide the
+# information you have about the chickens": "Provide me with the size of your flock and the amount of
+# feed each chicken receives"). What the chatbot makes may be "yours" to either side: left out.
+_YOUR_THING = re.compile(r"\byour ([a-z]+)", re.IGNORECASE)
+_THE_CHATBOTS_WORK = frozenset(
+    {"answer", "reply", "response", "code", "function", "program", "script", "poem", "email", "letter"}
+    | {"text", "essay", "story", "list", "version", "example", "explanation", "calculation", "help"}
+    | {"suggestion", "message", "draft", "recipe", "plan", "table", "result", "solution", "output"}
+    | {"own", "previous", "last", "first", "new", "formula", "method", "way"}
+)
+
+
+def takes_own_things_for_the_chatbots(message: str, goal: str) -> bool:
+    """The message says "your X" of something the goal calls the user's own ("your X")."""
+    owned = {stem(noun) for noun in _YOUR_THING.findall(goal.lower())} - {
+        stem(work) for work in _THE_CHATBOTS_WORK
+    }
+    said = {stem(noun) for noun in _YOUR_THING.findall(message.lower())}
+    return bool(owned & said)
+
+
+# "Can you calculate the total amount of feed ... based on the information I provided?" as an
+# opening (seen on 2026-11-28): a person refers to data they gave, and this user gave none.
+_DATA_GIVEN = re.compile(
+    r"\b(?:information|info|details|data|numbers|figures|times|measurements) (?:that )?i (?:have )?"
+    r"(?:provided|gave(?: you)?|given|mentioned|shared|sent|listed|told you)\b",
+    re.IGNORECASE,
+)
+
+
+def refers_to_data_never_given(message: str, previous_user_messages: Sequence[str]) -> bool:
+    """The message points back to data of the user's that no message of theirs holds (no number)."""
+    if not _DATA_GIVEN.search(message.replace("’", "'")):
+        return False
+    return not numbers_of([message, *previous_user_messages])
+
+
 _LETTER_OPENING = re.compile(
     r"^\s*(?:dear\b|to whom it may concern|(?:mr|mrs|ms|dr)\.?\s+\w+\s*[,:])", re.IGNORECASE
 )
@@ -621,10 +660,11 @@ _HELP_SENTENCE = re.compile(
     r"(?: (?:out )?(?:with|on) (?:that|this|it))?(?: please)?\s*(?:[?.!]+(?=\s|$)|$)",
     re.IGNORECASE,
 )
-# "I want to know if I can ...": 6 of 28,657 real messages open so; people ask the thing itself.
+# "I want to know how far I can go": 6 of 28,657 real messages open so; people ask the thing itself
+# ("how far can I go"). "I want to know if ..." is left: "if I can skip ..." is no question.
 _WANT_TO_KNOW = re.compile(
     r"^\s*I (?:want|need|would like|'d like|’d like) to know,? "
-    r"(?=(?:if|whether|how|what|why|which|where|when|who)\b)",
+    r"(?=(?:how|what|why|which|where|when|who)\b)",
     re.IGNORECASE,
 )
 
@@ -634,8 +674,12 @@ def without_help_wrapping(message: str) -> str:
     "I want to know how far I can go" -> "How far I can go"; the message as it is when little would
     be left."""
     text = _WANT_TO_KNOW.sub("", message, count=1)
-    if text != message and message[:1].isupper():
-        text = text[:1].upper() + text[1:]
+    if text != message:
+        text = in_question_order(text)
+        if still_embedded(text):
+            text = message
+        elif message[:1].isupper():
+            text = text[:1].upper() + text[1:]
     unwrapped = re.sub(r"\s{2,}", " ", _HELP_SENTENCE.sub("", text)).strip()
     return unwrapped if len(words(unwrapped)) >= 4 else text
 

@@ -232,3 +232,16 @@ def test_a_program_on_made_up_inputs_is_not_the_users_result() -> None:
     )
     step = asyncio.run(next_step(state_after(reply), Context(), reading(0.99)))
     assert step.intent is Intent.REASK and step.reason == "it gives no result"
+
+
+def test_a_figure_of_the_users_that_the_chatbot_supposes_is_answered_with_the_real_one() -> None:
+    # Seen on 2026-11-28: "If you ran this race in 5 seconds, your speed is ..." to a user who had
+    # given no time; the user moved on with a speed that was not theirs.
+    reply = "1. **50-meter race**: If you ran this race in 5 seconds, your speed is 50 / 5 = 10 m/s."
+    state = state_after(reply)
+    state["messages"][0] = HumanMessage("can you calculate my speed for the 50 m race")
+    step = asyncio.run(next_step(state, Context(), reading(0.99)))
+    assert step.intent is Intent.ANSWER and "5 seconds" in step.reason
+    state["messages"][0] = HumanMessage("I ran the 50 m in 6 seconds, whats my speed")
+    step = asyncio.run(next_step(state, Context(), reading(0.99)))
+    assert step.intent is not Intent.ANSWER  # with figures of their own, it is an example

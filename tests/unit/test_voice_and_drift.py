@@ -686,8 +686,16 @@ def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_
             "I'm looking forward to drawing a unicorn. I want it detailed.",
         ),
         (
-            "I want to know if I can skip at 3 miles per hour, how far I get in six hours",
-            "If I can skip at 3 miles per hour, how far I get in six hours",
+            "I want to know how far I can travel in six hours if I skip at 3 miles per hour",
+            "How far can I travel in six hours if I skip at 3 miles per hour",
+        ),
+        (
+            "I want to know if I can skip at 3 miles per hour for six hours",
+            "I want to know if I can skip at 3 miles per hour for six hours",  # "if ..." is no question
+        ),
+        (
+            "I want to know how many calories I burned in each race",
+            "I want to know how many calories I burned in each race",  # no question order without "did"
         ),
         ("can you help me with that?", "can you help me with that?"),  # nothing else to send
         ("can you help me write a cover letter?", "can you help me write a cover letter?"),
@@ -702,3 +710,20 @@ def test_a_sentence_in_the_goals_you_is_a_leak_whatever_its_verb() -> None:
     seen = "also you're curious about the other way around. how many miles if I walk a third?"
     assert message_problem(seen, Situation(goal=goal, turn=3)) is Problem.LEAK
     assert message_problem("you are wrong about the other way around", Situation(goal=goal, turn=3)) is None
+
+
+def test_the_users_own_things_are_not_asked_of_the_chatbot() -> None:
+    # Seen on 2026-11-28, after "Please provide me with the information you have about the chickens".
+    goal = "You feed your chickens 3 cups each. The size of your flock is 20 chickens."
+    situation = Situation(goal=goal, turn=2, recent_replies=["Please provide the information you have."])
+    seen = "Provide me with the size of your flock and the amount of feed each chicken receives in each meal."
+    assert message_problem(seen, situation) is Problem.ROLE_CONFUSION
+    assert message_problem("my flock is 20 chickens, 3 cups each. is your answer right?", situation) is None
+
+
+def test_data_the_user_never_gave_is_not_referred_to() -> None:
+    seen = "Can you calculate the feed given to my chickens in a day based on the information I provided?"
+    goal = "You feed your 20 chickens 3 cups each."
+    assert message_problem(seen, Situation(goal=goal, turn=1)) is Problem.ROLE_CONFUSION
+    earlier = ["I have 20 chickens and give each 3 cups"]
+    assert message_problem(seen, Situation(goal=goal, turn=2, previous_user_messages=earlier)) is None

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from llm_roleplay.blocks.style.features import CAN_YOU, GREETING, english_words, typo_candidates
 from llm_roleplay.blocks.style.profile import MAX_TYPO_RATE, PersonaStyle, Position
+from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
 
 # Up to two: "Hey there Chatbot! ..." left "Chatbot! I'm looking for help" once "Hey there" went.
 _VOCATIVE = re.compile(
@@ -188,8 +189,11 @@ def _drop_can_you(message: TypedMessage) -> None:
 
 
 def _ask_directly(message: TypedMessage) -> None:
-    """'Can you tell me how X?' -> 'how X?'; any other "can you" question is left as it is."""
-    _edit(message, "can_you_opening", _CAN_YOU_TELL.sub("", message.text, count=1))
+    """'Can you tell me how far I can go?' -> 'how far can I go?'; any other "can you" question, and
+    one whose order cannot be turned ("how many calories I burned"), is left as it is."""
+    direct = in_question_order(_CAN_YOU_TELL.sub("", message.text, count=1))
+    if not still_embedded(direct):
+        _edit(message, "can_you_opening", direct)
 
 
 def _drop_wish(message: TypedMessage, question: bool) -> None:

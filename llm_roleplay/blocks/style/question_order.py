@@ -1,0 +1,35 @@
+"""A question left in the word order of the sentence it was cut from.
+
+"Can you tell me how far I can travel?" asked directly is "how far can I travel?", not "how far I
+can travel?": both the typing pass (dropping "can you tell me") and the user's-voice rewrite
+(dropping "I want to know") leave the embedded order, which read as a slip of ours in the run of
+2026-11-28. Only the plain cases are turned: a question word (phrase), a pronoun or a short noun
+phrase as subject, and an auxiliary; "how many calories I burned" would need the verb changed
+("did I burn"): ``still_embedded`` tells the callers to keep the sentence they started from.
+"""
+
+from __future__ import annotations
+
+import re
+
+_QUESTION_PHRASE = (
+    r"(\s*(?:how (?:far|long|often|fast|much(?: \w+)?|many \w+)|what|why|when|where|which \w+|who))"
+)
+_EMBEDDED = re.compile(
+    _QUESTION_PHRASE + r" ((?:i|you|we|they|he|she|it|this|that)|(?:the|my|your|this|that|these|those) \w+)"
+    r" (can|could|should|would|will|am|is|are|was|were|have|has)\b",
+    re.IGNORECASE,
+)
+
+
+def in_question_order(text: str) -> str:
+    """ "how far I can travel" -> "how far can I travel"; "why the total is 18" -> "why is the total 18"."""
+    return _EMBEDDED.sub(lambda match: f"{match.group(1)} {match.group(3)} {match.group(2)}", text, count=1)
+
+
+_PRONOUN_SUBJECT = re.compile(_QUESTION_PHRASE + r" (?:i|you|we|they|he|she)\b", re.IGNORECASE)
+
+
+def still_embedded(text: str) -> bool:
+    """A question phrase followed by its subject pronoun: "how many calories I burned"."""
+    return bool(_PRONOUN_SUBJECT.match(text))
