@@ -3,7 +3,8 @@
 The claim comes when every part of the goal plan looked delivered to the simulated user. The judge
 checks each part with quoted evidence, then the whole goal (:mod:`nodes.verification`). A rejected
 claim sends the user back to the first part the judge found missing, with the judge's reason;
-after ``max_goal_rejections`` rejections the dialogue ends as ``goal_unverified``.
+after ``max_goal_rejections`` rejections, or when the judge takes the part for done but cannot
+quote it, the dialogue ends as ``goal_unverified``.
 """
 
 from __future__ import annotations
@@ -78,12 +79,25 @@ async def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
     rejections = 1 + sum(1 for past in state.get("goal_checks", []) if past.get("goal_met") is False)
     if verdict.goal_met:
         update["termination_reason"] = TerminationReason.GOAL_VERIFIED.value
-    elif rejections > context.max_goal_rejections:
+    elif rejections > context.max_goal_rejections or _done_but_unquoted(verdict, context.judge_threshold):
         update["termination_reason"] = TerminationReason.GOAL_UNVERIFIED.value
     else:
         failed = verdict.first_failed if verdict.first_failed is not None else len(parts) - 1
         update["judge_feedback"] = {"part": failed, "reason": _reason_for_user(verdict, failed)}
     return update
+
+
+def _done_but_unquoted(verdict: GoalVerdict, threshold: float) -> bool:
+    """The judge takes the failed part for done (P(yes) over the threshold) but quotes no sentence
+    of the replies that does it. Not verified; but the user, who read the part as done as well, has
+    nothing to complain about: sent back, the embedded user made faults up ("you gave the wrong
+    result for 10. fix it" after a right 3628800, "the unicorn is supposed to have 100 circles";
+    4 of the first 9 dialogues of 2026-11-28)."""
+    failed = verdict.first_failed
+    if failed is None or failed >= len(verdict.parts):
+        return False
+    check = verdict.parts[failed]
+    return check.evidence is None and check.p_yes is not None and check.p_yes >= threshold
 
 
 def _reason_for_user(verdict: GoalVerdict, failed: int) -> str:

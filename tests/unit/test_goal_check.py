@@ -62,6 +62,23 @@ def test_a_quote_that_is_not_in_the_replies_fails_the_part() -> None:
     assert "no sentence of the replies does it" in state["goal_checks"][0]["rationale"]
 
 
+def test_a_part_the_judge_takes_for_done_but_cannot_quote_ends_the_dialogue_without_a_complaint() -> None:
+    # Sent back, the embedded user made faults up ("you gave the wrong result for 10" after a right
+    # 3628800). Rejections left (max_goal_rejections=2) do not matter: there is nothing to push back on.
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["YES", "YES"])
+    judge = ScriptedJudge(part_verdict(True, "Bake the loaf at 230 degrees for 40 minutes."))
+    state = run_roleplay(inquirer, judge=judge, max_turns=6, max_goal_rejections=2)
+
+    assert state["termination_reason"] == TerminationReason.GOAL_UNVERIFIED
+    assert len(state["goal_checks"]) == 1 and "reask" not in inquirer.calls
+    unsure = ScriptedJudge(
+        part_verdict(False, "Bake the loaf at 230 degrees for 40 minutes."), part_verdict(True)
+    )
+    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:3], decisions=["YES", "YES", "YES"])
+    state = run_roleplay(inquirer, judge=unsure, max_turns=6, max_goal_rejections=2)
+    assert "reask" in inquirer.calls  # a NO without a quote: the user is sent back
+
+
 @pytest.mark.parametrize("evidence", ["none", "", "N/A"])
 def test_no_evidence_fails_the_part_even_with_yes(evidence: str) -> None:
     inquirer = ScriptedInquirer(messages=USER_MESSAGES[:1], decisions=["YES"])

@@ -28,8 +28,14 @@ def in_question_order(text: str) -> str:
 
 
 _PRONOUN_SUBJECT = re.compile(_QUESTION_PHRASE + r" (?:i|you|we|they|he|she)\b", re.IGNORECASE)
+# "what the region of the 3rd oldest city is" (seen on 2026-11-28): a long subject, the verb last
+_VERB_LAST = re.compile(
+    _QUESTION_PHRASE + r" (?:the|my|your|this|that|these|those)\b[^.!?]*\b(?:is|are|was|were)\s*[.!?]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def still_embedded(text: str) -> bool:
-    """A question phrase followed by its subject pronoun: "how many calories I burned"."""
-    return bool(_PRONOUN_SUBJECT.match(text))
+    """A question phrase followed by its subject pronoun ("how many calories I burned"), or by a
+    subject with the verb at the very end ("what the region of the 3rd city is")."""
+    return bool(_PRONOUN_SUBJECT.match(text) or _VERB_LAST.match(text))
