@@ -37,7 +37,7 @@ from llm_roleplay.nodes.checks import (
     stem,
 )
 from llm_roleplay.nodes.context import Context, settings_of
-from llm_roleplay.nodes.drift import before_asking_ahead, request_stems
+from llm_roleplay.nodes.drift import asks_ahead, before_asking_ahead, request_stems
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.inquirer_prompt import (
@@ -192,6 +192,9 @@ async def _write_message(
         repaired = _repaired(problem, typed, written, situation) if problem else None
         if repaired:
             typed, problem = repaired, None
+        if problem is Problem.FRONT_LOADING and _skips_one_step(typed, situation):
+            vague.append((typed, problem))
+            continue
         if problem is None and (step.intent is Intent.ANSWER or step.gives_figures):
             problem = _answer_problem(written, step.reason, situation)
         # read before the typing pass, whose typos would hide the part's words ("paacking list")
@@ -209,6 +212,19 @@ async def _write_message(
     for text, missed in vague[1:]:
         meter.reject(turn + 1, missed, text)
     return f"{vague[0][0]}\n\n{material}" if material else vague[0][0]
+
+
+def _skips_one_step(message: str, situation: Situation) -> bool:
+    """The message asks for the next part of a plan of three or more, and for nothing after it: a
+    person skipping a step the plan spelled out, not asking for everything at once. A preference,
+    sent when no try does better (seen: the judge's plan for the chickens goal began with "the total
+    feed given in a day", and the natural opening "how many cups of feed do i need to give my
+    chickens in the final meal of the day if my flock is 20 chickens?" was refused until the
+    dialogue ended invalid)."""
+    later = list(situation.later_parts)
+    if len(situation.due_parts) + len(later) < 3 or not later:
+        return False
+    return not asks_ahead(message, [*situation.asked_so_far, later[0]], later[1:])
 
 
 def _falls_short(message: str, state: RoleplayState, step: Step, request: str) -> Problem | None:

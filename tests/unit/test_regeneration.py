@@ -332,3 +332,23 @@ def test_an_opening_without_a_word_of_the_first_part_is_tried_again() -> None:
     state = run_roleplay(inquirer, goal=goal, max_turns=1)
     assert user_texts(state) == ["write me a poem about cats, 4 quatrains"]
     assert state["rejected"] == [{"turn": 1, "problem": "misses_part", "text": vague}]
+
+
+def test_an_opening_that_skips_one_step_of_a_long_plan_is_sent_when_no_try_does_better() -> None:
+    # Seen on 2026-11-28: the judge's plan began with a step the goal never asks for, and the natural
+    # opening was refused until the dialogue ended invalid.
+    goal = "You give your 20 chickens 15 cups in the morning and 25 in the afternoon."
+    parts = [
+        "Calculate the total amount of feed given in a day.",
+        "Determine the cups needed for the final meal of the day.",
+        "Explain how egg production depends on the feed.",
+    ]
+    skips = "how many cups do i need for the final meal of the day, i have 20 chickens"
+    everything = "how many cups for the final meal and how does egg production depend on it"
+    inquirer = ScriptedInquirer(messages=[skips, everything, skips, everything, skips], decisions=["NO"])
+    state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=1, max_regenerations=3)
+    assert user_texts(state) == [skips]
+    assert [rejected["problem"] for rejected in state["rejected"]] == ["front_loading"] * 3
+    two_parts = ScriptedInquirer(messages=[skips] * 5, decisions=["NO"])
+    state = run_roleplay(two_parts, goal=goal, goal_parts=parts[:2], max_turns=1, max_regenerations=3)
+    assert state["termination_reason"] == "inquirer_invalid"  # asking the next of two is asking for all
