@@ -165,10 +165,18 @@ def repeats(text: str, earlier: Sequence[str]) -> bool:
 _ASKS_FOR_FIGURES = re.compile(r"\b(?:calculat\w*|comput\w*|work out|how (?:many|far|fast))\b", re.IGNORECASE)
 
 
+# "Write a function that counts how many vowels are in a given string" asks for code, whose answer
+# holds no figure (seen on 2026-11-28: read as a calculation, a right class was "no result", and the
+# user, pressed for figures of their own, failed every try).
+_ASKS_FOR_CODE = re.compile(
+    r"\b(?:function|program|script|class|code|snippet|method|algorithm|module|api)\b", re.IGNORECASE
+)
+
+
 def asks_for_figures(request: str) -> bool:
     """The request's answer is a figure ("calculate the calories", "how many cups"): the user's
     details for it are numbers, and a reply without a number of its own has not answered it."""
-    return bool(_ASKS_FOR_FIGURES.search(request))
+    return bool(_ASKS_FOR_FIGURES.search(request)) and not _ASKS_FOR_CODE.search(request)
 
 
 # What a calculation asks for: the words after its verb ("calculate the calories burned during each

@@ -245,3 +245,16 @@ def test_a_figure_of_the_users_that_the_chatbot_supposes_is_answered_with_the_re
     state["messages"][0] = HumanMessage("I ran the 50 m in 6 seconds, whats my speed")
     step = asyncio.run(next_step(state, Context(), reading(0.99)))
     assert step.intent is not Intent.ANSWER  # with figures of their own, it is an example
+
+
+def test_a_request_for_code_is_not_a_calculation_without_a_result() -> None:
+    # Seen on 2026-11-28: a right class was read as "no result", and the user, pressed for figures of
+    # their own, failed every try until the dialogue ended invalid.
+    from llm_roleplay.nodes.checks import asks_for_figures
+
+    assert not asks_for_figures("Write a function that counts how many vowels are in a given string.")
+    assert asks_for_figures("how many cups of feed do i need for the final meal")
+    state = state_after("```javascript\nclass VowelCounter { countVowels(s) { return s.length; } }\n```")
+    state["goal_parts"] = ["Write a function that counts how many vowels are in a given string."]
+    step = asyncio.run(next_step(state, Context(min_turns_before_stop=1), reading(0.9)))
+    assert step.intent is None and step.update["goal_claimed"] is True
