@@ -192,6 +192,8 @@ def test_a_message_meant_as_a_question_stays_a_question() -> None:
     assert apply_style(why, _style(), "later", "k", question=True).text == "Why is the total 18 miles?"
     burned = "Can you tell me how many calories I burned?"  # the verb would have to change: left
     assert apply_style(burned, _style(), "later", "k", question=True).text == burned
+    inner = "Is it possible to know how far I can travel in six hours?"  # a clause inside: left
+    assert apply_style(inner, _style(), "later", "k", question=True).text == inner
     region = "Could you tell me what the region of the 3rd oldest city is?"  # seen on 2026-11-28
     assert apply_style(region, _style(), "later", "k", question=True).text == region
     other = "Can you make it recursive?"

@@ -16,7 +16,9 @@ _QUESTION_PHRASE = (
     r"(\s*(?:how (?:far|long|often|fast|much(?: \w+)?|many \w+)|what|why|when|where|which \w+|who))"
 )
 _EMBEDDED = re.compile(
-    _QUESTION_PHRASE + r" ((?:i|you|we|they|he|she|it|this|that)|(?:the|my|your|this|that|these|those) \w+)"
+    "^"
+    + _QUESTION_PHRASE
+    + r" ((?:i|you|we|they|he|she|it|this|that)|(?:the|my|your|this|that|these|those) \w+)"
     r" (can|could|should|would|will|am|is|are|was|were|have|has)\b",
     re.IGNORECASE,
 )
