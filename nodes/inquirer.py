@@ -180,7 +180,10 @@ async def _write_message(
         typed = written
         if style is not None:
             position: Position = "first" if turn == 0 else "later"
-            typed = apply_style(typed, style, position, f"{dialogue}:{turn + 1}:{attempt}", question).text
+            key = f"{dialogue}:{turn + 1}:{attempt}"
+            typed = apply_style(
+                typed, style, position, key, question, complaint=step.intent is Intent.REASK
+            ).text
         problem = message_problem(typed, situation)
         if problem is None and step.intent is Intent.REASK and takes_itself_back(written):
             problem = Problem.TAKES_BACK

@@ -290,8 +290,16 @@ def empty_promise(message: str) -> bool:
 # the figures the chatbot itself made up (seen on 2026-11-28, three messages of one dialogue about
 # the oldest cities); a person asks about them. Corrections ("it should be 0 2 3") are left alone:
 # real users correct with the chatbot's own figures. 0 of 25,052 later ShareGPT user messages
-# claim to know a figure of the two replies before it that they had not given themselves.
-_CLAIMS_KNOWLEDGE = re.compile(r"\b(?:i know|i(?:'m| am) sure)\b[^.!?\n]*", re.IGNORECASE)
+# claim to know a figure of the two replies before it that they had not given themselves. The same
+# goes for stating it as a fact of their situation ("I have 20 chickens and they need 1-2 cups
+# each", the chatbot's guess, from a user whose goal says 3 cups; seen on 2026-11-28): 10 of 19,414
+# real later messages (under 600 characters) do so, mostly a count that happens to match ("I have
+# 4 gpus available").
+_CLAIMS_KNOWLEDGE = re.compile(
+    r"\b(?:i know|i(?:'m| am) sure|i have|i give|i feed|they (?:need|get|eat)"
+    r"|my \w+ (?:is|are|weighs?|needs?|gets?))\b[^.!?\n]*",
+    re.IGNORECASE,
+)
 
 
 def claims_the_replies_facts(message: str, replies: Sequence[str], own_texts: Sequence[str]) -> bool:

@@ -224,6 +224,10 @@ def test_habits_the_person_has_are_added() -> None:
     typed = apply_style("Make it shorter.", _style(please=1.0, thanks=1.0, greeting=1.0), "first", "k")
     assert typed.text.lower().startswith(("hi", "hello", "hey"))
     assert "please" in typed.text and "thanks" in typed.text
+    complaint = apply_style(
+        "Why is the answer not correct?", _style(thanks=1.0), "later", "k", complaint=True
+    )
+    assert complaint.text == "Why is the answer not correct?"  # no thanks for a wrong answer
     later = apply_style("Make it shorter.", _style(greeting=1.0), "later", "k")
     assert later.text == "Make it shorter."  # greetings only ever open a dialogue
 

@@ -727,3 +727,14 @@ def test_data_the_user_never_gave_is_not_referred_to() -> None:
     assert message_problem(seen, Situation(goal=goal, turn=1)) is Problem.ROLE_CONFUSION
     earlier = ["I have 20 chickens and give each 3 cups"]
     assert message_problem(seen, Situation(goal=goal, turn=2, previous_user_messages=earlier)) is None
+
+
+def test_the_chatbots_guess_is_not_stated_as_the_users_own_fact() -> None:
+    reply = "If you have 20 chickens, each needs 1-2 cups of feed per day, 20 cups in all."
+    goal = "You feed each of your 20 chickens three cups a day."
+    situation = Situation(
+        goal=goal, turn=3, recent_replies=[reply], previous_user_messages=["i have 20 hens"]
+    )
+    seen = "How much feed for the final meal? I have 20 chickens and they need 1-2 cups each."
+    assert message_problem(seen, situation) is Problem.ECHO
+    assert message_problem("How much for the final meal? I have 20 chickens, 3 cups each.", situation) is None

@@ -98,13 +98,20 @@ def _draw(rng: random.Random, style: PersonaStyle, habit: str, position: Positio
 
 
 def apply_style(
-    text: str, style: PersonaStyle, position: Position, seed_key: str, question: bool = False
+    text: str,
+    style: PersonaStyle,
+    position: Position,
+    seed_key: str,
+    question: bool = False,
+    complaint: bool = False,
 ) -> TypedMessage:
     """Edit ``text`` to the habits drawn for this message (see the module docstring).
 
     ``question``: the message was meant as a question (the prompt asked for one); a "can you"
     question then stays a question ("Can you tell me how X?" -> "how X?") instead of becoming an
     order, since real users put about 40% of their messages as questions.
+    ``complaint``: the message says the last answer was wrong; no "thanks" is added to it (people
+    thank for an answer that helped: "Why is the answer not correct, thanks" read as ours).
     """
     rng = random.Random(f"typing:{seed_key}")
     draws = {
@@ -136,7 +143,7 @@ def apply_style(
     if draws["lowercase_i"]:
         _edit(message, "lowercase_i", _CAPITAL_I.sub("i", message.text))
     _typos(message, typo_rate, rng)
-    if draws["thanks"] and not _HAS_THANKS.search(message.text):
+    if draws["thanks"] and not complaint and not _HAS_THANKS.search(message.text):
         body, closing = _split_closing(message.text)
         _edit(message, "thanks", f"{body}, thanks{closing}")
     if draws["greeting"] and position == "first":
