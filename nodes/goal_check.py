@@ -3,8 +3,8 @@
 The claim comes when every part of the goal plan looked delivered to the simulated user. The judge
 checks each part with quoted evidence, then the whole goal (:mod:`nodes.verification`). A rejected
 claim sends the user back to the first part the judge found missing, with the judge's reason;
-after ``max_goal_rejections`` rejections, or when the judge takes the part for done but cannot
-quote it, the dialogue ends as ``goal_unverified``.
+after ``max_goal_rejections`` rejections, or when the judge rejects while leaning to "done" (no
+fault the user could name), the dialogue ends as ``goal_unverified``.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ async def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
     rejections = 1 + sum(1 for past in state.get("goal_checks", []) if past.get("goal_met") is False)
     if verdict.goal_met:
         update["termination_reason"] = TerminationReason.GOAL_VERIFIED.value
-    elif rejections > context.max_goal_rejections or _done_but_unquoted(verdict, context.judge_threshold):
+    elif rejections > context.max_goal_rejections or _nothing_to_push_back_on(verdict):
         update["termination_reason"] = TerminationReason.GOAL_UNVERIFIED.value
     else:
         failed = verdict.first_failed if verdict.first_failed is not None else len(parts) - 1
@@ -87,17 +87,28 @@ async def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
     return update
 
 
-def _done_but_unquoted(verdict: GoalVerdict, threshold: float) -> bool:
-    """The judge takes the failed part for done (P(yes) over the threshold) but quotes no sentence
-    of the replies that does it. Not verified; but the user, who read the part as done as well, has
-    nothing to complain about: sent back, the embedded user made faults up ("you gave the wrong
-    result for 10. fix it" after a right 3628800, "the unicorn is supposed to have 100 circles";
-    4 of the first 9 dialogues of 2026-11-28)."""
+# The judge's P(yes) from which it leans to "done": a rejection above it is the judge's doubt, not
+# a fault the user could name.
+LEANS_DONE = 0.5
+
+
+def _nothing_to_push_back_on(verdict: GoalVerdict) -> bool:
+    """The judge rejects the claim while leaning to "done" (P(yes) at or over ``LEANS_DONE``, for
+    the failed part or, every part passed, for the whole goal): not verified, but the user, who
+    read the goal as done as well, has no fault to name. Sent back with "they think it is wrong",
+    the embedded user made faults up ("you gave the wrong result for 10. fix it" after a right
+    3628800; "I told you it was supposed to be 73 tall"): 6 of the first 12 dialogues of the run of
+    2026-11-28. A rejection by the plain checks (a sum that does not add up, a copied rewrite) or a
+    judge's NO still sends the user back, with its reason."""
     failed = verdict.first_failed
-    if failed is None or failed >= len(verdict.parts):
+    if failed is None:
         return False
-    check = verdict.parts[failed]
-    return check.evidence is None and check.p_yes is not None and check.p_yes >= threshold
+    if verdict.p_goal is not None:  # every part passed; the whole-goal question failed
+        return verdict.p_goal >= LEANS_DONE
+    if failed >= len(verdict.parts):  # the plain checks rejected it, no model asked
+        return False
+    p_yes = verdict.parts[failed].p_yes
+    return p_yes is not None and p_yes >= LEANS_DONE
 
 
 def _reason_for_user(verdict: GoalVerdict, failed: int) -> str:

@@ -305,6 +305,11 @@ def _answer_problem(message: str, asked: str, situation: Situation) -> Problem |
     want worked out, or gives nothing of their own (read before the typing pass, whose typos would
     pass for new words)."""
     current_part = situation.due_parts[-1] if situation.due_parts else situation.goal
+    # The chatbot's own guess given back as the user's figure ("Let's assume you ran this race in 10
+    # seconds", then "for the 50-meter race, I ran in 10 seconds"; seen on 2026-11-28).
+    guessed = numbers_in(asked) - numbers_of([situation.goal, *situation.previous_user_messages])
+    if numbers_in(message) & guessed:
+        return Problem.ECHO
     if (
         asks_back(message)
         or answers_for_the_chatbot(message, asked)

@@ -202,3 +202,20 @@ def test_langchain_chat_models_work_as_inquirer_and_judge() -> None:
     assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
     assert user_texts(state) == ["hi, how do i start a sourdough starter?"]
     assert state["goal_checks"][0]["goal_met"] is True
+
+
+def test_only_a_judge_that_leans_to_not_done_or_a_plain_check_sends_the_user_back() -> None:
+    from llm_roleplay.nodes.goal_check import _nothing_to_push_back_on
+    from llm_roleplay.nodes.verification import GoalVerdict, PartCheck
+
+    def part(p_yes: float | None, evidence: str | None = "quoted") -> PartCheck:
+        return PartCheck("draw a unicorn", False, p_yes, evidence, "logprobs")
+
+    doubt = GoalVerdict(False, [part(0.75)], None, 0, "not done correctly (P(yes) 0.75)")
+    assert _nothing_to_push_back_on(doubt)  # seen: "I told you it was supposed to be 73 tall"
+    assert not _nothing_to_push_back_on(GoalVerdict(False, [part(0.2)], None, 0, "a NO"))
+    whole = GoalVerdict(False, [part(0.9)], 0.74, 0, "every part has evidence, but ...")
+    assert _nothing_to_push_back_on(whole)
+    assert not _nothing_to_push_back_on(GoalVerdict(False, [part(0.9)], 0.3, 0, "whole goal: NO"))
+    plain = GoalVerdict(False, [], None, 0, "evidently not met (false_arithmetic: 18 + 6 = 30)")
+    assert not _nothing_to_push_back_on(plain)

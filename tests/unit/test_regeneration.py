@@ -352,3 +352,16 @@ def test_an_opening_that_skips_one_step_of_a_long_plan_is_sent_when_no_try_does_
     two_parts = ScriptedInquirer(messages=[skips] * 5, decisions=["NO"])
     state = run_roleplay(two_parts, goal=goal, goal_parts=parts[:2], max_turns=1, max_regenerations=3)
     assert state["termination_reason"] == "inquirer_invalid"  # asking the next of two is asking for all
+
+
+def test_the_chatbots_guess_is_not_given_back_as_the_users_figure() -> None:
+    # Seen on 2026-11-28: "Let's assume you ran this race in 10 seconds", then "for the 50-meter race,
+    # I ran in 10 seconds".
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    guessing = "Speed = distance / time. Let's assume you ran the 50 m in 10 seconds: 5 m/s."
+    adopted = "ok, the 50 m I ran in 10 seconds and the 100 m in 19 seconds"
+    own = "the 50 m took me 8.2 s and the 100 m 17.5 s"
+    inquirer = ScriptedInquirer(messages=["whats my speed for the 50 m and 100 m races", adopted, own])
+    state = run_roleplay(inquirer, chatbot=lambda messages: guessing, goal=goal, max_turns=2)
+    assert user_texts(state)[-1] == own
+    assert state["rejected"] == [{"turn": 2, "problem": "echo", "text": adopted}]
