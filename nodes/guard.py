@@ -68,7 +68,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         or writes_to_someone_else(message, situation.goal)
         or asks_the_chatbot_to_act(message, situation.goal)
         or speaks_of_a_chatbot(message, situation.goal)
-        or takes_own_things_for_the_chatbots(message, situation.goal)
+        or takes_own_things_for_the_chatbots(message, situation.goal, situation.related_texts)
         or refers_to_data_never_given(message, situation.previous_user_messages)
     ):
         return Problem.ROLE_CONFUSION

@@ -121,6 +121,12 @@ async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict
             # chatbot's figures back) can still complain and give its data with the request.
             step = replace(step, intent=Intent.REASK, reason=ANSWER_FALLBACK_REASON, gives_figures=True)
             message = await _write_message(writer, state, context, step, meter)
+        elif message is None and step.intent is Intent.REASK and step.gives_figures:
+            # The other way round: a small model that cannot complain and give its figures at once
+            # (seen: "Provide your speed for each race.", four tries, the dialogue lost) can still
+            # answer the reply as the request for them that it is.
+            step = replace(step, intent=Intent.ANSWER, reason=_last_reply_opening(state))
+            message = await _write_message(writer, state, context, step, meter)
     except Exception as error:  # a failed model call ends this dialogue, not the batch
         return meter.update(
             termination_reason=TerminationReason.INQUIRER_ERROR.value, error=error_text(error)
@@ -130,6 +136,14 @@ async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict
     return meter.update(
         **step.update, messages=[stamped(HumanMessage(message, id=f"user-{turn + 1}"))], turn=turn + 1
     )
+
+
+def _last_reply_opening(state: RoleplayState) -> str:
+    """The chatbot's last reply, its first sentences: what the answer prompt quotes."""
+    messages = state.get("messages", [])
+    reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
+    sentences = re.split(r"(?<=[.!?:])\s+", " ".join(reply.split()))
+    return " ".join(sentences[:2])
 
 
 async def _assess(
@@ -189,7 +203,7 @@ async def _write_message(
             problem = Problem.TAKES_BACK
         if problem is None and (
             writes_to_someone_else(written, situation.goal)
-            or takes_own_things_for_the_chatbots(written, situation.goal)
+            or takes_own_things_for_the_chatbots(written, situation.goal, situation.related_texts)
         ):
             problem = Problem.ROLE_CONFUSION  # before a typo hid the words ("Lanlord, ...", "yoour flock")
         repaired = _repaired(problem, typed, written, situation) if problem else None

@@ -426,11 +426,16 @@ _THE_CHATBOTS_WORK = frozenset(
 )
 
 
-def takes_own_things_for_the_chatbots(message: str, goal: str) -> bool:
-    """The message says "your X" of something the goal calls the user's own ("your X")."""
-    owned = {stem(noun) for noun in _YOUR_THING.findall(goal.lower())} - {
-        stem(work) for work in _THE_CHATBOTS_WORK
-    }
+def takes_own_things_for_the_chatbots(message: str, goal: str, requests: Sequence[str] = ()) -> bool:
+    """The message says "your X" of something the goal calls the user's own ("your X"), unless a
+    request of the goal plan says "your X" itself (the judge's plan part "Make your claims stronger"
+    speaks of the chatbot's response)."""
+    asked = {stem(noun) for request in requests for noun in _YOUR_THING.findall(request.lower())}
+    owned = (
+        {stem(noun) for noun in _YOUR_THING.findall(goal.lower())}
+        - asked
+        - {stem(work) for work in _THE_CHATBOTS_WORK}
+    )
     said = {stem(noun) for noun in _YOUR_THING.findall(message.lower())}
     return bool(owned & said)
 

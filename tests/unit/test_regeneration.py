@@ -365,3 +365,24 @@ def test_the_chatbots_guess_is_not_given_back_as_the_users_figure() -> None:
     state = run_roleplay(inquirer, chatbot=lambda messages: guessing, goal=goal, max_turns=2)
     assert user_texts(state)[-1] == own
     assert state["rejected"] == [{"turn": 2, "problem": "echo", "text": adopted}]
+
+
+def test_a_complaint_that_never_gives_the_users_own_figures_falls_back_to_an_answer() -> None:
+    # Seen on 2026-11-28: "Provide your speed for each race." and three more tries, the dialogue lost.
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    method = "Speed = distance / time. Divide each distance by the time it took you."
+    failing = ["Provide your speed for each race.", "you didnt give me any speed"] * 2 + ["so whats my speed"]
+    inquirer = ScriptedInquirer(
+        messages=[
+            "how do i work out my speed for the 50 m and 100 m races",
+            *failing,
+            "50 m in 8.4 s, 100 m in 17.9 s",
+        ]
+    )
+    state = run_roleplay(
+        inquirer, chatbot=lambda messages: method, goal=goal, max_turns=2, max_regenerations=4
+    )
+
+    assert user_texts(state)[-1] == "50 m in 8.4 s, 100 m in 17.9 s"
+    assert inquirer.calls == ["open", "reask", "reask", "reask", "reask", "reask", "answer"]
+    assert "Speed = distance / time." in str(inquirer.prompts[-1])  # the reply, quoted as the question

@@ -719,6 +719,14 @@ def test_the_users_own_things_are_not_asked_of_the_chatbot() -> None:
     seen = "Provide me with the size of your flock and the amount of feed each chicken receives in each meal."
     assert message_problem(seen, situation) is Problem.ROLE_CONFUSION
     assert message_problem("my flock is 20 chickens, 3 cups each. is your answer right?", situation) is None
+    # the judge's plan part speaks of "your claims" itself: asking for it is no confusion (seen: four
+    # tries of "Make your claims stronger." refused, the dialogue lost)
+    goal = "You want the chatbot to write a response that agrees with it, to make your claims stronger."
+    planned = Situation(goal=goal, turn=2, related_texts=["Make your claims stronger"])
+    assert message_problem("Make your claims stronger.", planned) is None
+    assert (
+        message_problem("Make your claims stronger.", Situation(goal=goal, turn=2)) is Problem.ROLE_CONFUSION
+    )
 
 
 def test_data_the_user_never_gave_is_not_referred_to() -> None:
