@@ -64,7 +64,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.REPEAT
     last_reply = situation.recent_replies[-1] if situation.recent_replies else ""
     if (
-        confuses_roles(message, last_reply)
+        confuses_roles(message, last_reply, situation.goal)
         or writes_to_someone_else(message, situation.goal)
         or asks_the_chatbot_to_act(message, situation.goal)
         or speaks_of_a_chatbot(message, situation.goal)

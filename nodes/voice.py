@@ -263,12 +263,14 @@ def helper_register(message: str) -> bool:
     return bool(_HELPER_REGISTER.search(plain) or _SIGN_OFF.search(plain))
 
 
-def empty_promise(message: str) -> bool:
+def empty_promise(message: str, goal: str = "") -> bool:
     """Promises to provide something ("I'll provide the readings now"), or says it has or attached
     it ("I have the times and distances", "I have the original poem"), without providing it.
 
     A promise followed by the material itself (a colon or line break, then five or more words, or
-    any number) is a user handing over data, not an empty promise.
+    any number) is a user handing over data, not an empty promise. Said to have the data, only a
+    number the goal does not hold counts as given (seen: "I know the time and distance for each
+    race. let's start with the 50-meter race.", the 50 being the goal's distance).
     """
     plain = message.replace("’", "'")
     for match in [*_PROMISE.finditer(plain), *_ATTACHED.finditer(plain)]:
@@ -278,8 +280,11 @@ def empty_promise(message: str) -> bool:
         if re.match(r"\s*[:\n]", rest) and len(words(rest)) >= 5:
             continue
         return True
-    if _HAVE_DATA.search(plain) and not re.search(r"\d", plain):
-        return True
+    have = _HAVE_DATA.search(plain)
+    if have:
+        clause = re.split(r"[.!?\n]", plain[have.end() :], maxsplit=1)[0]  # "... are 50m, 100m"
+        if not re.search(r"\d", clause) and not numbers_in(plain) - numbers_in(goal):
+            return True
     has_text = _HAVE_TEXT.search(plain)
     if has_text and not re.search(r"[\n:\"`]", has_text.group("rest")):
         return True
@@ -395,9 +400,9 @@ def gives_nothing_new(
     return not own_numbers and len(set(content_words(message)) - known) < 2
 
 
-def confuses_roles(message: str, last_reply: str) -> bool:
+def confuses_roles(message: str, last_reply: str, goal: str = "") -> bool:
     """Speaks as the helper: the assistant's register, a mirrored request or an empty promise."""
-    return helper_register(message) or empty_promise(message) or mirrors_request(message, last_reply)
+    return helper_register(message) or empty_promise(message, goal) or mirrors_request(message, last_reply)
 
 
 # The prompts call the other side "the chatbot"; a small model narrates the persona's wish for one

@@ -143,6 +143,9 @@ def test_empty_promises_and_kept_ones() -> None:
     assert empty_promise("I'll send you my code.")
     assert empty_promise("Here are my times:")
     assert not empty_promise("I'll paste my times: 50 m in 8 s, 100 m in 17 s")
+    seen = "I know the time and distance for each race. let's start with the 50-meter race."  # 2026-11-28
+    goal = "You timed a 50-meter, 100-meter, and 200-meter race."
+    assert empty_promise(seen, goal) and not empty_promise("I know the times: 50-meter in 8.1 s", goal)
     assert not empty_promise("I'll paste my code:\ndef f(x):\n    return x * 2 if x else None")
 
 
@@ -668,6 +671,9 @@ def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_
     assert check("what is this string used for") is None and check("which file is the bug in") is None
     assert check("How many cups of feed do i") is Problem.CUT_OFF  # seen on 2026-11-28
     assert check("where am i going wrong, what should i do") is None
+    assert check("Hey how many cups of feed do you") is Problem.CUT_OFF  # seen on 2026-11-28
+    assert check("Is it possible to create a poem about cats that") is Problem.CUT_OFF  # seen
+    assert check("ok now make the frontend for that") is None  # a real user's
 
 
 @pytest.mark.parametrize(
