@@ -672,6 +672,7 @@ def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_
     assert check("How many cups of feed do i") is Problem.CUT_OFF  # seen on 2026-11-28
     assert check("where am i going wrong, what should i do") is None
     assert check("Hey how many cups of feed do you") is Problem.CUT_OFF  # seen on 2026-11-28
+    assert check("I need a function to count the vowels in a given string in") is Problem.CUT_OFF  # seen
     assert check("Is it possible to create a poem about cats that") is Problem.CUT_OFF  # seen
     assert check("ok now make the frontend for that") is None  # a real user's
 
