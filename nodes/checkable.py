@@ -28,7 +28,6 @@ from llm_roleplay.nodes.checks import (
     longest_common_run,
     number_value,
     numbers_in,
-    stem,
     words,
 )
 from llm_roleplay.nodes.voice import content_words
@@ -133,33 +132,6 @@ def missing_expected_numbers(expected_outcome: str, replies: Sequence[str]) -> l
     ]
 
 
-# "a recipe for pancakes without eggs" answered with "- 3 eggs (optional)" in the ingredients (seen
-# in `make demo` on 2026-11-28: the user thanked it and the judge only doubted). The excluded thing
-# named in the answer, other than as excluded ("no eggs", "egg-free", "instead of eggs"), is in it.
-_WITHOUT = re.compile(
-    r"\b(?:without|free of)\s+(?:(?:using|any|a|an|the|my)\s+)*([a-z]{3,})\b(?<!ing)", re.IGNORECASE
-)
-
-
-def includes_the_excluded(part: str, answer: str) -> str | None:
-    """The part asks for something without X, and the answer has X in it (a line or sentence that
-    names X and does not say it is left out)."""
-    match = _WITHOUT.search(part)
-    if not match or not answer:
-        return None
-    thing = stem(match.group(1).lower())
-    for line in re.split(r"\n|(?<=[.!?])\s+", answer):
-        named = [word for word in words(line) if stem(word) == thing]
-        excluded = re.search(
-            rf"\b(?:without|no|free of|instead of|replace|substitute|skip|omit|in place of)\b[^.\n]{{0,30}}"
-            rf"\b{re.escape(match.group(1).lower()[:3])}|{re.escape(match.group(1).lower()[:3])}\w*-free",
-            line.lower(),
-        )
-        if named and not excluded:
-            return f"it has {match.group(1).lower()}: {line.strip()[:80]}"
-    return None
-
-
 def broken_word_limit(part: str, answer: str) -> str | None:
     """'under 100 words' in the part, and an answer (code and headings left out) longer than that."""
     match = _WORD_LIMIT.search(part)
@@ -257,8 +229,6 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         return f"{wrong[0]} is wrong"
     if detail := broken_word_limit(part, reply):
         return detail
-    if detail := includes_the_excluded(part, reply):
-        return detail
     if copied_rewrite(part, reply, earlier):
         return "it is the same text as before"
     return None
@@ -318,8 +288,6 @@ def evident_failures(
             continue  # one reply answers several parts: its length and text belong to all of them
         if detail := broken_word_limit(part, answer):
             findings.append(Finding("word_limit", f"part {index}: {detail}"))
-        if detail := includes_the_excluded(part, answer):
-            findings.append(Finding("excluded_included", f"part {index}: {detail}"))
         if answer and copied_rewrite(part, answer, earlier):
             findings.append(
                 Finding("copied_rewrite", f"part {index}: the new version repeats an earlier reply")

@@ -138,22 +138,3 @@ def test_versions_and_addresses_are_read_as_numbers_not_errors() -> None:
     assert false_arithmetic(reply) == ["2 + 2 = 5"]
     assert evidently_undelivered("calculate the total", reply, [], ["what is 2 + 2"]) is not None
     assert numbers_in("1,250,000.5 people, python 3.10.4") == {1250000.5, 3.1, 4.0}
-
-
-def test_an_answer_that_has_what_the_part_excludes_is_evidently_undelivered() -> None:
-    # Seen in `make demo` on 2026-11-28: "a simple recipe for pancakes without eggs" with "- 3 eggs
-    # (optional)" among the ingredients; the user thanked it.
-    from llm_roleplay.nodes.checkable import includes_the_excluded
-
-    part = "Provide a simple recipe for pancakes without eggs"
-    recipe = "Ingredients:\n- 3 eggs (optional)\n- 1/2 cup milk\n- 1/2 cup flour"
-    assert includes_the_excluded(part, recipe) == "it has eggs: - 3 eggs (optional)"
-    egg_free = "Here is an egg-free recipe.\nIngredients:\n- 1 cup flour\n- 1 mashed banana instead of an egg"
-    assert includes_the_excluded(part, egg_free) is None
-    assert includes_the_excluded(part, "No eggs needed: flour, milk, baking powder.") is None
-    assert includes_the_excluded("Plan a walking tour", recipe) is None
-    loops = "def count(s):\n    for char in s:  # a loop over the string"
-    assert includes_the_excluded("count the vowels without using any loops", loops) == (
-        "it has loops: for char in s:  # a loop over the string"
-    )
-    assert includes_the_excluded("sort it without thinking too much", "Sorted, thinking of you.") is None
