@@ -141,13 +141,19 @@ _SUPPOSES = re.compile(
 )
 
 
+def _sentences_and_lines(reply: str) -> list[str]:
+    """The reply's sentences, a line break ending one too (list items), apostrophes made plain."""
+    plain = reply.replace("’", "'")
+    return [sentence.strip() for sentence in re.split(r"(?<=[.!?])\s+|\n+", plain) if sentence.strip()]
+
+
 def supposed_figures(reply: str, known: Sequence[str]) -> list[str]:
     """The sentences of ``reply`` that suppose a figure of the user's that ``known`` (the goal, the
     user's messages) does not hold."""
     given = numbers_of(known)
     return [
         sentence
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", reply.replace("’", "'"))
+        for sentence in _sentences_and_lines(reply)
         if any(numbers_in(match.group()) - given for match in _SUPPOSES.finditer(sentence))
     ]
 
@@ -159,8 +165,7 @@ def asking_sentences(reply: str) -> list[str]:
     and ask for nothing; only the last three sentences are read for requests, as offers and
     requests come at the end, while an assumption counts wherever it is made.
     """
-    plain = reply.replace("’", "'")
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", plain) if s.strip()]
+    sentences = _sentences_and_lines(reply)
     assumed = [sentence for sentence in sentences if _ASSUMES.search(sentence)]
     asked = [
         sentence

@@ -252,9 +252,8 @@ def copies_example(
         return True
     # Two digits and up: a small number ("8 s") is too common to tell a copy.
     shown = {n for example in examples for n in numbers_in(example) if n >= 10}
-    if not shown & numbers_in(message):
-        return False
-    return bool(shown & numbers_in(message) - numbers_of(dialogue))
+    copied = shown & numbers_in(message)
+    return bool(copied) and bool(copied - numbers_of(dialogue))
 
 
 def helper_register(message: str) -> bool:
@@ -424,11 +423,14 @@ def speaks_of_a_chatbot(message: str, goal: str) -> bool:
 # feed each chicken receives"). What the chatbot makes may be "yours" to either side: left out.
 _YOUR_THING = re.compile(r"\byour ([a-z]+)", re.IGNORECASE)
 _THE_CHATBOTS_WORK = frozenset(
-    {"answer", "reply", "response", "code", "function", "program", "script", "poem", "email", "letter"}
-    | {"text", "essay", "story", "list", "version", "example", "explanation", "calculation", "help"}
-    | {"suggestion", "message", "draft", "recipe", "plan", "table", "result", "solution", "output"}
-    | {"own", "previous", "last", "first", "new", "formula", "method", "way"}
-)
+    stem(word)
+    for word in (
+        {"answer", "reply", "response", "code", "function", "program", "script", "poem", "email", "letter"}
+        | {"text", "essay", "story", "list", "version", "example", "explanation", "calculation", "help"}
+        | {"suggestion", "message", "draft", "recipe", "plan", "table", "result", "solution", "output"}
+        | {"own", "previous", "last", "first", "new", "formula", "method", "way"}
+    )
+)  # as stems
 
 
 def takes_own_things_for_the_chatbots(message: str, goal: str, requests: Sequence[str] = ()) -> bool:
@@ -436,11 +438,7 @@ def takes_own_things_for_the_chatbots(message: str, goal: str, requests: Sequenc
     request of the goal plan says "your X" itself (the judge's plan part "Make your claims stronger"
     speaks of the chatbot's response)."""
     asked = {stem(noun) for request in requests for noun in _YOUR_THING.findall(request.lower())}
-    owned = (
-        {stem(noun) for noun in _YOUR_THING.findall(goal.lower())}
-        - asked
-        - {stem(work) for work in _THE_CHATBOTS_WORK}
-    )
+    owned = {stem(noun) for noun in _YOUR_THING.findall(goal.lower())} - asked - _THE_CHATBOTS_WORK
     said = {stem(noun) for noun in _YOUR_THING.findall(message.lower())}
     return bool(owned & said)
 
@@ -689,8 +687,8 @@ _WANT_TO_KNOW = re.compile(
 
 def without_help_wrapping(message: str) -> str:
     """ "I want to draw a unicorn. Can you help me with that?" -> "I want to draw a unicorn.", and
-    "I want to know how far I can go" -> "How far I can go"; the message as it is when little would
-    be left."""
+    "I want to know how far I can go" -> "How far can I go" (left as it is when the order cannot be
+    turned); the message as it is when little would be left."""
     text = _WANT_TO_KNOW.sub("", message, count=1)
     if text != message:
         text = in_question_order(text)

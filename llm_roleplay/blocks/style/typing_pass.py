@@ -10,7 +10,7 @@ habit is drawn with the person's own probability, then the text is edited to mat
 3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way
    ("how X?" for "Can you tell me how X?" when the message is meant as a question; any other "can
    you" question then stays); so does its twin, the wish: "I want to draw X" becomes "draw X" ("how
-   do i draw X?" as a question);
+   do I draw X?" as a question);
 4. please: removed ("Could you please" -> "Could you"), or added at the end of a request;
 5. dropped apostrophes ("don't" -> "dont") and lowercase "i";
 6. typos: letters swapped, dropped or doubled in words of 4+ letters, at the person's per-word rate
@@ -204,7 +204,7 @@ def _ask_directly(message: TypedMessage) -> None:
 
 
 def _drop_wish(message: TypedMessage, question: bool) -> None:
-    """'I want to draw a unicorn.' -> 'draw a unicorn.' ('how do i draw a unicorn?' as a question)."""
+    """'I want to draw a unicorn.' -> 'draw a unicorn.' ('how do I draw a unicorn?' as a question)."""
     match = _WISH.match(message.text)
     if not match:
         return
