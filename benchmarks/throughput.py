@@ -78,7 +78,9 @@ def run(cells_to_run: list[Cell], concurrency: int, shape: bool = False) -> tupl
 
 
 def stub_context(stub: OpenAIStub | StubProcess) -> Context:
-    """Every role on the stub, room for USER_TURNS turns, other settings at their defaults."""
+    """Every role on the stub, room for USER_TURNS turns, other settings at their defaults but one:
+    the user may claim the goal once its parts are delivered (turn USER_TURNS), without the default's
+    follow-up questions, so that the shape and its figures stay the same from session to session."""
     return Context(
         inquirer_model="openai:stub",
         inquirer_base_url=stub.base_url,
@@ -87,6 +89,7 @@ def stub_context(stub: OpenAIStub | StubProcess) -> Context:
         judge_model="openai:stub",
         judge_base_url=stub.base_url,
         max_turns=USER_TURNS + 1,
+        min_turns_before_stop=USER_TURNS,
         request_timeout_s=60,
     )
 

@@ -15,11 +15,14 @@ Its ``label`` says how the *written* user ended and must agree with ``g``: ``rig
 
 The inquirer model under test is replayed with the roleplay graph's own decision logic
 (:func:`nodes.intents.next_step`: the goal plan given in the label file, the per-part reading
-``prompts/inquirer_assess.md`` at temperature 0, ``min_turns_before_stop`` and ``max_part_asks``
-at their defaults) at each *decision point* k = 1..n (the transcript of the first k exchanges),
-carrying the plan position from point to point as the graph does. It predicts **end** (the goal is
-claimed, or the user gives up) or **continue** (any message). The truth at point k is **end** iff
-g is not null and k >= g. Over all decision points of all labelled dialogues:
+``prompts/inquirer_assess.md`` at temperature 0, ``max_part_asks`` at its default and
+``min_turns_before_stop`` at 2, the convention the labels were written in: a one-part goal answered
+at once gets one follow-up question. The generator's default asks more follow-ups before the user
+may stop, to reach the paper's dialogue length; that is a choice of length, not of reading the
+goal, and is not what this eval measures) at each *decision point* k = 1..n (the transcript of
+the first k exchanges), carrying the plan position from point to point as the graph does. It
+predicts **end** (the goal is claimed, or the user gives up) or **continue** (any message). The
+truth at point k is **end** iff g is not null and k >= g. Over all decision points of all labelled dialogues:
 
 - ``stop_precision`` = TP / (TP + FP): of the points where the model ends, the share where
   ending is right;
@@ -60,6 +63,7 @@ from llm_roleplay.nodes.state import RoleplayState
 
 DEFAULT_LABELS = Path(__file__).parent / "data" / "stop_labels.jsonl"
 LABELS = ("right_time", "too_late", "ended_too_early")
+LABELS_MIN_TURNS = 2  # the labels' convention: one follow-up on a one-part goal answered at once
 Timing = Literal["right_time", "too_early", "too_late"]
 
 
@@ -205,7 +209,7 @@ def replay_decisions(
 
     A failing call stops the replay there and returns the error with the decisions made so far.
     """
-    context = Context()
+    context = Context(min_turns_before_stop=LABELS_MIN_TURNS)
     state: RoleplayState = {
         "goal": dialogue.goal,
         "goal_parts": list(dialogue.goal_parts) or split_goal(dialogue.goal),

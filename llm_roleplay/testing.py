@@ -132,6 +132,7 @@ def simulate(
     goal_parts: Sequence[str] | None = None,
     expected_outcome: str | None = None,
     max_turns: int = 6,
+    min_turns_before_stop: int = 2,
     script: Mapping[int, str] | None = None,
     checks: Sequence[Check] = (),
     cache: Path | str | None = None,
@@ -150,9 +151,12 @@ def simulate(
     ``python:module:attr``, ``local``, ``provider:model``), a chat model, or ``fn(messages) -> str``.
     ``goal_parts``: the goal's plan, the requests the user makes one after the other (else the
     judge model derives it); ``expected_outcome``: what a correct answer contains.
-    ``script``: fixed user messages by turn. ``cache``: a folder (this test's file in it, see
-    :func:`cache_file`) or a ``.jsonl`` file. ``settings``: any other roleplay setting (``seed``,
-    ``temperature``, ``min_turns_before_stop``, ...; see ``nodes.context.Context``).
+    ``min_turns_before_stop``: user messages before the user may end once the goal is met (one
+    follow-up question on a one-part goal answered at once); the generator's default asks more, for
+    the dataset's dialogue length, which in a test only costs time. ``script``: fixed user messages
+    by turn. ``cache``: a folder (this test's file in it, see :func:`cache_file`) or a ``.jsonl``
+    file. ``settings``: any other roleplay setting (``seed``,
+    ``temperature``, ``max_part_asks``, ...; see ``nodes.context.Context``).
     """
     from llm_roleplay.graphs.roleplay import graph
     from llm_roleplay.nodes.context import Context
@@ -168,6 +172,7 @@ def simulate(
         judge_model=judge,
         chatbot_base_url=base_url,
         max_turns=max_turns,
+        min_turns_before_stop=min_turns_before_stop,
         script=dict(script or {}),
         model_cache=str(path) if path else None,
         model_cache_mode=mode,

@@ -119,11 +119,11 @@ class Context(BaseModel):
     max_message_tokens: int = Field(default=200, ge=8, description="Token cap for one inquirer message.")
     max_reply_tokens: int = Field(default=512, ge=8, description="Token cap for one chatbot reply.")
     min_turns_before_stop: int = Field(
-        default=2,
+        default=4,
         ge=1,
         le=200,
-        description="User messages before the goal may be claimed: a one-part goal answered at once "
-        "gets a follow-up question first, as people ask one.",
+        description="User messages before the goal may be claimed: a goal answered in fewer messages "
+        "gets follow-up questions first, as people ask them (the paper's dialogues: 5.3 user turns).",
     )
     max_part_asks: int = Field(
         default=3,

@@ -54,9 +54,9 @@ def test_interrupted_run_resumes_from_the_checkpoint_without_redoing_turns(tmp_p
     outcome = run_dialogue(GOAL, None, context, db)  # the same command again
 
     assert outcome.status == "resumed"
-    assert bot.answered == [1, 2, 3]  # turns 1 and 2 came from the checkpoint
+    assert bot.answered == [1, 2, 3, 4]  # turns 1 and 2 came from the checkpoint
     record = outcome.record
-    assert [m.turn for m in record.messages if m.role == "assistant"] == [1, 2, 3]
+    assert [m.turn for m in record.messages if m.role == "assistant"] == [1, 2, 3, 4]
     assert record.termination_reason == "goal_verified"
 
 
