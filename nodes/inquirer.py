@@ -68,6 +68,7 @@ from llm_roleplay.nodes.voice import (
     in_the_users_voice,
     takes_itself_back,
     takes_own_things_for_the_chatbots,
+    without_paste_direction,
     without_satisfaction,
     without_self_description,
     writes_to_someone_else,
@@ -189,6 +190,8 @@ async def _write_message(
         reply = await ainvoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
         meter.add(reply.usage)
         written = in_the_users_voice(trim(extract_message(reply.text, task.prefill), words))
+        if material:
+            written = without_paste_direction(written)
         if step.intent is Intent.REASK:
             written = without_satisfaction(written)
         typed = written

@@ -224,6 +224,8 @@ def test_habits_the_person_has_are_added() -> None:
     typed = apply_style("Make it shorter.", _style(please=1.0, thanks=1.0, greeting=1.0), "first", "k")
     assert typed.text.lower().startswith(("hi", "hello", "hey"))
     assert "please" in typed.text and "thanks" in typed.text
+    question = apply_style("How far can I walk in six hours?", _style(thanks=1.0), "later", "k")
+    assert question.text == "How far can I walk in six hours? Thanks."  # not "hours, thanks?"
     complaint = apply_style(
         "Why is the answer not correct?", _style(thanks=1.0), "later", "k", complaint=True
     )

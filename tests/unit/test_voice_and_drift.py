@@ -753,3 +753,21 @@ def test_the_chatbots_guess_is_not_stated_as_the_users_own_fact() -> None:
     seen = "How much feed for the final meal? I have 20 chickens and they need 1-2 cups each."
     assert message_problem(seen, situation) is Problem.ECHO
     assert message_problem("How much for the final meal? I have 20 chickens, 3 cups each.", situation) is None
+
+
+def test_the_direction_to_paste_is_not_typed_above_the_pasted_code() -> None:
+    from llm_roleplay.nodes.voice import without_paste_direction
+
+    seen = "make the `factorialize` function recursive to have memory optimal. paste the code"  # 2026-11-28
+    assert (
+        without_paste_direction(seen) == "make the `factorialize` function recursive to have memory optimal."
+    )
+    assert without_paste_direction("paste the code here: fix the loop in my function") == (
+        "fix the loop in my function"
+    )
+    assert without_paste_direction("make it recursive. I will paste my code below.") == "make it recursive."
+    # a question about pasting is the request itself; a message of nothing but the direction stays
+    assert without_paste_direction("why does paste the code not work in vim") == (
+        "why does paste the code not work in vim"
+    )
+    assert without_paste_direction("paste the code") == "paste the code"
