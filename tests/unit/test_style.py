@@ -212,6 +212,15 @@ def test_a_wish_is_turned_into_the_request_itself_unless_the_person_asks_that_wa
     assert apply_style(seen, _style(can_you_opening=1.0), "first", "k").text == seen  # the person's own way
     to_know = "I need to know the oldest cities."
     assert apply_style(to_know, _style(), "first", "k").text == to_know  # no task verb: not a request
+    # seen on 2026-11-28: openings began with "I" three times as often as real ones (34% vs 12%)
+    looking = "I'm looking to plan a walking tour in France."
+    assert apply_style(looking, _style(), "first", "k").text == "Plan a walking tour in France."
+    function = "I need a function to count vowels in a string."
+    assert apply_style(function, _style(), "first", "k").text == f"Write{function.removeprefix('I need')}"
+    assert (
+        apply_style("I need a recipe for pancakes without eggs", _style(), "first", "k", question=True).text
+        == "A recipe for pancakes without eggs?"
+    )
 
 
 def test_a_casual_typer_loses_capitals_and_closing_punctuation() -> None:

@@ -701,6 +701,14 @@ def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_
             "I want to know if I can skip at 3 miles per hour for six hours",  # "if ..." is no question
         ),
         (
+            "I want to know how fast I run different distances.",  # seen on 2026-11-28
+            "How fast do I run different distances.",
+        ),
+        (
+            "I want to know how many cups of feed I need for 20 chickens",
+            "How many cups of feed do I need for 20 chickens",
+        ),
+        (
             "I want to know how many calories I burned in each race",
             "I want to know how many calories I burned in each race",  # no question order without "did"
         ),

@@ -4,8 +4,9 @@
 can travel?": both the typing pass (dropping "can you tell me") and the user's-voice rewrite
 (dropping "I want to know") leave the embedded order, which read as a slip of ours in the run of
 2026-11-28. Only the plain cases are turned: a question word (phrase), a pronoun or a short noun
-phrase as subject, and an auxiliary; "how many calories I burned" would need the verb changed
-("did I burn"): ``still_embedded`` tells the callers to keep the sentence they started from.
+phrase as subject, and an auxiliary, or a present verb after i/you/we/they that takes "do" ("how
+fast do I run"); "how many calories I burned" would need the verb changed ("did I burn"):
+``still_embedded`` tells the callers to keep the sentence they started from.
 """
 
 from __future__ import annotations
@@ -24,9 +25,30 @@ _EMBEDDED = re.compile(
 )
 
 
+# "how fast I run" -> "how fast do I run": a plain present verb after i/you/we/they takes "do". A
+# word ending in -ed or a common irregular past ("ran", "did") would need the verb changed ("did I
+# run"), and a word that is no verb ("how fast I really run") is left: the callers keep the sentence.
+_DO_SUPPORT = re.compile(
+    "^"
+    # "how many cups of feed", "how much feed": the object before the subject
+    + r"(\s*(?:how(?: (?:far|long|often|fast|(?:much|many)(?: \w+(?: of \w+)?)?))?|what|why|when|where"
+    r"|which \w+))"
+    + r" (i|you|we|they) (?!(?:can|could|should|would|will|shall|may|might|must|am|are|was|were|have|had"
+    r"|do|did|ran|went|got|made|took|ate|saw|gave|wrote|drew|swam|rode|felt|spent|paid|bought|burnt"
+    r"|really|just|also|still|only|already|ever|never|not)\b)([a-z]+)\b(?<![^e]ed)",
+    re.IGNORECASE,
+)
+
+
 def in_question_order(text: str) -> str:
-    """ "how far I can travel" -> "how far can I travel"; "why the total is 18" -> "why is the total 18"."""
-    return _EMBEDDED.sub(lambda match: f"{match.group(1)} {match.group(3)} {match.group(2)}", text, count=1)
+    """ "how far I can travel" -> "how far can I travel"; "why the total is 18" -> "why is the total
+    18"; "how fast I run" -> "how fast do I run"."""
+    turned = _EMBEDDED.sub(lambda match: f"{match.group(1)} {match.group(3)} {match.group(2)}", text, count=1)
+    if turned != text:
+        return turned
+    return _DO_SUPPORT.sub(
+        lambda match: f"{match.group(1)} do {match.group(2)} {match.group(3)}", text, count=1
+    )
 
 
 _PRONOUN_SUBJECT = re.compile(_QUESTION_PHRASE + r" (?:i|you|we|they|he|she)\b", re.IGNORECASE)

@@ -59,9 +59,19 @@ _CAN_YOU_TELL = re.compile(
 # conversations), where "I want/need/would like to" opens 2% and "can you" 6.5%. Only verbs of a
 # task the chatbot can do: "I need to know" or "I want to go" are no request to it.
 _WISH = re.compile(
-    r"^\s*I (?:really )?(?:want|need|would like|'d like|’d like) to "
+    r"^\s*I(?: really| just)?(?: want| need| would like|'d like|’d like|'m looking|’m looking"
+    r"| am looking) to "
     r"(?=(?:write|make|create|calculate|compute|draw|plan|convert|translate|rewrite|fix|build|improve"
     r"|shorten|summari[sz]e|compare|list|design|generate|count|code)\b)",
+    re.IGNORECASE,
+)
+# "I need a function to count vowels": the thing wished for, asked for as people ask ("write a
+# function to count vowels"); the verb is the one people use for it.
+_WANTED_THING = re.compile(
+    r"^\s*I(?: really| just)?(?: want| need| would like|'d like|’d like|'m looking for|’m looking for"
+    r"| am looking for) (?=(?:a|an|some) (?:(?P<written>function|script|program|class|code|poem|email"
+    r"|letter|story|essay|cover letter|song|speech)|(?P<given>recipe|list|plan|summary|schedule"
+    r"|budget|itinerary))\b)",
     re.IGNORECASE,
 )
 _APOSTROPHE_WORD = re.compile(r"\b(\w+)['’](t|m|s|re|ve|ll|d)\b", re.IGNORECASE)
@@ -207,11 +217,22 @@ def _ask_directly(message: TypedMessage) -> None:
 
 
 def _drop_wish(message: TypedMessage, question: bool) -> None:
-    """'I want to draw a unicorn.' -> 'draw a unicorn.' ('how do I draw a unicorn?' as a question)."""
+    """'I want to draw a unicorn.' -> 'draw a unicorn.' ('how do I draw a unicorn?' as a question);
+    'I need a function to X' -> 'write a function to X'."""
     match = _WISH.match(message.text)
-    if not match:
+    thing = None if match else _WANTED_THING.match(message.text)
+    if thing and question and thing.group("given"):  # "a recipe for pancakes without eggs?"
+        first, after = _first_sentence(message.text[thing.end() :])
+        body, _ = _split_closing(first)
+        _edit(message, "can_you_opening", f"{body}?" + (f" {after}" if after else ""))
         return
-    rest = message.text[match.end() :]
+    if thing:
+        verb = "write" if thing.group("written") else "give me"
+        rest = f"{verb} {message.text[thing.end() :]}"
+    elif match:
+        rest = message.text[match.end() :]
+    else:
+        return
     if not question:
         _edit(message, "can_you_opening", rest)
         return
