@@ -140,9 +140,16 @@ async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict
 
 
 def _last_reply_opening(state: RoleplayState) -> str:
-    """The chatbot's last reply, its first sentences: what the answer prompt quotes."""
+    """What the answer prompt quotes of the chatbot's last reply: the lines with figures the user
+    never gave (the chatbot's guesses, which the user's own real figures answer: seen on 2026-11-28,
+    code with "times = [5, 10, 15]" quoted by its opening "To calculate your speed ... Python code:"
+    and every try lost), else its first sentences."""
     messages = state.get("messages", [])
     reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
+    known = numbers_of([state["goal"], *(text_of(m) for m in messages if m.type == "human")])
+    guessed = [line.strip() for line in reply.splitlines() if numbers_in(line) - known]
+    if guessed:
+        return "It guesses their figures: " + " / ".join(guessed[:3])
     sentences = re.split(r"(?<=[.!?:])\s+", " ".join(reply.split()))
     return " ".join(sentences[:2])
 

@@ -386,3 +386,22 @@ def test_a_complaint_that_never_gives_the_users_own_figures_falls_back_to_an_ans
     assert user_texts(state)[-1] == "50 m in 8.4 s, 100 m in 17.9 s"
     assert inquirer.calls == ["open", "reask", "reask", "reask", "reask", "reask", "answer"]
     assert "Speed = distance / time." in str(inquirer.prompts[-1])  # the reply, quoted as the question
+
+
+def test_the_fallback_answer_is_asked_about_the_chatbots_guessed_figures() -> None:
+    # Seen on 2026-11-28: code with made-up times, quoted by its opening line; every try was lost.
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    code = (
+        "To calculate your speed, you can use the following Python code:\n\n```python\n"
+        "distances = [100, 200, 300]  # meters\ntimes = [5, 10, 15]  # seconds\n"
+        "for d, t in zip(distances, times):\n    print(d / t)\n```"
+    )
+    failing = ["Provide your speed for each race.", "you didnt give me any speed"] * 2 + ["so whats my speed"]
+    inquirer = ScriptedInquirer(
+        messages=["how do i work out my speed for the 50 m and 100 m", *failing, "50 m 8.4 s, 100 m 17.9 s"]
+    )
+    state = run_roleplay(inquirer, chatbot=lambda messages: code, goal=goal, max_turns=2, max_regenerations=4)
+
+    assert user_texts(state)[-1] == "50 m 8.4 s, 100 m 17.9 s"
+    asked = str(inquirer.prompts[-1]).split("asks for, or has to guess")[-1]  # the quoted question
+    assert "times = [5, 10, 15]" in asked and "following Python code" not in asked
