@@ -10,7 +10,9 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **broken word limits**: a part asking for "under 100 words" whose answer is longer;
 - **empty rewrites**: a part asking to change, refine or shorten something answered with a copy of
   an earlier reply;
-- **refusals**: every reply since the part was asked says the chatbot cannot do it.
+- **refusals**: every reply since the part was asked says the chatbot cannot do it;
+- **offers instead of answers**: the last reply offers to do a part ("Would you like me to also
+  prepare a shorter version?"): what a chatbot offers it has not done.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from dataclasses import dataclass
 
 from llm_roleplay.nodes.checks import (
     NUMBER,
+    TASK_VERBS,
     asks_for_figures,
     is_refusal,
     longest_common_run,
     number_value,
     numbers_in,
+    stem,
     words,
 )
 from llm_roleplay.nodes.voice import content_words
@@ -216,8 +220,9 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     The user's reading before any model's: a calculation answered with no figure beyond the ones
     the user gave (``known``: their messages and the goal), only the method ("Speed = 50 / Time");
     a sum that does not add up; a word limit broken; a "new version" that copies an ``earlier``
-    reply. A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the runs of
-    2026-11-27), and the user moved on where a person would have pushed back.
+    reply; an offer to do the part ("Would you like me to write a shorter version?"). A small
+    model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the runs of 2026-11-27),
+    and the user moved on where a person would have pushed back.
     """
     if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
@@ -231,6 +236,31 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         return detail
     if copied_rewrite(part, reply, earlier):
         return "it is the same text as before"
+    return offers_instead(part, reply)
+
+
+# "Would you like me to also prepare a shorter version ...?", "If you'd like, I can also write a
+# funnier version!", "Let me know if you'd like a shopping list": offers of a part, ending a reply
+# that was to deliver it (the labelled set's "only offered, never written" endings).
+_OFFER = re.compile(
+    r"\b(?:would you like(?: me)? to|do you want me to|shall i|want me to|i can also|i could also"
+    r"|if you(?:'d| would) like,? i (?:can|could)|let me know if you(?:'d| would) like)\b",
+    re.IGNORECASE,
+)
+OFFER_OVERLAP = 0.4  # share of the part's words (task verbs aside) an offer must name, and at least 2
+
+
+def offers_instead(part: str, reply: str) -> str | None:
+    """A sentence of ``reply`` that offers to do ``part``: it names at least two of the part's words
+    (and 40% of them) after "would you like me to", "I can also" and the like."""
+    wanted = {stem(word) for word in content_words(part.lower()) if word not in TASK_VERBS}
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", reply.replace("’", "'")):
+        offer = _OFFER.search(sentence)
+        if not offer:
+            continue
+        named = wanted & {stem(word) for word in content_words(sentence[offer.end() :].lower())}
+        if len(named) >= 2 and len(named) >= OFFER_OVERLAP * len(wanted):
+            return f"it only offers it: {sentence.strip()[:100]}"
     return None
 
 
@@ -282,6 +312,12 @@ def evident_failures(
         ]
     if replies and all(is_refusal(reply) for reply in replies):
         findings.append(Finding("refused", "every reply"))
+    if replies:
+        findings += [
+            Finding("offered_not_done", f"part {index}: {detail}")
+            for index, part in enumerate(parts, start=1)
+            if (detail := offers_instead(part, replies[-1]))
+        ]
     answers = [answer_to(part, messages) for part in parts]
     for index, (part, (answer, earlier)) in enumerate(zip(parts, answers, strict=True), start=1):
         if sum(other == answer for other, _ in answers) > 1:

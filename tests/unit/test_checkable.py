@@ -85,6 +85,28 @@ def test_evident_failures_name_the_check_and_the_part() -> None:
     assert [f.check for f in evident_failures(["give the score"], refusals)] == ["refused"]
 
 
+def test_an_offer_in_the_last_reply_is_a_part_not_done() -> None:
+    messages = [
+        {
+            "role": "user",
+            "content": "write a cover letter for a junior data analyst job, and a shorter one too",
+        },
+        {
+            "role": "assistant",
+            "content": "Dear Hiring Manager, ...\n\nWould you like me to also prepare a shorter version?",
+        },
+    ]
+    parts = [
+        "write a cover letter for a junior data analyst position",
+        "write a shorter version under 150 words",
+    ]
+    assert [(f.check, f.detail[:26]) for f in evident_failures(parts, messages)] == [
+        ("offered_not_done", "part 2: it only offers it:")
+    ]
+    done = [*messages[:1], {"role": "assistant", "content": "Dear Hiring Manager, ... Short version: ..."}]
+    assert evident_failures(parts, done) == []
+
+
 def test_the_labelled_set_has_no_evident_failure_among_met_goals() -> None:
     from llm_roleplay.evals.goal_labels import load_goal_labels
 
@@ -121,6 +143,18 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "11 words where at most 10 were asked",
         ),
         ("what is the capital of France", "Paris.", None),  # no figure asked for
+        # an offer of the part is no answer to it (the labelled set's "only offered" endings) ...
+        (
+            "write a funnier one-line version",
+            "Happy birthday, sis! Love you lots.\n\nIf you'd like, I can also write a funnier version!",
+            "it only offers it: If you'd like, I can also write a funnier version!",
+        ),
+        # ... but an offer of something else, sharing one word with the part, is not
+        (
+            "refine the poem",
+            "Whiskers in the moonlight.\n\nWould you like me to make any other changes to the poem?",
+            None,
+        ),
     ],
 )
 def test_what_a_person_sees_at_a_glance(part: str, reply: str, seen: str | None) -> None:
