@@ -11,6 +11,8 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **empty rewrites**: a part asking to change, refine or shorten something answered with a copy of
   an earlier reply;
 - **refusals**: every reply since the part was asked says the chatbot cannot do it;
+- **short lists**: a part asking for N things ("list the 10 oldest cities") answered with a
+  numbered list that stops before N;
 - **offers instead of answers**: the last reply offers to do a part ("Would you like me to also
   prepare a shorter version?"): what a chatbot offers it has not done.
 """
@@ -220,9 +222,10 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     The user's reading before any model's: a calculation answered with no figure beyond the ones
     the user gave (``known``: their messages and the goal), only the method ("Speed = 50 / Time");
     a sum that does not add up; a word limit broken; a "new version" that copies an ``earlier``
-    reply; an offer to do the part ("Would you like me to write a shorter version?"). A small
-    model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the runs of 2026-11-27),
-    and the user moved on where a person would have pushed back.
+    reply; a numbered list shorter than the part asks for; an offer to do the part ("Would you
+    like me to write a shorter version?"). A small model's YES/NO takes such replies as delivered
+    (P(YES) 0.55-0.75 in the runs of 2026-11-27), and the user moved on where a person would have
+    pushed back.
     """
     if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
@@ -236,7 +239,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         return detail
     if copied_rewrite(part, reply, earlier):
         return "it is the same text as before"
-    return offers_instead(part, reply)
+    return shorter_list(part, reply) or offers_instead(part, reply)
 
 
 # "Would you like me to also prepare a shorter version ...?", "If you'd like, I can also write a
@@ -261,6 +264,55 @@ def offers_instead(part: str, reply: str) -> str | None:
         named = wanted & {stem(word) for word in content_words(sentence[offer.end() :].lower())}
         if len(named) >= 2 and len(named) >= OFFER_OVERLAP * len(wanted):
             return f"it only offers it: {sentence.strip()[:100]}"
+    return None
+
+
+# "list the 10 oldest cities" answered with a numbered list that stops at 9 (the labelled set's
+# "announces 10 cities but lists only 9"). Units and limits are no list: "under 150 words", "in 6
+# hours", "3 cups".
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "twelve": 12, "fifteen": 15, "twenty": 20,
+}  # fmt: skip
+_ASKED_COUNT = re.compile(
+    # a listing verb before the count: "calculate the feed for 20 chickens" asks for no 20 things
+    r"\b(?:list|name|give|suggest|recommend|provide|what are|which are|top)\b[^.?!]{0,30}?"
+    r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s+((?:[a-z-]+\s+){0,3}?)"
+    r"([a-z]+s)\b",
+    re.IGNORECASE,
+)
+_NOT_ITEMS = frozenset({
+    "words", "lines", "minutes", "hours", "seconds", "days", "weeks", "months", "years", "miles",
+    "meters", "metres", "kilometers", "kms", "cups", "grams", "kilograms", "pounds", "ounces",
+    "servings", "people", "times", "calories", "dollars", "euros", "percent", "steps",
+})  # fmt: skip
+_COUNT_OF_SOMETHING_ELSE = re.compile(r"(?:\b(?:for|with|by)|(?<!\blist )\bof)\s+$", re.IGNORECASE)
+_ITEM = re.compile(r"^\s*(?:\*\*|#+\s*)?(\d{1,2})[.)]\s", re.MULTILINE)
+
+
+def shorter_list(part: str, reply: str) -> str | None:
+    """The part asks for N things ("the 10 oldest cities", "four regions") and the reply's numbered
+    list (1, 2, 3, ... in order) stops before N."""
+    asked = next(
+        (
+            match
+            for match in _ASKED_COUNT.finditer(part)
+            if match.group(3).lower() not in _NOT_ITEMS
+            and not match.group(2).strip().lower().endswith("of")
+            # "a recipe for 4 people", "a flock of 20 chickens": a count of something else
+            and not _COUNT_OF_SOMETHING_ELSE.search(part[: match.start(1)])
+        ),
+        None,
+    )
+    if asked is None:
+        return None
+    count = _NUMBER_WORDS.get(asked.group(1).lower()) or int(asked.group(1))
+    listed = 0
+    for item in _ITEM.finditer(reply):
+        if int(item.group(1)) == listed + 1:
+            listed += 1
+    if 2 <= listed < count:
+        return f"it lists {listed} {asked.group(3).lower()} where {count} were asked"
     return None
 
 
@@ -320,6 +372,8 @@ def evident_failures(
         ]
     answers = [answer_to(part, messages) for part in parts]
     for index, (part, (answer, earlier)) in enumerate(zip(parts, answers, strict=True), start=1):
+        if detail := shorter_list(part, answer):
+            findings.append(Finding("shorter_list", f"part {index}: {detail}"))
         if sum(other == answer for other, _ in answers) > 1:
             continue  # one reply answers several parts: its length and text belong to all of them
         if detail := broken_word_limit(part, answer):

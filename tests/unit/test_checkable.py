@@ -143,6 +143,17 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "11 words where at most 10 were asked",
         ),
         ("what is the capital of France", "Paris.", None),  # no figure asked for
+        # a numbered list that stops short of the count asked for (the labelled set's 9 of 10 cities)
+        (
+            "list the 10 oldest continuously inhabited cities",
+            "Here are the 10 oldest cities:\n1. Jericho\n2. Byblos\n3. Aleppo\n4. Damascus",
+            "it lists 4 cities where 10 were asked",
+        ),
+        (
+            "give a lasagna recipe for 4 people",
+            "1. Boil the sheets\n2. Layer\n3. Bake",
+            None,
+        ),  # 4 people: no list
         # an offer of the part is no answer to it (the labelled set's "only offered" endings) ...
         (
             "write a funnier one-line version",
