@@ -155,12 +155,21 @@ def broken_word_limit(part: str, answer: str) -> str | None:
 
 
 def copied_rewrite(part: str, answer: str, earlier: Sequence[str]) -> bool:
-    """A part asking for a change, answered with (nearly) the text of an earlier reply."""
+    """A part asking for a change, answered with (nearly) the text of an earlier reply.
+
+    Shares are of the shorter text: a "refined version" that is the old poem word for word between
+    a new first and last sentence ("Here's a refined version with tighter meter ...") repeats all of
+    it, though only 82% of its own words (the labelled set's met rewrites repeat at most 64%). An
+    answer half again as long as the old text may hold the old one and a new one: not a copy.
+    """
     if not _REWRITE.search(part):
         return False
     length = len(words(answer))
-    return length >= 20 and any(
-        longest_common_run(answer, before) >= COPY_SHARE * length for before in earlier
+    return any(
+        min(length, len(words(before))) >= 20
+        and length <= 1.5 * len(words(before))
+        and longest_common_run(answer, before) >= COPY_SHARE * min(length, len(words(before)))
+        for before in earlier
     )
 
 
@@ -332,15 +341,25 @@ def _figures(text: str) -> set[float]:
     return fractions | numbers_in(_FRACTION.sub(" ", text))
 
 
-def answer_to(part: str, messages: Sequence[Mapping[str, str]]) -> tuple[str, list[str]]:
+def answer_to(
+    part: str, messages: Sequence[Mapping[str, str]], others: Sequence[str] = ()
+) -> tuple[str, list[str]]:
     """The reply to the user message that asks most for ``part`` (the last one on a tie), and the
-    replies before it."""
-    wanted = set(content_words(part))
-    best, best_overlap = -1, -1
+    replies before it. The words of ``part`` that the ``others`` parts lack count first: "make it
+    firmer" asks for "write a firmer version of the email", though the opening "write a polite
+    email" shares as many of its words (task verbs aside)."""
+
+    def stems(text: str) -> set[str]:
+        return {stem(word) for word in content_words(text.lower()) if word not in TASK_VERBS}
+
+    wanted = stems(part)
+    distinctive = wanted - set().union(*(stems(other) for other in others if other != part))
+    best, best_overlap = -1, (-1, -1)
     for index, message in enumerate(messages):
         if message["role"] != "user" or index + 1 >= len(messages):
             continue
-        overlap = len(wanted & set(content_words(message["content"])))
+        asked = stems(message["content"])
+        overlap = (len(distinctive & asked), len(wanted & asked))
         if overlap >= best_overlap:
             best, best_overlap = index, overlap
     if best < 0:
@@ -370,7 +389,7 @@ def evident_failures(
             for index, part in enumerate(parts, start=1)
             if (detail := offers_instead(part, replies[-1]))
         ]
-    answers = [answer_to(part, messages) for part in parts]
+    answers = [answer_to(part, messages, parts) for part in parts]
     for index, (part, (answer, earlier)) in enumerate(zip(parts, answers, strict=True), start=1):
         if detail := shorter_list(part, answer):
             findings.append(Finding("shorter_list", f"part {index}: {detail}"))

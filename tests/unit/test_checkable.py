@@ -55,6 +55,12 @@ def test_a_rewrite_that_copies_the_old_text() -> None:
         "make the email firmer", "I expect the heater repaired by Friday. " * 5, [polite]
     )
     assert not copied_rewrite("write the email", polite, [polite])  # not a rewrite
+    # the old text whole between a new first and last sentence (the labelled set's gl-051)
+    framed = f"Here's a refined version with tighter wording:\n\n{polite}\n\nIt now reads more smoothly."
+    assert copied_rewrite("refine the email", framed, [polite])
+    # the old text and a new one after it: a new version is there
+    both = f"Your original:\n{polite}\nThe firmer one:\n" + "I expect the heater repaired by Friday. " * 5
+    assert not copied_rewrite("make the email firmer", both, [polite])
 
 
 def test_the_answer_to_a_part_is_the_reply_to_the_message_asking_for_it() -> None:
@@ -66,6 +72,11 @@ def test_the_answer_to_a_part_is_the_reply_to_the_message_asking_for_it() -> Non
     ]
     answer, earlier = answer_to("make the email firmer", messages)
     assert answer.startswith("Dear landlord, this is my second") and earlier == ["Dear landlord ..."]
+    # the part's own words count first: "make it firmer" shares only "firmer" with the part, the
+    # opening "write a polite email" shares "email" (seen in the labelled set, gl-054)
+    messages[2] = {"role": "user", "content": "ok but its been ages, can you make it firmer"}
+    parts = ["write a polite email about the heater", "write a firmer version of the email"]
+    assert answer_to(parts[1], messages, parts)[0].startswith("Dear landlord, this is my second")
 
 
 def test_evident_failures_name_the_check_and_the_part() -> None:
