@@ -298,9 +298,11 @@ def empty_promise(message: str, goal: str = "") -> bool:
 # goes for stating it as a fact of their situation ("I have 20 chickens and they need 1-2 cups
 # each", the chatbot's guess, from a user whose goal says 3 cups; seen on 2026-11-28): 10 of 19,414
 # real later messages (under 600 characters) do so, mostly a count that happens to match ("I have
-# 4 gpus available").
+# 4 gpus available"). Or as the assumption to work with ("..., assuming each chicken eats 2 cups per
+# day", the chatbot's guess, from a user whose goal says three cups; seen on 2026-11-28): 11 of
+# 20,516 real later messages do so ("assume ... Step 2", a step the chatbot had numbered).
 _CLAIMS_KNOWLEDGE = re.compile(
-    r"\b(?:i know|i(?:'m| am) sure|i have|i give|i feed|they (?:need|get|eat)"
+    r"\b(?:i know|i(?:'m| am) sure|i have|i give|i feed|they (?:need|get|eat)|assum(?:e|ing)"
     r"|my \w+ (?:is|are|weighs?|needs?|gets?))\b[^.!?\n]*",
     re.IGNORECASE,
 )

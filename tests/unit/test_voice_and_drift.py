@@ -761,6 +761,15 @@ def test_the_chatbots_guess_is_not_stated_as_the_users_own_fact() -> None:
     seen = "How much feed for the final meal? I have 20 chickens and they need 1-2 cups each."
     assert message_problem(seen, situation) is Problem.ECHO
     assert message_problem("How much for the final meal? I have 20 chickens, 3 cups each.", situation) is None
+    # nor as the assumption to work with (seen on 2026-11-28, after "Let's assume each chicken eats 2 cups")
+    guessing = Situation(
+        goal=goal, turn=3, recent_replies=["Let's assume each chicken eats 2 cups of feed per day."]
+    )
+    adopted = (
+        "Provide the amount of feed needed for the final meal, assuming each chicken eats 2 cups per day."
+    )
+    assert message_problem(adopted, guessing) is Problem.ECHO
+    assert message_problem("how much for the final meal? each chicken eats 3 cups a day", guessing) is None
 
 
 def test_the_direction_to_paste_is_not_typed_above_the_pasted_code() -> None:
