@@ -192,8 +192,6 @@ def test_a_message_meant_as_a_question_stays_a_question() -> None:
     assert apply_style(why, _style(), "later", "k", question=True).text == "Why is the total 18 miles?"
     burned = "Can you tell me how many calories I burned?"  # the verb would have to change: left
     assert apply_style(burned, _style(), "later", "k", question=True).text == burned
-    inner = "Is it possible to know how far I can travel in six hours?"  # a clause inside: left
-    assert apply_style(inner, _style(), "later", "k", question=True).text == inner
     region = "Could you tell me what the region of the 3rd oldest city is?"  # seen on 2026-11-28
     assert apply_style(region, _style(), "later", "k", question=True).text == region
     other = "Can you make it recursive?"
@@ -220,6 +218,25 @@ def test_a_wish_is_turned_into_the_request_itself_unless_the_person_asks_that_wa
     assert (
         apply_style("I need a recipe for pancakes without eggs", _style(), "first", "k", question=True).text
         == "A recipe for pancakes without eggs?"
+    )
+
+
+def test_is_it_possible_to_is_asked_as_people_ask() -> None:
+    # 7 of 132 user messages of two runs of 2026-11-28 opened so; 20 of 28,657 real ones
+    create = "Is it possible to create a poem about cats in English"
+    assert apply_style(create, _style(), "later", "k").text == "Create a poem about cats in English."
+    assert apply_style(create, _style(), "later", "k", question=True).text == (
+        "Can you create a poem about cats in English?"  # as any "can you" question without a direct form
+    )
+    assert apply_style(create, _style(can_you_opening=1.0), "later", "k").text == (
+        "Can you create a poem about cats in English?"
+    )
+    know = "Is it possible to know how far I can travel in six hours?"
+    assert (
+        apply_style(know, _style(), "later", "k", question=True).text == "How far can I travel in six hours?"
+    )
+    assert apply_style(know, _style(can_you_opening=1.0), "later", "k", question=True).text == (
+        "Can you tell me how far I can travel in six hours?"
     )
 
 

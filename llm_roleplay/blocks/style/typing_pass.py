@@ -54,6 +54,11 @@ _CAN_YOU_TELL = re.compile(
     r"(?=(?:what|how|why|when|where|which|who)\b)",
     re.IGNORECASE,
 )
+_POSSIBLE = re.compile(
+    r"^\s*is it possible (?:for (?:you|me) )?to (?:(?P<know>know|find out|learn|see|understand),?\s+"
+    r"(?=(?:what|how|why|when|where|which|who|if|whether)\b))?",
+    re.IGNORECASE,
+)
 # "I want to draw a unicorn ...": the small model's other indirect request. 43% of the openings of
 # the run of 2026-11-28 began with "I" against 12% of the real ones (first 8,800 ShareGPT
 # conversations), where "I want/need/would like to" opens 2% and "can you" 6.5%. Only verbs of a
@@ -144,6 +149,7 @@ def apply_style(
         message.edits.append("greeting")
     if not draws["thanks"]:
         _drop_thanks(message)
+    _possible_to_can_you(message, draws["can_you_opening"] or question)
     if not draws["can_you_opening"]:
         _ask_directly(message) if question else _drop_can_you(message)
         _drop_wish(message, question)
@@ -194,6 +200,27 @@ def _drop_thanks(message: TypedMessage) -> None:
     sentences = [part for part in _SENTENCE.findall(message.text) if not _THANKS_SENTENCE.match(part)]
     text = _THANKS_LEAD.sub("", "".join(sentences))
     _edit(message, "thanks", _THANKS_TAIL.sub(r"\1", text))
+
+
+def _possible_to_can_you(message: TypedMessage, can_you: bool) -> None:
+    """'Is it possible to create a poem?' -> 'Can you create a poem?' for a person with the "can you"
+    habit or a message meant as a question, else 'Create a poem.'; 'Is it possible to know how far
+    I can go?' -> 'Can you tell me how far I can go?', which the habit then keeps or asks directly.
+    The small model's stand-in for a question opened 7 of 132 user messages of two runs of
+    2026-11-28, against 20 of 28,657 real ones (0.07%)."""
+    match = _POSSIBLE.match(message.text)
+    if not match:
+        return
+    rest = message.text[match.end() :]
+    capital = message.text.lstrip()[:1].isupper()
+    if can_you or match.group("know"):
+        verb = "tell me " if match.group("know") else ""
+        _edit(message, "can_you_opening", f"{'C' if capital else 'c'}an you {verb}{rest}")
+        return
+    first, after = _first_sentence(rest)
+    body, _ = _split_closing(first)
+    body = body[:1].upper() + body[1:] if capital else body
+    _edit(message, "can_you_opening", f"{body}." + (f" {after}" if after else ""))
 
 
 def _drop_can_you(message: TypedMessage) -> None:
