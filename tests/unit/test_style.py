@@ -178,7 +178,7 @@ def test_a_person_without_the_llm_habits_loses_them() -> None:
     typed = apply_style(
         "Hello AI, could you please help me calculate my speed? Thank you!", _style(), "first", "k"
     )
-    assert typed.text == "Help me calculate my speed."
+    assert typed.text == "Calculate my speed."  # "could you", "please" and "help me" all go
     assert {"greeting", "thanks", "can_you_opening"} <= set(typed.edits)
     seen = "Hey there Chatbot! I'm looking for help creating a poem about cats."  # 2026-11-28
     assert apply_style(seen, _style(), "first", "k").text.startswith("I'm looking for help")
@@ -238,6 +238,27 @@ def test_is_it_possible_to_is_asked_as_people_ask() -> None:
     assert apply_style(know, _style(can_you_opening=1.0), "later", "k", question=True).text == (
         "Can you tell me how far I can travel in six hours?"
     )
+
+
+def test_a_complaint_is_put_as_people_put_it() -> None:
+    # seen on 2026-11-28: 13 of 385 of our user messages opened with "your answer", 6 of 28,657 real
+    def complain(text: str) -> str:
+        return apply_style(text, _style(), "later", "k", complaint=True).text
+
+    assert complain("Sorry, your answer is incorrect.") == "That's incorrect."
+    assert complain("Your answer doesn't say who founded it.") == "That doesn't say who founded it."
+    assert complain("Sorry, but you did not include the 2nd city.") == "You did not include the 2nd city."
+    assert (
+        complain("Sorry, I typed the wrong number.") == "Sorry, I typed the wrong number."
+    )  # their own slip
+    assert apply_style("Your answer is wrong.", _style(), "later", "k").text == "Your answer is wrong."
+
+
+def test_help_me_is_the_can_you_habits_twin() -> None:
+    assert apply_style("Help me calculate my speed.", _style(), "later", "k").text == "Calculate my speed."
+    kept = "Help me calculate my speed."
+    assert apply_style(kept, _style(can_you_opening=1.0), "later", "k").text == kept
+    assert apply_style("Help me understand it.", _style(), "later", "k").text == "Help me understand it."
 
 
 def test_a_casual_typer_loses_capitals_and_closing_punctuation() -> None:

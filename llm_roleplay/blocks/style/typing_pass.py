@@ -9,14 +9,17 @@ habit is drawn with the person's own probability, then the text is edited to mat
 2. thanks: "Thanks!" / "Thank you for ..." sentences are removed, or "thanks" added;
 3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way
    ("how X?" for "Can you tell me how X?" when the message is meant as a question; any other "can
-   you" question then stays); so does its twin, the wish: "I want to draw X" becomes "draw X" ("how
-   do I draw X?" as a question);
+   you" question then stays); so do its twins, the wish ("I want to draw X" becomes "draw X", "how
+   do I draw X?" as a question), "help me draw X" and "is it possible to draw X";
 4. please: removed ("Could you please" -> "Could you"), or added at the end of a request;
 5. dropped apostrophes ("don't" -> "dont") and lowercase "i";
 6. typos: letters swapped, dropped or doubled in words of 4+ letters, at the person's per-word rate
    (topped up to it: words already misspelt count);
 7. closing punctuation removed, or a full stop / question mark added;
 8. lowercase or capitalised sentence starts.
+
+A complaint also loses the model's apology and "your answer" ("Sorry, your answer is wrong" ->
+"that's wrong"): real users open complaints with "no", "that's" or "you didn't", almost never so.
 
 Only the typed text is edited: material the user pastes (code, text from the goal) is appended
 after the pass and left exactly as it is. ``--style off`` turns the pass off.
@@ -52,6 +55,14 @@ _CAN_YOU_FULL = re.compile(r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?
 _CAN_YOU_TELL = re.compile(
     r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|explain(?:\s+to)?|show)(?:\s+(?:me|us))?\s+"
     r"(?=(?:what|how|why|when|where|which|who)\b)",
+    re.IGNORECASE,
+)
+_SORRY = re.compile(r"^\s*sorry\b[,.!]?\s*(?:but\s+)?(?=(?:your|you|that|the|it|this)\b)", re.IGNORECASE)
+_YOUR_ANSWER = re.compile(r"^\s*your (?:answer|response|reply)(?P<is> is)?\b", re.IGNORECASE)
+_HELP_ME = re.compile(
+    r"^\s*(?:please\s+)?help me (?:to )?(?=(?:write|make|create|calculate|compute|draw|plan|convert|translate"
+    r"|rewrite|fix|build|improve|shorten|summari[sz]e|compare|list|design|generate|count|find|figure out"
+    r"|integrate|get|pick|choose)\b)",
     re.IGNORECASE,
 )
 _POSSIBLE = re.compile(
@@ -149,10 +160,13 @@ def apply_style(
         message.edits.append("greeting")
     if not draws["thanks"]:
         _drop_thanks(message)
+    if complaint:
+        _plain_complaint(message)
     _possible_to_can_you(message, draws["can_you_opening"] or question)
     if not draws["can_you_opening"]:
         _ask_directly(message) if question else _drop_can_you(message)
         _drop_wish(message, question)
+        _drop_help_me(message)
     _please(message, draws["please"])
     if draws["dropped_apostrophe"]:
         _edit(message, "dropped_apostrophe", _APOSTROPHE_WORD.sub(r"\1\2", message.text))
@@ -200,6 +214,23 @@ def _drop_thanks(message: TypedMessage) -> None:
     sentences = [part for part in _SENTENCE.findall(message.text) if not _THANKS_SENTENCE.match(part)]
     text = _THANKS_LEAD.sub("", "".join(sentences))
     _edit(message, "thanks", _THANKS_TAIL.sub(r"\1", text))
+
+
+def _plain_complaint(message: TypedMessage) -> None:
+    """'Sorry, but your answer is wrong.' -> "that's wrong." (13 of 385 of our user messages opened
+    with "your answer", 6 of 28,657 real ones; 82 real ones open with "that is/doesn't ...")."""
+    text = _SORRY.sub("", message.text, count=1)
+    text = _YOUR_ANSWER.sub(lambda match: "that's" if match.group("is") else "that", text, count=1)
+    if text != message.text:
+        _edit(message, "plain_complaint", text[:1].upper() + text[1:] if message.text[:1].isupper() else text)
+
+
+def _drop_help_me(message: TypedMessage) -> None:
+    """'Help me calculate X' -> 'calculate X' (10 of 385 of our user messages, 34 of 28,657 real)."""
+    match = _HELP_ME.match(message.text)
+    if match:
+        rest = message.text[match.end() :]
+        _edit(message, "can_you_opening", rest[:1].upper() + rest[1:] if message.text[:1].isupper() else rest)
 
 
 def _possible_to_can_you(message: TypedMessage, can_you: bool) -> None:
