@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import Any
 
 from llm_roleplay.nodes.checkable import NO_RESULT, evidently_undelivered, has_own_figures
-from llm_roleplay.nodes.checks import TASK_VERBS, normalized, numbers_in, numbers_of
+from llm_roleplay.nodes.checks import TASK_VERBS, normalized, numbers_in, numbers_of, stated_figures
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import text_of
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
@@ -237,7 +237,11 @@ async def next_step(
         if asks >= context.max_part_asks:
             return _gives_up(part, progress)
         asked_back: dict[str, Any] = {"part_asks": asks + 1, "goal_progress": progress}
-        return Step(Intent.REASK, part, asked_back, reason=ASKED_BACK_REASON)
+        # Facts of the goal the user has not typed yet are what the chatbot needs: the message must
+        # give one (seen on 2026-11-28: asked for the feed per chicken, a user whose goal says three
+        # cups each asked four times "how much feed for 20 chickens" and gave up)
+        untold = stated_figures(state["goal"]) - set().union(*(stated_figures(text) for text in typed))
+        return Step(Intent.REASK, part, asked_back, reason=ASKED_BACK_REASON, gives_figures=bool(untold))
     if asked:
         asked_progress = [_progress(turn, part, "asked_user", None)]
         return Step(Intent.ANSWER, part, {"goal_progress": asked_progress}, reason=" ".join(asked))

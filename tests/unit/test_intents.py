@@ -209,6 +209,11 @@ def test_asked_for_the_very_thing_they_want_the_user_says_so() -> None:
     state["goal_parts"] = ["Determine the amount of feed needed for the final meal of the day."]
     step = asyncio.run(next_step(state, Context(), reading(0.1)))
     assert step.intent is Intent.REASK and "very thing they want" in step.reason
+    assert not step.gives_figures  # the test goal's figures (50 m, 100 m) are all typed
+    # a goal fact not typed yet ("three cups each") is what the message must give (seen on 2026-11-28)
+    fed = {**state, "goal": "You feed each of your 20 chickens three cups of feed a day, in three meals."}
+    fed["messages"] = [HumanMessage("how much feed for the final meal for my 20 chickens"), AIMessage(reply)]
+    assert asyncio.run(next_step(fed, Context(), reading(0.1))).gives_figures
     assert (
         asyncio.run(
             next_step({**state, "part_asks": Context().max_part_asks}, Context(), reading(0.1))
