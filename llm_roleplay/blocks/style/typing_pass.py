@@ -10,7 +10,8 @@ habit is drawn with the person's own probability, then the text is edited to mat
 3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way
    ("how X?" for "Can you tell me how X?" when the message is meant as a question; any other "can
    you" question then stays); so do its twins, the wish ("I want to draw X" becomes "draw X", "how
-   do I draw X?" as a question), "help me draw X" and "is it possible to draw X";
+   do I draw X?" as a question), "help me draw X" and "is it possible to draw X" (the rewrites are
+   in :mod:`llm_roleplay.blocks.style.requests`);
 4. please: removed ("Could you please" -> "Could you"), or added at the end of a request;
 5. dropped apostrophes ("don't" -> "dont") and lowercase "i";
 6. typos: letters swapped, dropped or doubled in words of 4+ letters, at the person's per-word rate
@@ -19,7 +20,7 @@ habit is drawn with the person's own probability, then the text is edited to mat
 8. lowercase or capitalised sentence starts.
 
 A complaint also loses the model's apology and "your answer" ("Sorry, your answer is wrong" ->
-"that's wrong"): real users open complaints with "no", "that's" or "you didn't", almost never so.
+"That's wrong"): real users open complaints with "no", "that's" or "you didn't", almost never so.
 
 Only the typed text is edited: material the user pastes (code, text from the goal) is appended
 after the pass and left exactly as it is. ``--style off`` turns the pass off.
@@ -31,9 +32,17 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from llm_roleplay.blocks.style.features import CAN_YOU, GREETING, english_words, typo_candidates
+from llm_roleplay.blocks.style.features import GREETING, english_words, typo_candidates
 from llm_roleplay.blocks.style.profile import MAX_TYPO_RATE, PersonaStyle, Position
-from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
+from llm_roleplay.blocks.style.requests import (
+    asked_directly,
+    plain_complaint,
+    possible_as_can_you,
+    without_can_you,
+    without_help_me,
+    without_wish,
+)
+from llm_roleplay.blocks.style.sentences import last_sentence, split_closing
 
 # Up to two: "Hey there Chatbot! ..." left "Chatbot! I'm looking for help" once "Hey there" went.
 _VOCATIVE = re.compile(
@@ -51,45 +60,6 @@ _THANKS_TAIL = re.compile(
 )
 _HAS_THANKS = re.compile(r"\b(?:thanks|thank\s+you|thx)\b", re.IGNORECASE)
 _PLEASE = re.compile(r"(?:,\s*please\b|\bplease\s*,?\s*)", re.IGNORECASE)
-_CAN_YOU_FULL = re.compile(r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?", re.IGNORECASE)
-_CAN_YOU_TELL = re.compile(
-    r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|explain(?:\s+to)?|show)(?:\s+(?:me|us))?\s+"
-    r"(?=(?:what|how|why|when|where|which|who)\b)",
-    re.IGNORECASE,
-)
-_SORRY = re.compile(r"^\s*sorry\b[,.!]?\s*(?:but\s+)?(?=(?:your|you|that|the|it|this)\b)", re.IGNORECASE)
-_YOUR_ANSWER = re.compile(r"^\s*your (?:answer|response|reply)(?P<is> is)?\b", re.IGNORECASE)
-_HELP_ME = re.compile(
-    r"^\s*(?:please\s+)?help me (?:to )?(?=(?:write|make|create|calculate|compute|draw|plan|convert|translate"
-    r"|rewrite|fix|build|improve|shorten|summari[sz]e|compare|list|design|generate|count|find|figure out"
-    r"|integrate|get|pick|choose)\b)",
-    re.IGNORECASE,
-)
-_POSSIBLE = re.compile(
-    r"^\s*is it possible (?:for (?:you|me) )?to (?:(?P<know>know|find out|learn|see|understand),?\s+"
-    r"(?=(?:what|how|why|when|where|which|who|if|whether)\b))?",
-    re.IGNORECASE,
-)
-# "I want to draw a unicorn ...": the small model's other indirect request. 43% of the openings of
-# the run of 2026-11-28 began with "I" against 12% of the real ones (first 8,800 ShareGPT
-# conversations), where "I want/need/would like to" opens 2% and "can you" 6.5%. Only verbs of a
-# task the chatbot can do: "I need to know" or "I want to go" are no request to it.
-_WISH = re.compile(
-    r"^\s*I(?: really| just)?(?: want| need| would like|'d like|’d like|'m looking|’m looking"
-    r"| am looking) to "
-    r"(?=(?:write|make|create|calculate|compute|draw|plan|convert|translate|rewrite|fix|build|improve"
-    r"|shorten|summari[sz]e|compare|list|design|generate|count|code)\b)",
-    re.IGNORECASE,
-)
-# "I need a function to count vowels": the thing wished for, asked for as people ask ("write a
-# function to count vowels"); the verb is the one people use for it.
-_WANTED_THING = re.compile(
-    r"^\s*I(?: really| just)?(?: want| need| would like|'d like|’d like|'m looking for|’m looking for"
-    r"| am looking for) (?=(?:a|an|some) (?:(?P<written>function|script|program|class|code|poem|email"
-    r"|letter|story|essay|cover letter|song|speech)|(?P<given>recipe|list|plan|summary|schedule"
-    r"|budget|itinerary))\b)",
-    re.IGNORECASE,
-)
 _APOSTROPHE_WORD = re.compile(r"\b(\w+)['’](t|m|s|re|ve|ll|d)\b", re.IGNORECASE)
 _CAPITAL_I = re.compile(r"(?<![\w'’])I(?=(?:['’](?:m|ve|ll|d))?(?![\w]))")
 _QUESTION_START = re.compile(
@@ -161,12 +131,12 @@ def apply_style(
     if not draws["thanks"]:
         _drop_thanks(message)
     if complaint:
-        _plain_complaint(message)
-    _possible_to_can_you(message, draws["can_you_opening"] or question)
+        _edit(message, "plain_complaint", plain_complaint(message.text))
+    _edit(message, "can_you_opening", possible_as_can_you(message.text, draws["can_you_opening"] or question))
     if not draws["can_you_opening"]:
-        _ask_directly(message) if question else _drop_can_you(message)
-        _drop_wish(message, question)
-        _drop_help_me(message)
+        for rewrite in (asked_directly if question else without_can_you, without_help_me):
+            _edit(message, "can_you_opening", rewrite(message.text))
+        _edit(message, "can_you_opening", without_wish(message.text, question))
     _please(message, draws["please"])
     if draws["dropped_apostrophe"]:
         _edit(message, "dropped_apostrophe", _APOSTROPHE_WORD.sub(r"\1\2", message.text))
@@ -174,7 +144,7 @@ def apply_style(
         _edit(message, "lowercase_i", _CAPITAL_I.sub("i", message.text))
     _typos(message, typo_rate, rng)
     if draws["thanks"] and not complaint and not _HAS_THANKS.search(message.text):
-        body, closing = _split_closing(message.text)
+        body, closing = split_closing(message.text)
         # after a question, not inside it: "...walking? thanks" (none of 28,657 real messages ends
         # "thanks?", the form the plain insertion made of a question)
         thanked = f"{body}{closing} thanks" if "?" in closing else f"{body}, thanks{closing}"
@@ -216,89 +186,6 @@ def _drop_thanks(message: TypedMessage) -> None:
     _edit(message, "thanks", _THANKS_TAIL.sub(r"\1", text))
 
 
-def _plain_complaint(message: TypedMessage) -> None:
-    """'Sorry, but your answer is wrong.' -> "that's wrong." (13 of 385 of our user messages opened
-    with "your answer", 6 of 28,657 real ones; 82 real ones open with "that is/doesn't ...")."""
-    text = _SORRY.sub("", message.text, count=1)
-    text = _YOUR_ANSWER.sub(lambda match: "that's" if match.group("is") else "that", text, count=1)
-    if text != message.text:
-        _edit(message, "plain_complaint", text[:1].upper() + text[1:] if message.text[:1].isupper() else text)
-
-
-def _drop_help_me(message: TypedMessage) -> None:
-    """'Help me calculate X' -> 'calculate X' (10 of 385 of our user messages, 34 of 28,657 real)."""
-    match = _HELP_ME.match(message.text)
-    if match:
-        rest = message.text[match.end() :]
-        _edit(message, "can_you_opening", rest[:1].upper() + rest[1:] if message.text[:1].isupper() else rest)
-
-
-def _possible_to_can_you(message: TypedMessage, can_you: bool) -> None:
-    """'Is it possible to create a poem?' -> 'Can you create a poem?' for a person with the "can you"
-    habit or a message meant as a question, else 'Create a poem.'; 'Is it possible to know how far
-    I can go?' -> 'Can you tell me how far I can go?', which the habit then keeps or asks directly.
-    The small model's stand-in for a question opened 7 of 132 user messages of two runs of
-    2026-11-28, against 20 of 28,657 real ones (0.07%)."""
-    match = _POSSIBLE.match(message.text)
-    if not match:
-        return
-    rest = message.text[match.end() :]
-    capital = message.text.lstrip()[:1].isupper()
-    if can_you or match.group("know"):
-        verb = "tell me " if match.group("know") else ""
-        _edit(message, "can_you_opening", f"{'C' if capital else 'c'}an you {verb}{rest}")
-        return
-    first, after = _first_sentence(rest)
-    body, _ = _split_closing(first)
-    body = body[:1].upper() + body[1:] if capital else body
-    _edit(message, "can_you_opening", f"{body}." + (f" {after}" if after else ""))
-
-
-def _drop_can_you(message: TypedMessage) -> None:
-    """'Can you tell me how X?' -> 'tell me how X' (the question mark goes with the question)."""
-    if not CAN_YOU.match(message.text):
-        return
-    first, rest = _first_sentence(message.text)
-    if not first.rstrip().endswith("?"):
-        return  # "Can you believe it." and the like: leave alone
-    body = _CAN_YOU_FULL.sub("", first).rstrip()
-    body = body[:-1].rstrip() if body.endswith("?") else body
-    _edit(message, "can_you_opening", (body + "." + (" " + rest if rest else "")) if body else message.text)
-
-
-def _ask_directly(message: TypedMessage) -> None:
-    """'Can you tell me how far I can go?' -> 'how far can I go?'; any other "can you" question, and
-    one whose order cannot be turned ("how many calories I burned"), is left as it is."""
-    direct = in_question_order(_CAN_YOU_TELL.sub("", message.text, count=1))
-    if not still_embedded(direct):
-        _edit(message, "can_you_opening", direct)
-
-
-def _drop_wish(message: TypedMessage, question: bool) -> None:
-    """'I want to draw a unicorn.' -> 'draw a unicorn.' ('how do I draw a unicorn?' as a question);
-    'I need a function to X' -> 'write a function to X'."""
-    match = _WISH.match(message.text)
-    thing = None if match else _WANTED_THING.match(message.text)
-    if thing and question and thing.group("given"):  # "a recipe for pancakes without eggs?"
-        first, after = _first_sentence(message.text[thing.end() :])
-        body, _ = _split_closing(first)
-        _edit(message, "can_you_opening", f"{body}?" + (f" {after}" if after else ""))
-        return
-    if thing:
-        verb = "write" if thing.group("written") else "give me"
-        rest = f"{verb} {message.text[thing.end() :]}"
-    elif match:
-        rest = message.text[match.end() :]
-    else:
-        return
-    if not question:
-        _edit(message, "can_you_opening", rest)
-        return
-    first, after = _first_sentence(rest)
-    body, _ = _split_closing(first)
-    _edit(message, "can_you_opening", f"how do I {body}?" + (f" {after}" if after else ""))
-
-
 def _please(message: TypedMessage, wanted: bool) -> None:
     has_please = re.search(r"\bplease\b", message.text, re.IGNORECASE)
     if has_please and wanted and len(re.findall(r"\bplease\b", message.text, re.IGNORECASE)) > 1:
@@ -313,7 +200,7 @@ def _please(message: TypedMessage, wanted: bool) -> None:
         if _IMPERATIVE.match(message.text):
             _edit(message, "please", f"please {_decapitalise(message.text)}")
         elif _QUESTION_START.match(message.text):
-            body, closing = _split_closing(message.text)
+            body, closing = split_closing(message.text)
             _edit(message, "please", f"{body} please{closing}")
 
 
@@ -356,11 +243,11 @@ def _misspell(word: str, rng: random.Random) -> str:
 
 
 def _closing(message: TypedMessage, omit: bool) -> None:
-    body, closing = _split_closing(message.text)
+    body, closing = split_closing(message.text)
     if omit and closing:
         _edit(message, "no_closing_punct", body)
     elif not omit and not closing and body and body[-1].isalnum():
-        mark = "?" if _QUESTION_START.match(_last_sentence(body)) else "."
+        mark = "?" if _QUESTION_START.match(last_sentence(body)) else "."
         _edit(message, "no_closing_punct", body + mark)
 
 
@@ -389,20 +276,3 @@ def _decapitalise(text: str) -> str:
     if len(word) > 1 and word.isupper():
         return text
     return text[: match.start(1)] + word[0].lower() + text[match.start(1) + 1 :]
-
-
-def _split_closing(text: str) -> tuple[str, str]:
-    match = re.search(r"[.!?]+\s*$", text)
-    return (text[: match.start()].rstrip(), match.group().strip()) if match else (text.rstrip(), "")
-
-
-def _first_sentence(text: str) -> tuple[str, str]:
-    match = re.search(r"[.!?]+(?:\s+|$)", text)
-    if not match:
-        return text, ""
-    return text[: match.end()].strip(), text[match.end() :].strip()
-
-
-def _last_sentence(text: str) -> str:
-    parts = re.split(r"[.!?]\s+", text)
-    return parts[-1] if parts else text

@@ -1,0 +1,130 @@
+"""How a request is put: the small model's indirect forms turned into the ones real users type.
+
+A person with the "can you" habit asks "can you X?"; one without says "X" or asks the question
+itself. The small model wraps nearly every request in "can you", "I want to", "help me" or "is it
+possible to", and opens complaints with "Sorry, your answer ...". Each function takes the message
+text and returns it rewritten (unchanged when its form is absent); the typing pass
+(:mod:`llm_roleplay.blocks.style.typing_pass`) calls them according to the person's drawn habits.
+Counts in the comments are of the first 8,800 ShareGPT conversations (28,657 English user messages).
+"""
+
+from __future__ import annotations
+
+import re
+
+from llm_roleplay.blocks.style.features import CAN_YOU
+from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
+from llm_roleplay.blocks.style.sentences import first_sentence, same_case_start, split_closing
+
+_CAN_YOU_FULL = re.compile(r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?", re.IGNORECASE)
+_CAN_YOU_TELL = re.compile(
+    r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|explain(?:\s+to)?|show)(?:\s+(?:me|us))?\s+"
+    r"(?=(?:what|how|why|when|where|which|who)\b)",
+    re.IGNORECASE,
+)
+_SORRY = re.compile(r"^\s*sorry\b[,.!]?\s*(?:but\s+)?(?=(?:your|you|that|the|it|this)\b)", re.IGNORECASE)
+_YOUR_ANSWER = re.compile(r"^\s*your (?:answer|response|reply)(?P<is> is)?\b", re.IGNORECASE)
+_HELP_ME = re.compile(
+    r"^\s*(?:please\s+)?help me (?:to )?(?=(?:write|make|create|calculate|compute|draw|plan|convert|translate"
+    r"|rewrite|fix|build|improve|shorten|summari[sz]e|compare|list|design|generate|count|find|figure out"
+    r"|integrate|get|pick|choose)\b)",
+    re.IGNORECASE,
+)
+_POSSIBLE = re.compile(
+    r"^\s*is it possible (?:for (?:you|me) )?to (?:(?P<know>know|find out|learn|see|understand),?\s+"
+    r"(?=(?:what|how|why|when|where|which|who|if|whether)\b))?",
+    re.IGNORECASE,
+)
+# "I want to draw a unicorn ...": the small model's other indirect request. 43% of the openings of
+# the run of 2026-11-28 began with "I" against 12% of the real ones (first 8,800 ShareGPT
+# conversations), where "I want/need/would like to" opens 2% and "can you" 6.5%. Only verbs of a
+# task the chatbot can do: "I need to know" or "I want to go" are no request to it.
+_WISH = re.compile(
+    r"^\s*I(?: really| just)?(?: want| need| would like|'d like|’d like|'m looking|’m looking"
+    r"| am looking) to "
+    r"(?=(?:write|make|create|calculate|compute|draw|plan|convert|translate|rewrite|fix|build|improve"
+    r"|shorten|summari[sz]e|compare|list|design|generate|count|code)\b)",
+    re.IGNORECASE,
+)
+# "I need a function to count vowels": the thing wished for, asked for as people ask ("write a
+# function to count vowels"); the verb is the one people use for it.
+_WANTED_THING = re.compile(
+    r"^\s*I(?: really| just)?(?: want| need| would like|'d like|’d like|'m looking for|’m looking for"
+    r"| am looking for) (?=(?:a|an|some) (?:(?P<written>function|script|program|class|code|poem|email"
+    r"|letter|story|essay|cover letter|song|speech)|(?P<given>recipe|list|plan|summary|schedule"
+    r"|budget|itinerary))\b)",
+    re.IGNORECASE,
+)
+
+
+def plain_complaint(text: str) -> str:
+    """'Sorry, but your answer is wrong.' -> "That's wrong." (13 of 385 of our user messages opened
+    with "your answer", 6 of 28,657 real ones; 82 real ones open with "that is/doesn't ...")."""
+    plain = _SORRY.sub("", text, count=1)
+    plain = _YOUR_ANSWER.sub(lambda match: "that's" if match.group("is") else "that", plain, count=1)
+    return same_case_start(plain, text) if plain != text else text
+
+
+def without_help_me(text: str) -> str:
+    """'Help me calculate X' -> 'Calculate X' (10 of 385 of our user messages, 34 of 28,657 real)."""
+    match = _HELP_ME.match(text)
+    return same_case_start(text[match.end() :], text) if match else text
+
+
+def possible_as_can_you(text: str, can_you: bool) -> str:
+    """'Is it possible to create a poem?' -> 'Can you create a poem?' when ``can_you`` (the person's
+    habit, or a message meant as a question), else 'Create a poem.'; 'Is it possible to know how far
+    I can go?' -> 'Can you tell me how far I can go?', which the habit then keeps or asks directly.
+    The small model's stand-in for a question opened 7 of 132 user messages of two runs of
+    2026-11-28, against 20 of 28,657 real ones (0.07%)."""
+    match = _POSSIBLE.match(text)
+    if not match:
+        return text
+    rest = text[match.end() :]
+    if can_you or match.group("know"):
+        verb = "tell me " if match.group("know") else ""
+        return same_case_start(f"can you {verb}{rest}", text)
+    first, after = first_sentence(rest)
+    body, _ = split_closing(first)
+    return same_case_start(f"{body}." + (f" {after}" if after else ""), text)
+
+
+def without_can_you(text: str) -> str:
+    """'Can you tell me how X?' -> 'tell me how X.' (the question mark goes with the question)."""
+    if not CAN_YOU.match(text):
+        return text
+    first, rest = first_sentence(text)
+    if not first.rstrip().endswith("?"):
+        return text  # "Can you believe it." and the like: leave alone
+    body = _CAN_YOU_FULL.sub("", first).rstrip()
+    body = body[:-1].rstrip() if body.endswith("?") else body
+    return (body + "." + (" " + rest if rest else "")) if body else text
+
+
+def asked_directly(text: str) -> str:
+    """'Can you tell me how far I can go?' -> 'how far can I go?'; any other "can you" question, and
+    one whose order cannot be turned ("how many calories I burned"), is left as it is."""
+    direct = in_question_order(_CAN_YOU_TELL.sub("", text, count=1))
+    return text if still_embedded(direct) else direct
+
+
+def without_wish(text: str, question: bool) -> str:
+    """'I want to draw a unicorn.' -> 'draw a unicorn.' ('how do I draw a unicorn?' as a question);
+    'I need a function to X' -> 'write a function to X' ('a recipe for X?' as a question)."""
+    match = _WISH.match(text)
+    thing = None if match else _WANTED_THING.match(text)
+    if thing and question and thing.group("given"):
+        first, after = first_sentence(text[thing.end() :])
+        body, _ = split_closing(first)
+        return f"{body}?" + (f" {after}" if after else "")
+    if thing:
+        rest = f"{'write' if thing.group('written') else 'give me'} {text[thing.end() :]}"
+    elif match:
+        rest = text[match.end() :]
+    else:
+        return text
+    if not question:
+        return rest
+    first, after = first_sentence(rest)
+    body, _ = split_closing(first)
+    return f"how do I {body}?" + (f" {after}" if after else "")

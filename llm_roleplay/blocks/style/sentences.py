@@ -1,0 +1,29 @@
+"""Plain sentence arithmetic shared by the typing pass and the request rewrites."""
+
+from __future__ import annotations
+
+import re
+
+
+def split_closing(text: str) -> tuple[str, str]:
+    """The text without its closing punctuation, and that punctuation ("" if none)."""
+    match = re.search(r"[.!?]+\s*$", text)
+    return (text[: match.start()].rstrip(), match.group().strip()) if match else (text.rstrip(), "")
+
+
+def first_sentence(text: str) -> tuple[str, str]:
+    """The first sentence (with its punctuation) and the rest."""
+    match = re.search(r"[.!?]+(?:\s+|$)", text)
+    if not match:
+        return text, ""
+    return text[: match.end()].strip(), text[match.end() :].strip()
+
+
+def last_sentence(text: str) -> str:
+    parts = re.split(r"[.!?]\s+", text)
+    return parts[-1] if parts else text
+
+
+def same_case_start(new: str, old: str) -> str:
+    """``new`` with a capital first letter if ``old`` had one."""
+    return new[:1].upper() + new[1:] if old.lstrip()[:1].isupper() else new
