@@ -155,8 +155,8 @@ def simulate(
     follow-up question on a one-part goal answered at once); the generator's default asks more, for
     the dataset's dialogue length, which in a test only costs time. ``script``: fixed user messages
     by turn. ``cache``: a folder (this test's file in it, see :func:`cache_file`) or a ``.jsonl``
-    file. ``settings``: any other roleplay setting (``seed``,
-    ``temperature``, ``max_part_asks``, ...; see ``nodes.context.Context``).
+    file. ``settings``: any other roleplay setting (``seed``, ``temperature``, ``max_part_asks``,
+    ...; see ``nodes.context.Context``).
     """
     from llm_roleplay.graphs.roleplay import graph
     from llm_roleplay.nodes.context import Context

@@ -52,6 +52,12 @@ from llm_roleplay.nodes.intents import Intent, Step, next_step
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model, stamped, text_of
 from llm_roleplay.nodes.parsing import extract_message
+from llm_roleplay.nodes.rewrites import (
+    as_request_to_write,
+    in_the_users_voice,
+    without_paste_direction,
+    without_self_description,
+)
 from llm_roleplay.nodes.state import (
     RoleplayState,
     TerminationReason,
@@ -61,16 +67,12 @@ from llm_roleplay.nodes.state import (
 )
 from llm_roleplay.nodes.voice import (
     answers_for_the_chatbot,
-    as_request_to_write,
     asks_back,
     content_words,
     gives_nothing_new,
-    in_the_users_voice,
     takes_itself_back,
     takes_own_things_for_the_chatbots,
-    without_paste_direction,
     without_satisfaction,
-    without_self_description,
     writes_to_someone_else,
 )
 

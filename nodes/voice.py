@@ -5,7 +5,8 @@ sentence back ("Please provide me with the stopwatch readings for each race."), 
 know if you have any questions"), ask the chatbot for the very details it asked them for, promise
 information they never give ("I'll provide the stopwatch readings now."), or greet again in the
 middle of a chat. Each is a plain function of text, shared by the inquirer's regeneration guard and
-the quality filter, so both judge a message by the same rules.
+the quality filter, so both judge a message by the same rules. What a plain rewrite can mend
+instead is in :mod:`llm_roleplay.nodes.rewrites`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
+from llm_roleplay.blocks.style.sentences import split_sentences
 from llm_roleplay.nodes.checks import (
-    breaks_role,
-    describes_chatbot_habits,
     longest_common_run,
-    names_traits,
     numbers_in,
     numbers_of,
     stem,
@@ -423,7 +421,6 @@ def speaks_of_a_chatbot(message: str, goal: str) -> bool:
 # own. Said to the chatbot, they ask it for its own (seen on 2026-11-28, answering "Please provide the
 # information you have about the chickens": "Provide me with the size of your flock and the amount of
 # feed each chicken receives"). What the chatbot makes may be "yours" to either side: left out.
-_YOUR_THING = re.compile(r"\byour ([a-z]+)", re.IGNORECASE)
 _THE_CHATBOTS_WORK = frozenset(
     stem(word)
     for word in (
@@ -511,15 +508,6 @@ def asks_the_chatbot_to_act(message: str, goal: str) -> bool:
     return any(stem(word) == wanted for word in words(message))
 
 
-_DOCUMENT_TO = re.compile(
-    r"\b(email|e-mail|letter|message|note|text|complaint)\b[^.]*?\bto (?:my|the|our|your|a|an) ([a-z]+)",
-    re.IGNORECASE,
-)
-_ADDRESS = re.compile(r"^\s*(?:dear\s+)?[^,:!\n]{1,30}[,:!]\s*")
-
-
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me)\b", re.IGNORECASE)
-
 # A complaint that opens "Thanks for your help! I understand the problem now." takes itself back:
 # the small model pads a reask with the satisfied user's lines (seen on 2026-11-28, followed by
 # "The answer you provided was not accurate").
@@ -531,200 +519,19 @@ _SATISFIED = re.compile(
 )
 
 
-def _sentences(text: str) -> list[str]:
-    return [sentence for sentence in re.split(r"(?<=[.!?])\s+", text.strip()) if sentence]
-
-
 def takes_itself_back(complaint: str) -> bool:
     """Every sentence of the complaint is a satisfied user's ("Wow, I didn't know that the world's 10
     oldest cities are so diverse and interesting!", seen after the chatbot had refused to list them)."""
-    sentences = _sentences(complaint)
+    sentences = split_sentences(complaint)
     return bool(sentences) and all(_SATISFIED.match(sentence.replace("’", "'")) for sentence in sentences)
 
 
 def without_satisfaction(complaint: str) -> str:
     """A complaint without its sentences of a satisfied user ("Thanks for your help!", "I
     understand the problem now."); unchanged when nothing else would be left."""
-    sentences = _sentences(complaint)
+    sentences = split_sentences(complaint)
     kept = [sentence for sentence in sentences if not _SATISFIED.match(sentence.replace("’", "'"))]
     return " ".join(kept) if kept and len(kept) < len(sentences) else complaint
-
-
-def without_self_description(message: str, traits: Sequence[str]) -> str | None:
-    """The message without its sentences in which the user describes themselves by the persona's
-    traits or chatbot habits ("I'm a 55-year-old electrician from Brazil and I want to draw a
-    unicorn" is dropped, "please help me draw a unicorn in Python" stays), or None when no such
-    sentence is there or nothing would be left. The embedded model wrote such a sentence in four
-    of four openings of one dialogue, which then ended inquirer_invalid; real users hardly ever
-    introduce themselves."""
-    sentences = _sentences(message)
-
-    def describes_self(sentence: str) -> bool:
-        plain = sentence.replace("’", "'")
-        return bool(_FIRST_PERSON.search(plain)) and (
-            names_traits(plain, traits) > 0 or describes_chatbot_habits(plain)
-        )
-
-    kept = [sentence for sentence in sentences if not describes_self(sentence)]
-    if len(kept) == len(sentences) or not kept:
-        return None
-    return " ".join(kept)
-
-
-def as_request_to_write(message: str, goal: str) -> str:
-    """A message written to the goal's addressee, turned into what a user would type to a chatbot:
-    "landlord, the heater is broken ..." -> "write an email to my landlord: the heater is broken
-    ..." ('' when the goal asks for no email or letter, or too little would be left)."""
-    document = _DOCUMENT_TO.search(goal)
-    body = _ADDRESS.sub("", message, count=1)
-    if not document or body == message or len(body.split()) < 3:
-        return ""
-    kind, addressee = document.group(1).lower(), document.group(2).lower()
-    article = "an" if kind[0] in "aeiou" else "a"
-    return f"write {article} {kind} to my {addressee}: {body}"
-
-
-# The prompts call the other side "the chatbot"; a small model repeats the word to the chatbot's
-# face ("the chatbot gave me the wrong answer"). People say "you". Only "chatbot", the prompts'
-# word: "the bot" or "the assistant" may be what the user is asking about.
-_THIRD_PERSON = (
-    (re.compile(r"\b(?:the|this) chatbot's\b", re.IGNORECASE), "your"),
-    (re.compile(r"\b(?:the|this) chatbot (?:is|was)\b", re.IGNORECASE), "you are"),
-    (
-        re.compile(
-            r"\b(?:the|this) chatbot ((?:only |just |still |never |also |\w+ly )?)"
-            r"(has|does|did|gave|made|said|missed|forgot|provided|wrote|answered|told|showed|skipped"
-            r"|left|got|used|added|changed|ignored|calculated|listed|mentioned|included)"
-            r"((?:n't| not)?)\b",
-            re.IGNORECASE,
-        ),
-        r"you \1\2\3",
-    ),
-    (re.compile(r"\b(ask|asked|told|tell) (?:the|this) chatbot\b", re.IGNORECASE), r"\1 you"),
-)
-
-
-def to_the_chatbots_face(message: str) -> str:
-    """ "the chatbot's answer is wrong" -> "your answer is wrong", "The chatbot gave me" -> "you
-    gave me"; other mentions are left for the guard."""
-    text = message
-    for pattern, replacement in _THIRD_PERSON:
-        text = pattern.sub(replacement, text)
-    if text != message and text[:1].islower() and message[:1].isupper():
-        text = text[:1].upper() + text[1:]
-    return text
-
-
-# "Sure, ..." is the assistant's way to begin; a small model writing the user's side keeps it.
-# Measured: 20 of 25,049 later user messages of the ShareGPT reference start so (0.08%), against
-# 6 of 61 in the embedded model's dialogues of 2026-11-27.
-_ASSENT_OPENING = re.compile(
-    r"^\s*(?:(?:okay|ok),?\s+)?(?:sure(?: thing)?|of course|certainly|absolutely)\s*[,!.:;-]+\s*",
-    re.IGNORECASE,
-)
-
-
-def without_assent_opening(message: str) -> str:
-    """ "Sure, here are my times: ..." -> "here are my times: ..." (capitalised as it was); the
-    message as it is when little would be left, or when it speaks as the assistant ("Sure! Here's a
-    recipe for you."), a role break the guard must see."""
-    match = _ASSENT_OPENING.match(message)
-    rest = message[match.end() :] if match else ""
-    if not match or len(words(rest)) < 3 or breaks_role(message):
-        return message
-    return rest[:1].upper() + rest[1:] if message.lstrip()[:1].isupper() else rest
-
-
-# A run of hashtags closing the message ("... can't get enough exercise! #skip #running"), a social
-# media habit: 59 of 30,547 real ShareGPT user messages hold two or more hashtags outside code
-# blocks, nearly all of them C preprocessor lines or Python comments, none as a sign-off.
-_TRAILING_HASHTAGS = re.compile(r"(?:\s+#[A-Za-z]\w*){2,}\s*[.!]*\s*$")
-
-
-def without_hashtags(message: str) -> str:
-    """The message without a closing run of two or more hashtags."""
-    return _TRAILING_HASHTAGS.sub("", message).rstrip()
-
-
-# "Chatbot, can you calculate ..." : the small model names the one it writes to. Measured: 7 of
-# 30,547 ShareGPT user messages open by naming the assistant, all within a greeting ("Hi Assistant,
-# ...", "Hey assistant, ..."); 2 of the first 15 messages of the embedded model's run of 2026-11-28
-# opened with a bare "Chatbot,".
-# "Chatbot. How does ..." too (seen twice in one dialogue on 2026-11-28).
-# And the role the small model casts the chatbot in: "tour guide, could you make sure ..." (seen).
-_VOCATIVE_OPENING = re.compile(
-    r"^\s*(?:dear\s+)?(?:(?:chat ?bot|ai|assistant|bot)\s*[,!.]"
-    r"|(?:tour\s+|travel\s+)?(?:guide|agent|expert|advisor|adviser|tutor|sir|madam)\s*[,!])\s*",
-    re.IGNORECASE,
-)
-
-
-def without_vocative(message: str) -> str:
-    """ "Chatbot, can you calculate ..." -> "Can you calculate ..." (capitalised as it was); "Chatbot."
-    as well ("Chatbot:" is a speaker label, for the role-break guard)."""
-    match = _VOCATIVE_OPENING.match(message)
-    rest = message[match.end() :] if match else ""
-    if not match or len(words(rest)) < 2:
-        return message
-    return rest[:1].upper() + rest[1:] if message.lstrip()[:1].isupper() else rest
-
-
-# "I want to draw a unicorn with the turtle module. Can you help me with that?": the small model's
-# request wrapped for politeness. A sentence that only asks for help ends 13 of 28,657 real ShareGPT
-# user messages (0.05%), against 6 of the 23 openings of the run of 2026-11-28; the wish before it
-# is the request.
-_HELP_SENTENCE = re.compile(
-    r"(?:^|(?<=[.!?])\s+)(?:so,? )?(?:can|could|would|will) you (?:please )?help(?: me)?"
-    r"(?: (?:out )?(?:with|on) (?:that|this|it))?(?: please)?\s*(?:[?.!]+(?=\s|$)|$)",
-    re.IGNORECASE,
-)
-# "I want to know how far I can go": 6 of 28,657 real messages open so; people ask the thing itself
-# ("how far can I go"). "I want to know if ..." is left: "if I can skip ..." is no question.
-_WANT_TO_KNOW = re.compile(
-    r"^\s*I (?:want|need|would like|'d like|’d like) to know,? "
-    r"(?=(?:how|what|why|which|where|when|who)\b)",
-    re.IGNORECASE,
-)
-
-
-def without_help_wrapping(message: str) -> str:
-    """ "I want to draw a unicorn. Can you help me with that?" -> "I want to draw a unicorn.", and
-    "I want to know how far I can go" -> "How far can I go" (left as it is when the order cannot be
-    turned); the message as it is when little would be left."""
-    text = _WANT_TO_KNOW.sub("", message, count=1)
-    if text != message:
-        text = in_question_order(text)
-        if still_embedded(text):
-            text = message
-        elif message[:1].isupper():
-            text = text[:1].upper() + text[1:]
-    unwrapped = re.sub(r"\s{2,}", " ", _HELP_SENTENCE.sub("", text)).strip()
-    return unwrapped if len(words(unwrapped)) >= 4 else text
-
-
-# "make the function recursive. paste the code" with the code pasted below it: the prompt's
-# direction ("They paste their code right below the message") typed out as words of the message
-# (seen on 2026-11-28; 0 of 28,657 real user messages say "paste the code").
-_PASTE_DIRECTION = re.compile(
-    r"(?:^|(?<=[.!?:])|(?<=\n))\s*(?:(?:and|then|so)\s+)?(?:i(?:'ll| will)\s+)?paste\s+(?:the|my|in|it)\b"
-    r"[^.!?\n]{0,30}?(?:[.!:]+|(?=\n)|$)",
-    re.IGNORECASE,
-)
-
-
-def without_paste_direction(message: str) -> str:
-    """The message that goes above pasted material, without a sentence that says to paste it."""
-    kept = _PASTE_DIRECTION.sub("", message).strip()
-    return kept if len(words(kept)) >= 3 else message
-
-
-def in_the_users_voice(message: str) -> str:
-    """The small model's habits that a plain rewrite mends: the assistant's "Sure," opening, a
-    closing run of hashtags, the chatbot named at the start or spoken of to its face, a request
-    wrapped in "can you help me with that?"."""
-    return without_help_wrapping(
-        to_the_chatbots_face(without_vocative(without_assent_opening(without_hashtags(message))))
-    )
 
 
 # "I'm not sure about the times, but I know the distances" from a user whose goal says they timed

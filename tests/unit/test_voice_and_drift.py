@@ -12,6 +12,7 @@ import pytest
 from llm_roleplay.nodes.checks import Problem, states_the_result
 from llm_roleplay.nodes.drift import asks_ahead, before_asking_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.guard import Situation, message_problem
+from llm_roleplay.nodes.rewrites import in_the_users_voice
 from llm_roleplay.nodes.voice import (
     answers_for_the_chatbot,
     confuses_roles,
@@ -21,7 +22,6 @@ from llm_roleplay.nodes.voice import (
     gives_nothing_new,
     greets_again,
     helper_register,
-    in_the_users_voice,
     mirrors_request,
     without_satisfaction,
 )
@@ -343,7 +343,8 @@ def test_a_message_that_asks_ahead_is_cut_before_the_later_request(message: str,
 
 
 def test_a_letter_to_the_addressee_becomes_the_users_dictation() -> None:
-    from llm_roleplay.nodes.voice import as_request_to_write, writes_to_someone_else
+    from llm_roleplay.nodes.rewrites import as_request_to_write
+    from llm_roleplay.nodes.voice import writes_to_someone_else
 
     seen = "Lanlord, I wanted to ask you to fix my broken heater. its been cold for days"  # make demo
     request = as_request_to_write(seen, LANDLORD_GOAL)
@@ -371,7 +372,7 @@ def test_a_letter_to_the_addressee_becomes_the_users_dictation() -> None:
     ],
 )
 def test_the_chatbot_is_addressed_as_you(message: str, said: str) -> None:
-    from llm_roleplay.nodes.voice import to_the_chatbots_face
+    from llm_roleplay.nodes.rewrites import to_the_chatbots_face
 
     assert to_the_chatbots_face(message) == said
 
@@ -389,7 +390,7 @@ def test_the_chatbot_is_addressed_as_you(message: str, said: str) -> None:
     ],
 )
 def test_the_assistants_sure_is_not_how_users_begin(message: str, typed: str) -> None:
-    from llm_roleplay.nodes.voice import without_assent_opening
+    from llm_roleplay.nodes.rewrites import without_assent_opening
 
     assert without_assent_opening(message) == typed
 
@@ -424,7 +425,7 @@ def test_restating_the_request_does_not_answer_the_chatbots_question() -> None:
 
 
 def test_a_closing_run_of_hashtags_is_dropped() -> None:
-    from llm_roleplay.nodes.voice import in_the_users_voice
+    from llm_roleplay.nodes.rewrites import in_the_users_voice
 
     seen = "how far can I skip in six hours? it's so important! #skip #running #walking #exercising."
     assert in_the_users_voice(seen) == "how far can I skip in six hours? it's so important!"
@@ -773,7 +774,7 @@ def test_the_chatbots_guess_is_not_stated_as_the_users_own_fact() -> None:
 
 
 def test_the_direction_to_paste_is_not_typed_above_the_pasted_code() -> None:
-    from llm_roleplay.nodes.voice import without_paste_direction
+    from llm_roleplay.nodes.rewrites import without_paste_direction
 
     seen = "make the `factorialize` function recursive to have memory optimal. paste the code"  # 2026-11-28
     assert (

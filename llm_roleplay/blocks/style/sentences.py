@@ -27,3 +27,8 @@ def last_sentence(text: str) -> str:
 def same_case_start(new: str, old: str) -> str:
     """``new`` with a capital first letter if ``old`` had one."""
     return new[:1].upper() + new[1:] if old.lstrip()[:1].isupper() else new
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``, split after . ! or ? and a space."""
+    return [sentence for sentence in re.split(r"(?<=[.!?])\s+", text.strip()) if sentence]
