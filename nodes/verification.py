@@ -110,7 +110,7 @@ def _framed_as_example(quote: str, reply: str) -> bool:
     every worked example of the reply, an example announced by the paragraph before included, is
     checked by the caller)."""
     best_start, best_end, best_run = 0, len(reply), -1
-    for match in re.finditer(r"[^.!?\n]+[.!?]?", reply):
+    for match in re.finditer(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]?", reply):  # "0.5" is one sentence
         run = longest_common_run(quote, match.group())
         if run > best_run:
             best_start, best_end, best_run = match.start(), match.end(), run

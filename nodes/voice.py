@@ -301,7 +301,8 @@ def empty_promise(message: str, goal: str = "") -> bool:
 # 20,516 real later messages do so ("assume ... Step 2", a step the chatbot had numbered).
 _CLAIMS_KNOWLEDGE = re.compile(
     r"\b(?:i know|i(?:'m| am) sure|i have|i give|i feed|they (?:need|get|eat)|assum(?:e|ing)"
-    r"|my \w+ (?:is|are|weighs?|needs?|gets?))\b[^.!?\n]*",
+    # the claim runs to the end of its sentence; the point of "0.5 pounds" is no full stop
+    r"|my \w+ (?:is|are|weighs?|needs?|gets?))\b(?:[^.!?\n]|(?<=\d)\.(?=\d))*",
     re.IGNORECASE,
 )
 

@@ -771,6 +771,13 @@ def test_the_chatbots_guess_is_not_stated_as_the_users_own_fact() -> None:
     )
     assert message_problem(adopted, guessing) is Problem.ECHO
     assert message_problem("how much for the final meal? each chicken eats 3 cups a day", guessing) is None
+    # a decimal point does not end the claim (seen on 2026-11-28: "0.5 pounds" passed as "0")
+    example = Situation(
+        goal=goal, turn=2, recent_replies=["For example, if each chicken eats 0.5 pounds ..."]
+    )
+    assert message_problem("the total for 20 chickens, considering they eat 0.5 pounds each", example) is (
+        Problem.ECHO
+    )
 
 
 def test_the_direction_to_paste_is_not_typed_above_the_pasted_code() -> None:
