@@ -250,6 +250,12 @@ def test_a_figure_of_the_users_that_the_chatbot_supposes_is_answered_with_the_re
     state["messages"][0] = HumanMessage("I ran the 50 m in 6 seconds, whats my speed")
     step = asyncio.run(next_step(state, Context(), reading(0.99)))
     assert step.intent is not Intent.ANSWER  # with figures of their own, it is an example
+    # the goal's own distance first in the clause does not hide the supposed time (seen on 2026-11-28)
+    example = "For example, if you ran a 50-meter race in 30 seconds, your speed would be 50 / 30 = 1.67 m/s."
+    state = state_after(example)
+    state["messages"][0] = HumanMessage("how fast did i run the 50 m race")
+    step = asyncio.run(next_step(state, Context(), reading(0.99)))
+    assert step.intent is Intent.ANSWER and "30 seconds" in step.reason
 
 
 def test_a_request_for_code_is_not_a_calculation_without_a_result() -> None:
