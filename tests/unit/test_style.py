@@ -240,6 +240,17 @@ def test_is_it_possible_to_is_asked_as_people_ask() -> None:
     )
 
 
+def test_i_was_wondering_is_no_way_to_open() -> None:
+    # 2 of 4 openings of a run of 2026-11-28; 0 of 28,657 real messages open with this preamble
+    preamble = "I was wondering if you could help me out with something. How far can I skip in six hours?"
+    assert apply_style(preamble, _style(), "first", "k").text == "How far can I skip in six hours?"
+    wondering = "I was wondering if you could help me calculate my speed. I ran 50 m."
+    assert apply_style(wondering, _style(), "first", "k").text == "Calculate my speed. I ran 50 m."
+    assert apply_style(wondering, _style(can_you_opening=1.0), "first", "k").text == (
+        "Can you help me calculate my speed? I ran 50 m."
+    )
+
+
 def test_a_complaint_is_put_as_people_put_it() -> None:
     # seen on 2026-11-28: 13 of 385 of our user messages opened with "your answer", 6 of 28,657 real
     def complain(text: str) -> str:

@@ -30,8 +30,16 @@ _HELP_ME = re.compile(
     r"|integrate|get|pick|choose)\b)",
     re.IGNORECASE,
 )
+# "I was wondering if you could help me out with something." before the request itself: 0 of 28,657
+# real messages open so, 2 with "I was wondering" at all; 2 of 4 openings of a run of 2026-11-28 did.
+_PREAMBLE = re.compile(
+    r"^\s*I was wondering if you could help me(?: out)?(?: with (?:something|this|a question))?"
+    r"[.!,]\s*(?=\S)",
+    re.IGNORECASE,
+)
 _POSSIBLE = re.compile(
-    r"^\s*is it possible (?:for (?:you|me) )?to (?:(?P<know>know|find out|learn|see|understand),?\s+"
+    r"^\s*(?:is it possible (?:for (?:you|me) )?to|I was wondering if you could)"
+    r" (?:(?P<know>know|find out|learn|see|understand),?\s+"
     r"(?=(?:what|how|why|when|where|which|who|if|whether)\b))?",
     re.IGNORECASE,
 )
@@ -71,21 +79,27 @@ def without_help_me(text: str) -> str:
     return same_case_start(text[match.end() :], text) if match else text
 
 
+def without_preamble(text: str) -> str:
+    """'I was wondering if you could help me out with something. If I skip ...' -> 'If I skip ...'."""
+    match = _PREAMBLE.match(text)
+    return same_case_start(text[match.end() :], text) if match else text
+
+
 def possible_as_can_you(text: str, can_you: bool) -> str:
-    """'Is it possible to create a poem?' -> 'Can you create a poem?' when ``can_you`` (the person's
-    habit, or a message meant as a question), else 'Create a poem.'; 'Is it possible to know how far
-    I can go?' -> 'Can you tell me how far I can go?', which the habit then keeps or asks directly.
-    The small model's stand-in for a question opened 7 of 132 user messages of two runs of
-    2026-11-28, against 20 of 28,657 real ones (0.07%)."""
+    """'Is it possible to create a poem?' (or 'I was wondering if you could create a poem.') ->
+    'Can you create a poem?' when ``can_you`` (the person's habit, or a message meant as a
+    question), else 'Create a poem.'; 'Is it possible to know how far I can go?' -> 'Can you tell me
+    how far I can go?', which the habit then keeps or asks directly. The small model's stand-in for
+    a question opened 7 of 132 user messages of two runs of 2026-11-28, against 20 of 28,657 real
+    ones (0.07%)."""
     match = _POSSIBLE.match(text)
     if not match:
         return text
-    rest = text[match.end() :]
+    first, after = first_sentence(text[match.end() :])
+    body, _ = split_closing(first)
     if can_you or match.group("know"):
         verb = "tell me " if match.group("know") else ""
-        return same_case_start(f"can you {verb}{rest}", text)
-    first, after = first_sentence(rest)
-    body, _ = split_closing(first)
+        return same_case_start(f"can you {verb}{body}?" + (f" {after}" if after else ""), text)
     return same_case_start(f"{body}." + (f" {after}" if after else ""), text)
 
 

@@ -40,6 +40,7 @@ from llm_roleplay.blocks.style.requests import (
     possible_as_can_you,
     without_can_you,
     without_help_me,
+    without_preamble,
     without_wish,
 )
 from llm_roleplay.blocks.style.sentences import last_sentence, split_closing
@@ -132,6 +133,7 @@ def apply_style(
         _drop_thanks(message)
     if complaint:
         _edit(message, "plain_complaint", plain_complaint(message.text))
+    _edit(message, "can_you_opening", without_preamble(message.text))
     _edit(message, "can_you_opening", possible_as_can_you(message.text, draws["can_you_opening"] or question))
     if not draws["can_you_opening"]:
         for rewrite in (asked_directly if question else without_can_you, without_help_me):
