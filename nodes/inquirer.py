@@ -33,6 +33,7 @@ from llm_roleplay.nodes.checks import (
     asks_for_figures,
     numbers_in,
     numbers_of,
+    stated_figures,
     states_the_result,
     stem,
 )
@@ -274,9 +275,9 @@ def _gives_a_new_figure(message: str, state: RoleplayState) -> bool:
     again for a method, the user restated "a 50-meter, 100-meter, and 200-meter race" three times,
     never a time)."""
     messages = state.get("messages", [])
-    said = numbers_of(text_of(m) for m in messages if m.type == "human")
+    said = set().union(*(stated_figures(text_of(m)) for m in messages if m.type == "human"))
     replied = numbers_of(text_of(m) for m in messages if m.type == "ai")
-    return bool(numbers_in(message) - said - (replied - numbers_in(state["goal"])))
+    return bool(stated_figures(message) - said - (replied - stated_figures(state["goal"])))
 
 
 def _misses_the_part(message: str, state: RoleplayState, step: Step, request: str) -> bool:

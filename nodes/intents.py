@@ -239,14 +239,18 @@ async def next_step(
         if asks >= context.max_part_asks:
             return _gives_up(part, progress)
         asked_back: dict[str, Any] = {"part_asks": asks + 1, "goal_progress": progress}
-        # Facts of the goal the user has not typed yet are what the chatbot needs: the message must
-        # give one (seen on 2026-11-28: asked for the feed per chicken, a user whose goal says three
-        # cups each asked four times "how much feed for 20 chickens" and gave up)
-        untold = stated_figures(state["goal"]) - set().union(*(stated_figures(text) for text in typed))
-        return Step(Intent.REASK, part, asked_back, reason=ASKED_BACK_REASON, gives_figures=bool(untold))
+        return Step(
+            Intent.REASK, part, asked_back, reason=ASKED_BACK_REASON, gives_figures=untold_figures(state)
+        )
     if asked:
         asked_progress = [_progress(turn, part, "asked_user", None)]
-        return Step(Intent.ANSWER, part, {"goal_progress": asked_progress}, reason=" ".join(asked))
+        return Step(
+            Intent.ANSWER,
+            part,
+            {"goal_progress": asked_progress},
+            reason=" ".join(asked),
+            gives_figures=untold_figures(state),
+        )
     seen = (
         SAME_REPLY_REASON
         if repeated
@@ -277,6 +281,15 @@ async def next_step(
         return _gives_up(part, missing)
     reask = {"part_asks": asks + 1, "goal_progress": missing}
     return Step(Intent.REASK, part, reask, reason=seen or "", gives_figures=seen == NEEDS_FIGURES_REASON)
+
+
+def untold_figures(state: RoleplayState) -> bool:
+    """The goal holds figures the user has not typed yet: asked something, the user gives one of
+    them, as a person gives the facts they have (seen on 2026-11-28: asked for the feed per chicken,
+    a user whose goal says three cups each asked four times "how much feed for 20 chickens" and gave
+    up; another answered "How many cups ... for my 20 chickens" with the 20 they had given)."""
+    typed = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
+    return bool(stated_figures(state["goal"]) - set().union(*(stated_figures(text) for text in typed)))
 
 
 def _progress(turn: int, part: int, status: str, p_yes: float | None) -> dict[str, Any]:

@@ -258,6 +258,25 @@ def test_a_figure_of_the_users_that_the_chatbot_supposes_is_answered_with_the_re
     assert step.intent is Intent.ANSWER and "30 seconds" in step.reason
 
 
+def test_asked_something_the_user_gives_a_fact_of_their_goal_they_have_not_typed() -> None:
+    # Seen on 2026-11-28: asked back, the user answered "How many cups ... for my 20 chickens" with
+    # the 20 they had given, never the three cups each that their goal says.
+    reply = "Which feed brand do you use?"
+    state = state_after(reply)
+    state["goal"] = "You feed each of your 20 chickens three cups of feed a day, in three meals."
+    state["goal_parts"] = ["Calculate the total amount of feed given to the chickens in a day."]
+    state["messages"][0] = HumanMessage("how many cups of feed do my 20 chickens need in a day")
+    step = asyncio.run(next_step(state, Context(), reading(0.5)))
+    assert step.intent is Intent.ANSWER and step.gives_figures
+    state["messages"][0] = HumanMessage("my 20 chickens get 3 cups each in three meals, whats the total")
+    assert not asyncio.run(next_step(state, Context(), reading(0.5))).gives_figures  # all typed
+    # asked for the very thing they want, the same: their facts go with "that is my question"
+    state["messages"] = [state["messages"][0], AIMessage("How much feed does each chicken eat per day?")]
+    state["messages"][0] = HumanMessage("how many cups of feed do my 20 chickens need in a day")
+    step = asyncio.run(next_step(state, Context(), reading(0.5)))
+    assert step.intent is Intent.REASK and step.gives_figures
+
+
 def test_a_request_for_code_is_not_a_calculation_without_a_result() -> None:
     # Seen on 2026-11-28: a right class was read as "no result", and the user, pressed for figures of
     # their own, failed every try until the dialogue ended invalid.
