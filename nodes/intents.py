@@ -137,8 +137,10 @@ _ASSUMES = re.compile(
 _SUPPOSES = re.compile(
     r"\bif (?:you|it took you) (?:ran|run|take|took|weigh|spent|spend|walked|walk|finished|finish|completed"
     # the whole if-clause, to its comma: "if you ran a 50-meter race in 30 seconds" supposes the 30,
-    # though its first number is the goal's 50 (seen on 2026-11-28, read as no supposition)
-    r"|complete|covered|cover|swam|swim|cycled|cycle|drove|drive)\b(?:[^,;:.!?\n]|(?<=\d)\.(?=\d))*\d[\d.]*",
+    # though its first number is the goal's 50 (seen on 2026-11-28, read as no supposition); not the
+    # main clause's result after it ("... if you spend a third of the time running is 30 miles")
+    r"|complete|covered|cover|swam|swim|cycled|cycle|drove|drive)\b"
+    r"(?:(?!\b(?:is|are|was|were|would|will|equals)\b)[^,;:.!?\n=]|(?<=\d)\.(?=\d))*\d[\d.]*",
     re.IGNORECASE,
 )
 

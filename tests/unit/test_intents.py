@@ -256,6 +256,12 @@ def test_a_figure_of_the_users_that_the_chatbot_supposes_is_answered_with_the_re
     state["messages"][0] = HumanMessage("how fast did i run the 50 m race")
     step = asyncio.run(next_step(state, Context(), reading(0.99)))
     assert step.intent is Intent.ANSWER and "30 seconds" in step.reason
+    # the result of the main clause is no supposition (s27, 2026-11-28: read as one, the user was
+    # asked to answer a reply that had answered them)
+    result = "The distance if you spend one-third of the time running is \\(\\boxed{30}\\) miles."
+    state = state_after(result)
+    state["messages"][0] = HumanMessage("how far do i get in six hours running a third of the time")
+    assert asyncio.run(next_step(state, Context(), reading(0.99))).intent is not Intent.ANSWER
 
 
 def test_asked_something_the_user_gives_a_fact_of_their_goal_they_have_not_typed() -> None:
