@@ -123,7 +123,8 @@ class Context(BaseModel):
         ge=1,
         le=200,
         description="User messages before the goal may be claimed: a goal answered in fewer messages "
-        "gets follow-up questions first, as people ask them (the paper's dialogues: 5.3 user turns).",
+        "gets follow-up questions first, as people ask them (the paper's dialogues: 5.3 user turns); "
+        "never more than max_turns - 1, so that a short run still ends in a checked claim.",
     )
     max_part_asks: int = Field(
         default=3,

@@ -217,7 +217,7 @@ async def next_step(
         update = {"part": rejected, "part_asks": 1, "judge_feedback": None}
         return Step(Intent.REASK, rejected, update, reason=str(feedback.get("reason") or ""))
     if part >= len(parts):  # every part was delivered, and follow-up questions have been asked
-        if turn >= context.min_turns_before_stop:
+        if turn >= _claim_floor(context):
             return Step(None, part, {"goal_claimed": True})
         return Step(Intent.FOLLOW_UP, part)
     messages = state.get("messages", [])
@@ -274,7 +274,7 @@ async def next_step(
         following = next((k for k in range(part + 1, len(parts)) if k not in delivered), len(parts))
         if following < len(parts):
             return Step(Intent.NEXT, following, {"part": following, "part_asks": 1, "goal_progress": done})
-        if turn >= context.min_turns_before_stop:
+        if turn >= _claim_floor(context):
             return Step(None, following, {"part": following, "goal_claimed": True, "goal_progress": done})
         return Step(Intent.FOLLOW_UP, following, {"part": following, "part_asks": 0, "goal_progress": done})
     missing = [_progress(turn, part, "not_delivered", p_yes)]
@@ -283,6 +283,13 @@ async def next_step(
         return _gives_up(part, missing)
     reask = {"part_asks": asks + 1, "goal_progress": missing}
     return Step(Intent.REASK, part, reask, reason=seen or "", gives_figures=seen == NEEDS_FIGURES_REASON)
+
+
+def _claim_floor(context: Context) -> int:
+    """User messages before the goal may be claimed: ``min_turns_before_stop``, but one short of the
+    turn cap, so that a short run (``make demo``'s 4 turns) still ends in a claim the judge checks
+    rather than at the cap."""
+    return max(1, min(context.min_turns_before_stop, context.max_turns - 1))
 
 
 def untold_figures(state: RoleplayState) -> bool:
