@@ -297,10 +297,12 @@ def empty_promise(message: str, goal: str = "") -> bool:
 # each", the chatbot's guess, from a user whose goal says 3 cups; seen on 2026-11-28): 10 of 19,414
 # real later messages (under 600 characters) do so, mostly a count that happens to match ("I have
 # 4 gpus available"). Or as the assumption to work with ("..., assuming each chicken eats 2 cups per
-# day", the chatbot's guess, from a user whose goal says three cups; seen on 2026-11-28): 11 of
-# 20,516 real later messages do so ("assume ... Step 2", a step the chatbot had numbered).
+# day", the chatbot's guess, from a user whose goal says three cups; seen on 2026-11-28; or
+# "considering each chicken eats 2 cups"): 11 of 20,516 real later messages do so ("assume ...
+# Step 2", a step the chatbot had numbered).
 _CLAIMS_KNOWLEDGE = re.compile(
     r"\b(?:i know|i(?:'m| am) sure|i have|i give|i feed|they (?:need|get|eat)|assum(?:e|ing)"
+    r"|(?:each|every) \w+ (?:needs?|gets?|eats?)|considering|given that"
     # the claim runs to the end of its sentence; the point of "0.5 pounds" is no full stop
     r"|my \w+ (?:is|are|weighs?|needs?|gets?))\b(?:[^.!?\n]|(?<=\d)\.(?=\d))*",
     re.IGNORECASE,

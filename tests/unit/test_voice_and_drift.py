@@ -771,6 +771,10 @@ def test_the_chatbots_guess_is_not_stated_as_the_users_own_fact() -> None:
         "Provide the amount of feed needed for the final meal, assuming each chicken eats 2 cups per day."
     )
     assert message_problem(adopted, guessing) is Problem.ECHO
+    considering = (
+        "Provide the total feed for 20 chickens daily, considering each chicken eats 2 cups per day."
+    )
+    assert message_problem(considering, guessing) is Problem.ECHO  # seen in the run of 10:00
     assert message_problem("how much for the final meal? each chicken eats 3 cups a day", guessing) is None
     # a decimal point does not end the claim (seen on 2026-11-28: "0.5 pounds" passed as "0")
     example = Situation(
