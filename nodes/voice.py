@@ -326,13 +326,19 @@ def mirrors_request(message: str, last_reply: str) -> bool:
     asked = [
         sentence
         for sentence in re.split(r"(?<=[.!?])\s+|\n+", last_reply)
-        if _REQUEST_VERBS.search(sentence) and re.search(r"\b(?:you|your)\b", sentence, re.IGNORECASE)
+        if _REQUEST_VERBS.search(sentence)
+        # "Please provide me with the times for each race." asks the user too
+        and re.search(r"\b(?:you|your)\b|^\W*please\b", sentence, re.IGNORECASE)
     ]
-    mine = set(content_words(message))
+
+    def stems(text: str) -> set[str]:  # the message's figures ("the 100-meter race") are no request
+        return {stem(word) for word in content_words(text) if not word.isdigit()}
+
+    mine = stems(message)
     if len(mine) < 2:
         return False
     for sentence in asked:
-        shared = mine & set(content_words(sentence))
+        shared = mine & stems(sentence)
         if len(shared) >= 2 and len(shared) >= 0.6 * len(mine):
             return True
     return False

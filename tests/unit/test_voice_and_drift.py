@@ -43,8 +43,10 @@ def check(message: str, reply: str = ASKED_FOR_READINGS, turn: int = 2, **fields
 # ---------------------------------------------------------------- seen on the embedded model
 
 
-def test_the_user_repeating_the_chatbots_request_is_an_echo() -> None:
-    assert check("Please provide me with the stopwatch readings for each race.") is Problem.ECHO
+def test_the_user_repeating_the_chatbots_request_is_rejected() -> None:
+    # the chatbot's own "Please provide ..." said back: a mirrored request (read before echoes)
+    assert check("Please provide me with the stopwatch readings for each race.") is Problem.ROLE_CONFUSION
+    assert echoes("Please provide me with the stopwatch readings for each race.", [ASKED_FOR_READINGS], GOAL)
 
 
 def test_promising_the_readings_without_giving_them_is_role_confusion() -> None:
@@ -176,6 +178,12 @@ def test_asking_the_chatbot_for_what_it_asked_for_is_mirroring() -> None:
     reply = "Could you share the times you recorded for each race?"
     assert mirrors_request("Can you share the times recorded for each race?", reply)
     assert not mirrors_request("can you share a training plan?", reply)
+    # a "please ..." request asks the user too, and the message's figures do not dilute the mirror
+    # (seen in the run of 10:00 on 2026-11-28)
+    please = "Sure, I can help you with that. Please provide me with the times for each race in seconds."
+    mirrored = "please provide me with the times for the 50-meter, 100-meter, and 200-meter races in seconds."
+    assert mirrors_request(mirrored, please)
+    assert not mirrors_request("50-meter: 9.1 seconds, 100-meter: 19 seconds", please)
     assert confuses_roles("Could you share the times you recorded for each race?", reply)
 
 
