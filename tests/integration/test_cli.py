@@ -35,7 +35,8 @@ def test_run_streams_turns_and_writes_the_record(tmp_path: Path) -> None:
     }  # fmt: skip
     assert record["goal"] == GOAL
     assert record["termination_reason"] == "goal_verified"
-    assert [m["role"] for m in record["messages"]] == ["user", "assistant"] * 3
+    # the fake user reads the third reply as delivering, then asks a follow-up (min_turns_before_stop)
+    assert [m["role"] for m in record["messages"]] == ["user", "assistant"] * 4
     assert record["settings"]["max_turns"] == 5
     assert record["persona"]["description"]
     assert record["versions"]["prompts"]["inquirer_open"]
@@ -76,6 +77,6 @@ def test_interrupted_run_continues_with_resume(tmp_path: Path) -> None:
     second = roleplay("resume", match.group(1), cwd=tmp_path, env=env)
     assert second.returncode == 0, second.stderr
     assert "(resumed)" in second.stdout
-    assert calls.read_text().split() == ["1", "2", "3"]  # turn 1 was not asked again
+    assert calls.read_text().split() == ["1", "2", "3", "4"]  # turn 1 was not asked again
     record = json.loads((tmp_path / ".roleplay" / "dialogues" / f"{match.group(1)}.json").read_text())
-    assert [m["turn"] for m in record["messages"]] == [1, 1, 2, 2, 3, 3]
+    assert [m["turn"] for m in record["messages"]] == [1, 1, 2, 2, 3, 3, 4, 4]

@@ -19,7 +19,7 @@ from llm_roleplay.blocks.personas import render_description
 pytestmark = pytest.mark.server
 
 GRAPH_ID = "roleplay"
-FAKE_USER_TURNS = 3  # FakeRoleplayModel.turns_before_done
+FAKE_USER_TURNS = 4  # FakeRoleplayModel.turns_before_done (3), then one follow-up (min_turns_before_stop)
 FAKE_CONTEXT = {"inquirer_model": "fake", "chatbot_model": "fake", "judge_model": "fake", "max_turns": 6}
 GOAL = "Find out how to keep a sourdough starter alive while I am away for two weeks."
 # Generous for runs that take ~1-2 s, but finite so that a run stuck (say, on a real model that
