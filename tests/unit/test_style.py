@@ -225,8 +225,11 @@ def test_is_it_possible_to_is_asked_as_people_ask() -> None:
     # 7 of 132 user messages of two runs of 2026-11-28 opened so; 20 of 28,657 real ones
     create = "Is it possible to create a poem about cats in English"
     assert apply_style(create, _style(), "later", "k").text == "Create a poem about cats in English."
-    assert apply_style(create, _style(), "later", "k", question=True).text == (
-        "Can you create a poem about cats in English?"  # as any "can you" question without a direct form
+    # without the habit, no "can you" is made of it, question or not (the run of 10:00 on 2026-11-28
+    # opened 11 of 23 dialogues with "can you" so; real users 6%)
+    assert (
+        apply_style(create, _style(), "later", "k", question=True).text
+        == "Create a poem about cats in English."
     )
     assert apply_style(create, _style(can_you_opening=1.0), "later", "k").text == (
         "Can you create a poem about cats in English?"

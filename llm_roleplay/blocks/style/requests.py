@@ -87,8 +87,8 @@ def without_preamble(text: str) -> str:
 
 def possible_as_can_you(text: str, can_you: bool) -> str:
     """'Is it possible to create a poem?' (or 'I was wondering if you could create a poem.') ->
-    'Can you create a poem?' when ``can_you`` (the person's habit, or a message meant as a
-    question), else 'Create a poem.'; 'Is it possible to know how far I can go?' -> 'Can you tell me
+    'Can you create a poem?' when ``can_you`` (the person's habit), else 'Create a poem.'; 'Is it
+    possible to know how far I can go?' -> 'Can you tell me
     how far I can go?', which the habit then keeps or asks directly. The small model's stand-in for
     a question opened 7 of 132 user messages of two runs of 2026-11-28, against 20 of 28,657 real
     ones (0.07%)."""
