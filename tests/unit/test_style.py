@@ -243,6 +243,12 @@ def test_is_it_possible_to_is_asked_as_people_ask() -> None:
     )
 
 
+def test_a_question_about_the_persons_own_doing_is_not_made_an_order() -> None:
+    # `make demo` on 2026-11-28: "Make pancakes without eggs." was refused by the chatbot
+    for asked in ("Is it possible to make pancakes without eggs?", "I want to make pancakes without eggs."):
+        assert apply_style(asked, _style(), "first", "k").text == asked
+
+
 def test_i_was_wondering_is_no_way_to_open() -> None:
     # 2 of 4 openings of a run of 2026-11-28; 0 of 28,657 real messages open with this preamble
     preamble = "I was wondering if you could help me out with something. How far can I skip in six hours?"

@@ -39,8 +39,12 @@ _PREAMBLE = re.compile(
 )
 _POSSIBLE = re.compile(
     r"^\s*(?:is it possible (?:for (?:you|me) )?to|I was wondering if you could)"
-    r" (?:(?P<know>know|find out|learn|see|understand),?\s+"
-    r"(?=(?:what|how|why|when|where|which|who|if|whether)\b))?",
+    r" (?:(?P<know>know|find out|learn|see|understand),?\s+(?=(?:what|how|why|when|where|which|who|if"
+    r"|whether)\b)"
+    # a task for the chatbot; "is it possible to make pancakes without eggs?" asks whether it can be
+    # done, and made the order "Make pancakes without eggs." (make demo, 2026-11-28, refused)
+    r"|(?=(?:help|write|create|generate|draw|calculate|compute|list|refine|rewrite|translate|summari[sz]e"
+    r"|convert|give|provide|find|tell|explain|recommend|suggest|design|count|change|improve|fix)\b))",
     re.IGNORECASE,
 )
 # "I want to draw a unicorn ...": the small model's other indirect request. 43% of the openings of
@@ -50,7 +54,8 @@ _POSSIBLE = re.compile(
 _WISH = re.compile(
     r"^\s*I(?: really| just)?(?: want| need| would like|'d like|’d like|'m looking|’m looking"
     r"| am looking) to "
-    r"(?=(?:write|make|create|calculate|compute|draw|plan|convert|translate|rewrite|fix|build|improve"
+    # not "make": "I want to make pancakes without eggs" is the person's own cooking, not an order
+    r"(?=(?:write|create|calculate|compute|draw|plan|convert|translate|rewrite|fix|build|improve"
     r"|shorten|summari[sz]e|compare|list|design|generate|count|code)\b)",
     re.IGNORECASE,
 )
