@@ -247,6 +247,10 @@ def test_a_question_about_the_persons_own_doing_is_not_made_an_order() -> None:
     # `make demo` on 2026-11-28: "Make pancakes without eggs." was refused by the chatbot
     for asked in ("Is it possible to make pancakes without eggs?", "I want to make pancakes without eggs."):
         assert apply_style(asked, _style(), "first", "k").text == asked
+    helped = "Is it possible for you to help me make pancakes without eggs?"  # the demo's first try
+    assert apply_style(helped, _style(), "first", "k", question=True).text == (
+        "Help me make pancakes without eggs."
+    )
 
 
 def test_i_was_wondering_is_no_way_to_open() -> None:

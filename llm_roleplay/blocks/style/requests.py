@@ -25,9 +25,10 @@ _CAN_YOU_TELL = re.compile(
 _SORRY = re.compile(r"^\s*sorry\b[,.!]?\s*(?:but\s+)?(?=(?:your|you|that|the|it|this)\b)", re.IGNORECASE)
 _YOUR_ANSWER = re.compile(r"^\s*your (?:answer|response|reply)(?P<is> is)?\b", re.IGNORECASE)
 _HELP_ME = re.compile(
-    r"^\s*(?:please\s+)?help me (?:to )?(?=(?:write|make|create|calculate|compute|draw|plan|convert|translate"
-    r"|rewrite|fix|build|improve|shorten|summari[sz]e|compare|list|design|generate|count|find|figure out"
-    r"|integrate|get|pick|choose)\b)",
+    # not "make" ("help me make pancakes": the person cooks) nor "plan", "build", "get", "pick"
+    r"^\s*(?:please\s+)?help me (?:to )?(?=(?:write|create|calculate|compute|draw|convert|translate"
+    r"|rewrite|fix|improve|shorten|summari[sz]e|compare|list|design|generate|count|find|figure out"
+    r"|integrate)\b)",
     re.IGNORECASE,
 )
 # "I was wondering if you could help me out with something." before the request itself: 0 of 28,657
