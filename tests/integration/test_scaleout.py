@@ -152,7 +152,7 @@ def test_the_request_rate_holds_across_the_cluster(tmp_path: Path, cluster: Any,
         result = run(generate(goals, tmp_path / "ds", stub, "--ray", cluster.address, "--db", db, *options))
         assert result.returncode == 0, result.stderr
         times = sorted(request.received_at for request in stub.log)
-    assert len(times) == 2 * PERSONAS * 3
+    assert len(times) == 2 * PERSONAS * 4  # the fake user's 3 requests and a follow-up question
     busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
     assert busiest <= rate + 1, f"{busiest} requests within one second"  # one token may be banked
 
@@ -207,7 +207,8 @@ def test_roleplay_run_killed_and_resumed_on_postgres(tmp_path: Path, db: str) ->
         calls = stub.total_requests
     record = json.loads((tmp_path / "record.json").read_text())
     assert record["id"] == identifier and record["termination_reason"] == "goal_claimed"
-    assert [m["turn"] for m in record["messages"]] == [1, 1, 2, 2, 3, 3]
+    # the fake user's three turns and one follow-up question (min_turns_before_stop)
+    assert [m["turn"] for m in record["messages"]] == [1, 1, 2, 2, 3, 3, 4, 4]
     assert calls <= replies([record]) + 1, "finished turns were not asked again"
 
 
