@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from llm_roleplay.nodes.checks import (
     NUMBER,
+    NUMBER_WORDS,
     TASK_VERBS,
     asks_for_figures,
     is_refusal,
@@ -279,14 +280,10 @@ def offers_instead(part: str, reply: str) -> str | None:
 # "list the 10 oldest cities" answered with a numbered list that stops at 9 (the labelled set's
 # "announces 10 cities but lists only 9"). Units and limits are no list: "under 150 words", "in 6
 # hours", "3 cups".
-_NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "twelve": 12, "fifteen": 15, "twenty": 20,
-}  # fmt: skip
 _ASKED_COUNT = re.compile(
     # a listing verb before the count: "calculate the feed for 20 chickens" asks for no 20 things
     r"\b(?:list|name|give|suggest|recommend|provide|what are|which are|top)\b[^.?!]{0,30}?"
-    r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s+((?:[a-z-]+\s+){0,3}?)"
+    r"\b(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\s+((?:[a-z-]+\s+){0,3}?)"
     r"([a-z]+s)\b",
     re.IGNORECASE,
 )
@@ -315,7 +312,7 @@ def shorter_list(part: str, reply: str) -> str | None:
     )
     if asked is None:
         return None
-    count = _NUMBER_WORDS.get(asked.group(1).lower()) or int(asked.group(1))
+    count = NUMBER_WORDS.get(asked.group(1).lower()) or int(asked.group(1))
     listed = 0
     for item in _ITEM.finditer(reply):
         if int(item.group(1)) == listed + 1:

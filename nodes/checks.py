@@ -117,18 +117,18 @@ def numbers_of(texts: Iterable[str]) -> set[float]:
     return {value for text in texts for value in numbers_in(text)}
 
 
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
     "hundred": 100,
 }  # fmt: skip
 # "three cups", not the "one" of "one-third" or "no one"
-_NUMBER_WORD = re.compile(r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")\b(?!-)", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"(?<![\w-])(" + "|".join(NUMBER_WORDS) + r")\b(?!-)", re.IGNORECASE)
 
 
 def stated_figures(text: str) -> set[float]:
     """The numbers of ``text``, those written as words too ("each of your chickens three cups")."""
-    return numbers_in(text) | {_NUMBER_WORDS[word.lower()] for word in _NUMBER_WORD.findall(text)}
+    return numbers_in(text) | {NUMBER_WORDS[word.lower()] for word in _NUMBER_WORD.findall(text)}
 
 
 _STEMMER = snowballstemmer.stemmer("english")

@@ -242,7 +242,11 @@ async def next_step(
             return _gives_up(part, progress)
         asked_back: dict[str, Any] = {"part_asks": asks + 1, "goal_progress": progress}
         return Step(
-            Intent.REASK, part, asked_back, reason=ASKED_BACK_REASON, gives_figures=untold_figures(state)
+            Intent.REASK,
+            part,
+            asked_back,
+            reason=ASKED_BACK_REASON,
+            gives_figures=untold_figures(state["goal"], typed),
         )
     if asked:
         asked_progress = [_progress(turn, part, "asked_user", None)]
@@ -251,7 +255,7 @@ async def next_step(
             part,
             {"goal_progress": asked_progress},
             reason=" ".join(asked),
-            gives_figures=untold_figures(state),
+            gives_figures=untold_figures(state["goal"], typed),
         )
     seen = (
         SAME_REPLY_REASON
@@ -292,13 +296,12 @@ def _claim_floor(context: Context) -> int:
     return max(1, min(context.min_turns_before_stop, context.max_turns - 1))
 
 
-def untold_figures(state: RoleplayState) -> bool:
-    """The goal holds figures the user has not typed yet: asked something, the user gives one of
+def untold_figures(goal: str, typed: Sequence[str]) -> bool:
+    """The goal holds figures the user has not ``typed`` yet: asked something, the user gives one of
     them, as a person gives the facts they have (seen on 2026-11-28: asked for the feed per chicken,
     a user whose goal says three cups each asked four times "how much feed for 20 chickens" and gave
     up; another answered "How many cups ... for my 20 chickens" with the 20 they had given)."""
-    typed = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
-    return bool(stated_figures(state["goal"]) - set().union(*(stated_figures(text) for text in typed)))
+    return bool(stated_figures(goal) - set().union(*(stated_figures(text) for text in typed)))
 
 
 def _progress(turn: int, part: int, status: str, p_yes: float | None) -> dict[str, Any]:
