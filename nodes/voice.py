@@ -441,11 +441,18 @@ _THE_CHATBOTS_WORK = frozenset(
 )  # as stems
 
 
+# A person's taste is theirs even when the goal plan repeats it: "in the style of your favourite
+# poet", sent to the chatbot (seen on 2026-11-22 and 11-28, copied from the judge's plan part), asks
+# the chatbot for its taste; a person names the poet, or says "my favourite poet" and is asked who.
+_TASTES = frozenset(stem(word) for word in ("favourite", "favorite", "preferred"))
+
+
 def takes_own_things_for_the_chatbots(message: str, goal: str, requests: Sequence[str] = ()) -> bool:
     """The message says "your X" of something the goal calls the user's own ("your X"), unless a
     request of the goal plan says "your X" itself (the judge's plan part "Make your claims stronger"
     speaks of the chatbot's response)."""
     asked = {stem(noun) for request in requests for noun in _YOUR_THING.findall(request.lower())}
+    asked -= _TASTES  # the plan copies the goal's "your favourite poet": still the user's own
     owned = {stem(noun) for noun in _YOUR_THING.findall(goal.lower())} - asked - _THE_CHATBOTS_WORK
     said = {stem(noun) for noun in _YOUR_THING.findall(message.lower())}
     return bool(owned & said)

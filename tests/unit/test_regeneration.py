@@ -272,6 +272,13 @@ def test_a_first_calculation_asked_without_the_situations_figures_is_tried_again
     assert user_texts(state) == [with_figures]
     assert state["rejected"] == [{"turn": 1, "problem": "missing_details", "text": vague}]
 
+    # one figure of two is not the situation either: the chatbot guessed the cups each
+    one_figure = "how many cups of feed do my 20 chickens need a day"
+    inquirer = ScriptedInquirer(messages=[one_figure, with_figures])
+    state = run_roleplay(inquirer, goal=goal, max_turns=1)
+    assert user_texts(state) == [with_figures]
+    assert state["rejected"] == [{"turn": 1, "problem": "missing_details", "text": one_figure}]
+
     # a preference, not a rule: when no try gives a figure, the first is sent
     inquirer = ScriptedInquirer(messages=[vague, vague + " pls", vague + " thx", vague + " now"])
     state = run_roleplay(inquirer, goal=goal, max_turns=1, max_regenerations=3)

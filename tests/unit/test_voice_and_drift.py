@@ -753,6 +753,13 @@ def test_the_users_own_things_are_not_asked_of_the_chatbot() -> None:
     assert (
         message_problem("Make your claims stronger.", Situation(goal=goal, turn=2)) is Problem.ROLE_CONFUSION
     )
+    # a taste stays the user's own though the plan copies it (seen twice, sent to the chatbot)
+    goal = "You want a poem about cats. Change one quatrain to the style of your favourite poet."
+    part = "Change the style of one quatrain to reflect the distinctive style of your favourite poet."
+    planned = Situation(goal=goal, turn=3, related_texts=[part])
+    copied = "please change the style of one of the quatrains to reflect the style of your favourite poet."
+    assert message_problem(copied, planned) is Problem.ROLE_CONFUSION
+    assert message_problem("now make one of the verses sound like emily dickinson", planned) is None
 
 
 def test_data_the_user_never_gave_is_not_referred_to() -> None:
