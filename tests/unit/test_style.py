@@ -100,6 +100,20 @@ def test_fitting_recovers_shares_of_a_synthetic_log() -> None:
     assert profile.source.conversations == 60 and profile.source.first_messages == 60
 
 
+def test_line_breaks_between_sentences_are_a_share_of_the_messages_of_several_sentences() -> None:
+    assert message_style("how could i make a pendulum? is a circle a good idea").sentence_lines is False
+    assert message_style("how could i make a pendulum?\nis a circle a good idea").sentence_lines is True
+    assert message_style("which word is the opposite?\n\nAnxious\nCordial").sentence_lines is True
+    assert message_style("how could i make a pendulum").sentence_lines is None  # one sentence
+    assert message_style("fix this.\n```\nx = 1\n```").sentence_lines is None  # pasted code
+    # one-sentence messages do not count: half of the two-sentence ones break their lines
+    broken = Conversation(("hi. fix this", "ok.\nnow shorter", "add a title", "and a summary"))
+    joined = Conversation(("hi.\nfix this", "ok. now shorter", "add a title", "and a summary"))
+    profile = fit_profile([broken, joined] * 30, Source(name="synthetic"))
+    assert profile.first["sentence_lines"] == pytest.approx(0.5)
+    assert profile.later["sentence_lines"] == pytest.approx(0.5)
+
+
 def test_too_little_data_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="too few user messages to fit a style profile"):
         fit_profile([Conversation(("hi",))] * 5, Source(name="tiny"))
@@ -289,6 +303,15 @@ def test_a_casual_typer_loses_capitals_and_closing_punctuation() -> None:
     style = _style(lowercase_start=1.0, no_closing_punct=1.0, dropped_apostrophe=1.0, lowercase_i=1.0)
     typed = apply_style("I don't know the formula. Can you show it?", style, "later", "k")
     assert typed.text == "i dont know the formula. can you show it"
+
+
+def test_a_person_who_breaks_lines_puts_each_sentence_on_its_own() -> None:
+    text = "I have 20 chickens, e.g. hens. Each eats 3 cups. How much for the last meal?"
+    typed = apply_style(text, _style(sentence_lines=1.0), "first", "k")
+    assert typed.text == "I have 20 chickens, e.g. hens.\nEach eats 3 cups.\nHow much for the last meal?"
+    assert typed.edits == ["sentence_lines"] and message_style(typed.text).flags["several_lines"]
+    assert apply_style(text, _style(), "first", "k").text == text
+    assert apply_style("How much for the last meal?", _style(sentence_lines=1.0), "first", "k").edits == []
 
 
 def test_habits_the_person_has_are_added() -> None:

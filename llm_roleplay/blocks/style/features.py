@@ -26,6 +26,10 @@ Definitions (each a yes/no of one message, except ``words`` and ``typo_share``):
 - ``lowercase_i``: uses "i" for "I".
 - ``typo_share``: share of lowercase alphabetic words of 3+ letters that are not in the English
   word list (``data/english_words.txt``); a proxy for misspellings.
+- ``sentence_lines``: typed prose of two or more sentences (no code fence, at most 80 words;
+  sentences end in ``.``, ``!`` or ``?`` or at a line break) that puts a line break between them
+  ("how could I make a pendulum ...?" / "is making a circle pendulum ... a good idea"); None for
+  any other message. 30% of such real messages do (first 8,800 ShareGPT conversations).
 """
 
 from __future__ import annotations
@@ -66,6 +70,10 @@ _QUESTION_OPENING = re.compile(
 _FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _LOWERCASE_I = re.compile(r"(?<![\w'’])i(?![\w'’])")
 _CLOSING = (".", "!", "?")
+# Where one typed sentence ends and the next begins: after . ! ? and a space, or at a line break.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[ \t]+(?=\S)|\n+")
+# Longer messages are mostly pasted material, laid out by where it came from, not typed.
+TYPED_PROSE_MAX_WORDS = 80
 
 BINARY_FEATURES = (
     "lowercase_start",
@@ -89,6 +97,7 @@ class MessageStyle:
     words: int
     typo_share: float | None  # None: no word to judge
     flags: dict[str, bool]
+    sentence_lines: bool | None = None  # None: not typed prose of several sentences
 
 
 def words(text: str) -> list[str]:
@@ -140,6 +149,16 @@ def asks_question(text: str) -> bool:
     return bool(_QUESTION_OPENING.match(prose) or _QUESTION_MARK.search(prose))
 
 
+def sentence_lines(text: str) -> bool | None:
+    """Whether typed prose of several sentences breaks lines between them (see the docstring)."""
+    text = text.strip()
+    if "```" in text or len(words(text)) > TYPED_PROSE_MAX_WORDS:
+        return None
+    if sum(1 for part in SENTENCE_BREAK.split(text) if part.strip()) < 2:
+        return None
+    return "\n" in text
+
+
 def message_style(text: str) -> MessageStyle:
     end = last_visible(text)
     lines = [line for line in text.splitlines() if line.strip()]
@@ -158,7 +177,12 @@ def message_style(text: str) -> MessageStyle:
         "dropped_apostrophe": bool(_DROPPED.search(text)),
         "lowercase_i": bool(_LOWERCASE_I.search(text)),
     }
-    return MessageStyle(words=len(words(text)), typo_share=typo_share(text), flags=flags)
+    return MessageStyle(
+        words=len(words(text)),
+        typo_share=typo_share(text),
+        flags=flags,
+        sentence_lines=sentence_lines(text),
+    )
 
 
 _STOPWORDS = frozenset(

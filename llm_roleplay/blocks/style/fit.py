@@ -48,7 +48,14 @@ def _has_typo(style: MessageStyle) -> bool:
     return bool(style.typo_share)
 
 
+def _applies(style: MessageStyle, habit: str) -> bool:
+    """Whether the message could show the habit: line breaks between sentences need two of them."""
+    return style.sentence_lines is not None if habit == "sentence_lines" else True
+
+
 def _flag(style: MessageStyle, habit: str) -> bool:
+    if habit == "sentence_lines":
+        return bool(style.sentence_lines)
     return _has_typo(style) if habit == "typo" else style.flags[habit]
 
 
@@ -101,7 +108,8 @@ def _share(styles: Sequence[MessageStyle], habit: str) -> float:
     if habit == "typo":
         shares = [style.typo_share for style in styles if style.typo_share is not None]
         return sum(shares) / len(shares) if shares else 0.0
-    return sum(style.flags[habit] for style in styles) / len(styles)
+    applicable = [style for style in styles if _applies(style, habit)]
+    return sum(_flag(style, habit) for style in applicable) / len(applicable) if applicable else 0.0
 
 
 def reference_statistics(styles: Sequence[MessageStyle]) -> dict[str, float]:
@@ -143,9 +151,9 @@ def fit_profile(
         if len(groups) < MIN_CONVERSATIONS_FOR_SPREAD:
             spread[habit] = DEFAULT_SPREAD
             continue
-        flags = [[float(_flag(style, habit)) for style in group] for group in groups]
-        share = sum(map(sum, flags)) / sum(map(len, flags))
-        spread[habit] = spread_for(share, icc(flags))
+        flags = [[float(_flag(s, habit)) for s in group if _applies(s, habit)] for group in groups]
+        counted = sum(map(len, flags))
+        spread[habit] = spread_for(sum(map(sum, flags)) / counted, icc(flags)) if counted else DEFAULT_SPREAD
     log_words = [[math.log(max(style.words, 1)) for style in group] for group in groups]
     correlation = icc(log_words)
     all_logs = [value for group in log_words for value in group] or [math.log(max(s.words, 1)) for s in later]

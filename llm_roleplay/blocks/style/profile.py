@@ -50,6 +50,7 @@ PERSON_HABITS = (
     "lowercase_i",
     "asks_question",  # not edited by the typing pass: the prompt asks for a question when it is drawn
     "typo",
+    "sentence_lines",  # a share of the messages of two or more sentences only
 )
 
 # Logit shifts of habits (and a log-multiplier of length, "words") by persona attribute value.

@@ -17,7 +17,8 @@ habit is drawn with the person's own probability, then the text is edited to mat
 6. typos: letters swapped, dropped or doubled in words of 4+ letters, at the person's per-word rate
    (topped up to it: words already misspelt count);
 7. closing punctuation removed, or a full stop / question mark added;
-8. lowercase or capitalised sentence starts.
+8. lowercase or capitalised sentence starts;
+9. line breaks between sentences (a message of two or more), or the sentences run on one line.
 
 A complaint also loses the model's apology and "your answer" ("Sorry, your answer is wrong" ->
 "That's wrong"): real users open complaints with "no", "that's" or "you didn't", almost never so.
@@ -32,7 +33,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from llm_roleplay.blocks.style.features import GREETING, english_words, typo_candidates
+from llm_roleplay.blocks.style.features import GREETING, english_words, sentence_lines, typo_candidates
 from llm_roleplay.blocks.style.profile import MAX_TYPO_RATE, PersonaStyle, Position
 from llm_roleplay.blocks.style.requests import (
     asked_directly,
@@ -75,6 +76,9 @@ _IMPERATIVE = re.compile(
     r"(?!\s+(?:you|i)\b)",  # "do you know ...", "help i ..." are not orders: no "please do you know"
     re.IGNORECASE,
 )
+# A sentence's end; not the point of "e.g.", "Dr." or "vs.", which end no sentence.
+_SENTENCE_END = r"[.!?](?<!\b[^\W\d_]\.)(?<!\b(?:Mr|Dr|vs|Ms)\.)(?<!\bMrs\.)"
+_BETWEEN_SENTENCES = re.compile(rf"(?<={_SENTENCE_END})[ \t]+(?=\S)")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{4,}(?![\w'’])")
 _KEYBOARD_NEIGHBOURS = {
     "a": "sqw", "b": "vn", "c": "xv", "d": "sfe", "e": "wrd", "f": "dgr", "g": "fht", "h": "gjy",
@@ -122,6 +126,7 @@ def apply_style(
             "lowercase_i",
             "no_closing_punct",
             "lowercase_start",
+            "sentence_lines",
         )
     }
     typo_rate = style.rate("typo", position)
@@ -161,6 +166,8 @@ def apply_style(
         )
     _closing(message, draws["no_closing_punct"])
     _casing(message, draws["lowercase_start"])
+    if draws["sentence_lines"] and sentence_lines(message.text) is False:
+        _edit(message, "sentence_lines", _BETWEEN_SENTENCES.sub("\n", message.text))
     return message
 
 
@@ -267,9 +274,9 @@ def _casing(message: TypedMessage, lowercase: bool) -> None:
             changed = word[0].upper() + word[1:]
         return match.group(1) + changed
 
-    # Sentence starts: the message start and after . ! ? followed by a space (not inside code).
+    # Sentence starts: the message start and after a sentence's end and a space (not inside code).
     _edit(message, "lowercase_start" if lowercase else "capital_start",
-          re.sub(r"(^\s*|[.!?]\s+)([^\W\d_][\w'’]*)", fix, message.text))  # fmt: skip
+          re.sub(rf"(^\s*|{_SENTENCE_END}\s+)([^\W\d_][\w'’]*)", fix, message.text))  # fmt: skip
 
 
 def _decapitalise(text: str) -> str:
