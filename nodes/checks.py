@@ -80,6 +80,7 @@ class Problem(StrEnum):
     PERSONA_DRIFT = "persona_drift"  # describes the user as someone the persona is not
     FRONT_LOADING = "front_loading"  # asks for a later part of the goal plan already
     WITHHOLDS_DATA = "withholds_data"  # says they lack the facts their situation gives them
+    CONTRADICTS_GOAL = "contradicts_goal"  # claims a figure of the situation other than the goal's
     CUT_OFF = "cut_off"  # ends mid-phrase ("The chatbot didn't list the")
     # asks for a first calculation without any figure the situation holds: a preference (sent when
     # no try does better), never filtered
@@ -129,6 +130,23 @@ _NUMBER_WORD = re.compile(r"(?<![\w-])(" + "|".join(NUMBER_WORDS) + r")\b(?!-)",
 def stated_figures(text: str) -> set[float]:
     """The numbers of ``text``, those written as words too ("each of your chickens three cups")."""
     return numbers_in(text) | {NUMBER_WORDS[word.lower()] for word in _NUMBER_WORD.findall(text)}
+
+
+# A figure and the word or two after it: "three cups", "15 cups of feed", "0.75 cups", "20 chickens".
+_FIGURE_AND_UNIT = re.compile(
+    rf"(?<![\w.])({NUMBER}|{'|'.join(NUMBER_WORDS)})(?![\w-])[\s-]+([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE
+)
+
+
+def figures_by_unit(text: str) -> dict[str, set[float]]:
+    """The figures of ``text`` by the stems of the one or two words after each ("three separate
+    meals" counts 3 for "separ" and for "meal")."""
+    found: dict[str, set[float]] = {}
+    for figure, *units in _FIGURE_AND_UNIT.findall(text):
+        value = NUMBER_WORDS.get(figure.lower()) or number_value(figure)
+        for unit in filter(None, units):
+            found.setdefault(stem(unit), set()).add(value)
+    return found
 
 
 _STEMMER = snowballstemmer.stemmer("english")

@@ -19,6 +19,7 @@ from llm_roleplay.nodes.voice import (
     copies_instructions,
     echoes,
     greets_again,
+    misstates_the_goals_figures,
     refers_to_data_never_given,
     speaks_of_a_chatbot,
     takes_own_things_for_the_chatbots,
@@ -100,6 +101,8 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.PERSONA_DRIFT
     if withholds_own_data(message, situation.goal):
         return Problem.WITHHOLDS_DATA
+    if misstates_the_goals_figures(message, situation.goal):
+        return Problem.CONTRADICTS_GOAL
     if situation.later_parts and asks_ahead(message, situation.asked_so_far, situation.later_parts):
         return Problem.FRONT_LOADING
     if situation.turn > 1 and off_goal(

@@ -70,6 +70,7 @@ _PROBLEM_FILTERS = {
     Problem.OFF_GOAL: "goal_drift",
     Problem.FRONT_LOADING: "goal_drift",
     Problem.WITHHOLDS_DATA: "goal_drift",
+    Problem.CONTRADICTS_GOAL: "goal_drift",
     Problem.PERSONA_DRIFT: "persona_drift",
 }
 

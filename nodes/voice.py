@@ -17,9 +17,11 @@ from functools import lru_cache
 
 from llm_roleplay.blocks.style.sentences import split_sentences
 from llm_roleplay.nodes.checks import (
+    figures_by_unit,
     longest_common_run,
     numbers_in,
     numbers_of,
+    stated_figures,
     stem,
     words,
 )
@@ -317,6 +319,18 @@ def claims_the_replies_facts(message: str, replies: Sequence[str], own_texts: Se
         numbers_in(claim.group()) & only_theirs
         for claim in _CLAIMS_KNOWLEDGE.finditer(message.replace("’", "'"))
     )
+
+
+def misstates_the_goals_figures(message: str, goal: str) -> bool:
+    """The message claims a figure of something the goal counts in other figures ("Each chicken
+    eats about 0.75 cups of feed per day." from a user whose goal says three cups each, seen on
+    2026-11-28 when the chatbot asked for the amount): the person would give their own."""
+    goals = figures_by_unit(goal)
+    for claim in _CLAIMS_KNOWLEDGE.finditer(message.replace("’", "'")):
+        for unit, figures in figures_by_unit(claim.group()).items():
+            if unit in goals and figures - stated_figures(goal):
+                return True
+    return False
 
 
 def mirrors_request(message: str, last_reply: str) -> bool:

@@ -817,3 +817,22 @@ def test_the_direction_to_paste_is_not_typed_above_the_pasted_code() -> None:
         "why does paste the code not work in vim"
     )
     assert without_paste_direction("paste the code") == "paste the code"
+
+
+def test_a_figure_of_the_situation_is_the_goals_own() -> None:
+    # Seen on 2026-11-28: asked for the feed per chicken, a user whose goal says three cups each
+    # answered "Each chicken eats about 0.75 cups of feed per day." and the chatbot computed 15 cups.
+    goal = (
+        "Every day, you feed each of your chickens three cups of feed, in three separate meals. In the "
+        "morning, you give your flock 15 cups of feed. The size of your flock is 20 chickens."
+    )
+    situation = Situation(goal=goal, turn=2, recent_replies=["How much does each chicken eat?"])
+    invented = "Each chicken eats about 0.75 cups of feed per day."
+    assert message_problem(invented, situation) is Problem.CONTRADICTS_GOAL
+    for own in (
+        "each chicken eats 3 cups a day, i have 20 of them",
+        "i give them 15 cups in the morning",
+        "how many cups for the last meal if i have 20 chickens and give 15 cups in the morning?",
+        "ok and how much feed per chicken for 2 meals?",  # asked, not claimed
+    ):
+        assert message_problem(own, situation) is None, own
