@@ -55,6 +55,9 @@ def request_stems(part: str) -> set[str]:
     return {stem(word) for word in content_words(part) if word.lower() not in TASK_VERBS}
 
 
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+
+
 def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bool:
     """The message uses the distinctive words of a part that is not due yet, or a figure of it
     that nothing said so far holds ("replace the 10th line with the number 73" in an opening that
@@ -65,7 +68,10 @@ def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bo
     figures = numbers_in(message) - numbers_of(current)
     for part in later:
         distinctive = request_stems(part) - seen
-        if distinctive and len(mine & distinctive) >= max(1, math.ceil(len(distinctive) / 2)):
+        # a parenthesis spells out what the part already names ("a CLI (command line interface)"):
+        # its words count when said, not in how many must be ("plug a CLI for it", seen 2026-11-28)
+        named = request_stems(_PARENTHESIS.sub(" ", part)) - seen or distinctive
+        if distinctive and len(mine & distinctive) >= max(1, math.ceil(len(named) / 2)):
             return True
         if figures & numbers_in(part):
             return True

@@ -252,7 +252,13 @@ def _skips_one_step(message: str, situation: Situation) -> bool:
     chickens in the final meal of the day if my flock is 20 chickens?" was refused until the
     dialogue ended invalid)."""
     later = list(situation.later_parts)
-    if len(situation.due_parts) + len(later) < 3 or not later:
+    if len(situation.due_parts) + len(later) < 3 or not later or not situation.due_parts:
+        return False
+    # Asking for the current part too, in words the next part lacks, is asking for two at once:
+    # "make it recursive, ensure it does not enter an infinite loop, and plug a CLI for it" (seen on
+    # 2026-11-28) asked the current part and the next in one message.
+    current, earlier = situation.due_parts[-1], [*situation.due_parts[:-1], *situation.previous_user_messages]
+    if asks_ahead(message, [*earlier, later[0]], [current]):
         return False
     return not asks_ahead(message, [*situation.asked_so_far, later[0]], later[1:])
 

@@ -356,6 +356,22 @@ def test_an_opening_that_skips_one_step_of_a_long_plan_is_sent_when_no_try_does_
     state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=1, max_regenerations=3)
     assert user_texts(state) == [skips]
     assert [rejected["problem"] for rejected in state["rejected"]] == ["front_loading"] * 3
+    # the current part and the next at once is no skip: cut before the next (seen on 2026-11-28)
+    goal = "You want your factorial function recursive, safe from infinite loops, then with a CLI."
+    code_parts = [
+        "Make the factorialize function recursive.",
+        "Ensure that the function does not enter an infinite loop.",
+        "Plug a CLI (command line interface) to the function.",
+    ]
+    both = "now make sure it does not enter an infinite loop, and plug a CLI for it"
+    state = run_roleplay(
+        ScriptedInquirer(messages=["make my factorialize function recursive", both], decisions=["YES"]),
+        chatbot=lambda messages: "Recursive: def factorialize(n): return 1 if n < 2 else n * f(n - 1)",
+        goal=goal,
+        goal_parts=code_parts,
+        max_turns=2,
+    )
+    assert user_texts(state)[-1] == "now make sure it does not enter an infinite loop"
     two_parts = ScriptedInquirer(messages=[skips] * 5, decisions=["NO"])
     state = run_roleplay(two_parts, goal=goal, goal_parts=parts[:2], max_turns=1, max_regenerations=3)
     assert state["termination_reason"] == "inquirer_invalid"  # asking the next of two is asking for all
