@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+# A sentence's end: . ! or ?, but not the point of "e.g.", "Dr." or "vs.", which end no sentence.
+SENTENCE_END = r"[.!?](?<!\b[^\W\d_]\.)(?<!\b(?:Mr|Dr|vs|Ms)\.)(?<!\bMrs\.)"
+# The space between two typed sentences on one line.
+BETWEEN_SENTENCES = re.compile(rf"(?<={SENTENCE_END})[ \t]+(?=\S)")
+
 
 def split_closing(text: str) -> tuple[str, str]:
     """The text without its closing punctuation, and that punctuation ("" if none)."""

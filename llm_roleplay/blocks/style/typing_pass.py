@@ -44,7 +44,12 @@ from llm_roleplay.blocks.style.requests import (
     without_preamble,
     without_wish,
 )
-from llm_roleplay.blocks.style.sentences import last_sentence, split_closing
+from llm_roleplay.blocks.style.sentences import (
+    BETWEEN_SENTENCES,
+    SENTENCE_END,
+    last_sentence,
+    split_closing,
+)
 
 # Up to two: "Hey there Chatbot! ..." left "Chatbot! I'm looking for help" once "Hey there" went.
 _VOCATIVE = re.compile(
@@ -76,9 +81,6 @@ _IMPERATIVE = re.compile(
     r"(?!\s+(?:you|i)\b)",  # "do you know ...", "help i ..." are not orders: no "please do you know"
     re.IGNORECASE,
 )
-# A sentence's end; not the point of "e.g.", "Dr." or "vs.", which end no sentence.
-_SENTENCE_END = r"[.!?](?<!\b[^\W\d_]\.)(?<!\b(?:Mr|Dr|vs|Ms)\.)(?<!\bMrs\.)"
-_BETWEEN_SENTENCES = re.compile(rf"(?<={_SENTENCE_END})[ \t]+(?=\S)")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]{4,}(?![\w'’])")
 _KEYBOARD_NEIGHBOURS = {
     "a": "sqw", "b": "vn", "c": "xv", "d": "sfe", "e": "wrd", "f": "dgr", "g": "fht", "h": "gjy",
@@ -167,7 +169,7 @@ def apply_style(
     _closing(message, draws["no_closing_punct"])
     _casing(message, draws["lowercase_start"])
     if draws["sentence_lines"] and sentence_lines(message.text) is False:
-        _edit(message, "sentence_lines", _BETWEEN_SENTENCES.sub("\n", message.text))
+        _edit(message, "sentence_lines", BETWEEN_SENTENCES.sub("\n", message.text))
     return message
 
 
@@ -276,7 +278,7 @@ def _casing(message: TypedMessage, lowercase: bool) -> None:
 
     # Sentence starts: the message start and after a sentence's end and a space (not inside code).
     _edit(message, "lowercase_start" if lowercase else "capital_start",
-          re.sub(rf"(^\s*|{_SENTENCE_END}\s+)([^\W\d_][\w'’]*)", fix, message.text))  # fmt: skip
+          re.sub(rf"(^\s*|{SENTENCE_END}\s+)([^\W\d_][\w'’]*)", fix, message.text))  # fmt: skip
 
 
 def _decapitalise(text: str) -> str:
