@@ -299,6 +299,31 @@ def test_help_me_is_the_can_you_habits_twin() -> None:
     assert apply_style("Help me understand it.", _style(), "later", "k").text == "Help me understand it."
 
 
+def test_asking_for_help_is_asked_as_the_question_itself() -> None:
+    # "Can you help me ..." opened 10 of 23 openings of the run of 10:00 on 2026-11-28 (real: 0.1%)
+    def asked(text: str) -> str:
+        return apply_style(text, _style(), "first", "k", question=True).text
+
+    assert asked("Could you help me figure out how many miles I can travel in six hours?") == (
+        "How many miles can I travel in six hours?"
+    )
+    assert asked("Can you help me calculate the speed for each race I did?") == (
+        "How do I calculate the speed for each race I did?"
+    )
+    assert (
+        asked("help me calculate my speed. I ran 50 m in 8 s")
+        == "How do I calculate my speed? I ran 50 m in 8 s."
+    )
+    assert asked("Can you help me create a poem about cats?") == "Can you help me create a poem about cats?"
+    assert asked("Can you help me find out how many calories I burned?") == (
+        "Can you help me find out how many calories I burned?"  # "did I burn": left
+    )
+    # a "can you" request typed without its question mark is still a request
+    typed = apply_style("Can you draw a unicorn using the turtle module in Python", _style(), "first", "k")
+    assert typed.text == "Draw a unicorn using the turtle module in Python."
+    assert apply_style("Can you believe it.", _style(), "first", "k").text == "Can you believe it."
+
+
 def test_a_casual_typer_loses_capitals_and_closing_punctuation() -> None:
     style = _style(lowercase_start=1.0, no_closing_punct=1.0, dropped_apostrophe=1.0, lowercase_i=1.0)
     typed = apply_style("I don't know the formula. Can you show it?", style, "later", "k")

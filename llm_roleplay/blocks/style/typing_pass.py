@@ -9,7 +9,8 @@ habit is drawn with the person's own probability, then the text is edited to mat
 2. thanks: "Thanks!" / "Thank you for ..." sentences are removed, or "thanks" added;
 3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way
    ("how X?" for "Can you tell me how X?" when the message is meant as a question; any other "can
-   you" question then stays); so do its twins, the wish ("I want to draw X" becomes "draw X", "how
+   you" question then stays; "Can you help me figure out how far I can go?" becomes "how far can I
+   go?" and "help me calculate X" "how do I calculate X?"); so do its twins, the wish ("I want to draw X" becomes "draw X", "how
    do I draw X?" as a question), "help me draw X" and "is it possible to draw X" (the rewrites are
    in :mod:`llm_roleplay.blocks.style.requests`);
 4. please: removed ("Could you please" -> "Could you"), or added at the end of a request;
@@ -37,6 +38,7 @@ from llm_roleplay.blocks.style.features import GREETING, english_words, sentence
 from llm_roleplay.blocks.style.profile import MAX_TYPO_RATE, PersonaStyle, Position
 from llm_roleplay.blocks.style.requests import (
     asked_directly,
+    help_asked_directly,
     plain_complaint,
     possible_as_can_you,
     without_can_you,
@@ -146,6 +148,8 @@ def apply_style(
     # (real: 6%)
     _edit(message, "can_you_opening", possible_as_can_you(message.text, draws["can_you_opening"]))
     if not draws["can_you_opening"]:
+        if question:
+            _edit(message, "can_you_opening", help_asked_directly(message.text))
         for rewrite in (asked_directly if question else without_can_you, without_help_me):
             _edit(message, "can_you_opening", rewrite(message.text))
         _edit(message, "can_you_opening", without_wish(message.text, question))
