@@ -9,10 +9,10 @@ habit is drawn with the person's own probability, then the text is edited to mat
 2. thanks: "Thanks!" / "Thank you for ..." sentences are removed, or "thanks" added;
 3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way
    ("how X?" for "Can you tell me how X?" when the message is meant as a question; any other "can
-   you" question then stays; "Can you help me figure out how far I can go?" becomes "how far can I
-   go?" and "help me calculate X" "how do I calculate X?"); so do its twins, the wish ("I want to draw X" becomes "draw X", "how
-   do I draw X?" as a question), "help me draw X" and "is it possible to draw X" (the rewrites are
-   in :mod:`llm_roleplay.blocks.style.requests`);
+   you" question then stays; "Can you help me figure out how far I can go?" becomes "how far can
+   I go?" and "help me calculate X" "how do I calculate X?"); so do its twins, the wish ("I want to
+   draw X" becomes "draw X", "how do I draw X?" as a question), "help me draw X" and "is it
+   possible to draw X" (the rewrites are in :mod:`llm_roleplay.blocks.style.requests`);
 4. please: removed ("Could you please" -> "Could you"), or added at the end of a request;
 5. dropped apostrophes ("don't" -> "dont") and lowercase "i";
 6. typos: letters swapped, dropped or doubled in words of 4+ letters, at the person's per-word rate
