@@ -11,19 +11,21 @@ from dataclasses import dataclass, field
 
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
+from llm_roleplay.nodes.own_facts import (
+    claims_the_replies_facts,
+    misstates_the_goals_figures,
+    refers_to_data_never_given,
+    takes_own_things_for_the_chatbots,
+    withholds_own_data,
+)
 from llm_roleplay.nodes.voice import (
     asks_the_chatbot_to_act,
-    claims_the_replies_facts,
     confuses_roles,
     copies_example,
     copies_instructions,
     echoes,
     greets_again,
-    misstates_the_goals_figures,
-    refers_to_data_never_given,
     speaks_of_a_chatbot,
-    takes_own_things_for_the_chatbots,
-    withholds_own_data,
     writes_to_someone_else,
 )
 

@@ -52,6 +52,7 @@ from llm_roleplay.nodes.inquirer_prompt import (
 from llm_roleplay.nodes.intents import Intent, Step, next_step
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model, stamped, text_of
+from llm_roleplay.nodes.own_facts import takes_own_things_for_the_chatbots
 from llm_roleplay.nodes.parsing import extract_message
 from llm_roleplay.nodes.rewrites import (
     as_request_to_write,
@@ -72,7 +73,6 @@ from llm_roleplay.nodes.voice import (
     content_words,
     gives_nothing_new,
     takes_itself_back,
-    takes_own_things_for_the_chatbots,
     without_satisfaction,
     writes_to_someone_else,
 )

@@ -1,0 +1,130 @@
+"""What the simulated user knows of their own situation, and says as theirs.
+
+A person gives their own facts: the figures their goal holds ("three cups each"), never the
+chatbot's guesses as what they know, never figures other than the goal's, never "your flock" to the
+chatbot, and never "I don't know the times" of times they measured. Each check takes a user message
+and the texts it is judged against; :mod:`llm_roleplay.nodes.guard` calls them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from llm_roleplay.nodes.checks import figures_by_unit, numbers_in, numbers_of, stated_figures, stem
+
+YOUR_THING = re.compile(r"\byour ([a-z]+)", re.IGNORECASE)
+
+
+# "I know it had a population of 21 million people": the user tells the chatbot, as what they know,
+# the figures the chatbot itself made up (seen on 2026-11-28, three messages of one dialogue about
+# the oldest cities); a person asks about them. Corrections ("it should be 0 2 3") are left alone:
+# real users correct with the chatbot's own figures. 0 of 25,052 later ShareGPT user messages
+# claim to know a figure of the two replies before it that they had not given themselves. The same
+# goes for stating it as a fact of their situation ("I have 20 chickens and they need 1-2 cups
+# each", the chatbot's guess, from a user whose goal says 3 cups; seen on 2026-11-28): 10 of 19,414
+# real later messages (under 600 characters) do so, mostly a count that happens to match ("I have
+# 4 gpus available"). Or as the assumption to work with ("..., assuming each chicken eats 2 cups per
+# day", the chatbot's guess, from a user whose goal says three cups; seen on 2026-11-28; or
+# "considering each chicken eats 2 cups"): 11 of 20,516 real later messages do so ("assume ...
+# Step 2", a step the chatbot had numbered).
+_CLAIMS_KNOWLEDGE = re.compile(
+    r"\b(?:i know|i(?:'m| am) sure|i have|i give|i feed|they (?:need|get|eat)|assum(?:e|ing)"
+    r"|(?:each|every) \w+ (?:needs?|gets?|eats?)|considering|given that"
+    # the claim runs to the end of its sentence; the point of "0.5 pounds" is no full stop
+    r"|my \w+ (?:is|are|weighs?|needs?|gets?))\b(?:[^.!?\n]|(?<=\d)\.(?=\d))*",
+    re.IGNORECASE,
+)
+
+
+def claims_the_replies_facts(message: str, replies: Sequence[str], own_texts: Sequence[str]) -> bool:
+    """The message claims to know a figure that only the chatbot's replies have given (not the
+    goal, not the user's own earlier messages)."""
+    only_theirs = numbers_of(replies) - numbers_of(own_texts)
+    return any(
+        numbers_in(claim.group()) & only_theirs
+        for claim in _CLAIMS_KNOWLEDGE.finditer(message.replace("’", "'"))
+    )
+
+
+def misstates_the_goals_figures(message: str, goal: str) -> bool:
+    """The message claims a figure of something the goal counts in other figures ("Each chicken
+    eats about 0.75 cups of feed per day." from a user whose goal says three cups each, seen on
+    2026-11-28 when the chatbot asked for the amount): the person would give their own."""
+    goals = figures_by_unit(goal)
+    for claim in _CLAIMS_KNOWLEDGE.finditer(message.replace("’", "'")):
+        for unit, figures in figures_by_unit(claim.group()).items():
+            if unit in goals and figures - stated_figures(goal):
+                return True
+    return False
+
+
+# The goal speaks to the user: its "your flock", "your speed", "your favourite poet" are the user's
+# own. Said to the chatbot, they ask it for its own (seen on 2026-11-28, answering "Please provide the
+# information you have about the chickens": "Provide me with the size of your flock and the amount of
+# feed each chicken receives"). What the chatbot makes may be "yours" to either side: left out.
+_THE_CHATBOTS_WORK = frozenset(
+    stem(word)
+    for word in (
+        {"answer", "reply", "response", "code", "function", "program", "script", "poem", "email", "letter"}
+        | {"text", "essay", "story", "list", "version", "example", "explanation", "calculation", "help"}
+        | {"suggestion", "message", "draft", "recipe", "plan", "table", "result", "solution", "output"}
+        | {"own", "previous", "last", "first", "new", "formula", "method", "way"}
+    )
+)  # as stems
+
+
+# A person's taste is theirs even when the goal plan repeats it: "in the style of your favourite
+# poet", sent to the chatbot (seen on 2026-11-22 and 11-28, copied from the judge's plan part), asks
+# the chatbot for its taste; a person names the poet, or says "my favourite poet" and is asked who.
+_TASTES = frozenset(stem(word) for word in ("favourite", "favorite", "preferred"))
+
+
+def takes_own_things_for_the_chatbots(message: str, goal: str, requests: Sequence[str] = ()) -> bool:
+    """The message says "your X" of something the goal calls the user's own ("your X"), unless a
+    request of the goal plan says "your X" itself (the judge's plan part "Make your claims stronger"
+    speaks of the chatbot's response)."""
+    asked = {stem(noun) for request in requests for noun in YOUR_THING.findall(request.lower())}
+    asked -= _TASTES  # the plan copies the goal's "your favourite poet": still the user's own
+    owned = {stem(noun) for noun in YOUR_THING.findall(goal.lower())} - asked - _THE_CHATBOTS_WORK
+    said = {stem(noun) for noun in YOUR_THING.findall(message.lower())}
+    return bool(owned & said)
+
+
+# "Can you calculate the total amount of feed ... based on the information I provided?" as an
+# opening (seen on 2026-11-28): a person refers to data they gave, and this user gave none.
+_DATA_GIVEN = re.compile(
+    r"\b(?:information|info|details|data|numbers|figures|times|measurements) (?:that )?i (?:have )?"
+    r"(?:provided|gave(?: you)?|given|mentioned|shared|sent|listed|told you)\b",
+    re.IGNORECASE,
+)
+
+
+def refers_to_data_never_given(message: str, previous_user_messages: Sequence[str]) -> bool:
+    """The message points back to data of the user's that no message of theirs holds (no number)."""
+    if not _DATA_GIVEN.search(message.replace("’", "'")):
+        return False
+    return not numbers_of([message, *previous_user_messages])
+
+
+# "I'm not sure about the times, but I know the distances" from a user whose goal says they timed
+# their races: the small model has the person withhold what their situation gives them, and the
+# dialogue turns on data nobody has. Not one of 30,547 ShareGPT user messages says so of its data.
+def _withheld(subject: str, possessive: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"\b(?:{subject}\s*(?:do not|don't|dont|didn't|did not)\s*(?:have|know|remember)"
+        rf"|{subject}'?(?:m|re| am| are) not sure (?:about|of)|{subject} have no (?:idea|clue) (?:about|of))"
+        rf"\s+(?:the|{possessive}|what)\b[^.?!]{{0,40}}?"
+        r"\b(?:times?|numbers?|figures?|weights?|distances?|data|details|measurements?|amounts?|values?)\b",
+        re.IGNORECASE,
+    )
+
+
+_WITHHELD = _withheld("i", "my")
+_WITHHELD_IN_GOAL = _withheld("you", "your")  # goals speak to the user ("you don't know your weight")
+
+
+def withholds_own_data(message: str, goal: str) -> bool:
+    """The user says they lack their own figures or details, where the goal does not say so."""
+    plain = message.replace("’", "'")
+    return bool(_WITHHELD.search(plain)) and not _WITHHELD_IN_GOAL.search(goal.replace("’", "'"))
