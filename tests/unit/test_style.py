@@ -248,6 +248,10 @@ def test_is_it_possible_to_is_asked_as_people_ask() -> None:
     assert apply_style(create, _style(can_you_opening=1.0), "later", "k").text == (
         "Can you create a poem about cats in English?"
     )
+    develop = "is it possible to develop a function in JavaScript that counts vowels"  # 2026-11-28
+    assert apply_style(develop, _style(), "first", "k").text == (
+        "Develop a function in JavaScript that counts vowels."
+    )
     know = "Is it possible to know how far I can travel in six hours?"
     assert (
         apply_style(know, _style(), "later", "k", question=True).text == "How far can I travel in six hours?"
@@ -317,6 +321,11 @@ def test_asking_for_help_is_asked_as_the_question_itself() -> None:
     assert asked("Can you help me create a poem about cats?") == "Can you help me create a poem about cats?"
     assert asked("Can you help me find out how many calories I burned?") == (
         "Can you help me find out how many calories I burned?"  # "did I burn": left
+    )
+    # seen on 2026-11-28: "figure out if ..." has no direct form; the help asked for on its own
+    assert asked("Can you help me figure out if I can skip?") == "Can you help me figure out if I can skip?"
+    assert asked("Can you help me out? If I skip at 3 mph, how far do I get?") == (
+        "If I skip at 3 mph, how far do I get?"
     )
     # a "can you" request typed without its question mark is still a request
     typed = apply_style("Can you draw a unicorn using the turtle module in Python", _style(), "first", "k")

@@ -35,7 +35,11 @@ _HELP_ME = re.compile(
 # real messages open so, 2 with "I was wondering" at all; 2 of 4 openings of a run of 2026-11-28 did.
 _PREAMBLE = re.compile(
     r"^\s*I was wondering if you could help me(?: out)?(?: with (?:something|this|a question))?"
-    r"[.!,]\s*(?=\S)",
+    r"[.!,]\s*(?=\S)"
+    # "Can you help me out? If I can skip at 3 miles per hour, ..." (seen on 2026-11-28): 0 of the
+    # real messages put the question for help as a sentence of its own before the request
+    r"|^\s*(?:can|could|would) you (?:please )?help me(?: out)?"
+    r"(?: with (?:something|this|a question|a problem))?\s*[?.!]\s*(?=\S)",
     re.IGNORECASE,
 )
 _POSSIBLE = re.compile(
@@ -45,7 +49,8 @@ _POSSIBLE = re.compile(
     # a task for the chatbot; "is it possible to make pancakes without eggs?" asks whether it can be
     # done, and made the order "Make pancakes without eggs." (make demo, 2026-11-28, refused)
     r"|(?=(?:help|write|create|generate|draw|calculate|compute|list|refine|rewrite|translate|summari[sz]e"
-    r"|convert|give|provide|find|tell|explain|recommend|suggest|design|count|change|improve|fix)\b))",
+    r"|convert|give|provide|find|tell|explain|recommend|suggest|design|count|change|improve|fix"
+    r"|develop|implement|code)\b))",
     re.IGNORECASE,
 )
 # "I want to draw a unicorn ...": the small model's other indirect request. 43% of the openings of
@@ -86,7 +91,8 @@ def without_help_me(text: str) -> str:
 
 
 def without_preamble(text: str) -> str:
-    """'I was wondering if you could help me out with something. If I skip ...' -> 'If I skip ...'."""
+    """'I was wondering if you could help me out with something. If I skip ...' -> 'If I skip ...';
+    so for 'Can you help me out? If I skip ...'."""
     match = _PREAMBLE.match(text)
     return same_case_start(text[match.end() :], text) if match else text
 
@@ -133,7 +139,8 @@ _HELP_FIND_OUT = re.compile(
 )
 _HELP_CALCULATE = re.compile(
     r"^\s*(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?help me\s+(?:to\s+)?"
-    r"(?=(?:calculate|compute|count|convert|work out|figure out)\b)",
+    # not "figure out if I can skip ...": "how do I figure out if ..." reads as no one asks
+    r"(?=(?:calculate|compute|count|convert)\b)",
     re.IGNORECASE,
 )
 
