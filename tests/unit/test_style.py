@@ -206,6 +206,12 @@ def test_a_message_meant_as_a_question_stays_a_question() -> None:
     assert apply_style(why, _style(), "later", "k", question=True).text == "Why is the total 18 miles?"
     burned = "Can you tell me how many calories I burned?"  # the verb would have to change: left
     assert apply_style(burned, _style(), "later", "k", question=True).text == burned
+    eye = "Can you explain how the unicorn's eye is drawn with a circle?"  # sent embedded, 2026-11-28
+    assert apply_style(eye, _style(), "later", "k", question=True).text == (
+        "How is the unicorn's eye drawn with a circle?"
+    )
+    for left in ("Can you explain how the eye of the unicorn is drawn?", "Can you explain how it works?"):
+        assert apply_style(left, _style(), "later", "k", question=True).text == left
     region = "Could you tell me what the region of the 3rd oldest city is?"  # seen on 2026-11-28
     assert apply_style(region, _style(), "later", "k", question=True).text == region
     other = "Can you make it recursive?"

@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 
 _QUESTION_PHRASE = (
-    r"(\s*(?:how (?:far|long|often|fast|much(?: \w+)?|many \w+)|what|why|when|where|which \w+|who))"
+    r"(\s*(?:how(?: (?:far|long|often|fast|much(?: \w+)?|many \w+))?|what|why|when|where|which \w+|who))"
 )
 _EMBEDDED = re.compile(
     "^"
     + _QUESTION_PHRASE
-    + r" ((?:i|you|we|they|he|she|it|this|that)|(?:the|my|your|this|that|these|those) \w+)"
+    # "the unicorn's eye": a possessive before the noun (seen on 2026-11-28: "how the unicorn's eye is
+    # drawn" was sent in that order)
+    + r" ((?:i|you|we|they|he|she|it|this|that)|(?:the|my|your|this|that|these|those) \w+(?:['’]s \w+)?)"
     r" (can|could|should|would|will|am|is|are|was|were|have|has)\b",
     re.IGNORECASE,
 )
@@ -51,7 +53,7 @@ def in_question_order(text: str) -> str:
     )
 
 
-_PRONOUN_SUBJECT = re.compile(_QUESTION_PHRASE + r" (?:i|you|we|they|he|she)\b", re.IGNORECASE)
+_PRONOUN_SUBJECT = re.compile(_QUESTION_PHRASE + r" (?:i|you|we|they|he|she|it)\b", re.IGNORECASE)
 # "what the region of the 3rd oldest city is" (seen on 2026-11-28): a long subject, the verb last
 _VERB_LAST = re.compile(
     _QUESTION_PHRASE + r" (?:the|my|your|this|that|these|those)\b[^.!?]*\b(?:is|are|was|were)\s*[.!?]?\s*$",
@@ -59,7 +61,15 @@ _VERB_LAST = re.compile(
 )
 
 
+# "how the eye of the unicorn is drawn": a subject the turning above does not take, its verb after it
+_NOUN_SUBJECT = re.compile(
+    _QUESTION_PHRASE + r" (?:the|my|your|this|that|these|those)\b[^.!?]{0,60}?\b(?:is|are|was|were)\b",
+    re.IGNORECASE,
+)
+
+
 def still_embedded(text: str) -> bool:
     """A question phrase followed by its subject pronoun ("how many calories I burned"), or by a
-    subject with the verb at the very end ("what the region of the 3rd city is")."""
-    return bool(_PRONOUN_SUBJECT.match(text) or _VERB_LAST.match(text))
+    noun subject and then its verb ("what the region of the 3rd city is", "how the eye of the
+    unicorn is drawn")."""
+    return bool(_PRONOUN_SUBJECT.match(text) or _VERB_LAST.match(text) or _NOUN_SUBJECT.match(text))
