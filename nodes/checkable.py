@@ -12,7 +12,7 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
   an earlier reply;
 - **refusals**: every reply since the part was asked says the chatbot cannot do it;
 - **short lists**: a part asking for N things ("list the 10 oldest cities") answered with a
-  numbered list that stops before N;
+  numbered list that stops before N, or that names one item twice;
 - **offers instead of answers**: the last reply offers to do a part ("Would you like me to also
   prepare a shorter version?"): what a chatbot offers it has not done.
 """
@@ -249,7 +249,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         return detail
     if copied_rewrite(part, reply, earlier):
         return "it is the same text as before"
-    return shorter_list(part, reply) or offers_instead(part, reply)
+    return shorter_list(part, reply) or repeated_list_item(part, reply) or offers_instead(part, reply)
 
 
 # "Would you like me to also prepare a shorter version ...?", "If you'd like, I can also write a
@@ -296,10 +296,9 @@ _COUNT_OF_SOMETHING_ELSE = re.compile(r"(?:\b(?:for|with|by)|(?<!\blist )\bof)\s
 _ITEM = re.compile(r"^\s*(?:\*\*|#+\s*)?(\d{1,2})[.)]\s", re.MULTILINE)
 
 
-def shorter_list(part: str, reply: str) -> str | None:
-    """The part asks for N things ("the 10 oldest cities", "four regions") and the reply's numbered
-    list (1, 2, 3, ... in order) stops before N."""
-    asked = next(
+def _asked_count(part: str) -> re.Match[str] | None:
+    """Where the part asks for a number of things ("the 10 oldest cities"): count and things."""
+    return next(
         (
             match
             for match in _ASKED_COUNT.finditer(part)
@@ -310,6 +309,12 @@ def shorter_list(part: str, reply: str) -> str | None:
         ),
         None,
     )
+
+
+def shorter_list(part: str, reply: str) -> str | None:
+    """The part asks for N things ("the 10 oldest cities", "four regions") and the reply's numbered
+    list (1, 2, 3, ... in order) stops before N."""
+    asked = _asked_count(part)
     if asked is None:
         return None
     count = NUMBER_WORDS.get(asked.group(1).lower()) or int(asked.group(1))
@@ -320,6 +325,22 @@ def shorter_list(part: str, reply: str) -> str | None:
     if 2 <= listed < count:
         return f"it lists {listed} {asked.group(3).lower()} where {count} were asked"
     return None
+
+
+# "1. Rome, Italy" ... "7. Rome, Italy": the item's name, before its comma, colon, dash or bracket.
+_ITEM_NAME = re.compile(r"^\s*(?:\*\*|#+\s*)?\d{1,2}[.)]\s+\**([^,:;(\n*–—-]{3,60})", re.MULTILINE)
+
+
+def repeated_list_item(part: str, reply: str) -> str | None:
+    """The part asks for N things and the reply's numbered list names one of them twice ("the 10
+    oldest cities" with Rome 1st and 7th, seen on 2026-11-28; the user then complained of something
+    else, having no words for what was wrong)."""
+    asked = _asked_count(part)
+    if asked is None:
+        return None
+    names = [" ".join(match.group(1).lower().split()) for match in _ITEM_NAME.finditer(reply)]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    return f"it lists {twice.title()} twice" if twice else None
 
 
 _FRACTION = re.compile(rf"({NUMBER})\s*/\s*({NUMBER})")
@@ -390,6 +411,8 @@ def evident_failures(
     for index, (part, (answer, earlier)) in enumerate(zip(parts, answers, strict=True), start=1):
         if detail := shorter_list(part, answer):
             findings.append(Finding("shorter_list", f"part {index}: {detail}"))
+        if detail := repeated_list_item(part, answer):
+            findings.append(Finding("repeated_item", f"part {index}: {detail}"))
         if sum(other == answer for other, _ in answers) > 1:
             continue  # one reply answers several parts: its length and text belong to all of them
         if detail := broken_word_limit(part, answer):

@@ -160,6 +160,13 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "Here are the 10 oldest cities:\n1. Jericho\n2. Byblos\n3. Aleppo\n4. Damascus",
             "it lists 4 cities where 10 were asked",
         ),
+        # ... or names one of them twice (the embedded chatbot's list of 2026-11-28)
+        (
+            "list the 10 oldest continuously inhabited cities",
+            "1. **Rome**, Italy\n2. Antioch, Syria\n3. Memphis\n4. Athens\n5. Carthage\n6. Alexandria\n"
+            "7. Rome, Italy\n8. Constantinople\n9. Teheran\n10. Petra",
+            "it lists Rome twice",
+        ),
         (
             "give a lasagna recipe for 4 people",
             "1. Boil the sheets\n2. Layer\n3. Bake",
