@@ -247,8 +247,10 @@ def states_the_result(message: str, request: str) -> bool:
 _DANGLING_END = re.compile(
     # "..., including the name of the city, its", "places in France for walking tours without" (seen
     # on 2026-11-28): 0 of 28,657 real messages end with "its" or "our", 1 with "my/your/their" and 1
-    # with "without" ("... won't be able to live without")
-    r"\b(?:the|a|an|and|or|my|your|their|its|our|without|but|if|when|than|because|whether|which|who"
+    # with "without" ("... won't be able to live without"), 0 with "without any" (seen on 2026-11-28:
+    # "give me a list of places in France for a walking tour without any")
+    r"\b(?:the|a|an|and|or|my|your|their|its|our|without(?: any)?|but|if|when|than|because|whether"
+    r"|which|who"
     r"|(?:do|does|did|should|can|could|would|will) (?:i|we|they|you)"
     r"|(?:a|an|the|my|your) \w+(?: \w+){0,3}? (?!(?:for|like|about|with|of|to|from|on|in|at|by|do|did"
     r"|does|doing|done|is|was|are|were|know|see|think|say|said|mean|and|or|but)\b)\w+ that"

@@ -566,6 +566,7 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
     assert check("recommend a few places in France for a walking tour that don't") is Problem.CUT_OFF
     assert check("give me the 10 oldest cities, including the name of the city, its") is Problem.CUT_OFF
     assert check("recommend some good places in France for walking tours without") is Problem.CUT_OFF
+    assert check("give me a list of places in France for a walking tour without any") is Problem.CUT_OFF
     assert check("Tell me what is wrong with your answer.") is Problem.ROLE_CONFUSION  # the teacher's line
     assert check("go on") is None and check("is there anything I should watch out for") is None
     assert in_the_users_voice("the chatbot didn't list Babylon.") == "you didn't list Babylon."
