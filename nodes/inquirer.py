@@ -323,7 +323,7 @@ def _repaired(problem: Problem, typed: str, written: str, situation: Situation) 
     Written to the goal's addressee, it is sent as the user's dictation, the way people do type
     it ("write an email to my landlord: the heater ..."); asking ahead ("a pancake recipe without
     eggs"), it is cut before the later request, as the person would have left it for later; a
-    sentence introducing the user by the persona's traits is left out.
+    sentence introducing the user by the persona's traits, or speaking as the helper, is left out.
     """
     mended: str | None
     if problem is Problem.ROLE_CONFUSION and writes_to_someone_else(written, situation.goal):
@@ -332,9 +332,29 @@ def _repaired(problem: Problem, typed: str, written: str, situation: Situation) 
         mended = before_asking_ahead(typed, situation.asked_so_far, situation.later_parts)
     elif problem is Problem.LEAK:
         mended = without_self_description(typed, situation.traits)
+    elif problem is Problem.ROLE_CONFUSION:
+        mended = _without_confused_sentences(typed, situation)
     else:
         return None
     return mended if mended and message_problem(mended, situation) is None else None
+
+
+_SENTENCE_AND_BREAK = re.compile(r"(.+?(?:[.!?]+(?=\s)|$))(\s*)", re.DOTALL)
+
+
+def _without_confused_sentences(message: str, situation: Situation) -> str | None:
+    """The message without the sentences that alone confuse the roles, if others are left: "Let me
+    help you calculate your speeds.\nFor a 50-meter race, I ran it in 9 seconds" (seen on
+    2026-11-28, four tries refused and the dialogue lost) keeps the user's own line."""
+    pieces = [(match.group(1), match.group(2)) for match in _SENTENCE_AND_BREAK.finditer(message.strip())]
+    kept = [
+        (sentence, gap)
+        for sentence, gap in pieces
+        if message_problem(sentence, situation) is not Problem.ROLE_CONFUSION
+    ]
+    if not kept or len(kept) == len(pieces):
+        return None
+    return "".join(sentence + gap for sentence, gap in kept).strip()
 
 
 def _answer_problem(message: str, asked: str, situation: Situation) -> Problem | None:

@@ -428,3 +428,21 @@ def test_the_fallback_answer_is_asked_about_the_chatbots_guessed_figures() -> No
     assert user_texts(state)[-1] == "50 m 8.4 s, 100 m 17.9 s"
     asked = str(inquirer.prompts[-1]).split("asks for, or has to guess")[-1]  # the quoted question
     assert "times = [5, 10, 15]" in asked and "following Python code" not in asked
+
+
+def test_a_sentence_in_the_helpers_voice_is_left_out_when_the_rest_is_the_users_own() -> None:
+    # Seen on 2026-11-28: "Let me help you calculate your speeds." before the user's own time, four
+    # tries refused, the dialogue lost.
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    asking = "Speed = distance / time. What were your times for each race?"
+    mixed = "Let me help you calculate your speeds.\nFor the 50 m race, I ran it in 9 seconds"
+    inquirer = ScriptedInquirer(messages=["whats my speed for the 50 m and 100 m races", mixed])
+    state = run_roleplay(
+        inquirer,
+        chatbot=lambda messages: asking,
+        goal=goal,
+        goal_parts=["Calculate the speed for each race."],
+        max_turns=2,
+    )
+    assert user_texts(state)[-1] == "For the 50 m race, I ran it in 9 seconds"
+    assert state["regenerations"] == {}
