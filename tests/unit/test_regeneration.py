@@ -446,3 +446,15 @@ def test_a_sentence_in_the_helpers_voice_is_left_out_when_the_rest_is_the_users_
     )
     assert user_texts(state)[-1] == "For the 50 m race, I ran it in 9 seconds"
     assert state["regenerations"] == {}
+
+
+def test_asked_for_their_figures_the_user_sees_the_chatbots_guesses_as_blanks() -> None:
+    # Seen on 2026-11-28: shown "if you ran a 50-meter race in 10 seconds", the small model gave the
+    # 10 back as the user's own time in 14 of 18 tries.
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    guessing = "Speed = distance / time. For example, if you ran the 50 m in 10 seconds, your speed is 5 m/s."
+    inquirer = ScriptedInquirer(messages=["whats my speed for the 50 m and 100 m races", "50 m in 8.2 s"])
+    state = run_roleplay(inquirer, chatbot=lambda messages: guessing, goal=goal, max_turns=2)
+    assert inquirer.calls[-1] == "answer" and user_texts(state)[-1] == "50 m in 8.2 s"
+    task = str(inquirer.prompts[-1]).split("information only the person knows")[1]
+    assert "the 50 m in [your figure] seconds" in task and "10" not in task
