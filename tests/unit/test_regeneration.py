@@ -427,7 +427,9 @@ def test_the_fallback_answer_is_asked_about_the_chatbots_guessed_figures() -> No
 
     assert user_texts(state)[-1] == "50 m 8.4 s, 100 m 17.9 s"
     asked = str(inquirer.prompts[-1]).split("asks for, or has to guess")[-1]  # the quoted question
-    assert "times = [5, 10, 15]" in asked and "following Python code" not in asked
+    # the guessed times as blanks to fill (the 100 is the goal's own distance)
+    assert "times = [[your figure], [your figure], [your figure]]" in asked
+    assert "distances = [100, " in asked and "following Python code" not in asked
 
 
 def test_a_sentence_in_the_helpers_voice_is_left_out_when_the_rest_is_the_users_own() -> None:
