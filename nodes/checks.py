@@ -220,19 +220,40 @@ _RESULT_NAME = re.compile(
 )
 
 
-def states_the_result(message: str, request: str) -> bool:
-    """The user states the figure the request asks the chatbot to work out ("Calories burned: 2250
-    cal." for "calculate the calories burned during each race"): a person gives the inputs and
-    asks for the result, they do not supply it."""
+def _stated_result(message: str, request: str) -> re.Match[str] | None:
     name = _RESULT_NAME.search(request)
     if not name:
-        return False
+        return None
     words_of_name = r"\s+".join(re.escape(word) for word in name.group(1).split())
     stated = re.compile(
         rf"\b{words_of_name}\s*(?::|=|\bis\b|\bwas\b|\bwere\b|\bare\b)\s*(?:about\s+|around\s+|~\s*)?{NUMBER}",
         re.IGNORECASE,
     )
-    return bool(stated.search(message))
+    return stated.search(message)
+
+
+def states_the_result(message: str, request: str) -> bool:
+    """The user states the figure the request asks the chatbot to work out ("Calories burned: 2250
+    cal." for "calculate the calories burned during each race"): a person gives the inputs and
+    asks for the result, they do not supply it."""
+    return _stated_result(message, request) is not None
+
+
+# What leads into a stated result: ", so my ", "; the ", " and my ".
+_INTO_RESULT = re.compile(
+    r"[,;:]?\s*(?:(?:so|and|which means|that means|meaning|then)\s+)?(?:my|the|your|its)?\s*$"
+)
+
+
+def before_the_result(message: str, request: str) -> str | None:
+    """The message cut before the result it states, when what is left gives a figure of the user's:
+    "I ran the 50-meter race in 22 seconds, so my speed was about 2.2 meters per second" -> "I ran
+    the 50-meter race in 22 seconds" (seen on 2026-11-28: the user's first times, refused whole)."""
+    stated = _stated_result(message, request)
+    if stated is None:
+        return None
+    kept = _INTO_RESULT.sub("", message[: stated.start()]).rstrip(" ,;:")
+    return kept if len(words(kept)) >= 3 and numbers_in(kept) else None
 
 
 # A message that stops on an article, a possessive, a conjunction or a negated auxiliary was cut off

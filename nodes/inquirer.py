@@ -31,6 +31,7 @@ from llm_roleplay.blocks.style.typing_pass import apply_style
 from llm_roleplay.nodes.checks import (
     Problem,
     asks_for_figures,
+    before_the_result,
     numbers_in,
     numbers_of,
     stated_figures,
@@ -227,6 +228,9 @@ async def _write_message(
             continue
         if problem is None and (step.intent is Intent.ANSWER or step.gives_figures):
             problem = _answer_problem(written, step.reason, situation)
+            inputs = _without_the_result(problem, typed, written, step.reason, situation)
+            if inputs:
+                typed, written, problem = inputs[0], inputs[1], None
         # read before the typing pass, whose typos would hide the part's words ("paacking list")
         shortfall = _falls_short(written, state, step, request) if problem is None else None
         if shortfall:
@@ -355,6 +359,20 @@ def _without_confused_sentences(message: str, situation: Situation) -> str | Non
     if not kept or len(kept) == len(pieces):
         return None
     return "".join(sentence + gap for sentence, gap in kept).strip()
+
+
+def _without_the_result(
+    problem: Problem | None, typed: str, written: str, asked: str, situation: Situation
+) -> tuple[str, str] | None:
+    """An answer that gives the user's figures and then the result they want worked out, cut
+    before the result (typed and written), when the rest passes every check."""
+    if problem is not Problem.ROLE_CONFUSION:
+        return None
+    request = situation.due_parts[-1] if situation.due_parts else situation.goal
+    cut_typed, cut_written = before_the_result(typed, request), before_the_result(written, request)
+    if not cut_typed or not cut_written or message_problem(cut_typed, situation):
+        return None
+    return (cut_typed, cut_written) if _answer_problem(cut_written, asked, situation) is None else None
 
 
 def _answer_problem(message: str, asked: str, situation: Situation) -> Problem | None:

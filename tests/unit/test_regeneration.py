@@ -460,3 +460,21 @@ def test_asked_for_their_figures_the_user_sees_the_chatbots_guesses_as_blanks() 
     assert inquirer.calls[-1] == "answer" and user_texts(state)[-1] == "50 m in 8.2 s"
     task = str(inquirer.prompts[-1]).split("information only the person knows")[1]
     assert "the 50 m in [your figure] seconds" in task and "10" not in task
+
+
+def test_an_answer_that_works_out_the_result_itself_keeps_its_figures() -> None:
+    # Seen on 2026-11-28: the user's first times came with the speed worked out ("..., so my speed
+    # was about 2.2 meters per second"), refused whole, and the dialogue was lost.
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    asking = "Speed = distance / time. What were your times for each race?"
+    worked_out = "for the 50 m race I ran in 22 seconds, so my speed was about 2.3 meters per second"
+    inquirer = ScriptedInquirer(messages=["whats my speed for the 50 m and 100 m races", worked_out])
+    state = run_roleplay(
+        inquirer,
+        chatbot=lambda messages: asking,
+        goal=goal,
+        goal_parts=["Calculate the speed for each race."],
+        max_turns=2,
+    )
+    assert user_texts(state)[-1] == "for the 50 m race I ran in 22 seconds"
+    assert state["regenerations"] == {}
