@@ -95,8 +95,9 @@ QUESTION_FORM = (
     'They put it as a question ("how ...", "what ...", "why ...", "is it ..."), not as an order.\n'
 )
 # Left free, the small model put 82% of openings and 60% of later messages as questions (run of
-# 12:23 on 2026-11-28; real users 37% and 39%): a person not drawn to ask is told so too.
-REQUEST_FORM = 'They put it as a request ("give me ...", "make it ..."), not as a question.\n'
+# 12:23 on 2026-11-28; real users 37% and 39%): a person not drawn to ask is told so too. No example
+# words: given ("give me ...", "make it ..."), both openings of the next run began "Give me".
+REQUEST_FORM = "They put it as a request, not as a question.\n"
 
 
 def style_on(state: RoleplayState) -> bool:
