@@ -419,6 +419,24 @@ def speaks_in_the_goals_voice(text: str, goal: str) -> bool:
     )
 
 
+_FIRST_PERSON = r"\b(?:i'm|im|i am|i have|my|i come from|as an?)\b"
+
+
+def _states_own_background(text: str, traits: Sequence[str]) -> bool:
+    """The user gives their own background in the persona's words ("I have mixed background and
+    want to try something new", asking for fluffier pancakes in `make demo` on 2026-11-28); "a
+    white background" for an image is no such statement."""
+    plain = normalized(text)
+    return any(
+        re.search(
+            rf"{_FIRST_PERSON}(?: \w+){{0,3}} {re.escape(normalized(trait))} background\b",
+            plain,
+        )
+        for trait in traits
+        if normalized(trait)
+    )
+
+
 def leaks(
     text: str,
     persona_description: str,
@@ -432,6 +450,8 @@ def leaks(
     if describes_chatbot_habits(text) or speaks_in_the_goals_voice(text, goal):
         return True
     if traits and names_traits(text, traits) >= min(ANNOUNCED_TRAITS, len(traits)):
+        return True
+    if traits and _states_own_background(text, traits):
         return True
     persona_threshold = min(persona_words, len(words(persona_description))) or persona_words
     if persona_description and longest_common_run(text, persona_description) >= persona_threshold:

@@ -837,3 +837,15 @@ def test_a_figure_of_the_situation_is_the_goals_own() -> None:
         "ok and how much feed per chicken for 2 meals?",  # asked, not claimed
     ):
         assert message_problem(own, situation) is None, own
+
+
+def test_stating_ones_own_background_in_the_personas_words_is_a_leak() -> None:
+    # `make demo` on 2026-11-28, asking for fluffier pancakes: "I have mixed background and want to
+    # try something new".
+    traits = ["35 to 44", "mixed", "office clerk", "United States"]
+    situation = Situation(goal="You want fluffy pancakes without eggs.", turn=2, traits=traits)
+    seen = "how to make my pancakes fluffier?\nI have mixed background and want to try something new"
+    assert message_problem(seen, situation) is Problem.LEAK
+    assert message_problem("how do i make them fluffier", situation) is None
+    design = Situation(goal="You want a logo for your bakery.", turn=2, traits=["White", "baker"])
+    assert message_problem("put the logo on a white background please", design) is None
