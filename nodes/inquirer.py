@@ -27,6 +27,7 @@ from langgraph.runtime import Runtime
 
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.blocks.style.profile import PersonaStyle, Position
+from llm_roleplay.blocks.style.sentences import sentences_and_breaks
 from llm_roleplay.blocks.style.typing_pass import apply_style
 from llm_roleplay.nodes.checks import (
     Problem,
@@ -343,14 +344,11 @@ def _repaired(problem: Problem, typed: str, written: str, situation: Situation) 
     return mended if mended and message_problem(mended, situation) is None else None
 
 
-_SENTENCE_AND_BREAK = re.compile(r"(.+?(?:[.!?]+(?=\s)|$))(\s*)", re.DOTALL)
-
-
 def _without_confused_sentences(message: str, situation: Situation) -> str | None:
     """The message without the sentences that alone confuse the roles, if others are left: "Let me
     help you calculate your speeds.\nFor a 50-meter race, I ran it in 9 seconds" (seen on
     2026-11-28, four tries refused and the dialogue lost) keeps the user's own line."""
-    pieces = [(match.group(1), match.group(2)) for match in _SENTENCE_AND_BREAK.finditer(message.strip())]
+    pieces = sentences_and_breaks(message)
     kept = [
         (sentence, gap)
         for sentence, gap in pieces

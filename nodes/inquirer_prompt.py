@@ -100,11 +100,6 @@ QUESTION_FORM = (
 REQUEST_FORM = "They put it as a request, not as a question.\n"
 
 
-def style_on(state: RoleplayState) -> bool:
-    """The person has a sampled style (``--style off`` leaves the model's own form alone)."""
-    return bool(state.get("style"))
-
-
 def register(state: RoleplayState) -> str:
     """A word on tone for the prompt; the typing pass does the rest."""
     style = state.get("style")
@@ -136,7 +131,8 @@ def message_messages(
         else "",
         words=words,
         register=register(state),
-        form=QUESTION_FORM if question else REQUEST_FORM if style_on(state) else "",
+        # with ``--style off`` (no sampled style) the model's own form is left alone
+        form=QUESTION_FORM if question else REQUEST_FORM if state.get("style") else "",
     )
     return _with_task(state, context, text, prefill=task.prefill), task
 

@@ -51,12 +51,12 @@ def misstates_the_goals_figures(message: str, goal: str) -> bool:
     """The message claims a figure of something the goal counts in other figures ("Each chicken
     eats about 0.75 cups of feed per day." from a user whose goal says three cups each, seen on
     2026-11-28 when the chatbot asked for the amount): the person would give their own."""
-    goals = figures_by_unit(goal)
-    for claim in _CLAIMS_KNOWLEDGE.finditer(message.replace("’", "'")):
-        for unit, figures in figures_by_unit(claim.group()).items():
-            if unit in goals and figures - stated_figures(goal):
-                return True
-    return False
+    units, figures = figures_by_unit(goal), stated_figures(goal)
+    return any(
+        unit in units and claimed - figures
+        for claim in _CLAIMS_KNOWLEDGE.finditer(message.replace("’", "'"))
+        for unit, claimed in figures_by_unit(claim.group()).items()
+    )
 
 
 # The goal speaks to the user: its "your flock", "your speed", "your favourite poet" are the user's

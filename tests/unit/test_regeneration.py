@@ -432,19 +432,24 @@ def test_the_fallback_answer_is_asked_about_the_chatbots_guessed_figures() -> No
     assert "distances = [100, " in asked and "following Python code" not in asked
 
 
-def test_a_sentence_in_the_helpers_voice_is_left_out_when_the_rest_is_the_users_own() -> None:
-    # Seen on 2026-11-28: "Let me help you calculate your speeds." before the user's own time, four
-    # tries refused, the dialogue lost.
+def _asked_for_their_times(answer: str) -> dict[str, Any]:
+    """A speeds dialogue whose chatbot asks for the user's times, and whose user answers ``answer``."""
     goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
     asking = "Speed = distance / time. What were your times for each race?"
-    mixed = "Let me help you calculate your speeds.\nFor the 50 m race, I ran it in 9 seconds"
-    inquirer = ScriptedInquirer(messages=["whats my speed for the 50 m and 100 m races", mixed])
-    state = run_roleplay(
-        inquirer,
+    return run_roleplay(
+        ScriptedInquirer(messages=["whats my speed for the 50 m and 100 m races", answer]),
         chatbot=lambda messages: asking,
         goal=goal,
         goal_parts=["Calculate the speed for each race."],
         max_turns=2,
+    )
+
+
+def test_a_sentence_in_the_helpers_voice_is_left_out_when_the_rest_is_the_users_own() -> None:
+    # Seen on 2026-11-28: "Let me help you calculate your speeds." before the user's own time, four
+    # tries refused, the dialogue lost.
+    state = _asked_for_their_times(
+        "Let me help you calculate your speeds.\nFor the 50 m race, I ran it in 9 seconds"
     )
     assert user_texts(state)[-1] == "For the 50 m race, I ran it in 9 seconds"
     assert state["regenerations"] == {}
@@ -465,16 +470,8 @@ def test_asked_for_their_figures_the_user_sees_the_chatbots_guesses_as_blanks() 
 def test_an_answer_that_works_out_the_result_itself_keeps_its_figures() -> None:
     # Seen on 2026-11-28: the user's first times came with the speed worked out ("..., so my speed
     # was about 2.2 meters per second"), refused whole, and the dialogue was lost.
-    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
-    asking = "Speed = distance / time. What were your times for each race?"
-    worked_out = "for the 50 m race I ran in 22 seconds, so my speed was about 2.3 meters per second"
-    inquirer = ScriptedInquirer(messages=["whats my speed for the 50 m and 100 m races", worked_out])
-    state = run_roleplay(
-        inquirer,
-        chatbot=lambda messages: asking,
-        goal=goal,
-        goal_parts=["Calculate the speed for each race."],
-        max_turns=2,
+    state = _asked_for_their_times(
+        "for the 50 m race I ran in 22 seconds, so my speed was about 2.3 meters per second"
     )
     assert user_texts(state)[-1] == "for the 50 m race I ran in 22 seconds"
     assert state["regenerations"] == {}

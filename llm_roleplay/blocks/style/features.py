@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from llm_roleplay.blocks.style.sentences import BETWEEN_SENTENCES
+from llm_roleplay.blocks.style.sentences import SENTENCE_BREAK
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -72,8 +72,6 @@ _QUESTION_OPENING = re.compile(
 _FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _LOWERCASE_I = re.compile(r"(?<![\w'’])i(?![\w'’])")
 _CLOSING = (".", "!", "?")
-# Where one typed sentence ends and the next begins: after its end and a space, or at a line break.
-_SENTENCE_BREAK = re.compile(rf"{BETWEEN_SENTENCES.pattern}|\n+")
 # Longer messages are mostly pasted material, laid out by where it came from, not typed.
 TYPED_PROSE_MAX_WORDS = 80
 
@@ -156,7 +154,7 @@ def sentence_lines(text: str) -> bool | None:
     text = text.strip()
     if "```" in text or len(words(text)) > TYPED_PROSE_MAX_WORDS:
         return None
-    if sum(1 for part in _SENTENCE_BREAK.split(text) if part.strip()) < 2:
+    if sum(1 for part in SENTENCE_BREAK.split(text) if part.strip()) < 2:
         return None
     return "\n" in text
 

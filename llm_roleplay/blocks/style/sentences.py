@@ -8,6 +8,9 @@ import re
 SENTENCE_END = r"[.!?](?<!\b[^\W\d_]\.)(?<!\b(?:Mr|Dr|vs|Ms)\.)(?<!\bMrs\.)"
 # The space between two typed sentences on one line.
 BETWEEN_SENTENCES = re.compile(rf"(?<={SENTENCE_END})[ \t]+(?=\S)")
+# Where one typed sentence ends and the next begins: after its end and a space, or at a line break.
+SENTENCE_BREAK = re.compile(rf"{BETWEEN_SENTENCES.pattern}|\n+")
+_SENTENCE_BREAK_KEPT = re.compile(f"({SENTENCE_BREAK.pattern})")
 
 
 def split_closing(text: str) -> tuple[str, str]:
@@ -37,3 +40,10 @@ def same_case_start(new: str, old: str) -> str:
 def split_sentences(text: str) -> list[str]:
     """The sentences of ``text``, split after . ! or ? and a space."""
     return [sentence for sentence in re.split(r"(?<=[.!?])\s+", text.strip()) if sentence]
+
+
+def sentences_and_breaks(text: str) -> list[tuple[str, str]]:
+    """The sentences of ``text``, each with the space or line breaks that follow it ("" for the
+    last), so that a text without some of them can be put together as it was typed."""
+    pieces = _SENTENCE_BREAK_KEPT.split(text.strip())
+    return list(zip(pieces[0::2], [*pieces[1::2], ""], strict=True))
