@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-# A sentence's end: . ! or ?, but not the point of "e.g.", "Dr." or "vs.", which end no sentence.
-SENTENCE_END = r"[.!?](?<!\b[^\W\d_]\.)(?<!\b(?:Mr|Dr|vs|Ms)\.)(?<!\bMrs\.)"
+# A sentence's end: . ! or ?, but not the last point of "e.g." or "i.e.", nor that of "Dr." or "vs.",
+# which end no sentence ("I ran it in 9 s. then ..." does).
+SENTENCE_END = r"[.!?](?<!\.[^\W\d_]\.)(?<!\b(?:Mr|Dr|vs|Ms)\.)(?<!\bMrs\.)"
 # The space between two typed sentences on one line.
 BETWEEN_SENTENCES = re.compile(rf"(?<={SENTENCE_END})[ \t]+(?=\S)")
 # Where one typed sentence ends and the next begins: after its end and a space, or at a line break.
