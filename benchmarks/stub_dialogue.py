@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from llm_roleplay.blocks.fake_judge import part_check_answer
 from llm_roleplay.prompts import load_prompt
 from tests.support.openai_stub import OpenAIStub, message_text
 
@@ -99,8 +100,7 @@ def scripted_reply(body: dict[str, Any]) -> str:
         sentences = _SENTENCE.findall(goal.group(1) if goal else "")
         return "\n".join(f"- {sentence.strip()}" for sentence in sentences)
     if task == "judge_part_check":
-        first_reply = next((line for line in prompt.splitlines() if line.startswith("Assistant: ")), "")
-        return f"Evidence: {first_reply.removeprefix('Assistant: ')}\nDone: YES"
+        return part_check_answer(prompt)
     if task == "judge_goal_final":
         return "YES"
     if task == "inquirer_assess":  # the reading of the second reply is the one that says NO
@@ -109,10 +109,10 @@ def scripted_reply(body: dict[str, Any]) -> str:
         return MESSAGES[task] + '"'
     users = sum(1 for message in messages if message.get("role") == "user")
     trip = _TRIP.search(prompt)
-    return (
-        f"Here is step {users} of the plan for trip {trip.group(1) if trip else 0}: book the train early "
-        f"and keep about {40 * users} euros a day for food. Pack light clothes and a rain jacket."
-    )
+    number = trip.group(1) if trip else 0
+    if users == 1:  # each part gets a reply of its own, for the judge to quote
+        return f"A rough budget for trip {number}: book the train early, keep 40 euros a day for food."
+    return f"Step {users} for trip {number}, the packing list: light clothes, a rain jacket, {users} snacks."
 
 
 def check_shape(record: dict[str, Any]) -> None:

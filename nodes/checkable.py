@@ -359,6 +359,16 @@ def _figures(text: str) -> set[float]:
     return fractions | numbers_in(_FRACTION.sub(" ", text))
 
 
+def topic_stems(text: str) -> set[str]:
+    """The stems of what ``text`` is about: its content words but the task verbs."""
+    return {stem(word) for word in content_words(text.lower()) if word not in TASK_VERBS}
+
+
+def distinctive_stems(part: str, others: Sequence[str]) -> set[str]:
+    """The topic stems of ``part`` that none of the ``others`` parts has."""
+    return topic_stems(part) - set().union(*(topic_stems(other) for other in others if other != part))
+
+
 def answer_to(
     part: str, messages: Sequence[Mapping[str, str]], others: Sequence[str] = ()
 ) -> tuple[str, list[str]]:
@@ -367,16 +377,13 @@ def answer_to(
     firmer" asks for "write a firmer version of the email", though the opening "write a polite
     email" shares as many of its words (task verbs aside)."""
 
-    def stems(text: str) -> set[str]:
-        return {stem(word) for word in content_words(text.lower()) if word not in TASK_VERBS}
-
-    wanted = stems(part)
-    distinctive = wanted - set().union(*(stems(other) for other in others if other != part))
+    wanted = topic_stems(part)
+    distinctive = distinctive_stems(part, others)
     best, best_overlap = -1, (-1, -1)
     for index, message in enumerate(messages):
         if message["role"] != "user" or index + 1 >= len(messages):
             continue
-        asked = stems(message["content"])
+        asked = topic_stems(message["content"])
         overlap = (len(distinctive & asked), len(wanted & asked))
         if overlap >= best_overlap:
             best, best_overlap = index, overlap

@@ -26,7 +26,14 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
-from llm_roleplay.nodes.checkable import EXAMPLE_MARKER, Finding, evident_failures, outside_examples
+from llm_roleplay.nodes.checkable import (
+    EXAMPLE_MARKER,
+    Finding,
+    distinctive_stems,
+    evident_failures,
+    outside_examples,
+    topic_stems,
+)
 from llm_roleplay.nodes.checks import longest_common_run, words
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.rendering import as_rendered, transcript_text
@@ -37,6 +44,7 @@ _EVIDENCE = re.compile(r"evidence\s*:\s*(.*?)(?:\n\s*done\s*:|$)", re.IGNORECASE
 _NO_EVIDENCE = frozenset({"", "none", "n/a", "no", "nothing", "-"})
 QUOTE_SHARE = 0.6  # of a quote's words that must be found in one reply, in one run
 MIN_QUOTE_WORDS = 3
+SAME_SENTENCE_SHARE = 0.9  # of the longer of two quotes, in one run: the same sentence, not a rewrite
 
 
 @dataclass(frozen=True)
@@ -152,10 +160,13 @@ async def verify_goal(
         )
         usage = merge_counts(usage, answer.usage)
         evidence = quoted_evidence(answer.text, replies)
+        reused = _quoted_for_an_earlier_part(evidence, part, parts, checks)
+        if reused is not None:
+            evidence = None
         verified = evidence is not None and answer.p_yes is not None and answer.p_yes >= judge.threshold
         checks.append(PartCheck(part, verified, answer.p_yes, evidence, answer.method))
         if not verified:
-            reason = "no sentence of the replies does it" if evidence is None else "not done correctly"
+            reason = _why_it_failed(evidence, reused)
             return GoalVerdict(
                 False, checks, None, index, f"part {index + 1} ({part}): {reason}{_p(answer.p_yes)}", usage
             )
@@ -177,6 +188,34 @@ async def verify_goal(
         else f"every part has evidence, but the whole goal is not met{_p(final.p_yes)}"
     )
     return GoalVerdict(met, checks, final.p_yes, None if met else len(parts) - 1, rationale, usage)
+
+
+def _why_it_failed(evidence: str | None, reused: int | None) -> str:
+    if reused is not None:
+        return f"the sentence quoted for it was quoted for part {reused + 1}"
+    return "no sentence of the replies does it" if evidence is None else "not done correctly"
+
+
+def _quoted_for_an_earlier_part(
+    evidence: str | None, part: str, parts: Sequence[str], earlier: Sequence[PartCheck]
+) -> int | None:
+    """The earlier part whose quote is the same sentence as ``evidence``, when ``evidence`` does not
+    name what sets ``part`` apart from the other parts.
+
+    One sentence may deliver two parts ("an 18% tip of $11.52 makes $75.52 in total" gives the tip
+    and the total), but then it names both. The embedded judge quoted a recipe step ("Add the
+    melted butter to the dough and stir until it is incorporated.") for "a simple recipe for
+    pancakes without eggs" and again for "how to make them fluffier", which no reply explained
+    (``make demo`` of 2026-11-28: verified, not met)."""
+    if evidence is None or distinctive_stems(part, parts) & topic_stems(evidence):
+        return None
+    for index, check in enumerate(earlier):
+        if check.evidence is None:
+            continue
+        longer = max(len(words(evidence)), len(words(check.evidence)))
+        if longest_common_run(evidence, check.evidence) >= round(SAME_SENTENCE_SHARE * longer):
+            return index
+    return None
 
 
 def _part_of(findings: Sequence[Finding], parts: int) -> int:

@@ -13,6 +13,12 @@ They read the dialogue from the ``<dialogue>`` blocks of the judge prompts (``pr
 - human likeness: ``human`` when at least half of the user messages look casually typed (start in
   lower case, or end without ``.``, ``!`` or ``?``), else ``model``.
 - paired: the dialogue with the larger share of casually typed user messages; A on a tie.
+- part checks of the graph's goal check (``judge_part_check``): it quotes a sentence of the reply
+  to the user message that shares the most content words with the part (the sentence that
+  shares the most words and numbers with the part, each weighted by how few sentences use it;
+  the first on a tie) and agrees. Parts asked one after the other so get a quote each, as the
+  goal check needs (one sentence quoted for two parts delivers only the first unless it names the
+  second: ``nodes.verification``).
 - tool arguments: ``matches`` when at least half of the expected text's content words occur in
   the arguments (their JSON, lower-cased).
 """
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage
@@ -33,6 +40,42 @@ _STOP_WORDS = frozenset(
 )
 _SELF_DESCRIPTION = re.compile(r"\b(?:as an?|i am an?|i'm an?|i’m an?)\s+\w", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]{4,}")
+
+
+_ASKED_PART = re.compile(r"^The user asked for this: (.*)$", re.MULTILINE)
+_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]?")  # "2.5 lb" is one sentence
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,'][a-z0-9]+)*")
+_FUNCTION_WORDS = frozenset({"a", "an", "and", "the", "of", "to", "in", "for", "on", "is", "it", "each"})
+
+
+def _tokens(text: str) -> set[str]:
+    """Words and numbers of ``text`` but the commonest function words ("2.5", "lb", "plan", "b")."""
+    return set(_TOKEN.findall(text.lower())) - _FUNCTION_WORDS
+
+
+def part_check_answer(prompt: str) -> str:
+    """The fake judge's answer to a part check (see the module docstring)."""
+    asked = _ASKED_PART.search(prompt)
+    part = asked.group(1) if asked else ""
+    wanted, topic = _tokens(part), _content_words(part)
+    transcript = prompt[: asked.start()] if asked else prompt
+    candidates: list[tuple[str, set[str], int]] = []  # sentence, its tokens, the asking message's
+    asked_words = 0
+    for paragraph in re.split(r"\n\n(?=(?:User|Assistant): )", transcript):
+        if paragraph.startswith("User: "):
+            asked_words = len(topic & _content_words(paragraph))
+        elif paragraph.startswith("Assistant: "):
+            for sentence in _SENTENCE.findall(paragraph.removeprefix("Assistant: ")):
+                if sentence.strip():
+                    candidates.append((sentence.strip(), _tokens(sentence), asked_words))
+    # A word of the part that few sentences use tells more than one that most do ("total" beside "tip").
+    spread = Counter(token for _, tokens, _ in candidates for token in tokens & wanted)
+    quote, best = "none", (-1, -1.0)
+    for sentence, tokens, asking in candidates:
+        score = (asking, sum(1 / spread[token] for token in tokens & wanted))
+        if score > best:
+            quote, best = sentence, score
+    return f"Evidence: {quote}\nDone: YES"
 
 
 def _block(text: str, tag: str) -> str:

@@ -5,7 +5,7 @@ It checks the plumbing of a big run at zero cost. The nodes tag each call with i
 model would: as inquirer it reads each reply as not yet delivering what it asked for until its
 ``turns_before_done``-th message, then as delivered (so a one-part goal takes three user messages);
 it plans no goal (the goal is split into its sentences); as chatbot it gives a short reply that
-quotes the question; as judge it quotes the chatbot's first reply as evidence and agrees.
+quotes the question; as judge it quotes the chatbot's reply to the part as evidence and agrees.
 
 When it first asks for a part of the goal, the fake user names that part's content words, which the
 fake chatbot's reply then quotes: so the evaluation's fake goal-completion rule (the replies use at
@@ -28,7 +28,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from llm_roleplay.blocks.fake_judge import content_words, fake_judge_reply
+from llm_roleplay.blocks.fake_judge import content_words, fake_judge_reply, part_check_answer
 
 _FOLLOW_UPS = (
     "Thanks! Could you explain the second part in a bit more detail?",
@@ -97,8 +97,8 @@ class FakeRoleplayModel(BaseChatModel):
             return _FOLLOW_UPS[(turn - 2) % len(_FOLLOW_UPS)]
         if task == "goal_plan":
             return ""  # no usable plan: the goal is split into its request sentences
-        if task == "judge_part_check":  # quotes the assistant's first reply as its evidence
-            return f"Evidence: {_first_reply(messages)}\nDone: YES"
+        if task == "judge_part_check":
+            return part_check_answer(messages[-1].text if messages else "")
         if task == "judge_goal_final":
             return "YES"
         if task.startswith("eval_"):  # evaluation judges (evals/judges.py): fixed rules on the prompt
@@ -116,15 +116,6 @@ def _topic(task: str, messages: Sequence[BaseMessage]) -> str:
     words = content_words(prompt_values(task, messages).get("part", ""))
     # Capitalised, the typing pass leaves them as they are (it misspells lowercase words only).
     return ", ".join(word.capitalize() for word in words)
-
-
-def _first_reply(messages: list[BaseMessage]) -> str:
-    """The first assistant line of a judge transcript ("Assistant: ..."), or nothing."""
-    text = messages[-1].text if messages else ""
-    for line in text.splitlines():
-        if line.startswith("Assistant: "):
-            return line.removeprefix("Assistant: ").strip()
-    return "none"
 
 
 @cache

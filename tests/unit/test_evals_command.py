@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from llm_roleplay.evals import command
-from llm_roleplay.evals.goal_labels import load_goal_labels
+from llm_roleplay.evals.goal_labels import goal_check_example, goal_check_target, load_goal_labels
 from llm_roleplay.evals.pipeline import EVAL_FILE, REPORT_FILE
-from llm_roleplay.nodes.checkable import evident_failures
+from llm_roleplay.nodes.context import Context
 from tests.unit.test_evals_fixtures import make_record, varied_records, write_dataset, write_reference
 
 FAST = ["--resamples", "200"]
@@ -87,11 +87,17 @@ def test_fake_judge_reference_and_compare(tmp_path: Path) -> None:
         "paired",
         "judges",
     ]
-    # the dataset's judge is fake, which verifies every ending the plain checks let through
-    passed = [e for e in load_goal_labels() if not evident_failures(e.parts, e.messages, e.expected_outcome)]
-    assert metrics["goal_check_recall"]["value"] == 1.0
+    # the dataset's judge is fake: the report gives its verdicts on the labelled set, as the graph's
+    # goal check gives them
+    endings = load_goal_labels()
+    target = goal_check_target(Context(judge_model="fake"))
+    verified = [e for e in endings if target(goal_check_example(e)["inputs"])["verified"]]
+    assert 0 < len(verified) < len(endings)
+    assert metrics["goal_check_recall"]["value"] == pytest.approx(
+        sum(e.goal_met for e in verified) / sum(e.goal_met for e in endings), abs=1e-6
+    )
     assert metrics["goal_check_precision"]["value"] == pytest.approx(
-        sum(e.goal_met for e in passed) / len(passed)
+        sum(e.goal_met for e in verified) / len(verified), abs=1e-6
     )
     assert data["goal_check_accuracy"]["by_failure"]["wrong_answer"]["verified"] > 0
     assert set(data["reference"]["comparison"]) >= {"turns_per_dialogue", "mtld", "distinct_2"}

@@ -25,11 +25,13 @@ PART_MESSAGES = (
     "ok and whats a good recipe for my first loaf?",
     "the loaf recipe has no flour amounts, can you add them",
 )
+SECOND_REPLY, THIRD_REPLY = "Here is part 2 of the answer", "Here is part 3 of the answer"  # NumberedChatbot
 
 
 def test_rejected_claim_sends_the_user_back_to_the_missing_part() -> None:
     inquirer = ScriptedInquirer(messages=PART_MESSAGES, decisions=["YES", "YES", "YES"])
-    judge = ScriptedJudge(part_verdict(True), part_verdict(False), part_verdict(True))
+    first_claim = (part_verdict(True), part_verdict(False, SECOND_REPLY))
+    judge = ScriptedJudge(*first_claim, part_verdict(True), part_verdict(True, THIRD_REPLY))
     state = run_roleplay(inquirer, judge=judge, goal_parts=PARTS, max_turns=6)
 
     # turn 1 delivers part 1 (YES), turn 2 part 2 (YES): claim; the judge rejects part 2, so the user
@@ -90,7 +92,7 @@ def test_no_evidence_fails_the_part_even_with_yes(evidence: str) -> None:
 
 def test_every_part_then_the_whole_goal_must_pass() -> None:
     inquirer = ScriptedInquirer(messages=PART_MESSAGES[:2], decisions=["YES", "YES"])
-    judge = ScriptedJudge(part_verdict(True), part_verdict(True), final=["NO"])
+    judge = ScriptedJudge(part_verdict(True), part_verdict(True, SECOND_REPLY), final=["NO"])
     state = run_roleplay(inquirer, judge=judge, goal_parts=PARTS, max_turns=5, max_goal_rejections=0)
 
     assert state["termination_reason"] == TerminationReason.GOAL_UNVERIFIED
@@ -98,6 +100,45 @@ def test_every_part_then_the_whole_goal_must_pass() -> None:
     assert [part["verified"] for part in check["parts"]] == [True, True]
     assert check["p_goal"] == 0.0
     assert len(judge.part_prompts) == 2 and len(judge.final_prompts) == 1
+
+
+def test_one_sentence_quoted_for_two_parts_delivers_only_the_first() -> None:
+    # make demo of 2026-11-28: a recipe step quoted for "a recipe without eggs" and again for "how to
+    # make them fluffier", which no reply explained, was verified.
+    inquirer = ScriptedInquirer(messages=PART_MESSAGES[:2], decisions=["YES", "YES"])
+    judge = ScriptedJudge(part_verdict(True), part_verdict(True, "here is part 1 of the answer."))
+    state = run_roleplay(inquirer, judge=judge, goal_parts=PARTS, max_turns=5, max_goal_rejections=0)
+
+    assert state["termination_reason"] == TerminationReason.GOAL_UNVERIFIED
+    [check] = state["goal_checks"]
+    assert [(part["verified"], part["evidence"]) for part in check["parts"]] == [
+        (True, "Here is part 1 of the answer"),
+        (False, None),
+    ]
+    assert (
+        "part 2 (give a recipe for a first loaf): the sentence quoted for it was quoted for part 1"
+        in (check["rationale"])
+    )
+    assert judge.final_prompts == []
+
+
+@pytest.mark.parametrize(
+    ("parts", "second_quote"),
+    [
+        (PARTS, "Here is part 2 of the answer"),  # a sentence of its own
+        # the same sentence, naming what sets the second part apart ("warm"), delivers both
+        (["explain how to keep a sourdough starter alive", "say how warm to keep it for a loaf"], None),
+    ],
+)
+def test_a_quote_of_its_own_or_one_naming_the_part_delivers_it(
+    parts: list[str], second_quote: str | None
+) -> None:
+    inquirer = ScriptedInquirer(messages=PART_MESSAGES[:2], decisions=["YES", "YES"])
+    first_quote = "feed it daily and keep it warm for 1 days"
+    judge = ScriptedJudge(part_verdict(True, first_quote), part_verdict(True, second_quote or first_quote))
+    state = run_roleplay(inquirer, judge=judge, goal_parts=parts, max_turns=5, max_goal_rejections=0)
+
+    assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
 
 
 def test_judge_sees_goal_parts_and_transcript_but_not_the_persona() -> None:

@@ -15,6 +15,7 @@ from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 
 from llm_roleplay.blocks.errors import ConfigError
+from llm_roleplay.blocks.fake_judge import part_check_answer
 from llm_roleplay.blocks.model_cache import CacheMiss, RecordedCache, model_settings, recorded_cache
 from llm_roleplay.blocks.models import REPLAY_ONLY_URL, RoleModel, build_chat_model
 from llm_roleplay.records import WITHOUT_TIMING
@@ -30,12 +31,11 @@ PARTS = ["Ask where order A1002 is.", "Get a refund for the broken headphones of
 
 def simulator_reply(body: dict[str, Any]) -> str:
     """The stub as inquirer and judge: one user message per goal part, each reply counts as
-    delivered; the judge quotes the first reply as evidence and agrees."""
+    delivered; the judge quotes the reply to each part as evidence and agrees."""
     messages = body["messages"]
     prompt = str(messages[0]["content"])
     if PART_CHECK_MARK in prompt:
-        first = next(line for line in prompt.splitlines() if line.startswith("Assistant: "))
-        return f"Evidence: {first.removeprefix('Assistant: ')}\nDone: YES"
+        return part_check_answer(prompt)
     if FINAL_CHECK_MARK in prompt:
         return "YES"
     task = inquirer_task(messages)
