@@ -44,7 +44,7 @@ _EVIDENCE = re.compile(r"evidence\s*:\s*(.*?)(?:\n\s*done\s*:|$)", re.IGNORECASE
 _NO_EVIDENCE = frozenset({"", "none", "n/a", "no", "nothing", "-"})
 QUOTE_SHARE = 0.6  # of a quote's words that must be found in one reply, in one run
 MIN_QUOTE_WORDS = 3
-SAME_SENTENCE_SHARE = 0.9  # of the longer of two quotes, in one run: the same sentence, not a rewrite
+SAME_SENTENCE_SHARE = 0.9  # of the shorter of two quotes, in one run: one holds the other, not a rewrite
 
 
 @dataclass(frozen=True)
@@ -199,8 +199,8 @@ def _why_it_failed(evidence: str | None, reused: int | None) -> str:
 def _quoted_for_an_earlier_part(
     evidence: str | None, part: str, parts: Sequence[str], earlier: Sequence[PartCheck]
 ) -> int | None:
-    """The earlier part whose quote is the same sentence as ``evidence``, when ``evidence`` does not
-    name what sets ``part`` apart from the other parts.
+    """The earlier part whose quote holds ``evidence`` or is held by it (the same sentence, not a
+    rewrite of it), when ``evidence`` does not name what sets ``part`` apart from the other parts.
 
     One sentence may deliver two parts ("an 18% tip of $11.52 makes $75.52 in total" gives the tip
     and the total), but then it names both. The embedded judge quoted a recipe step ("Add the
@@ -212,8 +212,8 @@ def _quoted_for_an_earlier_part(
     for index, check in enumerate(earlier):
         if check.evidence is None:
             continue
-        longer = max(len(words(evidence)), len(words(check.evidence)))
-        if longest_common_run(evidence, check.evidence) >= round(SAME_SENTENCE_SHARE * longer):
+        shorter = min(len(words(evidence)), len(words(check.evidence)))
+        if longest_common_run(evidence, check.evidence) >= max(1, round(SAME_SENTENCE_SHARE * shorter)):
             return index
     return None
 
