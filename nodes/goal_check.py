@@ -98,14 +98,17 @@ def _nothing_to_push_back_on(verdict: GoalVerdict) -> bool:
     read the goal as done as well, has no fault to name. Sent back with "they think it is wrong",
     the embedded user made faults up ("you gave the wrong result for 10. fix it" after a right
     3628800; "I told you it was supposed to be 73 tall"): 6 of the first 12 dialogues of the run of
-    2026-11-28. A rejection by the plain checks (a sum that does not add up, a copied rewrite) or a
-    judge's NO still sends the user back, with its reason."""
+    2026-11-28. A rejection by the plain checks (a sum that does not add up, a copied rewrite), a
+    quote that only repeats an earlier part's, or a judge's NO still sends the user back, with its
+    reason."""
     failed = verdict.first_failed
     if failed is None:
         return False
     if verdict.p_goal is not None:  # every part passed; the whole-goal question failed
         return verdict.p_goal >= LEANS_DONE
     if failed >= len(verdict.parts):  # the plain checks rejected it, no model asked
+        return False
+    if verdict.parts[failed].quoted_for is not None:  # the reply gave the earlier part's text again
         return False
     p_yes = verdict.parts[failed].p_yes
     return p_yes is not None and p_yes >= LEANS_DONE
@@ -116,6 +119,8 @@ def _reason_for_user(verdict: GoalVerdict, failed: int) -> str:
     checks = verdict.parts
     # Worded as the user's own impression, not the judge's terms: the small model copies the reason
     # into the message (seen: "your answer was missing from the answers").
+    if failed < len(checks) and checks[failed].quoted_for is not None:
+        return "they only see what it gave them before"
     if failed < len(checks) and checks[failed].evidence is None:
         return "they cannot see where it does that"
     return "they think it is wrong or incomplete"

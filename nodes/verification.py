@@ -54,6 +54,7 @@ class PartCheck:
     p_yes: float | None
     evidence: str | None  # the quoted sentence, when it is found in the replies
     method: str
+    quoted_for: int | None = None  # the earlier part whose quote it repeated (then evidence is None)
 
     def as_dict(self) -> dict[str, Any]:
         p_yes = None if self.p_yes is None else round(self.p_yes, 3)
@@ -164,7 +165,7 @@ async def verify_goal(
         if reused is not None:
             evidence = None
         verified = evidence is not None and answer.p_yes is not None and answer.p_yes >= judge.threshold
-        checks.append(PartCheck(part, verified, answer.p_yes, evidence, answer.method))
+        checks.append(PartCheck(part, verified, answer.p_yes, evidence, answer.method, reused))
         if not verified:
             reason = _why_it_failed(evidence, reused)
             return GoalVerdict(

@@ -122,6 +122,23 @@ def test_one_sentence_quoted_for_two_parts_delivers_only_the_first() -> None:
     assert judge.final_prompts == []
 
 
+def test_a_repeated_quote_sends_the_user_back_to_ask_again() -> None:
+    # The judge leans to "done" (YES), yet the user has a fault to name: the reply gave the earlier
+    # part's text again.
+    inquirer = ScriptedInquirer(messages=PART_MESSAGES, decisions=["YES", "YES", "YES"])
+    judge = ScriptedJudge(
+        part_verdict(True), part_verdict(True), part_verdict(True), part_verdict(True, THIRD_REPLY)
+    )
+    state = run_roleplay(inquirer, judge=judge, goal_parts=PARTS, max_turns=6, max_goal_rejections=2)
+
+    assert inquirer.calls == ["open", "assess", "next", "assess", "reask", "assess"]
+    assert (
+        "did not do it properly (they only see what it gave them before)" in inquirer.prompts[4][0]["content"]
+    )
+    assert [check["goal_met"] for check in state["goal_checks"]] == [False, True]
+    assert state["termination_reason"] == TerminationReason.GOAL_VERIFIED
+
+
 @pytest.mark.parametrize(
     ("parts", "second_quote"),
     [
