@@ -97,6 +97,36 @@ def _grounded(part: str, goal: str) -> bool:
     return bool(mine) and len(mine & known) >= len(mine) / 3
 
 
+# A technical name: "JavaScript", "OOP", "CSV" (an inner capital, or all capitals). Capitalised
+# words ("France", "Monday") are left out: a plan keeps its places, and a weekday is no setting.
+_NAME = re.compile(r"\b([A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{2,}s?)\b")
+_QUOTED = re.compile(r"(?<!\w)'[^']+'(?!\w)|\"[^\"]+\"|“[^”]+”")
+
+
+def goal_names(goal: str) -> list[str]:
+    """The technical names the goal uses (languages, formats, acronyms), in order; quoted text
+    aside ("prints 'The factorial of NUMBER'" names nothing)."""
+    found: list[str] = []
+    for name in _NAME.findall(_QUOTED.sub(" ", without_material(goal))):
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def with_goal_names(parts: list[str], goal: str) -> list[str]:
+    """The plan with the goal's names that no part has added to the first part, in brackets.
+
+    A plan's parts are what the user asks for; a name left out of all of them never reaches the
+    chat. The embedded judge planned "Develop a function that counts the number of vowels in a
+    given string" for a goal in JavaScript: the user never said JavaScript and took the chatbot's
+    Python without a word (reading run of 2026-11-28)."""
+    text = " ".join(parts).lower()
+    missing = [name for name in goal_names(goal) if name.lower() not in text]
+    if not parts or not missing:
+        return parts
+    return [f"{parts[0].rstrip('.')} ({', '.join(missing)})", *parts[1:]]
+
+
 _THEN = re.compile(r",?\s+(?:and\s+)?then,?\s+", re.IGNORECASE)
 
 

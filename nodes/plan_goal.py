@@ -3,7 +3,8 @@
 Parts given with the goal (the goal file's ``parts``) are used as they are. Otherwise the judge
 model writes the plan once per goal and process (temperature 0, a seed from the goal text alone),
 so every persona and trial of a goal pursues the same parts; a judge answer that is not a list, or
-``--judge none``, falls back to splitting the goal into its request sentences.
+``--judge none``, falls back to splitting the goal into its request sentences. A technical name of
+the goal ("JavaScript") that no part has is added to the first part.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from langgraph.runtime import Runtime
 
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.nodes.context import Context, settings_of
-from llm_roleplay.nodes.goal_plan import parse_plan, split_goal
+from llm_roleplay.nodes.goal_plan import parse_plan, split_goal, with_goal_names
 from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.prompts import load_prompt
@@ -38,12 +39,17 @@ async def plan_goal(state: RoleplayState, runtime: Runtime[Context]) -> dict[str
         return {**start, "goal_parts": given, "plan_source": "given"}
     judge = role_model(context, "judge", max_tokens=200)
     if judge.disabled:
-        return {**start, "goal_parts": split_goal(state["goal"]), "plan_source": "split"}
+        return {
+            **start,
+            "goal_parts": with_goal_names(split_goal(state["goal"]), state["goal"]),
+            "plan_source": "split",
+        }
     model = build_chat_model(judge)  # outside the try: a wrong setting is the user's error to fix
     try:
         parts, source, usage = await _plan_once(state["goal"], judge.describe(), model)
     except Exception as error:  # the judge failing here ends the dialogue like any judge failure
         return {"termination_reason": TerminationReason.JUDGE_ERROR.value, "error": error_text(error)}
+    parts = with_goal_names(parts, state["goal"])
     return {**start, "goal_parts": parts, "plan_source": source, "usage": {"judge": usage}}
 
 

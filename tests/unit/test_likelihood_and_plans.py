@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from llm_roleplay.nodes.goal_plan import material_of, parse_plan, split_goal, without_material
+from llm_roleplay.nodes.goal_plan import (
+    goal_names,
+    material_of,
+    parse_plan,
+    split_goal,
+    with_goal_names,
+    without_material,
+)
 from llm_roleplay.nodes.intents import asking_sentences, asks_user, cannot_help
 from llm_roleplay.nodes.likelihood import p_yes_from_logprobs, p_yes_from_text
 from llm_roleplay.nodes.verification import quoted_evidence
@@ -158,6 +165,25 @@ def test_plans_without_a_model_are_the_request_sentences() -> None:
     assert split_goal("Walls are 2.5 m high. You want to know what 4 tins cost at 18.50 each.") == [
         "What 4 tins cost at 18.50 each."
     ]
+
+
+JS_GOAL = (
+    "You have a little project where you need to use JavaScript, a language you don't use every day. "
+    "You want a function that counts the vowels in a string, in OOP, and it should print 'The COUNT'."
+)
+
+
+def test_a_technical_name_no_part_has_goes_with_the_first_part() -> None:
+    # reading run of 2026-11-28: the plan dropped JavaScript, and the user took Python without a word
+    assert goal_names(JS_GOAL) == ["JavaScript", "OOP"]  # quoted text ('The COUNT') names nothing
+    planned = ["Develop a function that counts vowels in a string.", "Implement it in OOP."]
+    assert with_goal_names(planned, JS_GOAL) == [
+        "Develop a function that counts vowels in a string (JavaScript)",
+        "Implement it in OOP.",
+    ]
+    named = ["Write a JavaScript function that counts vowels.", "Implement it in OOP."]
+    assert with_goal_names(named, JS_GOAL) == named
+    assert goal_names("You plan a trip to France on a Monday.") == []  # places and days are no setting
 
 
 def test_material_is_the_code_the_user_pastes() -> None:
