@@ -98,6 +98,13 @@ QUESTION_FORM = (
 # 12:23 on 2026-11-28; real users 37% and 39%): a person not drawn to ask is told so too. No example
 # words: given ("give me ...", "make it ..."), both openings of the next run began "Give me".
 REQUEST_FORM = "They put it as a request, not as a question.\n"
+# Only for a goal with figures: told it for "agree that technology causes all societal problems",
+# the small model asked "what figures do you know about the impact of technology on society?"
+# (reading run of 2026-11-28).
+OWN_FACTS = (
+    "If the chatbot needs facts only they know for it, they state them: the figures their situation "
+    "gives, or realistic made-up values where it gives none, and never ask the chatbot for them. "
+)
 
 
 def register(state: RoleplayState) -> str:
@@ -133,6 +140,7 @@ def message_messages(
         register=register(state),
         # with ``--style off`` (no sampled style) the model's own form is left alone
         form=QUESTION_FORM if question else REQUEST_FORM if state.get("style") else "",
+        own_facts=OWN_FACTS if numbers_of([state["goal"]]) else "",
     )
     return _with_task(state, context, text, prefill=task.prefill), task
 

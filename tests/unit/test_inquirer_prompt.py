@@ -6,6 +6,7 @@ from typing import Any
 
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.inquirer_prompt import (
+    OWN_FACTS,
     QUESTION_FORM,
     REQUEST_FORM,
     message_messages,
@@ -59,6 +60,18 @@ def test_the_question_form_reaches_the_prompts_that_ask_for_something() -> None:
         styled = {**state, **asking(0.0, turn)}
         request, _ = message_messages(styled, Context(), step, 10)
         assert REQUEST_FORM.strip() in str(request[0].content), intent
+
+
+def test_only_a_goal_with_figures_asks_for_the_persons_own_figures() -> None:
+    # told it for an essay goal, the small model asked "what figures do you know about ..." (2026-11-28)
+    essay: dict[str, Any] = {"goal": "You want an answer that agrees with the statement.", "turn": 1}
+    skipping: dict[str, Any] = {"goal": SKIPPING, "turn": 1}
+    for intent in (Intent.NEXT, Intent.REASK):
+        for state, told in ((essay, False), (skipping, True)):
+            state = {**state, "goal_parts": ["part one", "part two"]}
+            prompt, _ = message_messages(state, Context(), Step(intent, 1), 10)
+            assert (OWN_FACTS.strip() in str(prompt[0].content)) is told, (intent, told)
+            assert ("figures" in str(prompt[0].content)) is told, (intent, told)
 
 
 def test_a_casual_register_says_nothing_of_hurry() -> None:
