@@ -114,7 +114,7 @@ def goal_names(goal: str) -> list[str]:
 
 
 def with_goal_names(parts: list[str], goal: str) -> list[str]:
-    """The plan with the goal's names that no part has added to the first part, in brackets.
+    """The plan with the goal's names that no part has added to the first part ("... using X").
 
     A plan's parts are what the user asks for; a name left out of all of them never reaches the
     chat. The embedded judge planned "Develop a function that counts the number of vowels in a
@@ -124,7 +124,9 @@ def with_goal_names(parts: list[str], goal: str) -> list[str]:
     missing = [name for name in goal_names(goal) if name.lower() not in text]
     if not parts or not missing:
         return parts
-    return [f"{parts[0].rstrip('.')} ({', '.join(missing)})", *parts[1:]]
+    # "using": the bracket form "(JavaScript)" was typed as is ("a given string (JavaScript) for my
+    # project", reading run of 2026-11-28).
+    return [f"{parts[0].rstrip('.')} using {' and '.join(missing)}", *parts[1:]]
 
 
 _THEN = re.compile(r",?\s+(?:and\s+)?then,?\s+", re.IGNORECASE)

@@ -178,7 +178,7 @@ def test_a_technical_name_no_part_has_goes_with_the_first_part() -> None:
     assert goal_names(JS_GOAL) == ["JavaScript", "OOP"]  # quoted text ('The COUNT') names nothing
     planned = ["Develop a function that counts vowels in a string.", "Implement it in OOP."]
     assert with_goal_names(planned, JS_GOAL) == [
-        "Develop a function that counts vowels in a string (JavaScript)",
+        "Develop a function that counts vowels in a string using JavaScript",
         "Implement it in OOP.",
     ]
     named = ["Write a JavaScript function that counts vowels.", "Implement it in OOP."]
