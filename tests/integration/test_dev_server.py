@@ -195,15 +195,19 @@ def test_a_langgraph_deployment_can_be_the_target_chatbot(langgraph_url: str, tm
     """`--chatbot langgraph:ASSISTANT --chatbot-base-url URL`: each reply comes from the served agent."""
     from llm_roleplay.nodes.context import Context
     from llm_roleplay.runner import run_dialogue
+    from tests.support.echo_graph import echoed
 
     context = Context(
         inquirer_model="fake",
         judge_model="fake",
         chatbot_model="langgraph:echo_bot",
         chatbot_base_url=langgraph_url,
+        # The dialogue id holds the server's URL, whose port changes from run to run, and so does the
+        # typing pass's seed: without it, the run is the same every time.
+        style="off",
     )
     record = run_dialogue(GOAL, None, context, tmp_path / "checkpoints.sqlite").record
     users = [m.content for m in record.messages if m.role == "user"]
     replies = [m.content for m in record.messages if m.role == "assistant"]
     assert record.termination_reason == "goal_verified"
-    assert replies == [f"Echo {turn}: {text}" for turn, text in enumerate(users, start=1)]
+    assert replies == [f"Echo {turn}: {echoed(text)}" for turn, text in enumerate(users, start=1)]

@@ -10,8 +10,14 @@ from langgraph.graph import START, MessagesState, StateGraph
 
 
 def answer(state: MessagesState) -> dict[str, Any]:
+    """ "Echo N: <the N-th user message>", its question marks as full stops: an echoed question
+    would be the chatbot asking the user something, which the user then answers."""
     users = [message for message in state["messages"] if message.type == "human"]
-    return {"messages": [AIMessage(f"Echo {len(users)}: {users[-1].text if users else ''}")]}
+    return {"messages": [AIMessage(f"Echo {len(users)}: {echoed(users[-1].text) if users else ''}")]}
+
+
+def echoed(text: str) -> str:
+    return text.replace("?", ".")
 
 
 builder = StateGraph(MessagesState)
