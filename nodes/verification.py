@@ -26,6 +26,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
+from llm_roleplay.blocks.style.sentences import SENTENCE
 from llm_roleplay.nodes.checkable import (
     EXAMPLE_MARKER,
     Finding,
@@ -119,7 +120,7 @@ def _framed_as_example(quote: str, reply: str) -> bool:
     every worked example of the reply, an example announced by the paragraph before included, is
     checked by the caller)."""
     best_start, best_end, best_run = 0, len(reply), -1
-    for match in re.finditer(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]?", reply):  # "0.5" is one sentence
+    for match in SENTENCE.finditer(reply):
         run = longest_common_run(quote, match.group())
         if run > best_run:
             best_start, best_end, best_run = match.start(), match.end(), run

@@ -32,6 +32,8 @@ from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage
 
+from llm_roleplay.blocks.style.sentences import SENTENCE
+
 _STOP_WORDS = frozenset(
     {"about", "after", "also", "been", "before", "being", "could", "does", "from", "have", "into", "just"}
     | {"like", "make", "more", "most", "much", "need", "only", "other", "over", "some", "such", "than"}
@@ -42,8 +44,8 @@ _SELF_DESCRIPTION = re.compile(r"\b(?:as an?|i am an?|i'm an?|i’m an?)\s+\w", 
 _WORD = re.compile(r"[a-z]{4,}")
 
 
+_PARAGRAPH = re.compile(r"\n\n(?=(?:User|Assistant): )")  # one message of a judge transcript
 _ASKED_PART = re.compile(r"^The user asked for this: (.*)$", re.MULTILINE)
-_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]?")  # "2.5 lb" is one sentence
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,'][a-z0-9]+)*")
 _FUNCTION_WORDS = frozenset({"a", "an", "and", "the", "of", "to", "in", "for", "on", "is", "it", "each"})
 
@@ -61,11 +63,11 @@ def part_check_answer(prompt: str) -> str:
     transcript = prompt[: asked.start()] if asked else prompt
     candidates: list[tuple[str, set[str], int]] = []  # sentence, its tokens, the asking message's
     asked_words = 0
-    for paragraph in re.split(r"\n\n(?=(?:User|Assistant): )", transcript):
+    for paragraph in _PARAGRAPH.split(transcript):
         if paragraph.startswith("User: "):
             asked_words = len(topic & _content_words(paragraph))
         elif paragraph.startswith("Assistant: "):
-            for sentence in _SENTENCE.findall(paragraph.removeprefix("Assistant: ")):
+            for sentence in SENTENCE.findall(paragraph.removeprefix("Assistant: ")):
                 if sentence.strip():
                     candidates.append((sentence.strip(), _tokens(sentence), asked_words))
     # A word of the part that few sentences use tells more than one that most do ("total" beside "tip").
@@ -85,7 +87,7 @@ def _block(text: str, tag: str) -> str:
 
 def _messages(transcript: str, speaker: str) -> list[str]:
     """The messages of one speaker in a ``User: ...`` / ``Assistant: ...`` transcript."""
-    parts = re.split(r"\n\n(?=(?:User|Assistant): )", transcript.strip())
+    parts = _PARAGRAPH.split(transcript.strip())
     prefix = f"{speaker}: "
     return [part[len(prefix) :].strip() for part in parts if part.startswith(prefix)]
 

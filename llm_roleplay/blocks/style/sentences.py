@@ -11,6 +11,8 @@ SENTENCE_END = r"[.!?](?<!\.[^\W\d_]\.)(?<!\b(?:Mr|Dr|vs|Ms)\.)(?<!\bMrs\.)"
 BETWEEN_SENTENCES = re.compile(rf"(?<={SENTENCE_END})[ \t]+(?=\S)")
 # Where one typed sentence ends and the next begins: after its end and a space, or at a line break.
 SENTENCE_BREAK = re.compile(rf"{BETWEEN_SENTENCES.pattern}|\n+")
+# One sentence of a text, with its end mark if it has one; the point of "0.5" ends none.
+SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]?")
 _SENTENCE_BREAK_KEPT = re.compile(f"({SENTENCE_BREAK.pattern})")
 
 
