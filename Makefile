@@ -25,8 +25,10 @@ demo: $(STAMP)
 	$(BIN)/roleplay run --goal "$(GOAL)" --max-turns 4
 
 ## Lint (with the one-way layers contract), type-check, then the whole test suite.
+# One worker per core, a test file per worker (its module fixtures, a Postgres server or a Ray
+# cluster, start once): most integration tests wait on a subprocess, so a second core halves them.
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -153,8 +153,14 @@ def test_the_request_rate_holds_across_the_cluster(tmp_path: Path, cluster: Any,
         assert result.returncode == 0, result.stderr
         times = sorted(request.received_at for request in stub.log)
     assert len(times) == 2 * PERSONAS * 4  # the fake user's 3 requests and a follow-up question
-    busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
-    assert busiest <= rate + 1, f"{busiest} requests within one second"  # one token may be banked
+    # n requests need at least (n - 2) / rate seconds (one token may be banked). Measured where they
+    # arrive, after a round trip to the coordinator and across processes: on two busy cores two
+    # requests granted 0.2 s apart were seen arriving together, so spans of 10 and of all requests
+    # are checked, with 20% slack; unlimited, 8 in flight would send 10 in a fraction of a second.
+    for window in (10, len(times)):
+        for start in range(len(times) - window + 1):
+            span = times[start + window - 1] - times[start]
+            assert span >= 0.8 * (window - 2) / rate, f"{window} requests within {span:.2f} s"
 
 
 def test_a_killed_driver_is_finished_by_running_the_command_again(
