@@ -165,6 +165,8 @@ TASK_VERBS = frozenset(
     {"calculate", "determine", "find", "provide", "give", "write", "explain", "list", "make", "create"}
     | {"identify", "analyze", "analyse", "evaluate", "describe", "tell", "show", "check", "ensure"}
     | {"generate", "suggest", "help", "answer", "compute", "work", "figure", "know", "get"}
+    # the goal's own verbs for the user's move ("then ask how to make them without eggs")
+    | {"ask", "learn", "request"}
 )
 
 

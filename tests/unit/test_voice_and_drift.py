@@ -223,6 +223,19 @@ def test_front_loading_is_seen_through_inflections_and_instruction_verbs() -> No
     )
 
 
+def test_front_loading_is_seen_past_the_goals_ask_verb() -> None:
+    # The embedded model's opening on the local-model test's goal (2026-11-28): the plan's "Ask"
+    # had counted as a word of the later part, so "eggs" alone was not enough to see it.
+    parts = ["Get a simple recipe for pancakes", "Ask how to make them without eggs."]
+    seen = (
+        "Provide a simple recipe for pancakes. I'm looking for something that doesn't require eggs, "
+        "and it would be great if you could give me the ingredients and a step-by-step guide."
+    )
+    assert asks_ahead(seen, parts[:1], parts[1:])
+    assert not asks_ahead("can you give me a simple pancake recipe?", parts[:1], parts[1:])
+    assert before_asking_ahead(seen, parts[:1], parts[1:]) == "Provide a simple recipe for pancakes."
+
+
 def test_off_goal_needs_a_long_unrelated_message() -> None:
     related = [GOAL, ASKED_FOR_READINGS]
     assert off_goal(
