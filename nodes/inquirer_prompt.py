@@ -24,9 +24,10 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from llm_roleplay.nodes.checks import NUMBER, number_value, numbers_of
 from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.follow_up import follow_up_subject
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.intents import Intent, Step
-from llm_roleplay.nodes.llm import text_of, transcript
+from llm_roleplay.nodes.llm import call_seed, text_of, transcript
 from llm_roleplay.nodes.state import RoleplayState, persona_description
 from llm_roleplay.nodes.voice import content_words
 from llm_roleplay.prompts import Prompt, load_prompt
@@ -141,8 +142,19 @@ def message_messages(
         # with ``--style off`` (no sampled style) the model's own form is left alone
         form=QUESTION_FORM if question else REQUEST_FORM if state.get("style") else "",
         own_facts=OWN_FACTS if numbers_of([state["goal"]]) else "",
+        subject=_follow_up_subject(state, context) if step.intent in (None, Intent.FOLLOW_UP) else "",
     )
     return _with_task(state, context, text, prefill=task.prefill), task
+
+
+def _follow_up_subject(state: RoleplayState, context: Context) -> str:
+    """What the follow-up asks about: a thing the last reply names, else anything in it."""
+    messages: Sequence[BaseMessage] = state.get("messages", [])
+    reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
+    typed = [text_of(m) for m in messages if m.type == "human"]
+    seed = call_seed(context.seed, state.get("dialogue_id", ""), "follow_up_subject", state.get("turn", 0))
+    subject = follow_up_subject(reply, typed, seed)
+    return f'"{subject}"' if subject else "one thing"
 
 
 # Shown the chatbot's guess ("if you ran a 50-meter race in 10 seconds"), the small model gave it

@@ -6,7 +6,8 @@ gives, a broken word limit, a "new version" that copies the old one, nothing but
 dialogue counts as ``goal_verified`` only when the judge, for **every part** of the goal plan,
 
 1. quotes a sentence of the assistant's replies that delivers it, and that sentence is really in
-   the replies (a made-up or empty quote fails the part), and
+   the replies (a made-up or empty quote fails the part; items of a list the reply gives, a line
+   of its code or a name its code defines count as quotes too), and
 2. says YES with probability at least ``judge_threshold`` (token probabilities where the endpoint
    gives them, else the share of YES over ``judge_samples`` samples: see :mod:`nodes.likelihood`),
 
@@ -35,7 +36,8 @@ from llm_roleplay.nodes.checkable import (
     outside_examples,
     topic_stems,
 )
-from llm_roleplay.nodes.checks import longest_common_run, words
+from llm_roleplay.nodes.checks import asks_for_figures, longest_common_run, words
+from llm_roleplay.nodes.code_language import code_blocks
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.rendering import as_rendered, transcript_text
 from llm_roleplay.nodes.state import merge_counts
@@ -94,9 +96,11 @@ def judge_transcript(messages: Sequence[Mapping[str, Any]]) -> str:
 EXAMPLE_CONTEXT_CHARS = 200  # how far before the quote an "example" marker still frames it
 
 
-def quoted_evidence(answer: str, replies: Sequence[str]) -> str | None:
-    """The evidence sentence of a judge's answer if it really occurs in one of the replies, and is
-    not framed as an example or an assumption (a worked example is not the user's result)."""
+def quoted_evidence(answer: str, replies: Sequence[str], code_counts: bool = True) -> str | None:
+    """The evidence of a judge's answer if it really occurs in one of the replies: a sentence not
+    framed as an example or an assumption (a worked example is not the user's result), items of a
+    list the reply gives, or, where code answers the part (``code_counts``), a line of its code or
+    the line that defines a name the judge put in backticks."""
     match = _EVIDENCE.search(answer)
     quote = (match.group(1) if match else "").strip().strip('"“”<>').strip()
     if quote.lower().rstrip(".") in _NO_EVIDENCE:
@@ -106,13 +110,64 @@ def quoted_evidence(answer: str, replies: Sequence[str]) -> str | None:
         return None
     needed = max(min(MIN_QUOTE_WORDS, length), round(QUOTE_SHARE * length))
     for reply in replies:
+        # Code is what was asked for, however the reply introduces it ("Here's an example of how
+        # you can make an API call:" framed every quoted line of the right answer as an example).
+        code = "\n".join(body for _, body in code_blocks(reply)) if code_counts else ""
+        if code and longest_common_run(quote, code) >= needed:
+            return quote
+        if code and (line := _line_defining_a_named(quote, code)):
+            return line
         if longest_common_run(quote, reply) >= needed:
             framed = (
                 _framed_as_example(quote, reply)
                 or longest_common_run(quote, outside_examples(reply)) < needed
             )
             return None if framed else quote
+        if _lists_items_of(quote, outside_examples(reply)):
+            return quote
     return None
+
+
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,;]|\band\b)\s*")
+MIN_LIST_ITEMS = 3
+MAX_ITEM_WORDS = 8
+
+
+def _lists_items_of(quote: str, reply: str) -> bool:
+    """The quote lists three or more short items that are each in the reply word for word. Asked
+    for a list of places, the embedded judge quoted "Mont Saint Michel, Rouen Cathedral, Gordes,
+    Paris, Lyon, Marseille, Orsay Museum", the items of the reply's list, not one sentence of it."""
+    items = [item for item in _LIST_SEPARATOR.split(quote.strip().rstrip(".")) if words(item)]
+    return len(items) >= MIN_LIST_ITEMS and all(
+        len(words(item)) <= MAX_ITEM_WORDS and longest_common_run(item, reply) == len(words(item))
+        for item in items
+    )
+
+
+_CODE_NAME = re.compile(r"`([A-Za-z_$][\w$]*)(?:\(\))?`")
+_DEFINITION = re.compile(r"\b(?:class|function|def|fn|func|const|let|var|interface|struct)\s+([\w$]+)")
+
+
+def _line_defining_a_named(quote: str, code: str) -> str | None:
+    """When the judge describes code instead of copying it ("The assistant provided a function
+    `countVowels` that takes a string ...", seen for a right JavaScript class), the code line that
+    defines the first name it puts in backticks (else the first line using it), if every such name
+    is in the code."""
+    names = list(dict.fromkeys(_CODE_NAME.findall(quote)))
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    using = {name: [line for line in lines if _as_a_name(name).search(line)] for name in names}
+    if not names or not all(using.values()):
+        return None
+    for name in names:
+        defining = [line for line in using[name] if name in _DEFINITION.findall(line)]
+        if defining:
+            return defining[0]
+    return using[names[0]][0]
+
+
+def _as_a_name(name: str) -> re.Pattern[str]:
+    """``name`` as a whole identifier: ``count`` is not in ``countVowels``."""
+    return re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])")
 
 
 def _framed_as_example(quote: str, reply: str) -> bool:
@@ -161,7 +216,7 @@ async def verify_goal(
             sampler=judge.sampler,
         )
         usage = merge_counts(usage, answer.usage)
-        evidence = quoted_evidence(answer.text, replies)
+        evidence = quoted_evidence(answer.text, replies, code_counts=not asks_for_figures(part))
         reused = _quoted_for_an_earlier_part(evidence, part, parts, checks)
         if reused is not None:
             evidence = None

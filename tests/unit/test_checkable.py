@@ -201,3 +201,38 @@ def test_versions_and_addresses_are_read_as_numbers_not_errors() -> None:
     assert false_arithmetic(reply) == ["2 + 2 = 5"]
     assert evidently_undelivered("calculate the total", reply, [], ["what is 2 + 2"]) is not None
     assert numbers_in("1,250,000.5 people, python 3.10.4") == {1250000.5, 3.1, 4.0}
+
+
+PYTHON_REPLY = (
+    "Here's a function that counts vowels:\n\n```python\ndef count_vowels(text):\n"
+    "    return sum(1 for c in text.lower() if c in 'aeiou')\n```\n\nCall it with any string."
+)
+JAVASCRIPT_REPLY = (
+    "Here you go:\n\n```javascript\nclass VowelCounter {\n  constructor(str) { this.str = str; }\n"
+    "  countVowels() { return (this.str.match(/[aeiou]/gi) || []).length; }\n}\n```"
+)
+
+
+def test_code_in_a_language_nobody_asked_for_is_seen_at_a_glance() -> None:
+    # Seen on 2026-11-28: Python for the JavaScript goal, taken by the user without a word.
+    part = "Develop a function that counts the number of vowels in a given string using JavaScript"
+    goal = "You have a little project where you need to use JavaScript."
+    assert evidently_undelivered(part, PYTHON_REPLY, [], [goal]) == "its code is in Python, not JavaScript"
+    assert evidently_undelivered(part, JAVASCRIPT_REPLY, [], [goal]) is None
+    # no language named, or no code at all: nothing to see
+    assert evidently_undelivered("count the vowels in a string", PYTHON_REPLY, [], ["a goal"]) is None
+    assert evidently_undelivered(part, "Loop over the letters and count a, e, i, o, u.", [], [goal]) is None
+
+
+def test_code_in_another_language_fails_the_goal_check_for_any_part() -> None:
+    parts = ["Write a function that counts vowels using JavaScript", "Make it object-oriented"]
+    messages = [
+        {"role": "user", "content": "how do i count vowels in a string in javascript"},
+        {"role": "assistant", "content": JAVASCRIPT_REPLY},
+        {"role": "user", "content": "can you make it oop"},
+        {"role": "assistant", "content": PYTHON_REPLY.replace("def count_vowels", "class C:\n  def count")},
+    ]
+    found = [(f.check, f.detail) for f in evident_failures(parts, messages)]
+    assert found == [("wrong_language", "part 2: its code is in Python, not JavaScript")]
+    messages[3] = {"role": "assistant", "content": JAVASCRIPT_REPLY}
+    assert not [f for f in evident_failures(parts, messages) if f.check == "wrong_language"]

@@ -97,6 +97,49 @@ def test_a_worked_example_is_not_evidence_of_the_users_result() -> None:
     assert quoted_evidence(quote, [announced.replace("Here's an example:", "Yours:")]) is not None
 
 
+# The last reply of a JavaScript dialogue of 2026-11-28 (shortened): right, and introduced as an example.
+CODE_REPLY = (
+    "To get the input string via an API call, you can use a library like Axios. Here's an example of "
+    "how you can make an API call and pass the string to the `countVowels` method:\n\n```javascript\n"
+    "const axios = require('axios');\n\nclass VowelCounter {\n  constructor(str) { this.str = str; }\n"
+    "  countVowels() { return (this.str.match(/[aeiou]/gi) || []).length; }\n}\n\n"
+    "axios.get('https://api.example.com/vowels')\n  .then(response => {\n"
+    "    const vowelCounter = new VowelCounter(response.data);\n  });\n```\n\n"
+    "Replace the URL with your API endpoint."
+)
+
+
+def test_a_line_of_code_is_evidence_however_the_reply_introduces_it() -> None:
+    quote = "Evidence: axios.get('https://api.example.com/vowels')\nDone: YES"
+    assert quoted_evidence(quote, [CODE_REPLY]) == "axios.get('https://api.example.com/vowels')"
+    # ... but not for a calculation: a program's example inputs are not the user's result
+    assert quoted_evidence(quote, [CODE_REPLY], code_counts=False) is None
+
+
+def test_code_the_judge_describes_by_name_is_quoted_by_the_line_that_defines_it() -> None:
+    # What the embedded judge answered for a right JavaScript class (2026-11-28).
+    described = (
+        "Evidence: The assistant provided a class `VowelCounter` with a method `countVowels` that "
+        "takes a string and returns the number of vowels.\nDone: YES"
+    )
+    assert quoted_evidence(described, [CODE_REPLY]) == "class VowelCounter {"
+    invented = "Evidence: The assistant provided a function `count_vowels` in Python.\nDone: YES"
+    assert quoted_evidence(invented, [CODE_REPLY]) is None  # a name the code does not have
+    assert quoted_evidence(described, ["A VowelCounter class would count them."]) is None  # no code
+
+
+def test_items_of_a_list_in_the_reply_are_evidence() -> None:
+    reply = (
+        "Here are some great places for walking tours in France:\n\n1. **Mont Saint Michel**: a tidal "
+        "island.\n2. **Gordes**: a hill village in Provence.\n3. **Lyon**: old town lanes.\n"
+        "4. **Paris**: the Seine quays."
+    )
+    listed = "Evidence: Mont Saint Michel, Gordes, Lyon and Paris\nDone: YES"
+    assert quoted_evidence(listed, [reply]) == "Mont Saint Michel, Gordes, Lyon and Paris"
+    assert quoted_evidence("Evidence: Mont Saint Michel, Gordes, Lyon, Nice\nDone: YES", [reply]) is None
+    assert quoted_evidence("Evidence: Gordes and Lyon\nDone: YES", [reply]) is None  # two names are no list
+
+
 def test_plans_from_a_judge_answer() -> None:
     assert parse_plan("1. calculate the speed for each race\n2. calculate the calories burned") == [
         "Calculate the speed for each race",

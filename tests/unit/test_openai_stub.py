@@ -232,6 +232,8 @@ def test_log_is_bounded_and_stats_reset() -> None:
         assert [r.number for r in stub.log] == [3, 4, 5]
         assert stub.requests[-1]["messages"][-1]["content"] == "message 4"
         assert stub.total_requests == 5
+        # the client can have its reply before the server's handler has counted the request done
+        assert stub.wait_for(lambda stats: stats.in_flight == 0)
         stub.reset_stats()
         assert (stub.total_requests, stub.fault_counts, stub.log, stub.max_in_flight) == (0, {}, [], 0)
 
