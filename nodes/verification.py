@@ -100,7 +100,7 @@ def quoted_evidence(answer: str, replies: Sequence[str], code_counts: bool = Tru
     """The evidence of a judge's answer if it really occurs in one of the replies: a sentence not
     framed as an example or an assumption (a worked example is not the user's result), items of a
     list the reply gives, or, where code answers the part (``code_counts``), a line of its code or
-    the line that defines a name the judge put in backticks."""
+    the lines of the names the judge put in backticks."""
     match = _EVIDENCE.search(answer)
     quote = (match.group(1) if match else "").strip().strip('"“”<>').strip()
     if quote.lower().rstrip(".") in _NO_EVIDENCE:
@@ -115,8 +115,8 @@ def quoted_evidence(answer: str, replies: Sequence[str], code_counts: bool = Tru
         code = "\n".join(body for _, body in code_blocks(reply)) if code_counts else ""
         if code and longest_common_run(quote, code) >= needed:
             return quote
-        if code and (line := _line_defining_a_named(quote, code)):
-            return line
+        if code and (lines := _lines_of_named(quote, code)):
+            return lines
         if longest_common_run(quote, reply) >= needed:
             framed = (
                 _framed_as_example(quote, reply)
@@ -144,25 +144,28 @@ def _lists_items_of(quote: str, reply: str) -> bool:
     )
 
 
-_CODE_NAME = re.compile(r"`([A-Za-z_$][\w$]*)(?:\(\))?`")
-_DEFINITION = re.compile(r"\b(?:class|function|def|fn|func|const|let|var|interface|struct)\s+([\w$]+)")
+_CODE_NAME = re.compile(r"`([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\(\))?`")  # "axios.get" too
+_KEYWORDS = "export|default|static|async|public|private|protected|def|function|class|const|let|var|fn|func"
+_MODIFIERS = rf"(?:(?:{_KEYWORDS})\s+)*"  # before a name that a line defines
 
 
-def _line_defining_a_named(quote: str, code: str) -> str | None:
-    """When the judge describes code instead of copying it ("The assistant provided a function
-    `countVowels` that takes a string ...", seen for a right JavaScript class), the code line that
-    defines the first name it puts in backticks (else the first line using it), if every such name
-    is in the code."""
+def _lines_of_named(quote: str, code: str) -> str | None:
+    """When the judge describes code instead of copying it ("The assistant provided a class
+    `VowelCounter` with a static method `fromApi` that uses `fetch` ...", seen for a right
+    JavaScript class), the code lines of the names it puts in backticks, joined by " / ": for each,
+    the line that defines it, else the first that uses it; None unless every name is in the code.
+    All of them, not one: the judge names the class for every part, and what sets a part apart is
+    in the other names (``fetch`` for "get the input string from an API call")."""
     names = list(dict.fromkeys(_CODE_NAME.findall(quote)))
     lines = [line.strip() for line in code.splitlines() if line.strip()]
-    using = {name: [line for line in lines if _as_a_name(name).search(line)] for name in names}
-    if not names or not all(using.values()):
-        return None
+    quoted: list[str] = []
     for name in names:
-        defining = [line for line in using[name] if name in _DEFINITION.findall(line)]
-        if defining:
-            return defining[0]
-    return using[names[0]][0]
+        using = [line for line in lines if _as_a_name(name).search(line)]
+        if not using:
+            return None
+        definition = re.compile(rf"^{_MODIFIERS}{re.escape(name)}\s*(?:\(|=|\{{|:|extends\b)")
+        quoted.append(next((line for line in using if definition.match(line)), using[0]))
+    return " / ".join(dict.fromkeys(quoted)) or None
 
 
 def _as_a_name(name: str) -> re.Pattern[str]:

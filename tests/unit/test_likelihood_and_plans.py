@@ -116,13 +116,21 @@ def test_a_line_of_code_is_evidence_however_the_reply_introduces_it() -> None:
     assert quoted_evidence(quote, [CODE_REPLY], code_counts=False) is None
 
 
-def test_code_the_judge_describes_by_name_is_quoted_by_the_line_that_defines_it() -> None:
+def test_code_the_judge_describes_by_name_is_quoted_by_the_lines_of_those_names() -> None:
     # What the embedded judge answered for a right JavaScript class (2026-11-28).
     described = (
         "Evidence: The assistant provided a class `VowelCounter` with a method `countVowels` that "
         "takes a string and returns the number of vowels.\nDone: YES"
     )
-    assert quoted_evidence(described, [CODE_REPLY]) == "class VowelCounter {"
+    assert quoted_evidence(described, [CODE_REPLY]) == (
+        "class VowelCounter { / countVowels() { return (this.str.match(/[aeiou]/gi) || []).length; }"
+    )
+    # what sets the API part apart is in its other name: the line that uses it
+    api = "Evidence: The class `VowelCounter` gets its string from `axios.get`.\nDone: YES"
+    assert (
+        quoted_evidence(api, [CODE_REPLY])
+        == "class VowelCounter { / axios.get('https://api.example.com/vowels')"
+    )
     invented = "Evidence: The assistant provided a function `count_vowels` in Python.\nDone: YES"
     assert quoted_evidence(invented, [CODE_REPLY]) is None  # a name the code does not have
     assert quoted_evidence(described, ["A VowelCounter class would count them."]) is None  # no code
