@@ -49,6 +49,9 @@ _NAMES: dict[str, re.Pattern[str]] = {
     "Swift": re.compile(r"\bSwift\b"),
 }
 
+# A name in backticks, as replies and judges write them: `countVowels`, `countVowels()`, `axios.get`.
+CODE_NAME = re.compile(r"`([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\(\))?`")
+
 _FENCED = re.compile(r"```[ \t]*([^\s`]*)[^\n]*\n(.*?)(?:```|$)", re.DOTALL)
 # Signatures of untagged blocks: each is one language's alone.
 _SIGNATURES: dict[str, re.Pattern[str]] = {

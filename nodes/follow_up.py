@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterable
 
 from llm_roleplay.nodes.checks import stem, words
+from llm_roleplay.nodes.code_language import CODE_NAME
 
 MAX_SUBJECT_WORDS = 6
 _BOLD = re.compile(r"\*\*([^*\n]{2,60}?)\*\*")
 _LIST_HEAD = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+([^:\n*]{2,50}):", re.MULTILINE)
-_CODE_NAME = re.compile(r"`([A-Za-z_$][\w$.]{1,40})(?:\(\))?`")
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{3,40})[\"”]")
 # Heads that organise a reply rather than name a thing in it.
 _SCAFFOLDING = frozenset(
@@ -31,7 +31,7 @@ _SCAFFOLDING = frozenset(
 def candidates(reply: str) -> list[str]:
     """The things the reply names, in order of appearance, each once (case aside)."""
     found: list[tuple[int, str]] = []
-    for pattern in (_BOLD, _LIST_HEAD, _CODE_NAME, _QUOTED):
+    for pattern in (_BOLD, _LIST_HEAD, CODE_NAME, _QUOTED):
         found += [(match.start(), match.group(1).strip(" :")) for match in pattern.finditer(reply)]
     chosen: dict[str, str] = {}
     for _, text in sorted(found):

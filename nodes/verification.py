@@ -37,7 +37,7 @@ from llm_roleplay.nodes.checkable import (
     topic_stems,
 )
 from llm_roleplay.nodes.checks import asks_for_figures, longest_common_run, words
-from llm_roleplay.nodes.code_language import code_blocks
+from llm_roleplay.nodes.code_language import CODE_NAME, code_blocks
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.rendering import as_rendered, transcript_text
 from llm_roleplay.nodes.state import merge_counts
@@ -144,7 +144,6 @@ def _lists_items_of(quote: str, reply: str) -> bool:
     )
 
 
-_CODE_NAME = re.compile(r"`([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\(\))?`")  # "axios.get" too
 _KEYWORDS = "export|default|static|async|public|private|protected|def|function|class|const|let|var|fn|func"
 _MODIFIERS = rf"(?:(?:{_KEYWORDS})\s+)*"  # before a name that a line defines
 
@@ -156,7 +155,7 @@ def _lines_of_named(quote: str, code: str) -> str | None:
     the line that defines it, else the first that uses it; None unless every name is in the code.
     All of them, not one: the judge names the class for every part, and what sets a part apart is
     in the other names (``fetch`` for "get the input string from an API call")."""
-    names = list(dict.fromkeys(_CODE_NAME.findall(quote)))
+    names = list(dict.fromkeys(CODE_NAME.findall(quote)))
     lines = [line.strip() for line in code.splitlines() if line.strip()]
     quoted: list[str] = []
     for name in names:
