@@ -78,6 +78,11 @@ def test_a_bare_refusal_is_asked_once_more_and_what_is_out_of_reach_is_not() -> 
     assert after(bare, asks=2).update["termination_reason"] == "inquirer_gave_up"
     out_of_reach = "I'm sorry, I don't have access to your stopwatch data, so I can't work out your speed."
     assert after(out_of_reach, asks=1).update["termination_reason"] == "inquirer_gave_up"
+    pointed_elsewhere = (  # the embedded chatbot on the oldest cities (2026-11-28): nothing out of reach
+        "As an AI, I am unable to provide information about cities that are not currently inhabited. "
+        "However, you can check the Guinness World Records website for the most up-to-date information."
+    )
+    assert after(pointed_elsewhere, asks=1).intent is Intent.REASK
 
 
 def test_the_same_reply_again_is_neither_a_delivery_nor_a_question_to_answer_again() -> None:
