@@ -129,6 +129,28 @@ def with_goal_names(parts: list[str], goal: str) -> list[str]:
     return [f"{parts[0].rstrip('.')} using {' and '.join(missing)}", *parts[1:]]
 
 
+# "until you are satisfied": when the user stops, not what they ask for. Typed as it stood, it made
+# "refine the poem until satisfied." (reading run of 2026-11-28). A criterion after it stays.
+_STOP_CONDITION = re.compile(
+    r"\s+until\s+(?:(?:you|they|i)(?:'re|'m| are| am)\s+)?(?:satisfied|happy|content)\b"
+    r"(?:\s+with\s+(?:it|them|the\s+\w+))?"
+    r"(?:\s+and\s+(?=(?:it|the \w+) is\b))?",
+    re.IGNORECASE,
+)
+
+
+def without_stop_conditions(parts: list[str]) -> list[str]:
+    """ "Refine the poem until you are satisfied and it is coherent" -> "Refine the poem so that it is
+    coherent"; "Refine the poem until satisfied" -> "Refine the poem"."""
+    return [_STOP_CONDITION.sub(lambda m: " so that " if m.group().rstrip().endswith("and") else "", part)
+            for part in parts]  # fmt: skip
+
+
+def finished_plan(parts: list[str], goal: str) -> list[str]:
+    """A plan as the user pursues it: stop conditions out, the goal's names in."""
+    return with_goal_names(without_stop_conditions(parts), goal)
+
+
 _THEN = re.compile(r",?\s+(?:and\s+)?then,?\s+", re.IGNORECASE)
 
 

@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.nodes.context import Context, settings_of
-from llm_roleplay.nodes.goal_plan import parse_plan, split_goal, with_goal_names
+from llm_roleplay.nodes.goal_plan import finished_plan, parse_plan, split_goal
 from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.prompts import load_prompt
@@ -41,7 +41,7 @@ async def plan_goal(state: RoleplayState, runtime: Runtime[Context]) -> dict[str
     if judge.disabled:
         return {
             **start,
-            "goal_parts": with_goal_names(split_goal(state["goal"]), state["goal"]),
+            "goal_parts": finished_plan(split_goal(state["goal"]), state["goal"]),
             "plan_source": "split",
         }
     model = build_chat_model(judge)  # outside the try: a wrong setting is the user's error to fix
@@ -49,7 +49,7 @@ async def plan_goal(state: RoleplayState, runtime: Runtime[Context]) -> dict[str
         parts, source, usage = await _plan_once(state["goal"], judge.describe(), model)
     except Exception as error:  # the judge failing here ends the dialogue like any judge failure
         return {"termination_reason": TerminationReason.JUDGE_ERROR.value, "error": error_text(error)}
-    parts = with_goal_names(parts, state["goal"])
+    parts = finished_plan(parts, state["goal"])
     return {**start, "goal_parts": parts, "plan_source": source, "usage": {"judge": usage}}
 
 

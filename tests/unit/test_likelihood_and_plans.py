@@ -7,12 +7,14 @@ import math
 import pytest
 
 from llm_roleplay.nodes.goal_plan import (
+    finished_plan,
     goal_names,
     material_of,
     parse_plan,
     split_goal,
     with_goal_names,
     without_material,
+    without_stop_conditions,
 )
 from llm_roleplay.nodes.intents import asking_sentences, asks_user, cannot_help
 from llm_roleplay.nodes.likelihood import p_yes_from_logprobs, p_yes_from_text
@@ -235,6 +237,23 @@ def test_a_technical_name_no_part_has_goes_with_the_first_part() -> None:
     named = ["Write a JavaScript function that counts vowels.", "Implement it in OOP."]
     assert with_goal_names(named, JS_GOAL) == named
     assert goal_names("You plan a trip to France on a Monday.") == []  # places and days are no setting
+
+
+@pytest.mark.parametrize(
+    ("part", "kept"),
+    [
+        ("Refine the poem until satisfied", "Refine the poem"),  # the judge's plan of 2026-11-28
+        (
+            "Refine the poem until you are satisfied and it is coherent.",
+            "Refine the poem so that it is coherent.",
+        ),
+        ("Refine the poem until you are happy with it", "Refine the poem"),
+        ("Bake the pancakes until golden", "Bake the pancakes until golden"),  # a step, not a stop
+    ],
+)
+def test_a_stop_condition_is_no_part_of_the_request(part: str, kept: str) -> None:
+    assert without_stop_conditions([part]) == [kept]
+    assert finished_plan([part], "You want a poem about cats.") == [kept]
 
 
 def test_material_is_the_code_the_user_pastes() -> None:
