@@ -275,7 +275,7 @@ _DANGLING_END = re.compile(
     r"\b(?:the|a|an|and|or|my|your|their|its|our|without(?: any)?|but|if|when|than|because|whether"
     r"|which|who"
     r"|(?:do|does|did|should|can|could|would|will) (?:i|we|they|you)"
-    r"|(?:a|an|the|my|your) \w+(?: \w+){0,3}? (?!(?:for|like|about|with|of|to|from|on|in|at|by|do|did"
+    r"|(?:a|an|the|my|your) (?:\w+(?: \w+){0,3}? )?(?!(?:for|like|about|with|of|to|from|on|in|at|by|do|did"
     r"|does|doing|done|is|was|are|were|know|see|think|say|said|mean|and|or|but)\b)\w+ that"
     r"|(?:do|does|did|is|are|was|were|can|won|would|should)n['’]?t"
     r"|(?:in|of|on|at|for|with|to|from|by) (?:a|an|the|my|your|this|that) \w+(?: \w+)?"

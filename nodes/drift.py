@@ -78,7 +78,22 @@ def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bo
     return False
 
 
-_CONNECTOR = {"and", "also", "but", "then", "plus", "with", "or", "as", "so"}
+# "without": "list walking tours in France | without the ones that involve serious climbing" had been
+# cut at its first later word, sending "... without including the ones that" (2026-11-28).
+_CONNECTOR = {
+    "and",
+    "also",
+    "but",
+    "then",
+    "plus",
+    "with",
+    "or",
+    "as",
+    "so",
+    "without",
+    "except",
+    "excluding",
+}
 
 
 def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> str:

@@ -363,6 +363,21 @@ def test_a_message_that_asks_ahead_is_cut_before_the_later_request(message: str,
     )
 
 
+def test_a_later_request_after_without_is_cut_at_without() -> None:
+    # The repair of 2026-11-28 had cut at the later part's first word and sent "... walking tours
+    # without including the ones that".
+    parts = [
+        "Provide a list of locations in France that are good for walking tours.",
+        "Ensure that these tours do not involve serious climbing.",
+    ]
+    seen = (
+        "please, can you list the locations in France that are good for walking tours without "
+        "including the ones that involve serious climbing?"
+    )
+    cut = before_asking_ahead(seen, parts[:1], parts[1:])
+    assert cut == "please, can you list the locations in France that are good for walking tours"
+
+
 def test_a_letter_to_the_addressee_becomes_the_users_dictation() -> None:
     from llm_roleplay.nodes.rewrites import as_request_to_write
     from llm_roleplay.nodes.voice import writes_to_someone_else
@@ -580,6 +595,9 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
     assert check("give me the 10 oldest cities, including the name of the city, its") is Problem.CUT_OFF
     assert check("recommend some good places in France for walking tours without") is Problem.CUT_OFF
     assert check("give me a list of places in France for a walking tour without any") is Problem.CUT_OFF
+    # 0 of 30,547 real messages end on "the <word> that"; "like that", "do that" are whole
+    assert check("list the places good for walking tours without including the ones that") is Problem.CUT_OFF
+    assert check("can you do that") is None and check("is it like that") is None
     assert check("Tell me what is wrong with your answer.") is Problem.ROLE_CONFUSION  # the teacher's line
     assert check("go on") is None and check("is there anything I should watch out for") is None
     assert in_the_users_voice("the chatbot didn't list Babylon.") == "you didn't list Babylon."
