@@ -113,7 +113,7 @@ def quoted_evidence(answer: str, replies: Sequence[str], code_counts: bool = Tru
         # Code is what was asked for, however the reply introduces it ("Here's an example of how
         # you can make an API call:" framed every quoted line of the right answer as an example).
         code = "\n".join(body for _, body in code_blocks(reply)) if code_counts else ""
-        if code and longest_common_run(quote, code) >= needed:
+        if code and _copies_code(quote, code):
             return quote
         if code and (lines := _lines_of_named(quote, code)):
             return lines
@@ -126,6 +126,19 @@ def quoted_evidence(answer: str, replies: Sequence[str], code_counts: bool = Tru
         if _lists_items_of(quote, outside_examples(reply)):
             return quote
     return None
+
+
+# Comments to the end of the line ("// ...", "# ..."), and "/* ... */".
+_COMMENT = re.compile(r"(?://|#)[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def _copies_code(quote: str, code: str) -> bool:
+    """The quote copies the code, comments aside on both sides: the embedded judge copied a right
+    JavaScript function without its comment lines, and no run of the reply was long enough."""
+    bare_quote = _COMMENT.sub(" ", quote)
+    length = len(words(bare_quote))
+    needed = max(min(MIN_QUOTE_WORDS, length), round(QUOTE_SHARE * length))
+    return length > 0 and longest_common_run(bare_quote, _COMMENT.sub(" ", code)) >= needed
 
 
 _LIST_SEPARATOR = re.compile(r"\s*(?:[,;]|\band\b)\s*")

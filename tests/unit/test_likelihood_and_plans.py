@@ -118,6 +118,25 @@ def test_a_line_of_code_is_evidence_however_the_reply_introduces_it() -> None:
     assert quoted_evidence(quote, [CODE_REPLY], code_counts=False) is None
 
 
+def test_code_copied_without_its_comments_is_evidence() -> None:
+    # What the embedded judge quoted for the reading run's JavaScript function (2026-11-28).
+    reply = (
+        "Below is a JavaScript function:\n\n```javascript\nfunction countVowels(str) {\n"
+        "  // Define a string containing all vowels\n  const vowels = 'aeiouAEIOU';\n"
+        "  // Initialize a counter for vowels\n  let count = 0;\n  for (let i = 0; i < str.length; i++) {\n"
+        "    // Check if the current character is a vowel\n    if (vowels.includes(str[i])) {\n"
+        "      count++;\n    }\n  }\n  return count;\n}\n```"
+    )
+    copied = (
+        "Evidence: function countVowels(str) {\n  const vowels = 'aeiouAEIOU';\n  let count = 0;\n"
+        "  for (let i = 0; i < str.length; i++) {\n    if (vowels.includes(str[i])) {\n      count++;\n"
+        "    }\n  }\n  return count;\n}\nDone: YES"
+    )
+    assert quoted_evidence(copied, [reply]) is not None
+    other = "Evidence: def count_vowels(text):\n    return sum(c in 'aeiou' for c in text)\nDone: YES"
+    assert quoted_evidence(other, [reply]) is None  # code the reply does not have
+
+
 def test_code_the_judge_describes_by_name_is_quoted_by_the_lines_of_those_names() -> None:
     # What the embedded judge answered for a right JavaScript class (2026-11-28).
     described = (
