@@ -16,7 +16,9 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **offers instead of answers**: the last reply offers to do a part ("Would you like me to also
   prepare a shorter version?"): what a chatbot offers it has not done;
 - **code in another language**: every code block of an answer is in a language the goal, its parts
-  and the user never named (Python for a JavaScript goal: :mod:`nodes.code_language`).
+  and the user never named (Python for a JavaScript goal: :mod:`nodes.code_language`);
+- **what was to be left out, put in**: "2 large eggs" in pancakes "without eggs"
+  (:mod:`nodes.exclusions`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from llm_roleplay.nodes.checks import (
     words,
 )
 from llm_roleplay.nodes.code_language import named_languages, wrong_language
+from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.voice import content_words
 
 _OPERATOR = r"[+\-−–×x*/÷]"
@@ -236,9 +239,9 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     the user gave (``known``: their messages and the goal), only the method ("Speed = 50 / Time");
     a sum that does not add up; a word limit broken; a "new version" that copies an ``earlier``
     reply; a numbered list shorter than the part asks for; an offer to do the part ("Would you
-    like me to write a shorter version?"); code in a language nobody asked for. A small model's
-    YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the runs of 2026-11-27), and the
-    user moved on where a person would have pushed back.
+    like me to write a shorter version?"); code in a language nobody asked for; eggs in a recipe
+    "without eggs". A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in
+    the runs of 2026-11-27), and the user moved on where a person would have pushed back.
     """
     if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
@@ -257,6 +260,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         or repeated_list_item(part, reply)
         or offers_instead(part, reply)
         or wrong_language(reply, named_languages([part, *known]))
+        or puts_in_excluded(reply, excluded_things([part, *known]))
     )
 
 
@@ -423,7 +427,8 @@ def evident_failures(
             if (detail := offers_instead(part, replies[-1]))
         ]
     answers = [answer_to(part, messages, parts) for part in parts]
-    languages = named_languages([*parts, *(m["content"] for m in messages if m["role"] == "user")])
+    asked = [*parts, *(m["content"] for m in messages if m["role"] == "user")]
+    languages, excluded = named_languages(asked), excluded_things(asked)
     for index, (part, (answer, earlier)) in enumerate(zip(parts, answers, strict=True), start=1):
         if detail := shorter_list(part, answer):
             findings.append(Finding("shorter_list", f"part {index}: {detail}"))
@@ -431,6 +436,8 @@ def evident_failures(
             findings.append(Finding("repeated_item", f"part {index}: {detail}"))
         if detail := wrong_language(answer, languages):
             findings.append(Finding("wrong_language", f"part {index}: {detail}"))
+        if detail := puts_in_excluded(answer, excluded):
+            findings.append(Finding("excluded_put_in", f"part {index}: {detail}"))
         if sum(other == answer for other, _ in answers) > 1:
             continue  # one reply answers several parts: its length and text belong to all of them
         if detail := broken_word_limit(part, answer):

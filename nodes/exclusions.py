@@ -1,0 +1,53 @@
+"""What the user said to leave out ("without eggs"), and a reply that puts it in anyway.
+
+``make demo`` of 2026-11-28: asked for pancakes without eggs, the embedded chatbot listed "2 large
+eggs" and "beat the eggs with the milk"; the simulated user asked how to make them fluffier as if
+nothing were wrong. A person sees that at a glance. Only plain uses count: an amount before the
+thing ("2 large eggs", "1 tablespoon egg whites") or a cook's verb on it ("beat the eggs"); talk of
+leaving it out or replacing it ("without eggs", "egg substitutes", "instead of eggs") does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from llm_roleplay.nodes.checks import NUMBER_WORDS, stem
+
+_EXCLUDED = re.compile(
+    r"\b(?:without|with no)\s+(?:any\s+|using\s+|the\s+)?([a-z]{3,})\b|\b([a-z]{3,})-free\b", re.IGNORECASE
+)
+_AMOUNT = r"(?:\d+(?:[./]\d+)?|½|¼|¾|" + "|".join(NUMBER_WORDS) + r")"
+_USE_VERBS = r"(?:add|beat|whisk|crack|mix in|fold in|stir in|separate)"
+# A sentence about leaving the thing out or replacing it is no use of it.
+_LEAVES_OUT = re.compile(
+    r"\bwithout\b|\binstead\b|substitut|replac|alternative|-free\b|\bno\s", re.IGNORECASE
+)
+_SENTENCE_OR_LINE = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def excluded_things(texts: Iterable[str]) -> set[str]:
+    """The stems of what the ``texts`` (the goal, its parts, the user's messages) leave out."""
+    return {
+        stem((match.group(1) or match.group(2)).lower())
+        for text in texts
+        for match in _EXCLUDED.finditer(text)
+    }
+
+
+def puts_in_excluded(reply: str, excluded: set[str]) -> str | None:
+    """ "it has eggs in it: 2 large eggs" when the reply uses a thing the user left out."""
+    if not excluded:
+        return None
+    for sentence in _SENTENCE_OR_LINE.split(reply):
+        if _LEAVES_OUT.search(sentence):
+            continue
+        for word in dict.fromkeys(re.findall(r"[A-Za-z]+", sentence)):
+            if stem(word.lower()) not in excluded:
+                continue
+            name = re.escape(word)
+            amount = rf"\b{_AMOUNT}\s+(?:[a-z]+\s+){{0,2}}{name}\b"
+            used = rf"\b{_USE_VERBS}\s+(?:the\s+|an?\s+|\d+\s+)?{name}\b"
+            if re.search(amount, sentence, re.IGNORECASE) or re.search(used, sentence, re.IGNORECASE):
+                return f"it has {word.lower()} in it: {sentence.strip(' -*')[:80]}"
+    return None

@@ -1,0 +1,63 @@
+"""What the user leaves out, and replies that put it in (nodes.exclusions), as the user and the goal
+check see them."""
+
+from __future__ import annotations
+
+import pytest
+
+from llm_roleplay.nodes.checkable import evident_failures, evidently_undelivered
+from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
+
+GOAL = "You want a simple recipe for pancakes without eggs, and then to know how to make them fluffier."
+# The embedded chatbot's reply in `make demo` of 2026-11-28 (shortened).
+DEMO_REPLY = (
+    "Sure, here's a simple recipe for pancakes without eggs that gives the pancakes a fluffy texture:\n\n"
+    "Ingredients:\n- 2 cups all-purpose flour\n- 1 tablespoon baking powder\n- 2 large eggs\n"
+    "- 2/3 cup milk\n\n"
+    "Instructions:\n1. Whisk together the flour and baking powder.\n"
+    "2. In a separate bowl, beat the eggs with the milk until they are well combined."
+)
+
+
+def test_what_a_goal_leaves_out() -> None:
+    assert excluded_things([GOAL]) == {"egg"}
+    assert excluded_things(["a gluten-free cake with no sugar"]) == {"gluten", "sugar"}
+    assert excluded_things(["no problem, under 100 words", "now make it firmer"]) == set()
+
+
+@pytest.mark.parametrize(
+    ("reply", "seen"),
+    [
+        (DEMO_REPLY, "it has eggs in it: 2 large eggs"),
+        ("3. Beat the eggs with the milk.", "it has eggs in it: Beat the eggs with the milk."),
+        ("Use 1 mashed banana instead of 1 egg.", None),  # replacing it
+        ("To make pancakes without eggs, add 1 tablespoon of egg replacer.", None),
+        ("- 1 egg substitute (such as flax)", None),
+        ("Eggs make pancakes rise; baking powder does it too.", None),  # talk, no use
+    ],
+)
+def test_a_reply_that_puts_in_what_was_left_out(reply: str, seen: str | None) -> None:
+    assert puts_in_excluded(reply, {"egg"}) == seen
+
+
+def test_the_user_and_the_goal_check_see_eggs_in_an_egg_free_recipe() -> None:
+    part = "Provide a simple recipe for pancakes without eggs"
+    assert evidently_undelivered(part, DEMO_REPLY, [], [GOAL]) == "it has eggs in it: 2 large eggs"
+    # the constraint holds for the later part too: the goal says it
+    later = "Explain how to make them fluffier"
+    assert evidently_undelivered(later, "For fluffier ones, add 2 egg whites.", [], [GOAL]) is not None
+    messages = [
+        {"role": "user", "content": "how do i make pancakes without eggs"},
+        {"role": "assistant", "content": DEMO_REPLY},
+    ]
+    assert [(f.check, f.detail) for f in evident_failures([part], messages)] == [
+        ("excluded_put_in", "part 1: it has eggs in it: 2 large eggs")
+    ]
+    messages[1] = {
+        "role": "assistant",
+        "content": DEMO_REPLY.replace("- 2 large eggs\n", "").replace(
+            "2. In a separate bowl, beat the eggs with the milk until they are well combined.",
+            "2. Add the milk.",
+        ),
+    }
+    assert evident_failures([part], messages) == []
