@@ -152,11 +152,16 @@ def figures_by_unit(text: str) -> dict[str, set[float]]:
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+_COMPARATIVE = re.compile(r"(?<=\w{3})i(?:er|est)$")  # "fluffier", "easiest"; not "tier"
+
+
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """The word's Snowball (Porter 2) stem: "cities" and "city", "established" and "establishment"
-    are one word when a message is compared with a goal's parts."""
-    return str(_STEMMER.stemWord(word.lower()))
+    are one word when a message is compared with a goal's parts. Snowball keeps comparatives apart
+    ("fluffier", "fluffy"): an opening that asked for "a fluffy texture" was not seen asking ahead
+    for "how to make them fluffier" (make demo, 2026-11-28), so "-ier"/"-iest" count as "-y"."""
+    return str(_STEMMER.stemWord(_COMPARATIVE.sub("y", word.lower())))
 
 
 # The instruction verbs a request or a goal plan wraps around what is asked ("calculate the speed",

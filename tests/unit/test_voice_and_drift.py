@@ -236,6 +236,20 @@ def test_front_loading_is_seen_past_the_goals_ask_verb() -> None:
     assert before_asking_ahead(seen, parts[:1], parts[1:]) == "Provide a simple recipe for pancakes."
 
 
+def test_front_loading_is_seen_through_comparatives() -> None:
+    # make demo of 2026-11-28: "fluffy" in the opening, "fluffier" in the later part
+    parts = ["Provide a simple recipe for pancakes without eggs", "Explain how to make them fluffier"]
+    seen = (
+        "Provide a simple recipe for pancakes without eggs.\nI'm looking for a recipe that isn't too "
+        "complex, but still gives the pancakes a fluffy texture"
+    )
+    assert asks_ahead(seen, parts[:1], parts[1:])
+    assert (
+        before_asking_ahead(seen, parts[:1], parts[1:])
+        == "Provide a simple recipe for pancakes without eggs."
+    )
+
+
 def test_off_goal_needs_a_long_unrelated_message() -> None:
     related = [GOAL, ASKED_FOR_READINGS]
     assert off_goal(
