@@ -18,7 +18,7 @@ _EXCLUDED = re.compile(
     r"\b(?:without|with no)\s+(?:any\s+|using\s+|the\s+)?([a-z]{3,})\b|\b([a-z]{3,})-free\b", re.IGNORECASE
 )
 _AMOUNT = r"(?:\d+(?:[./]\d+)?|½|¼|¾|" + "|".join(NUMBER_WORDS) + r")"
-_USE_VERBS = r"(?:add|beat|whisk|crack|mix in|fold in|stir in|separate)"
+_USE_VERBS = r"(?:add|beat|whisk|whip|crack|fold|mix|stir|separate|combine|use)(?:\s+in)?"
 # A sentence about leaving the thing out or replacing it is no use of it.
 _LEAVES_OUT = re.compile(
     r"\bwithout\b|\binstead\b|substitut|replac|alternative|-free\b|\bno\s", re.IGNORECASE

@@ -30,6 +30,9 @@ def test_what_a_goal_leaves_out() -> None:
     [
         (DEMO_REPLY, "it has eggs in it: 2 large eggs"),
         ("3. Beat the eggs with the milk.", "it has eggs in it: Beat the eggs with the milk."),
+        # make demo of 2026-11-28, asked how to make them fluffier "without adding any eggs"
+        ("1. Use a whisk to whip the eggs.", "it has eggs in it: Use a whisk to whip the eggs."),
+        ("Then fold the egg mixture in.", "it has egg in it: Then fold the egg mixture in."),
         ("Use 1 mashed banana instead of 1 egg.", None),  # replacing it
         ("To make pancakes without eggs, add 1 tablespoon of egg replacer.", None),
         ("- 1 egg substitute (such as flax)", None),
