@@ -223,31 +223,34 @@ def test_front_loading_is_seen_through_inflections_and_instruction_verbs() -> No
     )
 
 
-def test_front_loading_is_seen_past_the_goals_ask_verb() -> None:
-    # The embedded model's opening on the local-model test's goal (2026-11-28): the plan's "Ask"
-    # had counted as a word of the later part, so "eggs" alone was not enough to see it.
+@pytest.mark.parametrize(
+    ("parts", "seen", "cut"),
+    [
+        (  # the local-model test's opening (2026-11-28): the plan's "Ask" had counted as a word of
+            # the later part, so "eggs" alone was not enough to see it
+            ["Get a simple recipe for pancakes", "Ask how to make them without eggs."],
+            "Provide a simple recipe for pancakes. I'm looking for something that doesn't require eggs, "
+            "and it would be great if you could give me the ingredients and a step-by-step guide.",
+            "Provide a simple recipe for pancakes.",
+        ),
+        (  # make demo of 2026-11-28: "fluffy" in the opening, "fluffier" in the later part
+            ["Provide a simple recipe for pancakes without eggs", "Explain how to make them fluffier"],
+            "Provide a simple recipe for pancakes without eggs.\nI'm looking for a recipe that isn't too "
+            "complex, but still gives the pancakes a fluffy texture",
+            "Provide a simple recipe for pancakes without eggs.",
+        ),
+    ],
+)
+def test_front_loading_is_seen_past_the_goals_ask_verb_and_through_comparatives(
+    parts: list[str], seen: str, cut: str
+) -> None:
+    assert asks_ahead(seen, parts[:1], parts[1:])
+    assert before_asking_ahead(seen, parts[:1], parts[1:]) == cut
+
+
+def test_a_plain_first_request_does_not_ask_ahead() -> None:
     parts = ["Get a simple recipe for pancakes", "Ask how to make them without eggs."]
-    seen = (
-        "Provide a simple recipe for pancakes. I'm looking for something that doesn't require eggs, "
-        "and it would be great if you could give me the ingredients and a step-by-step guide."
-    )
-    assert asks_ahead(seen, parts[:1], parts[1:])
     assert not asks_ahead("can you give me a simple pancake recipe?", parts[:1], parts[1:])
-    assert before_asking_ahead(seen, parts[:1], parts[1:]) == "Provide a simple recipe for pancakes."
-
-
-def test_front_loading_is_seen_through_comparatives() -> None:
-    # make demo of 2026-11-28: "fluffy" in the opening, "fluffier" in the later part
-    parts = ["Provide a simple recipe for pancakes without eggs", "Explain how to make them fluffier"]
-    seen = (
-        "Provide a simple recipe for pancakes without eggs.\nI'm looking for a recipe that isn't too "
-        "complex, but still gives the pancakes a fluffy texture"
-    )
-    assert asks_ahead(seen, parts[:1], parts[1:])
-    assert (
-        before_asking_ahead(seen, parts[:1], parts[1:])
-        == "Provide a simple recipe for pancakes without eggs."
-    )
 
 
 def test_off_goal_needs_a_long_unrelated_message() -> None:
