@@ -28,6 +28,7 @@ from llm_roleplay.nodes.follow_up import follow_up_subject
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.intents import Intent, Step
 from llm_roleplay.nodes.llm import call_seed, text_of, transcript
+from llm_roleplay.nodes.plain_words import in_plain_words
 from llm_roleplay.nodes.state import RoleplayState, persona_description
 from llm_roleplay.nodes.voice import content_words
 from llm_roleplay.prompts import Prompt, load_prompt
@@ -129,8 +130,9 @@ def message_messages(
     task = load_prompt(TASKS[step.intent]) if step.intent else load_prompt("inquirer_follow_up")
     material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
     text = task.render(
-        part=parts[step.part] if step.part < len(parts) else "",
-        done=parts[step.part - 1] if 0 < step.part <= len(parts) else "",
+        # the part in the words people type: shown "Ensure ...", the small model typed "ensure ..."
+        part=in_plain_words(parts[step.part]) if step.part < len(parts) else "",
+        done=in_plain_words(parts[step.part - 1]) if 0 < step.part <= len(parts) else "",
         reason=f" ({step.reason.rstrip('.')})" if step.reason else "",
         asked=_guesses_blanked(step.reason, state) if step.intent is Intent.ANSWER else step.reason,
         material="They paste their code right below the message, so the message only says what they want "

@@ -3,7 +3,8 @@
 The guards in :mod:`llm_roleplay.nodes.voice` reject a message; these keep it and mend what a
 rewrite can: the assistant's "Sure," opening, a closing run of hashtags, the chatbot named at the
 start or spoken of in the third person, a request wrapped in "can you help me with that?", a
-self-description the persona gives away, a direction to paste typed above the pasted code.
+self-description the persona gives away, a direction to paste typed above the pasted code, a task
+sheet's verb at the head of a request (:mod:`llm_roleplay.nodes.plain_words`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
 from llm_roleplay.blocks.style.sentences import split_sentences
 from llm_roleplay.nodes.checks import breaks_role, describes_chatbot_habits, names_traits, words
+from llm_roleplay.nodes.plain_words import in_plain_words
 
 _DOCUMENT_TO = re.compile(
     r"\b(email|e-mail|letter|message|note|text|complaint)\b[^.]*?\bto (?:my|the|our|your|a|an) ([a-z]+)",
@@ -196,7 +198,9 @@ def without_paste_direction(message: str) -> str:
 def in_the_users_voice(message: str) -> str:
     """The small model's habits that a plain rewrite mends: the assistant's "Sure," opening, a
     closing run of hashtags, the chatbot named at the start or spoken of to its face, a request
-    wrapped in "can you help me with that?"."""
-    return without_help_wrapping(
-        to_the_chatbots_face(without_vocative(without_assent_opening(without_hashtags(message))))
+    wrapped in "can you help me with that?", a task sheet's verb ("ensure ...")."""
+    return in_plain_words(
+        without_help_wrapping(
+            to_the_chatbots_face(without_vocative(without_assent_opening(without_hashtags(message))))
+        )
     )

@@ -1,0 +1,93 @@
+"""A request's task-sheet verb in the words people type to a chatbot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.inquirer_prompt import message_messages
+from llm_roleplay.nodes.intents import Intent, Step
+from llm_roleplay.nodes.plain_words import in_plain_words
+from llm_roleplay.nodes.rewrites import in_the_users_voice
+
+
+@pytest.mark.parametrize(
+    ("planned", "plain"),
+    [
+        # parts of the embedded judge's plans for the paper's goals (2026-11-28)
+        (
+            "Ensure that these tours do not involve serious climbing.",
+            "Make sure these tours do not involve serious climbing.",
+        ),
+        (
+            "Analyze the relationship between the amount of feed given and the chicken egg production rate.",
+            "How the amount of feed given relates to the chicken egg production rate.",
+        ),
+        (
+            "Evaluate the feasibility of providing enough feed to achieve high egg production.",
+            "Whether providing enough feed to achieve high egg production is possible.",
+        ),
+        (
+            "Determine if providing enough feed to achieve high egg production is feasible.",
+            "Find out if providing enough feed to achieve high egg production is feasible.",
+        ),
+        (
+            "Provide a list of locations in France that are good for walking tours.",
+            "List locations in France that are good for walking tours.",
+        ),
+        ("Identify the highest population of the 3rd city.", "Find the highest population of the 3rd city."),
+        (
+            "Develop a function that counts the number of vowels in a given string using JavaScript",
+            "Write a function that counts the number of vowels in a given string using JavaScript",
+        ),
+        (
+            "Allow the user to insert a number and get the factorial of it as output.",
+            "Let the user insert a number and get the factorial of it as output.",
+        ),
+        # typed: after "please" or "can you", and at each sentence's head
+        (
+            "please ensure these tours do not involve serious climbing.",
+            "please make sure these tours do not involve serious climbing.",
+        ),
+        (
+            "can you provide the total? then determine the rest",
+            "can you give the total? then find out the rest",
+        ),
+    ],
+)
+def test_a_task_sheets_verb_becomes_a_persons(planned: str, plain: str) -> None:
+    assert in_plain_words(planned) == plain
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "Calculate the speed for each race.",  # the goal's own word
+        "The function should provide output in JSON.",  # not the head of a request
+        "I need to ensure it works on Windows",
+        "how do I analyze my sales data in excel",  # what the person wants done, not how they ask
+    ],
+)
+def test_the_rest_of_a_request_is_left_as_it_is(kept: str) -> None:
+    assert in_plain_words(kept) == kept
+
+
+def test_the_inquirer_is_shown_the_part_in_plain_words_and_its_message_is_mended() -> None:
+    state: dict[str, Any] = {
+        "goal": "You plan a walking tour in France without serious climbing.",
+        "goal_parts": [
+            "Provide a list of walking tour areas in France.",
+            "Ensure that they involve no climbing.",
+        ],
+        "turn": 1,
+    }
+    prompt, _ = message_messages(state, Context(), Step(Intent.NEXT, 1), 10)
+    text = str(prompt[0].content)
+    assert "ask the chatbot for only this: Make sure they involve no climbing." in text
+    assert "done this for the person: List walking tour areas in France." in text
+    assert "Ensure" not in text and "Provide" not in text
+    # the model typed the part as it stood (reading run of 2026-11-28)
+    typed = "ensure the function does not enter an infinite loop."
+    assert in_the_users_voice(typed) == "make sure the function does not enter an infinite loop."
