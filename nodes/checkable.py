@@ -5,7 +5,8 @@ model: P(YES) 0.7-0.9 for met and unmet goals alike, and 0.65 with the replies h
 checks look for plain evidence that a reply is wrong, and each one alone rejects a claim:
 
 - **false arithmetic**: an equation written in a reply ("3 + 24 = 28", "2 h x 6 mph = 12 miles")
-  whose sides differ when evaluated;
+  whose sides differ when evaluated, or a time or length restated wrongly ("1 minute and 30
+  seconds (which is 70 seconds)": :mod:`nodes.conversions`);
 - **missing expected numbers**: a number of the goal's ``expected_outcome`` that no reply contains;
 - **broken word limits**: a part asking for "under 100 words" whose answer is longer;
 - **empty rewrites**: a part asking to change, refine or shorten something answered with a copy of
@@ -42,6 +43,7 @@ from llm_roleplay.nodes.checks import (
     words,
 )
 from llm_roleplay.nodes.code_language import named_languages, wrong_language
+from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.voice import content_words
 
@@ -88,7 +90,7 @@ def _operand(number: str, percent: str | None) -> float:
 
 def false_arithmetic(text: str) -> list[str]:
     """Equations in ``text`` whose left side, evaluated left to right with the usual precedence, is not
-    its right side."""
+    its right side; then the quantities it restates wrongly (a conversion is an equation too)."""
     wrong = []
     for match in _EQUATION.finditer(text):
         first = _OPERAND.match(match.group(1))
@@ -102,7 +104,7 @@ def false_arithmetic(text: str) -> list[str]:
         right = number_value(match.group(3))
         if abs(left - right) > _rounding(match.group(3)) + RELATIVE_TOLERANCE * abs(right):
             wrong.append(match.group(0).strip())
-    return wrong
+    return wrong + false_conversions(text)
 
 
 def _evaluate(first: float, terms: Sequence[tuple[str, float]]) -> float:
