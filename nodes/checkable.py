@@ -193,19 +193,30 @@ EXAMPLE_MARKER = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+_BACK_TO_USER = re.compile(
+    r"\s*(?:now\b|in your case|for your\b|using your\b|with your\b|based on your\b|so for you\b)",
+    re.IGNORECASE,
+)
+
+
 def outside_examples(text: str) -> str:
     """``text`` without its worked examples: a paragraph from the sentence that says "for example"
     (or "let's assume", ...) to its end. A reply that shows the method on made-up figures ("For
     example, if you ran a 10-kilometer race in 30 minutes, your speed would be 20 km/h") has given
     the user no result of theirs; the user had taken it for one three times in a row). An example
     announced at a paragraph's end ("Here's an example:") is the paragraph that follows (seen: a
-    table of three made-up races with their speeds, taken for the user's speeds)."""
+    table of three made-up races with their speeds, taken for the user's speeds), and each one after
+    it that carries figures too, up to one that turns to the user ("Now, with your times: ..."): the
+    1.5B chatbot's "Here's an example ...:" ran over three paragraphs, one per made-up race, and the
+    user took the second and third for their speeds (reading run of 2026-11-28)."""
     kept = []
-    announced = False
+    announced = skipped = False
     for paragraph in _paragraphs(text):
-        if announced:
-            announced = False
+        if announced and not (skipped and (not _DIGIT.search(paragraph) or _BACK_TO_USER.match(paragraph))):
+            skipped = True
             continue
+        announced = skipped = False
         marker = EXAMPLE_MARKER.search(paragraph.replace("’", "'"))
         if marker:
             start = max(paragraph.rfind(stop, 0, marker.start()) for stop in (". ", "! ", "? ", "\n"))

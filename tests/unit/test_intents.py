@@ -202,6 +202,26 @@ def test_a_table_announced_as_an_example_is_not_the_users_result() -> None:
     )
 
 
+def test_an_announced_example_runs_over_every_paragraph_of_figures_after_it() -> None:
+    # Reading run of 2026-11-28: one made-up race per paragraph; the user took the speeds as theirs.
+    reply = (
+        "To calculate your speed for each race, you can use the following formula: speed = distance / time.\n\n"
+        "Here's an example of how you can use this formula to calculate your speed for each race:\n\n"
+        "For the 50-meter race:\nDistance = 50 meters\nTime = 10 seconds\nSpeed = 50 / 10 = 5 meters per second\n\n"
+        "For the 100-meter race:\nDistance = 100 meters\nTime = 15 seconds\nSpeed = 100 / 15 = 6.67 m/s\n\n"
+        "You can repeat this process for each race to calculate your speed for each."
+    )
+    step = asyncio.run(next_step(state_after(reply), Context(), reading(0.99)))
+    assert step.intent is Intent.REASK and step.reason == "it gives no result"
+    yours = reply.replace(
+        "You can repeat", "Now, with your times: 50 m in 8 s is 6.25 m/s.\n\nYou can repeat"
+    )
+    assert (
+        asyncio.run(next_step(state_after(yours), Context(min_turns_before_stop=1), reading(0.99))).intent
+        is None
+    )
+
+
 def test_asked_for_the_very_thing_they_want_the_user_says_so() -> None:
     # Seen on 2026-11-28: asked for the final meal's amount, the user made it up ("Okay, so my final
     # meal for the day should be 20 cups of feed.").
