@@ -319,6 +319,8 @@ _NOT_ITEMS = frozenset({
 })  # fmt: skip
 _COUNT_OF_SOMETHING_ELSE = re.compile(r"(?:\b(?:for|with|by)|(?<!\blist )\bof)\s+$", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*(?:\*\*|#+\s*)?(\d{1,2})[.)]\s", re.MULTILINE)
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*[-*•]\s+\S", re.MULTILINE)
 
 
 def _asked_count(part: str) -> re.Match[str] | None:
@@ -338,7 +340,7 @@ def _asked_count(part: str) -> re.Match[str] | None:
 
 def shorter_list(part: str, reply: str) -> str | None:
     """The part asks for N things ("the 10 oldest cities", "four regions") and the reply's numbered
-    list (1, 2, 3, ... in order) stops before N."""
+    list (1, 2, 3, ... in order) stops before N, or the reply gives no list at all."""
     asked = _asked_count(part)
     if asked is None:
         return None
@@ -349,6 +351,18 @@ def shorter_list(part: str, reply: str) -> str | None:
             listed += 1
     if 2 <= listed < count:
         return f"it lists {listed} {asked.group(3).lower()} where {count} were asked"
+    # No list at all: "The 3rd oldest continuously inhabited city is Athens, Greece." for "the 10
+    # oldest cities" (reading run of 2026-11-28; with no reason given, the user complained of "the
+    # order of the cities"). Names run inline ("Jericho, Damascus, ... and Sidon") take commas; code ("a query
+    # for the top 5 customers") finds the things rather than listing them.
+    if (
+        listed < 2
+        and count >= 3
+        and not _BULLET.search(reply)
+        and "```" not in reply
+        and reply.count(",") + len(_AND.findall(reply)) < count - 2
+    ):
+        return f"it gives no list of {count} {asked.group(3).lower()}"
     return None
 
 

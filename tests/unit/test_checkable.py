@@ -160,6 +160,23 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "Here are the 10 oldest cities:\n1. Jericho\n2. Byblos\n3. Aleppo\n4. Damascus",
             "it lists 4 cities where 10 were asked",
         ),
+        # ... or gives no list at all (the reading run of 2026-11-28: the user then complained of "the
+        # order of the cities", having no reason to give) ...
+        (
+            "List the world's 10 oldest continuously inhabited cities.",
+            "Sure! The 3rd oldest continuously inhabited city is Athens, Greece.",
+            "it gives no list of 10 cities",
+        ),
+        (  # names run inline are a list
+            "List the world's 10 oldest continuously inhabited cities.",
+            "They are Jericho, Damascus, Aleppo, Byblos, Athens, Argos, Susa, Erbil, Sidon and Plovdiv.",
+            None,
+        ),
+        (  # and code finds the things rather than listing them (the labelled set's SQL endings)
+            "write a query for the top 5 customers by total order amount",
+            "```sql\nSELECT name FROM customers ORDER BY total DESC LIMIT 5;\n```",
+            None,
+        ),
         # ... or names one of them twice (the embedded chatbot's list of 2026-11-28)
         (
             "list the 10 oldest continuously inhabited cities",

@@ -205,9 +205,9 @@ def test_a_table_announced_as_an_example_is_not_the_users_result() -> None:
 def test_an_announced_example_runs_over_every_paragraph_of_figures_after_it() -> None:
     # Reading run of 2026-11-28: one made-up race per paragraph; the user took the speeds as theirs.
     reply = (
-        "To calculate your speed for each race, you can use the following formula: speed = distance / time.\n\n"
+        "To calculate your speed for each race, you can use the formula: speed = distance / time.\n\n"
         "Here's an example of how you can use this formula to calculate your speed for each race:\n\n"
-        "For the 50-meter race:\nDistance = 50 meters\nTime = 10 seconds\nSpeed = 50 / 10 = 5 meters per second\n\n"
+        "For the 50-meter race:\nDistance = 50 meters\nTime = 10 seconds\nSpeed = 50 / 10 = 5 m/s\n\n"
         "For the 100-meter race:\nDistance = 100 meters\nTime = 15 seconds\nSpeed = 100 / 15 = 6.67 m/s\n\n"
         "You can repeat this process for each race to calculate your speed for each."
     )
