@@ -10,7 +10,8 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **missing expected numbers**: a number of the goal's ``expected_outcome`` that no reply contains;
 - **broken word limits**: a part asking for "under 100 words" whose answer is longer;
 - **empty rewrites**: a part asking to change, refine or shorten something answered with a copy of
-  an earlier reply;
+  an earlier reply, or one asking for the other case ("the other way around") answered with no
+  figure an earlier reply lacks;
 - **refusals**: every reply since the part was asked says the chatbot cannot do it;
 - **short lists**: a part asking for N things ("list the 10 oldest cities") answered with a
   numbered list that stops before N, or that names one item twice;
@@ -182,6 +183,28 @@ def copied_rewrite(part: str, answer: str, earlier: Sequence[str]) -> bool:
     )
 
 
+# A part asking for the other case of a calculation: "the other way around (one-third of the time
+# walking ...)", "what if I swap them", "do it for 4 people instead".
+_OTHER_CASE = re.compile(
+    r"\b(?:other way (?:a)?round|the opposite|the reverse|reversed?|swap(?:ped)?|switch(?:ed)?"
+    r"|vice versa|instead)\b",
+    re.IGNORECASE,
+)
+SAME_FIGURES = "it gives the same figures as before"
+
+
+def same_figures_again(part: str, answer: str, earlier: Sequence[str]) -> str | None:
+    """A part asking for the other case, answered with no figure that an earlier reply lacks: the
+    1.5B chatbot redid the first case step for step ("18 miles" both ways, where the other way is
+    27) and the user took it as delivered (P(yes) 0.92, reading run of 2026-11-28)."""
+    if not _OTHER_CASE.search(part):
+        return None
+    figures = _figures(outside_examples(answer))
+    if figures and any(figures <= _figures(before) for before in earlier):
+        return SAME_FIGURES
+    return None
+
+
 NO_RESULT = "it gives no result"
 
 # Words that make what follows an illustration rather than the user's result.
@@ -268,6 +291,8 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         return detail
     if copied_rewrite(part, reply, earlier):
         return "it is the same text as before"
+    if detail := same_figures_again(part, reply, earlier):
+        return detail
     return (
         shorter_list(part, reply)
         or repeated_list_item(part, reply)
@@ -473,4 +498,6 @@ def evident_failures(
             findings.append(
                 Finding("copied_rewrite", f"part {index}: the new version repeats an earlier reply")
             )
+        if answer and (detail := same_figures_again(part, answer, earlier)):
+            findings.append(Finding("same_figures", f"part {index}: {detail}"))
     return findings

@@ -37,9 +37,10 @@ def _feasible(match: re.Match[str]) -> str:
     return f"{match.group('head')}{whether} {match.group('what').strip()} is possible"
 
 
-def _let(match: re.Match[str]) -> str:
-    """ "Allow the user to insert a number" -> "let the user insert a number"."""
-    return f"{match.group('head')}{_same_case('let', match.group('verb'))} {match.group('who')}"
+def _so_that(match: re.Match[str]) -> str:
+    """ "Allow the user to insert a number" -> "make it so the user can insert a number" (shown "Let
+    the user insert ...", the small model wrote "let's factorize a number", reading run of 2026-11-28)."""
+    return f"{match.group('head')}{_same_case('make it so', match.group('verb'))} {match.group('who')} can"
 
 
 _Replacement = Callable[[re.Match[str]], str]
@@ -62,7 +63,7 @@ _PLAIN: list[tuple[str, str | _Replacement]] = [
     (r"(?P<verb>evaluate|assess)\b", "check"),
     (r"(?P<verb>develop|implement|generate)\b", "write"),
     (r"(?P<verb>utili[sz]e)\b", "use"),
-    (r"(?P<verb>allow)\s+(?P<who>the user|users?|me|them)\s+to\b", _let),
+    (r"(?P<verb>allow)\s+(?P<who>the user|users?|me|them)\s+to\b", _so_that),
 ]
 _COMPILED = [(re.compile(_HEAD + pattern, re.IGNORECASE), plain) for pattern, plain in _PLAIN]
 

@@ -253,3 +253,36 @@ def test_code_in_another_language_fails_the_goal_check_for_any_part() -> None:
     assert found == [("wrong_language", "part 2: its code is in Python, not JavaScript")]
     messages[3] = {"role": "assistant", "content": JAVASCRIPT_REPLY}
     assert not [f for f in evident_failures(parts, messages) if f.check == "wrong_language"]
+
+
+# The embedded chatbot's first answer to the skipping goal, and its answer to "the other way
+# around": the same steps and the same 18 miles (reading run of 2026-11-28; the other way is 27).
+FIRST_CASE = (
+    "Time running: 1/3 × 6 = 2 hours. Time walking: 2/3 × 6 = 4 hours. "
+    "Running: 3 × 2 = 6 miles. Walking: 3 × 4 = 12 miles. Total: 6 + 12 = 18 miles."
+)
+OTHER_CASE = "The other way around: " + FIRST_CASE
+RIGHT_OTHER_CASE = (
+    "Walking 2 hours at 1.5 mph = 3 miles; running 4 hours at 6 mph = 24 miles. Total: 3 + 24 = 27 miles."
+)
+
+
+def test_the_other_case_answered_with_the_first_cases_figures() -> None:
+    part = "The other way around (one-third of the time walking and two-thirds for running)."
+    assert evidently_undelivered(part, OTHER_CASE, [FIRST_CASE], []) == "it gives the same figures as before"
+    assert evidently_undelivered(part, RIGHT_OTHER_CASE, [FIRST_CASE], []) is None
+    # not a request for another case: the same figures again may be the answer
+    assert evidently_undelivered("explain the walking part", OTHER_CASE, [FIRST_CASE], []) is None
+    messages = [
+        {
+            "role": "user",
+            "content": "if i skip at 3 mph how far do i get in 6 hours, 1/3 running 2/3 walking",
+        },
+        {"role": "assistant", "content": FIRST_CASE},
+        {"role": "user", "content": "now the other way around, 1/3 walking and 2/3 running"},
+        {"role": "assistant", "content": OTHER_CASE},
+    ]
+    parts = ["how far in six hours, one-third running and two-thirds walking", part]
+    assert [f.check for f in evident_failures(parts, messages)] == ["same_figures"]
+    right = [*messages[:3], {"role": "assistant", "content": RIGHT_OTHER_CASE}]
+    assert evident_failures(parts, right) == []

@@ -44,7 +44,7 @@ from llm_roleplay.nodes.rewrites import in_the_users_voice
         ),
         (
             "Allow the user to insert a number and get the factorial of it as output.",
-            "Let the user insert a number and get the factorial of it as output.",
+            "Make it so the user can insert a number and get the factorial of it as output.",
         ),
         # typed: after "please" or "can you", and at each sentence's head
         (
