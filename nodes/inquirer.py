@@ -300,8 +300,31 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
         return False
     parts = state.get("goal_parts") or []
     earlier = set().union(*(request_stems(part) for part in parts[: step.part]))
-    distinctive = request_stems(request) - earlier
-    return bool(distinctive) and not distinctive & {stem(word) for word in content_words(message)}
+    wanted = request_stems(request)
+    distinctive, said = wanted - earlier, {stem(word) for word in content_words(message)}
+    if distinctive and distinctive <= _OTHER_CASE_STEMS:
+        # "The other way around (one-third of the time walking ...)": the case is told by the order
+        # of words the parts share, and a message that states it asks for it (three such messages
+        # were refused in one turn, 2026-11-28, for not saying "other way around").
+        return len(wanted & said) < len(wanted - distinctive) / 2
+    return bool(distinctive) and not distinctive & said
+
+
+_OTHER_CASE_STEMS = {
+    stem(word)
+    for word in (
+        "other",
+        "way",
+        "around",
+        "opposite",
+        "reverse",
+        "instead",
+        "swap",
+        "switch",
+        "vice",
+        "versa",
+    )
+}
 
 
 def _lacks_the_situations_figures(message: str, state: RoleplayState, step: Step, request: str) -> bool:

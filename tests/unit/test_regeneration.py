@@ -314,6 +314,31 @@ def test_the_next_part_is_asked_for_in_words_of_its_own() -> None:
     assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": again}]
 
 
+def test_the_other_case_stated_in_full_asks_for_it() -> None:
+    # Reading run of 2026-11-28: three messages stating the swapped case were refused in one turn
+    # for not saying "the other way around".
+    goal = "You want to know how far you get in 6 hours, one-third running and two-thirds walking, and back."
+    parts = [
+        "How many miles in six hours if you spend one-third of the time running and two-thirds walking.",
+        "The other way around (one-third of the time walking and two-thirds for running).",
+    ]
+    stated = "and if I spend one-third of the time walking and two-thirds running?"
+    inquirer = ScriptedInquirer(
+        messages=["how far in 6 hours, 1/3 running 2/3 walking", stated], decisions=["YES"]
+    )
+    state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
+    assert user_texts(state)[1] == stated
+    assert state["rejected"] == []
+    # a message naming none of the case's words still does not ask for it
+    vague = "ok what else can you tell me about that"
+    inquirer = ScriptedInquirer(
+        messages=["how far in 6 hours, 1/3 running 2/3 walking", vague, stated], decisions=["YES"]
+    )
+    state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
+    assert user_texts(state)[1] == stated
+    assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": vague}]
+
+
 def test_a_complaint_that_is_all_delight_is_tried_again() -> None:
     # Seen on 2026-11-28, right after the chatbot had refused to list the cities.
     goal = "You want the list of the world's 10 oldest continuously inhabited cities."
