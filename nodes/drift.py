@@ -26,8 +26,20 @@ OFF_GOAL_MIN_WORDS = 10  # shorter messages ("explain the second part in more de
 
 _SELF = r"(?:i'm|i am|im|as|i work as|i've been|i have been)\s+(?:a|an)\s+"
 _AGE = re.compile(
-    r"\b(?:i'm|i am|im)\s+(\d{2})\b(?!\s*(?:%|minutes|km|miles|m\b))|\b(\d{2})\s*(?:years? old|yo)\b"
+    r"\b(?:i'm|i am|im)\s+(\d{2})\b(?![\s-]*(?:%|minutes|km|miles|m\b))"
+    r"|\b(\d{2})[\s-]*(?:years?[\s-]old|yo)\b"
 )
+# "I'm a 70-year-old female from the United States", typed by a non-binary person of 55-64 from
+# Brazil when the chatbot asked for their weight (run of 2026-11-28).
+_GENDER_CLAIM = re.compile(
+    r"\b(?:i'm|i am|im)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?P<word>female|male|woman|man|girl|guy|lady|gentleman|mother|father|mom|dad|wife|husband)\b"
+)
+_GENDER_WORDS = {
+    "female": {"female", "woman", "girl", "lady", "mother", "mom", "wife"},
+    "male": {"male", "man", "guy", "gentleman", "father", "dad", "husband"},
+}
+_HOME = r"\b(?:i'm|i am|im)\s+(?:an?\s+(?:[\w-]+\s+){0,3}?)?from|\bi live in|\bi'm based in"
 _NATIVE_CLAIM = re.compile(
     r"\benglish is my (?:first|native|mother) (?:language|tongue)\b|\bi(?:'m| am) a native english speaker\b"
 )
@@ -127,7 +139,8 @@ def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[st
 
 
 def contradicts_persona(message: str, attributes: Mapping[str, str]) -> bool:
-    """The message states an occupation, an age or a first language the persona does not have."""
+    """The message states an occupation, an age, a gender, a home country or a first language the
+    persona does not have."""
     text = message.lower().replace("’", "'")
     schema = default_schema().attributes
     occupation = attributes.get("occupation")
@@ -148,7 +161,31 @@ def contradicts_persona(message: str, attributes: Mapping[str, str]) -> bool:
             age = int(match.group(1) or match.group(2))
             if not bracket[0] <= age <= bracket[1]:
                 return True
+    if _claims_other_gender(text, attributes.get("gender", "")) or _claims_other_home(
+        text, attributes.get("region", ""), schema.get("region", {})
+    ):
+        return True
     return attributes.get("native_english") == "no" and bool(_NATIVE_CLAIM.search(text))
+
+
+def _claims_other_gender(text: str, gender: str) -> bool:
+    """A man or woman words of the other gender for themselves; a non-binary person either."""
+    if gender not in ("female", "male", "non-binary"):
+        return False
+    claimed = {match.group("word") for match in _GENDER_CLAIM.finditer(text)}
+    own = _GENDER_WORDS.get(gender, set())
+    return bool(claimed - own)
+
+
+def _claims_other_home(text: str, region: str, regions: Mapping[str, str]) -> bool:
+    """ "I'm from the United States" from a persona of Brazil (a country the persona schema knows)."""
+    if region not in regions:
+        return False
+    for key, name in regions.items():
+        country = re.escape(name.lower().removeprefix("the "))
+        if key != region and re.search(rf"(?:{_HOME})\s+(?:the\s+)?{country}\b", text):
+            return True
+    return False
 
 
 def _occupation_words(phrase: str) -> str:

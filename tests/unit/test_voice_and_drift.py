@@ -264,6 +264,14 @@ def test_off_goal_needs_a_long_unrelated_message() -> None:
     )
 
 
+NON_BINARY_BRAZILIAN = {
+    "gender": "non-binary",
+    "age_bracket": "55-64",
+    "region": "brazil",
+    "occupation": "electrician",
+}
+
+
 @pytest.mark.parametrize(
     ("message", "attributes", "drifts"),
     [
@@ -274,6 +282,18 @@ def test_off_goal_needs_a_long_unrelated_message() -> None:
         ("i ran it in 23 seconds", {"age_bracket": "65+"}, False),
         ("english is my first language but i cant spell", {"native_english": "no"}, True),
         ("english is my first language but i cant spell", {"native_english": "yes"}, False),
+        # asked for their weight, a non-binary person of 55-64 from Brazil (run of 2026-11-28)
+        ("okay, I'm a 70-year-old female from the United States.", NON_BINARY_BRAZILIAN, True),
+        ("I'm a 58-year-old electrician", NON_BINARY_BRAZILIAN, False),
+        ("I'm a busy man", NON_BINARY_BRAZILIAN, True),
+        ("I'm from the United States", NON_BINARY_BRAZILIAN, True),
+        ("i'm from brazil, 60 years old", NON_BINARY_BRAZILIAN, False),
+        ("the man in the video is fast", NON_BINARY_BRAZILIAN, False),
+        ("i'm a big fan of the man", NON_BINARY_BRAZILIAN, False),
+        ("my mother is from Japan", NON_BINARY_BRAZILIAN, False),
+        ("I'm a mother of two", {"gender": "female"}, False),
+        ("i'm a guy who runs", {"gender": "female"}, True),
+        ("I live in Japan", {"region": "germany"}, True),
     ],
 )
 def test_persona_drift(message: str, attributes: dict[str, str], drifts: bool) -> None:
