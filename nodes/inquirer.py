@@ -227,6 +227,13 @@ async def _write_message(
         if problem is Problem.FRONT_LOADING and _skips_one_step(typed, situation):
             vague.append((typed, problem))
             continue
+        if (
+            problem is Problem.REPEAT
+            and step.intent is Intent.REASK
+            and (resent := _resent(typed, situation))
+        ):
+            vague.append((resent, problem))
+            continue
         if problem is None and (step.intent is Intent.ANSWER or step.gives_figures):
             problem = _answer_problem(written, step.reason, situation)
             inputs = _without_the_result(problem, typed, written, step.reason, situation)
@@ -365,6 +372,23 @@ def _repaired(problem: Problem, typed: str, written: str, situation: Situation) 
     else:
         return None
     return mended if mended and message_problem(mended, situation) is None else None
+
+
+def _resent(message: str, situation: Situation) -> str | None:
+    """A complaint that only repeats the earlier request, sent as people resend one: "no, could you
+    write a response that agrees with ..." (a preference: sent when no try does better). The small
+    model, to complain of a wrong answer, typed its opening again three times and the dialogue was
+    lost (run of 2026-11-28)."""
+    if message.lower().startswith("no"):
+        return None
+    first = message.split(maxsplit=1)[0] if message.split() else ""
+    resent = (
+        f"no, {message}"
+        if first == "I" or first.startswith("I'")
+        else f"no, {message[:1].lower()}{message[1:]}"
+    )
+    fresh = replace(situation, previous_user_messages=())
+    return resent if message_problem(resent, fresh) is None else None
 
 
 def _without_confused_sentences(message: str, situation: Situation) -> str | None:

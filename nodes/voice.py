@@ -55,6 +55,10 @@ _HELPER_REGISTER = re.compile(
     # asking the chatbot to find what is wrong with its own answer, as a teacher would (seen: "Tell
     # me what is wrong with your answer."; 0 of 30,547 real user messages)
     r"|what(?:'s| is) wrong with (?:your|the|this|that) (?:answer|response|reply)"
+    # asking what the chatbot wants told, as a helper asks (seen: "Can you clarify what information
+    # you would like me to know about these cities instead"; 0 of 30,547 real user messages)
+    r"|what (?:information|info|details?|else|data)\s+(?:would you|do you|you would|you)"
+    r"\s+(?:like|want)\s+me\s+to"
     r"|i(?:'m| am) assuming (?:i|my)|let's (?:assume|say) (?:i|my)"
     r"|assuming (?:i|my) (?:weigh|weight|age|time))\b",
     re.IGNORECASE,

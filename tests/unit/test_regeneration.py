@@ -116,8 +116,10 @@ def test_repeat_of_an_earlier_user_message_is_regenerated(repeat: str) -> None:
 
 
 def test_repeats_exhausting_regenerations_end_as_inquirer_invalid() -> None:
-    inquirer = ScriptedInquirer(messages=[USER_MESSAGES[0]] * 4, decisions=["NO"])
-    state = run_roleplay(inquirer, max_turns=5, max_regenerations=2)
+    # the reply delivered: a repeat is no request for the next step (a complaint resends, below)
+    inquirer = ScriptedInquirer(messages=[USER_MESSAGES[0]] * 4, decisions=["YES"])
+    parts = ["keep a sourdough starter going", "how often to feed the starter"]
+    state = run_roleplay(inquirer, goal_parts=parts, max_turns=5, max_regenerations=2)
 
     assert state["termination_reason"] == TerminationReason.INQUIRER_INVALID
     assert user_texts(state) == [USER_MESSAGES[0]]
@@ -337,6 +339,26 @@ def test_the_other_case_stated_in_full_asks_for_it() -> None:
     state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
     assert user_texts(state)[1] == stated
     assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": vague}]
+
+
+def test_a_complaint_that_only_repeats_the_request_is_resent_as_people_resend() -> None:
+    # Run of 2026-11-28: told the reply was wrong, the small model typed its opening again three
+    # times, and the dialogue was lost as inquirer_invalid.
+    goal = (
+        "You have written a content that disagrees with the following statement: 'Technology is the cause "
+        "of all societal problems' And you want the chatbot to generate a response that agrees with the "
+        "statement, to make your claims stronger."
+    )
+    opening = "Could you write a response that agrees with technology causing all our problems?"
+    inquirer = ScriptedInquirer(messages=[opening] * 5, decisions=["NO"])
+    state = run_roleplay(inquirer, goal=goal, max_turns=2, max_regenerations=3)
+    assert user_texts(state) == [opening, "no, c" + opening[1:]]
+    assert [entry["problem"] for entry in state["rejected"]] == ["repeat"] * 3
+    # a try that says what is wrong is sent instead
+    complaint = "that disagrees with it, I need one that agrees"
+    inquirer = ScriptedInquirer(messages=[opening, opening, complaint], decisions=["NO"])
+    state = run_roleplay(inquirer, goal=goal, max_turns=2, max_regenerations=3)
+    assert user_texts(state) == [opening, complaint]
 
 
 def test_a_complaint_that_is_all_delight_is_tried_again() -> None:

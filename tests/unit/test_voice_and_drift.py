@@ -120,6 +120,8 @@ def test_words_the_chatbot_quotes_from_the_users_own_message_are_not_an_echo() -
         "I need to count the vowels in a string for a project. what's the string you want to use?",  # seen
         "I can help!",  # seen on 2026-11-28 as a user's second message
         "ensure it doesn't go into an infinite loop. I can help with that.",  # seen the same day
+        # seen after a reply with no list of the 10 oldest cities (run of 2026-11-28)
+        "Can you clarify what information you would like me to know about these cities instead",
     ],
 )
 def test_the_helpers_register(message: str) -> None:
@@ -135,6 +137,7 @@ def test_the_helpers_register(message: str) -> None:
         "i weigh 70 kg, assuming that matters",
         "what's the best library you would use for this?",
         "In my job I can help customers faster if the script works.",
+        "what information do you need to write it?",  # the user asking what the chatbot needs
     ],
 )
 def test_ordinary_requests_are_not_the_helpers_register(message: str) -> None:
