@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from llm_roleplay.nodes.checks import TASK_VERBS, stem
+from llm_roleplay.nodes.checks import TASK_VERBS, numbers_of, stem
 
 MAX_PARTS = 6
 MIN_PART_WORDS = 2
@@ -146,9 +146,38 @@ def without_stop_conditions(parts: list[str]) -> list[str]:
             for part in parts]  # fmt: skip
 
 
+# "Make sure the poem has 4 parts(quatrains) each with 4 lines": a condition the goal sets on what
+# is asked, with figures a person states when they ask.
+_CONSTRAINT = re.compile(
+    r"^(?:make sure|ensure|be sure|it (?:should|must)|there (?:should|must))\b", re.IGNORECASE
+)
+
+
+def with_goal_constraints(parts: list[str], goal: str) -> list[str]:
+    """The plan with each of the goal's conditions whose figures no part has added to the part that
+    shares most words with it.
+
+    The embedded judge planned "Create a poem about cats" for a goal that makes sure the poem has 4
+    quatrains of 4 lines: the user asked for "a poem about cats", got 12 lines and had nothing to
+    complain of (run of 2026-11-28)."""
+    planned = [*parts]
+    known = numbers_of(planned)
+    for sentence in _SENTENCE.findall(without_material(goal)):
+        condition = sentence.strip()
+        figures = numbers_of([condition])
+        if not planned or not _CONSTRAINT.match(condition) or not figures or figures <= known:
+            continue
+        words_of = {stem(word) for word in _CONTENT.findall(condition.lower())}
+        overlaps = [len(words_of & {stem(w) for w in _CONTENT.findall(part.lower())}) for part in planned]
+        best = overlaps.index(max(overlaps))
+        planned[best] = f"{planned[best].rstrip('.')}. {condition}"
+        known |= figures
+    return planned
+
+
 def finished_plan(parts: list[str], goal: str) -> list[str]:
-    """A plan as the user pursues it: stop conditions out, the goal's names in."""
-    return with_goal_names(without_stop_conditions(parts), goal)
+    """A plan as the user pursues it: stop conditions out, the goal's names and conditions in."""
+    return with_goal_constraints(with_goal_names(without_stop_conditions(parts), goal), goal)
 
 
 _THEN = re.compile(r",?\s+(?:and\s+)?then,?\s+", re.IGNORECASE)

@@ -4,7 +4,8 @@ Parts given with the goal (the goal file's ``parts``) are used as they are. Othe
 model writes the plan once per goal and process (temperature 0, a seed from the goal text alone),
 so every persona and trial of a goal pursues the same parts; a judge answer that is not a list, or
 ``--judge none``, falls back to splitting the goal into its request sentences. A technical name of
-the goal ("JavaScript") that no part has is added to the first part.
+the goal ("JavaScript") that no part has is added to the first part, and a condition with figures
+no part has ("Make sure the poem has 4 parts(quatrains) ...") to the part closest to it.
 """
 
 from __future__ import annotations

@@ -275,6 +275,32 @@ def test_a_stop_condition_is_no_part_of_the_request(part: str, kept: str) -> Non
     assert finished_plan([part], "You want a poem about cats.") == [kept]
 
 
+CATS = (
+    "You want to use the chatbot to create a poem about cats. Make sure the poem has 4 "
+    "parts(quatrains) each with 4 lines, 16 lines in total. Refine the poem until you are satisfied "
+    "and it is coherent. Also you want to change the style of one of the quatrains to reflect the "
+    "distinctive style of your favourite poet."
+)
+
+
+def test_a_condition_of_the_goal_with_figures_no_part_has_joins_its_closest_part() -> None:
+    # The embedded judge's plan of 2026-11-28: the user asked for "a poem about cats", got 12 lines
+    # and had nothing to complain of.
+    planned = ["Create a poem about cats", "Refine the poem", "Change the style of one of the quatrains"]
+    assert finished_plan(planned, CATS) == [
+        "Create a poem about cats. Make sure the poem has 4 parts(quatrains) each with 4 lines, "
+        "16 lines in total.",
+        "Refine the poem",
+        "Change the style of one of the quatrains",
+    ]
+    # a plan that has the figures already, or a goal whose conditions hold none, is left as it is
+    with_figures = ["Create a poem about cats in 4 quatrains, 16 lines", "Refine the poem"]
+    assert finished_plan(with_figures, CATS) == with_figures
+    assert finished_plan(["Draw a unicorn"], "You want a unicorn in turtle. Make sure it has a horn.") == [
+        "Draw a unicorn"
+    ]
+
+
 def test_material_is_the_code_the_user_pastes() -> None:
     goal = "You want this function recursive. ``` def f(n): return 1 ``` Then add a CLI."
     assert material_of(goal) == "def f(n): return 1"
