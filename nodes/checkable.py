@@ -395,16 +395,49 @@ def shorter_list(part: str, reply: str) -> str | None:
 _ITEM_NAME = re.compile(r"^\s*(?:\*\*|#+\s*)?\d{1,2}[.)]\s+\**([^,:;(\n*–—-]{3,60})", re.MULTILINE)
 
 
+# "5. Eiffel Tower: This is ...", "**Louvre** - ...": an item named, then described.
+_NAMED_ITEM = re.compile(
+    r"^\s*(?:\*\*|#+\s*)?(\d{1,2})[.)]\s+\**([^,:;(\n*–—]{3,60}?)\**\s*(?::|\s[–—-]\s)", re.MULTILINE
+)
+
+
 def repeated_list_item(part: str, reply: str) -> str | None:
-    """The part asks for N things and the reply's numbered list names one of them twice ("the 10
-    oldest cities" with Rome 1st and 7th, seen on 2026-11-28; the user then complained of something
-    else, having no words for what was wrong)."""
-    asked = _asked_count(part)
-    if asked is None:
-        return None
-    names = [" ".join(match.group(1).lower().split()) for match in _ITEM_NAME.finditer(reply)]
-    twice = next((name for name in names if names.count(name) > 1), None)
+    """The reply's numbered list names one thing twice: in a list of the N things the part asks for
+    ("the 10 oldest cities" with Rome 1st and 7th, seen on 2026-11-28; the user then complained of
+    something else, having no words for what was wrong), or in any list of named places or things
+    ("5. Eiffel Tower: ..." and "8. The Eiffel Tower: ..." among walking tours, the same day; 22 of
+    33,623 ShareGPT replies do so, some of them real repeats)."""
+    if _asked_count(part) is not None:
+        names = [_item_key(match.group(1)) for match in _ITEM_NAME.finditer(reply)]
+        twice = next((name for name in names if names.count(name) > 1), None)
+        return f"it lists {twice.title()} twice" if twice else None
+    # one list at a time: a reply may hold several, each naming "Objection:" or "Example:"
+    lists: list[list[str]] = []
+    previous = 0
+    for match in _NAMED_ITEM.finditer(reply):
+        number = int(match.group(1))
+        if number != previous + 1 or not lists:
+            lists.append([])
+        lists[-1].append(_item_key(match.group(2)))
+        previous = number
+    # A label on every item ("1. Objection: ...", "2. Objection: ...") names no thing: a repeat
+    # counts among at least three different names, one of them named twice (or a third of the time).
+    twice = next(
+        (
+            name
+            for names in lists
+            if len(set(names)) >= 3
+            for name in names
+            if 1 < names.count(name) <= max(2, len(names) / 3)
+        ),
+        None,
+    )
     return f"it lists {twice.title()} twice" if twice else None
+
+
+def _item_key(name: str) -> str:
+    words_of = name.lower().split()
+    return " ".join(words_of[1:] if len(words_of) > 1 and words_of[0] == "the" else words_of)
 
 
 _FRACTION = re.compile(rf"({NUMBER})\s*/\s*({NUMBER})")

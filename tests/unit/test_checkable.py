@@ -177,6 +177,19 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "```sql\nSELECT name FROM customers ORDER BY total DESC LIMIT 5;\n```",
             None,
         ),
+        # any list of named things that names one twice (walking tours, run of 2026-11-28) ...
+        (
+            "Provide a list of locations in France that are good for walking tours.",
+            "  1. Montmartre: a charming area.\n  2. Champs-Élysées: a popular street.\n"
+            "  3. Louvre Museum: a famous museum.\n  4. Eiffel Tower: tall.\n  5. The Louvre Museum: famous.",
+            "it lists Louvre Museum twice",
+        ),
+        (  # ... but a label on every item names no thing
+            "answer the objections",
+            "1. Objection: too dear. Reply: it pays.\n2. Objection: too slow. Reply: it is not.\n"
+            "3. Objection: too new. Reply: it is tested.",
+            None,
+        ),
         # ... or names one of them twice (the embedded chatbot's list of 2026-11-28)
         (
             "list the 10 oldest continuously inhabited cities",
