@@ -214,8 +214,9 @@ def test_a_message_meant_as_a_question_stays_a_question() -> None:
         assert apply_style(left, _style(), "later", "k", question=True).text == left
     region = "Could you tell me what the region of the 3rd oldest city is?"  # seen on 2026-11-28
     assert apply_style(region, _style(), "later", "k", question=True).text == region
+    # a task has no question form but "can you": without the habit, the person tells it
     other = "Can you make it recursive?"
-    assert apply_style(other, _style(), "later", "k", question=True).text == other  # no direct form: kept
+    assert apply_style(other, _style(), "later", "k", question=True).text == "Make it recursive."
     assert apply_style(other, _style(), "later", "k").text == "Make it recursive."
 
 
@@ -324,7 +325,16 @@ def test_asking_for_help_is_asked_as_the_question_itself() -> None:
         asked("help me calculate my speed. I ran 50 m in 8 s")
         == "How do I calculate my speed? I ran 50 m in 8 s."
     )
-    assert asked("Can you help me create a poem about cats?") == "Can you help me create a poem about cats?"
+    # a task is told, not asked about, by a person without the habit: 4 of 11 openings of a run of
+    # 2026-11-28 began "can you" from persons whose habit is 1-3% (real: 6%)
+    assert asked("Can you help me create a poem about cats?") == "Create a poem about cats."
+    assert asked("can you write a function that counts vowels? in JavaScript") == (
+        "Write a function that counts vowels. In JavaScript."
+    )
+    assert apply_style(
+        "Can you write a poem?", _style(can_you_opening=1.0), "first", "k", question=True
+    ).text == ("Can you write a poem?")
+    assert asked("Can you help me make pancakes?") == "Can you help me make pancakes?"  # the person cooks
     assert asked("Can you help me find out how many calories I burned?") == (
         "Can you help me find out how many calories I burned?"  # "did I burn": left
     )

@@ -41,6 +41,7 @@ from llm_roleplay.blocks.style.requests import (
     help_asked_directly,
     plain_complaint,
     possible_as_can_you,
+    task_told,
     without_can_you,
     without_help_me,
     without_preamble,
@@ -150,7 +151,7 @@ def apply_style(
     if not draws["can_you_opening"]:
         if question:
             _edit(message, "can_you_opening", help_asked_directly(message.text))
-        for rewrite in (asked_directly if question else without_can_you, without_help_me):
+        for rewrite in (asked_directly if question else without_can_you, task_told, without_help_me):
             _edit(message, "can_you_opening", rewrite(message.text))
         _edit(message, "can_you_opening", without_wish(message.text, question))
     _please(message, draws["please"])
