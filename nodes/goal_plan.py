@@ -199,6 +199,13 @@ def _split_then(sentence: str) -> list[str]:
     return [sentence]
 
 
+def scene_sentences(goal: str) -> list[str]:
+    """The goal's sentences that set the scene rather than ask for something ("In the morning, you
+    give your flock of chickens 15 cups of feed.")."""
+    sentences = [s.strip() for s in _SENTENCE.findall(without_material(goal)) if s.strip()]
+    return [sentence for sentence in sentences if not _REQUEST_CUE.search(sentence)]
+
+
 def split_goal(goal: str) -> list[str]:
     """A plan without a model: the goal's request sentences, in order (at least the whole goal)."""
     sentences = [s.strip() for s in _SENTENCE.findall(without_material(goal)) if s.strip()]

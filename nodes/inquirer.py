@@ -54,7 +54,7 @@ from llm_roleplay.nodes.inquirer_prompt import (
 from llm_roleplay.nodes.intents import Intent, Step, next_step
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model, stamped, text_of
-from llm_roleplay.nodes.own_facts import takes_own_things_for_the_chatbots
+from llm_roleplay.nodes.own_facts import situation_told, takes_own_things_for_the_chatbots
 from llm_roleplay.nodes.parsing import extract_message
 from llm_roleplay.nodes.rewrites import (
     as_request_to_write,
@@ -253,7 +253,23 @@ async def _write_message(
         return None
     for text, missed in vague[1:]:
         meter.reject(turn + 1, missed, text)
-    return f"{vague[0][0]}\n\n{material}" if material else vague[0][0]
+    sent, missed = vague[0]
+    if missed is Problem.MISSING_DETAILS and step.intent in (Intent.OPEN, Intent.NEXT):
+        sent = _with_the_situation(sent, state)
+    return f"{sent}\n\n{material}" if material else sent
+
+
+def _with_the_situation(message: str, state: RoleplayState) -> str:
+    """A request for a calculation that no try gave the situation's figures, with the goal's scene
+    told after it in the user's words, as people paste their problem ("... Every day, I feed each of
+    my chickens three cups ..."): the chatbot had assumed "0.5 pounds a day" and 33 tries of the
+    small model after it never gave the three cups (run of 2026-11-28)."""
+    said = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
+    told = situation_told(state["goal"], [*said, message])
+    if not told:
+        return message
+    ending = "" if message.rstrip()[-1:] in (".", "?", "!") else "."
+    return f"{message.rstrip()}{ending} {told}"
 
 
 def _skips_one_step(message: str, situation: Situation) -> bool:

@@ -9,9 +9,10 @@ and the texts it is judged against; :mod:`llm_roleplay.nodes.guard` calls them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from llm_roleplay.nodes.checks import figures_by_unit, numbers_in, numbers_of, stated_figures, stem
+from llm_roleplay.nodes.goal_plan import scene_sentences
 
 YOUR_THING = re.compile(r"\byour ([a-z]+)", re.IGNORECASE)
 
@@ -128,3 +129,45 @@ def withholds_own_data(message: str, goal: str) -> bool:
     """The user says they lack their own figures or details, where the goal does not say so."""
     plain = message.replace("’", "'")
     return bool(_WITHHELD.search(plain)) and not _WITHHELD_IN_GOAL.search(goal.replace("’", "'"))
+
+
+# The goal speaks to the user; the user speaks of themselves. "you" in a subject's place (the start,
+# after a comma, "and", "if", ...) is "I", elsewhere ("it takes you") "me".
+_YOU_FORMS = [
+    (re.compile(r"\byou're\b", re.IGNORECASE), "I'm"),
+    (re.compile(r"\byou are\b", re.IGNORECASE), "I am"),
+    (re.compile(r"\byou were\b", re.IGNORECASE), "I was"),
+    (re.compile(r"\byourself\b", re.IGNORECASE), "myself"),
+    (re.compile(r"\byours\b", re.IGNORECASE), "mine"),
+    (re.compile(r"\byour\b", re.IGNORECASE), "my"),
+]
+_YOU_SUBJECT = re.compile(
+    r"(^\s*|[,;:]\s+|\b(?:and|but|if|that|when|than|as|so|where)\s+)you\b", re.IGNORECASE
+)
+_YOU_OBJECT = re.compile(r"\byou\b", re.IGNORECASE)
+
+
+def in_first_person(sentence: str) -> str:
+    """ "In the morning, you give your flock 15 cups" -> "In the morning, I give my flock 15 cups"."""
+    for pattern, mine in _YOU_FORMS:
+        sentence = pattern.sub(_cased_as_found(mine), sentence)
+    sentence = _YOU_SUBJECT.sub(lambda match: f"{match.group(1)}I", sentence)
+    return _YOU_OBJECT.sub("me", sentence)
+
+
+def _cased_as_found(word: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: word[:1].upper() + word[1:] if match.group()[:1].isupper() else word
+
+
+def situation_told(goal: str, said: Sequence[str]) -> str:
+    """The goal's scene sentences (not its requests) that hold figures nobody has typed yet, in the
+    user's own words: what a person adds to a calculation they ask for ("Every day, I feed each of
+    my chickens three cups ..."). Empty when there are none."""
+    known = set().union(*(stated_figures(text) for text in said)) if said else set()
+    told = []
+    for sentence in scene_sentences(goal):
+        figures = stated_figures(sentence)
+        if figures - known:
+            told.append(in_first_person(sentence))
+            known |= figures
+    return " ".join(told)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.own_facts import in_first_person
 from llm_roleplay.nodes.state import TerminationReason
 from llm_roleplay.records import record_from_state
 from tests.unit.scripted_models import (
@@ -287,6 +288,26 @@ def test_a_first_calculation_asked_without_the_situations_figures_is_tried_again
     assert user_texts(state) == [vague]
     assert state["termination_reason"] == TerminationReason.MAX_TURNS
     assert [entry["problem"] for entry in state["rejected"]] == ["missing_details"] * 3
+
+
+def test_a_calculation_that_no_try_gives_the_figures_of_gets_the_situation_told_after_it() -> None:
+    # Run of 2026-11-28: no try gave the three cups, the chatbot assumed 0.5 pounds a hen, and 33
+    # tries after it never recovered.
+    goal = (
+        "Every day, you feed each of your chickens three cups of feed. In the morning, you give your flock "
+        "15 cups. You want to know how many cups you need in the final meal for 20 chickens."
+    )
+    vague = "calculate the total amount of feed for my chickens in a day"
+    inquirer = ScriptedInquirer(messages=[vague, vague + " pls"])
+    state = run_roleplay(inquirer, goal=goal, max_turns=1, max_regenerations=1)
+    assert user_texts(state) == [
+        f"{vague}. Every day, I feed each of my chickens three cups of feed. "
+        "In the morning, I give my flock 15 cups."
+    ]
+    # told as the person's own: "you" and "your" are "I", "me" and "my"
+    assert (
+        in_first_person("It takes you 8 s, and you run your best.") == "It takes me 8 s, and I run my best."
+    )
 
 
 def test_a_sentence_introducing_the_user_by_the_personas_traits_is_left_out() -> None:
