@@ -48,3 +48,13 @@ def test_the_follow_up_prompt_names_the_subject() -> None:
     state["messages"] = [HumanMessage("where in france can i walk"), AIMessage("Anywhere flat is fine.")]
     text = str(message_messages(state, Context(), Step(Intent.FOLLOW_UP, 1), 12, True)[0][0].content)  # type: ignore[arg-type]
     assert "one short question about one thing from the chatbot's last message" in text
+
+
+def test_the_strings_of_a_replys_code_are_no_subject() -> None:
+    # Run of 2026-11-28: "what does black mean to you please?" after `unicorn.color("black")`.
+    reply = (
+        'Here is the unicorn:\n\n```python\nunicorn.color("black")\nunicorn.penup()\n```\n\n'
+        "The `penup` call lifts the pen so that the turtle moves without drawing."
+    )
+    assert candidates(reply) == ["penup"]
+    assert candidates('Use "pen up" before moving.') == ["pen up"]  # quoted in prose: a subject
