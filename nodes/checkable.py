@@ -43,7 +43,7 @@ from llm_roleplay.nodes.checks import (
     stem,
     words,
 )
-from llm_roleplay.nodes.code_language import named_languages, wrong_language
+from llm_roleplay.nodes.code_language import FENCE, named_languages, wrong_language
 from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.voice import content_words
@@ -249,14 +249,11 @@ def outside_examples(text: str) -> str:
     return "\n\n".join(kept)
 
 
-_FENCE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
-
-
 def _paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs, a fenced code block (blank lines and all) being one."""
     pieces: list[str] = []
     start = 0
-    for fence in _FENCE.finditer(text):
+    for fence in FENCE.finditer(text):
         pieces += [*re.split(r"\n\s*\n", text[start : fence.start()]), fence.group()]
         start = fence.end()
     return [piece for piece in pieces + re.split(r"\n\s*\n", text[start:]) if piece.strip()]
@@ -283,7 +280,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         given = set().union(*(_figures(text) for text in known)) if known else set()
         # Figures in code are inputs of a program the user would have to run, not a result
         # ("distance = 100", "time = 30" in a speed calculator, seen taken for the speeds).
-        if not _figures(_FENCE.sub(" ", outside_examples(reply))) - given:
+        if not _figures(FENCE.sub(" ", outside_examples(reply))) - given:
             return NO_RESULT
     if wrong := false_arithmetic(reply):
         return f"{wrong[0]} is wrong"

@@ -52,6 +52,8 @@ _NAMES: dict[str, re.Pattern[str]] = {
 # A name in backticks, as replies and judges write them: `countVowels`, `countVowels()`, `axios.get`.
 CODE_NAME = re.compile(r"`([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\(\))?`")
 
+# A fenced code block whole, an unclosed one to the end of the text.
+FENCE = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _FENCED = re.compile(r"```[ \t]*([^\s`]*)[^\n]*\n(.*?)(?:```|$)", re.DOTALL)
 # Signatures of untagged blocks: each is one language's alone.
 _SIGNATURES: dict[str, re.Pattern[str]] = {

@@ -15,12 +15,11 @@ import re
 from collections.abc import Iterable
 
 from llm_roleplay.nodes.checks import stem, words
-from llm_roleplay.nodes.code_language import CODE_NAME
+from llm_roleplay.nodes.code_language import CODE_NAME, FENCE
 
 MAX_SUBJECT_WORDS = 6
 _BOLD = re.compile(r"\*\*([^*\n]{2,60}?)\*\*")
 _LIST_HEAD = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+([^:\n*]{2,50}):", re.MULTILINE)
-_FENCED = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]{3,40})[\"”]")
 # Heads that organise a reply rather than name a thing in it.
 _SCAFFOLDING = frozenset(
@@ -33,7 +32,7 @@ def candidates(reply: str) -> list[str]:
     """The things the reply names, in order of appearance, each once (case aside)."""
     # Not the strings of its code: "black" of `color("black")` and the vowels' "AEIOU" made the
     # follow-ups "what does black mean to you?" and "is the letter 'A' special?" (run of 2026-11-28).
-    prose = _FENCED.sub(" ", reply)
+    prose = FENCE.sub(" ", reply)
     found: list[tuple[int, str]] = []
     for pattern in (_BOLD, _LIST_HEAD, CODE_NAME, _QUOTED):
         found += [(match.start(), match.group(1).strip(" :")) for match in pattern.finditer(prose)]
