@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from llm_roleplay.nodes.context import Context
@@ -183,39 +184,40 @@ def test_a_method_to_a_user_who_never_gave_figures_asks_for_the_users_own() -> N
     assert step.intent is Intent.REASK and not step.gives_figures
 
 
-def test_a_table_announced_as_an_example_is_not_the_users_result() -> None:
-    # Seen on 2026-11-28: three made-up races with their speeds, taken for the user's speeds.
-    reply = (
-        "To calculate your speed for each race, use speed = distance / time.\n\n"
-        "You can enter the distance and time for each race into a spreadsheet. Here's an example:\n\n"
-        "| Race | Distance (km) | Time (hours) | Speed (km/h) |\n"
-        "| 1    | 3.5           | 1.2          | 2.86          |\n"
-        "| 2    | 5.0           | 2.0          | 2.50          |\n\n"
-        "In this example, the speed is listed in the last column."
-    )
-    step = asyncio.run(next_step(state_after(reply), Context(), reading(0.99)))
-    assert step.intent is Intent.REASK and step.reason == "it gives no result"
-    yours = reply + "\n\nFor your races: 50 m at 6.17 m/s and 100 m at 6.58 m/s."
-    assert (
-        asyncio.run(next_step(state_after(yours), Context(min_turns_before_stop=1), reading(0.99))).intent
-        is None
-    )
+# Seen on 2026-11-28: three made-up races with their speeds in a table, taken for the user's speeds;
+# and in the reading run, one made-up race per paragraph after "Here's an example ...:".
+ANNOUNCED_TABLE = (
+    "To calculate your speed for each race, use speed = distance / time.\n\n"
+    "You can enter the distance and time for each race into a spreadsheet. Here's an example:\n\n"
+    "| Race | Distance (km) | Time (hours) | Speed (km/h) |\n"
+    "| 1    | 3.5           | 1.2          | 2.86          |\n"
+    "| 2    | 5.0           | 2.0          | 2.50          |\n\n"
+    "In this example, the speed is listed in the last column."
+)
+ANNOUNCED_PARAGRAPHS = (
+    "To calculate your speed for each race, you can use the formula: speed = distance / time.\n\n"
+    "Here's an example of how you can use this formula to calculate your speed for each race:\n\n"
+    "For the 50-meter race:\nDistance = 50 meters\nTime = 10 seconds\nSpeed = 50 / 10 = 5 m/s\n\n"
+    "For the 100-meter race:\nDistance = 100 meters\nTime = 15 seconds\nSpeed = 100 / 15 = 6.67 m/s\n\n"
+    "You can repeat this process for each race to calculate your speed for each."
+)
 
 
-def test_an_announced_example_runs_over_every_paragraph_of_figures_after_it() -> None:
-    # Reading run of 2026-11-28: one made-up race per paragraph; the user took the speeds as theirs.
-    reply = (
-        "To calculate your speed for each race, you can use the formula: speed = distance / time.\n\n"
-        "Here's an example of how you can use this formula to calculate your speed for each race:\n\n"
-        "For the 50-meter race:\nDistance = 50 meters\nTime = 10 seconds\nSpeed = 50 / 10 = 5 m/s\n\n"
-        "For the 100-meter race:\nDistance = 100 meters\nTime = 15 seconds\nSpeed = 100 / 15 = 6.67 m/s\n\n"
-        "You can repeat this process for each race to calculate your speed for each."
-    )
+@pytest.mark.parametrize(
+    ("reply", "yours"),
+    [
+        (ANNOUNCED_TABLE, ANNOUNCED_TABLE + "\n\nFor your races: 50 m at 6.17 m/s and 100 m at 6.58 m/s."),
+        (
+            ANNOUNCED_PARAGRAPHS,
+            ANNOUNCED_PARAGRAPHS.replace(
+                "You can repeat", "Now, with your times: 50 m in 8 s is 6.25 m/s.\n\nYou can repeat"
+            ),
+        ),
+    ],
+)
+def test_an_announced_example_is_not_the_users_result(reply: str, yours: str) -> None:
     step = asyncio.run(next_step(state_after(reply), Context(), reading(0.99)))
     assert step.intent is Intent.REASK and step.reason == "it gives no result"
-    yours = reply.replace(
-        "You can repeat", "Now, with your times: 50 m in 8 s is 6.25 m/s.\n\nYou can repeat"
-    )
     assert (
         asyncio.run(next_step(state_after(yours), Context(min_turns_before_stop=1), reading(0.99))).intent
         is None
