@@ -20,7 +20,10 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **code in another language**: every code block of an answer is in a language the goal, its parts
   and the user never named (Python for a JavaScript goal: :mod:`nodes.code_language`);
 - **what was to be left out, put in**: "2 large eggs" in pancakes "without eggs"
-  (:mod:`nodes.exclusions`).
+  (:mod:`nodes.exclusions`);
+- **no piece written**: an email, poem, code or text asked for, and an answer about it instead of
+  with it ("Sure, here is a firmer version of your email. It makes ...", no email:
+  :mod:`nodes.written_piece`).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from llm_roleplay.nodes.code_language import FENCE, named_languages, wrong_langu
 from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.voice import content_words
+from llm_roleplay.nodes.written_piece import missing_piece
 
 _OPERATOR = r"[+\-−–×x*/÷]"
 _UNIT = r"(?:\s*(?:%|[a-zA-Z]{1,5}\.?(?:/[a-zA-Z]{1,4})?))?"
@@ -273,8 +277,9 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     a sum that does not add up; a word limit broken; a "new version" that copies an ``earlier``
     reply; a numbered list shorter than the part asks for; an offer to do the part ("Would you
     like me to write a shorter version?"); code in a language nobody asked for; eggs in a recipe
-    "without eggs". A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in
-    the runs of 2026-11-27), and the user moved on where a person would have pushed back.
+    "without eggs"; an email, poem, code or text asked for and not written. A small model's YES/NO
+    takes such replies as delivered (P(YES) 0.55-0.75 in the runs of 2026-11-27), and the user
+    moved on where a person would have pushed back.
     """
     if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
@@ -296,6 +301,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         or offers_instead(part, reply)
         or wrong_language(reply, named_languages([part, *known]))
         or puts_in_excluded(reply, excluded_things([part, *known]))
+        or missing_piece(part, reply)
     )
 
 
@@ -520,6 +526,8 @@ def evident_failures(
             findings.append(Finding("wrong_language", f"part {index}: {detail}"))
         if detail := puts_in_excluded(answer, excluded):
             findings.append(Finding("excluded_put_in", f"part {index}: {detail}"))
+        if detail := missing_piece(part, answer):
+            findings.append(Finding("no_piece", f"part {index}: {detail}"))
         if sum(other == answer for other, _ in answers) > 1:
             continue  # one reply answers several parts: its length and text belong to all of them
         if detail := broken_word_limit(part, answer):

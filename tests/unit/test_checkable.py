@@ -211,7 +211,8 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
         # ... but an offer of something else, sharing one word with the part, is not
         (
             "refine the poem",
-            "Whiskers in the moonlight.\n\nWould you like me to make any other changes to the poem?",
+            "Whiskers in the moonlight,\nsoft paws upon the sill,\na yawn, a stretch, a purr,\nthe house is warm and still."
+            "\n\nWould you like me to make any other changes to the poem?",
             None,
         ),
     ],

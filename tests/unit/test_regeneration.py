@@ -332,7 +332,10 @@ def test_the_next_part_is_asked_for_in_words_of_its_own() -> None:
     again = "could you please make the function recursive"
     next_part = "what if someone passes -1, will it loop forever?"
     inquirer = ScriptedInquirer(messages=["make my factorial recursive", again, next_part], decisions=["YES"])
-    state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
+    recursive = "```python\ndef factorial(n):\n    return 1 if n < 2 else n * factorial(n - 1)\n```"
+    state = run_roleplay(
+        inquirer, chatbot=lambda messages: recursive, goal=goal, goal_parts=parts, max_turns=2
+    )
     assert user_texts(state) == ["make my factorial recursive", next_part]
     assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": again}]
 
