@@ -402,9 +402,10 @@ def shorter_list(part: str, reply: str) -> str | None:
 _ITEM_NAME = re.compile(r"^\s*(?:\*\*|#+\s*)?\d{1,2}[.)]\s+\**([^,:;(\n*–—-]{3,60})", re.MULTILINE)
 
 
-# "5. Eiffel Tower: This is ...", "**Louvre** - ...": an item named, then described.
+# "5. Eiffel Tower: This is ...", "**Louvre** - ...": an item named, then described; or a name on a
+# line of its own ("8. The Auvergne-Rhône-Alpes", seen twice in a list of walking regions).
 _NAMED_ITEM = re.compile(
-    r"^\s*(?:\*\*|#+\s*)?(\d{1,2})[.)]\s+\**([^,:;(\n*–—]{3,60}?)\**\s*(?::|\s[–—-]\s)", re.MULTILINE
+    r"^\s*(?:\*\*|#+\s*)?(\d{1,2})[.)]\s+\**([^,:;(\n*–—]{3,60}?)\**\s*(?::|\s[–—-]\s|$)", re.MULTILINE
 )
 
 
@@ -412,8 +413,10 @@ def repeated_list_item(part: str, reply: str) -> str | None:
     """The reply's numbered list names one thing twice: in a list of the N things the part asks for
     ("the 10 oldest cities" with Rome 1st and 7th, seen on 2026-11-28; the user then complained of
     something else, having no words for what was wrong), or in any list of named places or things
-    ("5. Eiffel Tower: ..." and "8. The Eiffel Tower: ..." among walking tours, the same day; 22 of
-    33,623 ShareGPT replies do so, some of them real repeats)."""
+    ("5. Eiffel Tower: ..." and "8. The Eiffel Tower: ..." among walking tours, the same day), names
+    on lines of their own too ("5. The Auvergne-Rhône-Alpes" and "8. The Auvergne-Rhône-Alpes",
+    2026-11-29). 49 of 33,620 ShareGPT replies do so (22 without the lone names), most of them real
+    repeats (a team name twice in a list of 40)."""
     if _asked_count(part) is not None:
         names = [_item_key(match.group(1)) for match in _ITEM_NAME.finditer(reply)]
         twice = next((name for name in names if names.count(name) > 1), None)

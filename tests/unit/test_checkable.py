@@ -184,6 +184,12 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "  3. Louvre Museum: a famous museum.\n  4. Eiffel Tower: tall.\n  5. The Louvre Museum: famous.",
             "it lists Louvre Museum twice",
         ),
+        (  # ... also on lines of their own (the regions of the reading run of 2026-11-29)
+            "Provide a list of locations in France that are good for walking tours.",
+            "The correct locations are:\n\n1. The Loire Valley\n2. The Pyrenees\n3. The Alpes\n"
+            "4. The Dordogne\n5. The Auvergne-Rhône-Alpes\n6. The Vosges\n7. The Auvergne-Rhône-Alpes",
+            "it lists Auvergne-Rhône-Alpes twice",
+        ),
         (  # ... but a label on every item names no thing
             "answer the objections",
             "1. Objection: too dear. Reply: it pays.\n2. Objection: too slow. Reply: it is not.\n"
@@ -211,8 +217,9 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
         # ... but an offer of something else, sharing one word with the part, is not
         (
             "refine the poem",
-            "Whiskers in the moonlight,\nsoft paws upon the sill,\na yawn, a stretch, a purr,\nthe house is warm and still."
-            "\n\nWould you like me to make any other changes to the poem?",
+            "Whiskers in the moonlight,\nsoft paws upon the sill,\n"
+            "a yawn, a stretch, a purr,\nthe house is warm and still.\n\n"
+            "Would you like me to make any other changes to the poem?",
             None,
         ),
     ],
