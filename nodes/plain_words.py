@@ -6,8 +6,11 @@ A goal plan's parts are instructions ("Ensure that these tours do not involve se
 almost never open a request so: in the first 8,800 ShareGPT conversations, of 19,503 later user
 messages under 60 words, under 0.1% start with "ensure", "determine", "identify", "analyze",
 "evaluate", "utilize" or "allow" each (0.4% "provide"), where 1.5% start with "give me" and 5% with
-"how". The same request in plain words reads as a person's: "make sure these tours do not involve
-serious climbing", "how the amount of feed given relates to the chicken egg production rate".
+"how". The same request in plain words reads as a person's: "these tours shouldn't involve serious
+climbing", "how the amount of feed given relates to the chicken egg production rate". A task to find
+something out is asked as the question itself ("Find out which parts of France are good for walking
+tours" -> "which parts of France are good for walking tours?", "Calculate the total amount of feed"
+-> "what's the total amount of feed?"): 519 real messages start "what is/what's the", 7 "calculate".
 
 Only the head of a request is reworded (the start of a text or sentence, or after "please" or
 "can you"), so the words of the request itself, the goal's details, stay as they are.
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
 
 # Where a request starts: the text or a sentence begins, optionally after "please" / "can you".
 _HEAD = (
@@ -43,6 +48,70 @@ def _so_that(match: re.Match[str]) -> str:
     return f"{match.group('head')}{_same_case('make it so', match.group('verb'))} {match.group('who')} can"
 
 
+def _asks_the_chatbot(head: str) -> bool:
+    """The head already asks ("can you ...", "please ..."): the verb stays a request's verb."""
+    return bool(re.search(r"\b(?:you|please)\b", head, re.IGNORECASE))
+
+
+def _asked_directly(match: re.Match[str]) -> str:
+    """ "Find out which parts of France are good for walking tours." -> "which parts of France are
+    good for walking tours?": people ask the question (1 of 30,547 real user messages starts "find
+    out"); an embedded order that cannot be turned is told ("tell me how many calories I burned")."""
+    head, verb, question = match.group("head"), match.group("verb"), match.group("question")
+    if _asks_the_chatbot(head):
+        return f"{head}{_same_case('find out', verb)} {question}{match.group('end')}"
+    direct = in_question_order(question)
+    if still_embedded(direct):
+        return f"{head}{_same_case('tell me', verb)} {question}{match.group('end')}"
+    end = match.group("end") if match.group("end") in ("!", "?") else "?"
+    return f"{head}{_same_case(direct[:1], verb)}{direct[1:]}{end}"
+
+
+def _whether(match: re.Match[str]) -> str:
+    """ "Determine if X" -> "tell me if X" (after "can you": "find out if X")."""
+    plain = "find out" if _asks_the_chatbot(match.group("head")) else "tell me"
+    return f"{match.group('head')}{_same_case(plain, match.group('verb'))} "
+
+
+def _should(match: re.Match[str]) -> str:
+    """ "Ensure that these tours do not involve serious climbing" -> "these tours shouldn't involve
+    serious climbing": a person states what they want of it (6 of 30,547 real user messages start
+    "make sure"); after "can you" or "please" it stays "make sure"."""
+    head, subject, verb = match.group("head"), match.group("subject"), match.group("verb")
+    if _asks_the_chatbot(head):
+        return f"{head}{_same_case('make sure', verb)} {subject} {match.group('aux')} "
+    aux = match.group("aux").lower().replace("n't", " not")
+    should = "shouldn't" if aux.endswith(" not") else "should"
+    be = " be" if aux.split()[0] in ("is", "are") else ""
+    return f"{head}{_same_case(subject[:1], verb)}{subject[1:]} {should}{be} "
+
+
+# Where a noun phrase's head ends: "the total amount | of feed", "the calories | burned".
+_PHRASE_HEAD_END = re.compile(
+    r"\s(?:of|for|in|to|on|at|with|from|between|given|that|which|who|per|by|after|before|\w+ed)\b|[,:;]"
+)
+# "find the bug and fix it" is two requests: a question would lose the second
+_SECOND_REQUEST = re.compile(
+    r"\b(?:and|then)\s+(?:\w+\s+)?(?:fix|write|make|give|show|explain|tell|list|use|add|change|calculate"
+    r"|find|determine|compare|convert|round)\b",
+    re.IGNORECASE,
+)
+
+
+def _what_is(match: re.Match[str]) -> str:
+    """ "Calculate the total amount of feed given in a day." -> "what's the total amount of feed
+    given in a day?": of 30,547 real user messages 519 start "what is/what's the", 7 "calculate"
+    and none "determine the"; after "can you" the verb stays."""
+    head, verb, what = match.group("head"), match.group("verb"), match.group("what")
+    if _asks_the_chatbot(head) or _SECOND_REQUEST.search(what):
+        return match.group(0)
+    noun = _PHRASE_HEAD_END.split(what, maxsplit=1)[0].split()[-1].lower()
+    plural = noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
+    asked = "what are" if plural else "what's"
+    end = match.group("end") if match.group("end") in ("!", "?") else "?"
+    return f"{head}{_same_case(asked, verb)} {what}{end}"
+
+
 _Replacement = Callable[[re.Match[str]], str]
 
 # (pattern after the head, the plain verb or a function of the match), the longer phrase first.
@@ -53,10 +122,26 @@ _PLAIN: list[tuple[str, str | _Replacement]] = [
         _relation,
     ),
     (r"(?P<verb>evaluate|assess|determine)\s+the\s+feasibility\s+of\s+(?P<what>[^.!?\n]+)", _feasible),
+    (
+        r"(?P<verb>ensure|make certain|make sure)(?:\s+that)?\s+"
+        r"(?P<subject>(?:the|these|this|those|that|it|they|my|each|every|all)\b[^.!?,\n]{0,40}?)\s+"
+        r"(?P<aux>does not|do not|doesn't|don't|is not|are not|isn't|aren't|is|are)\s+",
+        _should,
+    ),
     (r"(?P<verb>ensure|make certain)(?:\s+that)?\b", "make sure"),
     (r"(?P<verb>provide|give)\s+a\s+list\s+of\b", "list"),
     (r"(?P<verb>provide)\b", "give"),
-    (r"(?P<verb>determine|evaluate|assess)\s+(?=whether\b|if\b)", "find out "),
+    (
+        r"(?P<verb>find out|figure out|determine|identify)\s+"
+        r"(?P<question>(?:which|what|who|where|when|how|why)\b[^.!?\n]*)(?P<end>[.!?]?)",
+        _asked_directly,
+    ),
+    (r"(?P<verb>determine|evaluate|assess|find out)\s+(?=whether\b|if\b)", _whether),
+    (
+        r"(?P<verb>determine|calculate|compute|identify|work out)\s+(?P<what>the\s+[^.!?\n]+?)"
+        r"(?P<end>[.!?]|$|(?=\n))",
+        _what_is,
+    ),
     (r"(?P<verb>determine)\b", "find out"),
     (r"(?P<verb>identify)\b", "find"),
     (r"(?P<verb>analy[sz]e)\b", "look at"),

@@ -17,10 +17,22 @@ from llm_roleplay.nodes.rewrites import in_the_users_voice
     ("planned", "plain"),
     [
         # parts of the embedded judge's plans for the paper's goals (2026-11-28)
-        (
+        (  # what is wanted of it, stated (6 of 30,547 real user messages start "make sure")
             "Ensure that these tours do not involve serious climbing.",
-            "Make sure these tours do not involve serious climbing.",
+            "These tours shouldn't involve serious climbing.",
         ),
+        ("Ensure that it is recursive.", "It should be recursive."),
+        ("Make sure the poem has 4 quatrains.", "Make sure the poem has 4 quatrains."),  # no plain turn
+        # a question asked, not a task to find it out (1 of 30,547 starts "find out", 519 "what's the")
+        (
+            "Find out which parts of France are good locations for walking tours",
+            "Which parts of France are good locations for walking tours?",
+        ),
+        ("Determine how fast I run each distance.", "How fast do I run each distance?"),
+        ("Find out how many calories I burned.", "Tell me how many calories I burned."),  # order kept
+        ("Calculate the speed for each race.", "What's the speed for each race?"),
+        ("Calculate the calories burned during each race.", "What are the calories burned during each race?"),
+        ("Identify who established the city.", "Who established the city?"),
         (
             "Analyze the relationship between the amount of feed given and the chicken egg production rate.",
             "How the amount of feed given relates to the chicken egg production rate.",
@@ -31,13 +43,16 @@ from llm_roleplay.nodes.rewrites import in_the_users_voice
         ),
         (
             "Determine if providing enough feed to achieve high egg production is feasible.",
-            "Find out if providing enough feed to achieve high egg production is feasible.",
+            "Tell me if providing enough feed to achieve high egg production is feasible.",
         ),
         (
             "Provide a list of locations in France that are good for walking tours.",
             "List locations in France that are good for walking tours.",
         ),
-        ("Identify the highest population of the 3rd city.", "Find the highest population of the 3rd city."),
+        (
+            "Identify the highest population of the 3rd city.",
+            "What's the highest population of the 3rd city?",
+        ),
         (
             "Develop a function that counts the number of vowels in a given string using JavaScript",
             "Write a function that counts the number of vowels in a given string using JavaScript",
@@ -51,9 +66,10 @@ from llm_roleplay.nodes.rewrites import in_the_users_voice
             "please ensure these tours do not involve serious climbing.",
             "please make sure these tours do not involve serious climbing.",
         ),
+        ("can you find out which city is oldest", "can you find out which city is oldest"),
         (
             "can you provide the total? then determine the rest",
-            "can you give the total? then find out the rest",
+            "can you give the total? then what's the rest?",
         ),
     ],
 )
@@ -64,7 +80,8 @@ def test_a_task_sheets_verb_becomes_a_persons(planned: str, plain: str) -> None:
 @pytest.mark.parametrize(
     "kept",
     [
-        "Calculate the speed for each race.",  # the goal's own word
+        "can you calculate the speed for each race",  # the goal's own word, asked for
+        "find the bug and fix it",  # two requests: a question would lose the second
         "The function should provide output in JSON.",  # not the head of a request
         "I need to ensure it works on Windows",
         "how do I analyze my sales data in excel",  # what the person wants done, not how they ask
@@ -90,4 +107,4 @@ def test_the_inquirer_is_shown_the_part_in_plain_words_and_its_message_is_mended
     assert "Ensure" not in text and "Provide" not in text
     # the model typed the part as it stood (reading run of 2026-11-28)
     typed = "ensure the function does not enter an infinite loop."
-    assert in_the_users_voice(typed) == "make sure the function does not enter an infinite loop."
+    assert in_the_users_voice(typed) == "the function shouldn't enter an infinite loop."

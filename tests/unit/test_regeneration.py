@@ -268,7 +268,7 @@ def test_a_first_calculation_asked_without_the_situations_figures_is_tried_again
     # Seen on 2026-11-28: "Calculate the total amount of feed given to the chickens in a day." from a
     # user with 20 hens at 3 cups each; the chatbot assumed 2 pounds a hen and the user took that up.
     goal = "You feed each of your 20 chickens 3 cups of feed a day and want to calculate the total."
-    vague = "calculate the total amount of feed for my chickens in a day"
+    vague = "whats the total amount of feed for my chickens in a day"
     with_figures = "i have 20 chickens, 3 cups each a day. whats the total"
     inquirer = ScriptedInquirer(messages=[vague, with_figures])
     state = run_roleplay(inquirer, goal=goal, max_turns=1)
@@ -297,7 +297,7 @@ def test_a_calculation_that_no_try_gives_the_figures_of_gets_the_situation_told_
         "Every day, you feed each of your chickens three cups of feed. In the morning, you give your flock "
         "15 cups. You want to know how many cups you need in the final meal for 20 chickens."
     )
-    vague = "calculate the total amount of feed for my chickens in a day"
+    vague = "whats the total amount of feed for my chickens in a day"
     inquirer = ScriptedInquirer(messages=[vague, vague + " pls"])
     state = run_roleplay(inquirer, goal=goal, max_turns=1, max_regenerations=1)
     assert user_texts(state) == [
@@ -442,7 +442,7 @@ def test_an_opening_that_skips_one_step_of_a_long_plan_is_sent_when_no_try_does_
         goal_parts=code_parts,
         max_turns=2,
     )
-    assert user_texts(state)[-1] == "now make sure it does not enter an infinite loop"
+    assert user_texts(state)[-1] == "now it shouldn't enter an infinite loop"
     two_parts = ScriptedInquirer(messages=[skips] * 5, decisions=["NO"])
     state = run_roleplay(two_parts, goal=goal, goal_parts=parts[:2], max_turns=1, max_regenerations=3)
     assert state["termination_reason"] == "inquirer_invalid"  # asking the next of two is asking for all
