@@ -60,6 +60,7 @@ from llm_roleplay.nodes.rewrites import (
     as_request_to_write,
     in_the_users_voice,
     without_paste_direction,
+    without_restated_request,
     without_self_description,
 )
 from llm_roleplay.nodes.state import (
@@ -206,6 +207,8 @@ async def _write_message(
             written = without_paste_direction(written)
         if step.intent is Intent.REASK:
             written = without_satisfaction(written)
+        if step.intent is Intent.NEXT:
+            written = without_restated_request(written, situation.previous_user_messages)
         typed = written
         if style is not None:
             position: Position = "first" if turn == 0 else "later"

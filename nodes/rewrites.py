@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
 from llm_roleplay.blocks.style.sentences import split_sentences
-from llm_roleplay.nodes.checks import breaks_role, describes_chatbot_habits, names_traits, words
+from llm_roleplay.nodes.checks import breaks_role, describes_chatbot_habits, names_traits, stem, words
 from llm_roleplay.nodes.plain_words import in_plain_words
+from llm_roleplay.nodes.voice import content_words
 
 _DOCUMENT_TO = re.compile(
     r"\b(email|e-mail|letter|message|note|text|complaint)\b[^.]*?\bto (?:my|the|our|your|a|an) ([a-z]+)",
@@ -193,6 +194,33 @@ def without_paste_direction(message: str) -> str:
     """The message that goes above pasted material, without a sentence that says to paste it."""
     kept = _PASTE_DIRECTION.sub("", message).strip()
     return kept if len(words(kept)) >= 3 else message
+
+
+# Where a message's second request begins: "... using JavaScript and ensure it is written in OOP."
+_JOINT = re.compile(
+    r"(?:,\s*|\s+)(?:and(?:\s+also|\s+then|\s+now)?|also|but)\s+|(?<=[.!?])\s+(?:also|and|now),?\s+"
+)
+RESTATED_SHARE = 0.7  # of the first request's content words found in an earlier user message
+NEW_REQUEST_WORDS = 3
+
+
+def without_restated_request(message: str, earlier: Sequence[str]) -> str:
+    """The message without a first request that restates an earlier one: asked for the next part,
+    the small model typed its first message again and joined the new request to it ("Write a
+    function that counts how many vowels are in a given string using JavaScript and ensure it is
+    written in OOP.", reading run of 2026-11-29); a person asks only for what is new ("ensure it
+    is written in OOP", in plain words "It should be written in OOP.")."""
+    asked_before = {stem(word) for text in earlier for word in content_words(text)}
+    for joint in _JOINT.finditer(message):
+        first, rest = message[: joint.start()], message[joint.end() :].strip()
+        said = [stem(word) for word in content_words(first)]
+        if (
+            len(said) >= NEW_REQUEST_WORDS
+            and sum(word in asked_before for word in said) >= RESTATED_SHARE * len(said)
+            and len(words(rest)) >= NEW_REQUEST_WORDS
+        ):
+            return in_plain_words(rest[:1].upper() + rest[1:] if first[:1].isupper() else rest)
+    return message
 
 
 def in_the_users_voice(message: str) -> str:

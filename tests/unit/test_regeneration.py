@@ -546,3 +546,26 @@ def test_an_answer_that_works_out_the_result_itself_keeps_its_figures() -> None:
     )
     assert user_texts(state)[-1] == "for the 50 m race I ran in 22 seconds"
     assert state["regenerations"] == {}
+
+
+def test_the_next_part_joined_to_the_first_request_typed_again_is_sent_alone() -> None:
+    # Reading run of 2026-11-29: asked for the next part, the model typed its opening again and
+    # joined the new request to it with "and".
+    goal = "You want a JavaScript function that counts vowels, written in OOP."
+    parts = [
+        "Write a function that counts vowels in a string using JavaScript.",
+        "The function should be in OOP.",
+    ]
+    opening = "Write a function that counts the number of vowels in a given string using JavaScript."
+    again = (
+        "Write a function that counts how many vowels are in a string using JavaScript and ensure it is OOP."
+    )
+    code = "```javascript\nfunction countVowels(s) {\n  return (s.match(/[aeiou]/gi) || []).length;\n}\n```"
+    inquirer = ScriptedInquirer(messages=[opening, again], decisions=["YES"])
+    state = run_roleplay(inquirer, chatbot=lambda messages: code, goal=goal, goal_parts=parts, max_turns=2)
+    assert user_texts(state) == [opening, "It should be OOP."]
+    # a second request that is new all through is kept whole
+    new = "now make it OOP and also read the string from an API"
+    inquirer = ScriptedInquirer(messages=[opening, new], decisions=["YES"])
+    state = run_roleplay(inquirer, chatbot=lambda messages: code, goal=goal, goal_parts=parts, max_turns=2)
+    assert user_texts(state)[1] == new
