@@ -27,7 +27,9 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **the other side**: a text asked to agree with a statement, and "As an AI language model, I do not
   agree with the statement ..." (:mod:`nodes.stance`);
 - **another item**: the 3rd city of the chatbot's own list asked about, and an answer about the 4th
-  (:mod:`nodes.list_pick`).
+  (:mod:`nodes.list_pick`);
+- **a poem of the wrong shape**: six verses where four quatrains were asked, or the poem's verses
+  again after it (:mod:`nodes.poem_shape`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from llm_roleplay.nodes.code_language import FENCE, named_languages, wrong_langu
 from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.list_pick import answers_another_item
+from llm_roleplay.nodes.poem_shape import wrong_poem_shape
 from llm_roleplay.nodes.stance import takes_the_other_side
 from llm_roleplay.nodes.voice import content_words
 from llm_roleplay.nodes.written_piece import missing_piece
@@ -284,9 +287,9 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     reply; a numbered list shorter than the part asks for; an offer to do the part ("Would you
     like me to write a shorter version?"); code in a language nobody asked for; eggs in a recipe
     "without eggs"; an email, poem, code or text asked for and not written; "I do not agree" where
-    agreement was asked; the 4th city of a list where the 3rd was asked about. A small model's
-    YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the runs of 2026-11-27), and the
-    user moved on where a person would have pushed back.
+    agreement was asked; the 4th city of a list where the 3rd was asked about; six verses where four
+    were asked. A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the
+    runs of 2026-11-27), and the user moved on where a person would have pushed back.
     """
     if asks_for_figures(part):
         given = set().union(*(_figures(text) for text in known)) if known else set()
@@ -311,6 +314,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         or missing_piece(part, reply)
         or takes_the_other_side(part, reply)
         or answers_another_item(part, reply, earlier)
+        or wrong_poem_shape(part, reply)
     )
 
 
@@ -544,6 +548,8 @@ def evident_failures(
             findings.append(Finding("other_side", f"part {index}: {detail}"))
         if detail := answers_another_item(part, answer, earlier):
             findings.append(Finding("another_item", f"part {index}: {detail}"))
+        if detail := wrong_poem_shape(part, answer):
+            findings.append(Finding("poem_shape", f"part {index}: {detail}"))
         if sum(other == answer for other, _ in answers) > 1:
             continue  # one reply answers several parts: its length and text belong to all of them
         if detail := broken_word_limit(part, answer):
