@@ -176,8 +176,22 @@ def with_goal_constraints(parts: list[str], goal: str) -> list[str]:
 
 
 def finished_plan(parts: list[str], goal: str) -> list[str]:
-    """A plan as the user pursues it: stop conditions out, the goal's names and conditions in."""
-    return with_goal_constraints(with_goal_names(without_stop_conditions(parts), goal), goal)
+    """A plan as the user pursues it: stop conditions out, the goal's names and conditions in, a
+    form's "(s)" written out."""
+    planned = with_goal_constraints(with_goal_names(without_stop_conditions(parts), goal), goal)
+    return [without_optional_plurals(part) for part in planned]
+
+
+# A form's "(s)": "number argument(s)", "the value 73(s)" (the paper's goal 5, typed as it stood by
+# the embedded user, reading run of 2026-11-29); people write the plural, or the number alone.
+# Parts only: in a message "print(s)" is code.
+_OPTIONAL_PLURAL = re.compile(r"(?<=[A-Za-z])\(s\)")
+_NUMBER_PLURAL = re.compile(r"(?<=\d)\(s\)")
+
+
+def without_optional_plurals(part: str) -> str:
+    """ "number argument(s) ... the value 73(s)" -> "number arguments ... the value 73"."""
+    return _NUMBER_PLURAL.sub("", _OPTIONAL_PLURAL.sub("s", part))
 
 
 _THEN = re.compile(r",?\s+(?:and\s+)?then,?\s+", re.IGNORECASE)

@@ -148,6 +148,7 @@ _PLAIN: list[tuple[str, str | _Replacement]] = [
     (r"(?P<verb>evaluate|assess)\b", "check"),
     (r"(?P<verb>develop|implement|generate)\b", "write"),
     (r"(?P<verb>utili[sz]e)\b", "use"),
+    (r"(?P<verb>substitute)\b", "replace"),
     (r"(?P<verb>allow)\s+(?P<who>the user|users?|me|them)\s+to\b", _so_that),
 ]
 _COMPILED = [(re.compile(_HEAD + pattern, re.IGNORECASE), plain) for pattern, plain in _PLAIN]

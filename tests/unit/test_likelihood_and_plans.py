@@ -339,3 +339,13 @@ def test_cannot_help() -> None:
     long_but_helpful = "I can't run code, but here is how you would do it. " + "Step by step. " * 40
     assert not cannot_help(long_but_helpful)
     assert not cannot_help("Your speed is 6.25 m/s.")
+
+
+def test_a_forms_optional_plural_is_written_out_in_the_plan() -> None:
+    # The paper's goal 5 as the embedded judge planned it; the user typed the "(s)" as it stood
+    # (reading run of 2026-11-29).
+    planned = ["Substitute the 10th line, which includes number argument(s), with the value 73(s)."]
+    goal = "You want to draw a unicorn in python using the 'turtle' module."
+    assert finished_plan(planned, goal) == [
+        "Substitute the 10th line, which includes number arguments, with the value 73."
+    ]

@@ -34,6 +34,10 @@ from llm_roleplay.nodes.rewrites import in_the_users_voice
         ("Calculate the calories burned during each race.", "What are the calories burned during each race?"),
         ("Identify who established the city.", "Who established the city?"),
         (
+            "Substitute the 10th line, which includes number arguments, with the value 73.",
+            "Replace the 10th line, which includes number arguments, with the value 73.",
+        ),
+        (
             "Analyze the relationship between the amount of feed given and the chicken egg production rate.",
             "How the amount of feed given relates to the chicken egg production rate.",
         ),
