@@ -6,7 +6,8 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 
 - **false arithmetic**: an equation written in a reply ("3 + 24 = 28", "2 h x 6 mph = 12 miles")
   whose sides differ when evaluated, or a time or length restated wrongly ("1 minute and 30
-  seconds (which is 70 seconds)": :mod:`nodes.conversions`);
+  seconds (which is 70 seconds)": :mod:`nodes.conversions`), or money items that do not add up to
+  the total below them (:mod:`nodes.totals`);
 - **missing expected numbers**: a number of the goal's ``expected_outcome`` that no reply contains;
 - **broken word limits**: a part asking for "under 100 words" whose answer is longer;
 - **empty rewrites**: a part asking to change, refine or shorten something answered with a copy of
@@ -58,6 +59,7 @@ from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.list_pick import answers_another_item
 from llm_roleplay.nodes.poem_shape import wrong_poem_shape
 from llm_roleplay.nodes.stance import takes_the_other_side
+from llm_roleplay.nodes.totals import false_totals
 from llm_roleplay.nodes.voice import content_words
 from llm_roleplay.nodes.written_piece import missing_piece
 
@@ -91,6 +93,10 @@ class Finding:
     detail: str
 
 
+# "200 ÷ 30.1 = **7.64 m/s**": bold beside "=" hid a wrong speed from the checker (labelled set)
+_BOLD_BESIDE_EQUALS = re.compile(r"(=\s*)\*\*|\*\*(\s*=)")
+
+
 def _rounding(result: str) -> float:
     """Half a unit of the result's last digit: "5.9" may stand for anything from 5.85 to 5.95."""
     decimals = len(result.rsplit(".", 1)[1]) if "." in result else 0
@@ -106,7 +112,7 @@ def false_arithmetic(text: str) -> list[str]:
     """Equations in ``text`` whose left side, evaluated left to right with the usual precedence, is not
     its right side; then the quantities it restates wrongly (a conversion is an equation too)."""
     wrong = []
-    for match in _EQUATION.finditer(text):
+    for match in _EQUATION.finditer(_BOLD_BESIDE_EQUALS.sub(r"\1\2", text)):
         first = _OPERAND.match(match.group(1))
         if first is None:
             continue
@@ -118,7 +124,7 @@ def false_arithmetic(text: str) -> list[str]:
         right = number_value(match.group(3))
         if abs(left - right) > _rounding(match.group(3)) + RELATIVE_TOLERANCE * abs(right):
             wrong.append(match.group(0).strip())
-    return wrong + false_conversions(text)
+    return wrong + false_conversions(text) + false_totals(text)
 
 
 def _evaluate(first: float, terms: Sequence[tuple[str, float]]) -> float:

@@ -28,6 +28,9 @@ from llm_roleplay.nodes.checks import numbers_in
         ("200 ml x 3 = 500 ml", ["200 ml x 3 = 500"]),
         ("1,200 + 800 = 2,000", []),
         ("see section 3 - 4 = overview", []),
+        # bold beside "=" (the labelled set's wrong 200 m speed)
+        ("- 200 m: 200 ÷ 30.1 = **7.64 m/s** (27.5 km/h)", ["200 ÷ 30.1 = 7.64"]),
+        ("- 50 m: 50 ÷ 7.5 = **6.67 m/s**", []),
     ],
 )
 def test_false_arithmetic(text: str, wrong: list[str]) -> None:
