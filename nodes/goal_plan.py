@@ -176,10 +176,29 @@ def with_goal_constraints(parts: list[str], goal: str) -> list[str]:
 
 
 def finished_plan(parts: list[str], goal: str) -> list[str]:
-    """A plan as the user pursues it: stop conditions out, the goal's names and conditions in, a
-    form's "(s)" written out."""
-    planned = with_goal_constraints(with_goal_names(without_stop_conditions(parts), goal), goal)
+    """A plan as the user pursues it: stop conditions and purposes out, the goal's names and
+    conditions in, a form's "(s)" written out."""
+    planned = without_stop_conditions(without_purposes(parts, goal))
+    planned = with_goal_constraints(with_goal_names(planned, goal), goal)
     return [without_optional_plurals(part) for part in planned]
+
+
+def without_purposes(parts: list[str], goal: str) -> list[str]:
+    """The plan without a part that is the goal's reason for a request, not a request: "... a
+    response that agrees with the statement, to make your claims stronger." was planned as a part
+    "Make your claims stronger", and the user typed it to the chatbot, where it asked the chatbot to
+    strengthen its own claims (reading run of 2026-11-29). A purpose follows a comma or "in order"
+    ("so as"); "you want the chatbot to make it recursive" is a request. One part is always kept."""
+    folded_goal = " ".join(goal.lower().split())
+    kept = [
+        part
+        for part in parts
+        if not re.search(
+            r"(?:,|\bin order|\bso as)\s+to\s+" + re.escape(" ".join(part.lower().rstrip(" .").split())),
+            folded_goal,
+        )
+    ]
+    return kept or parts[:1]
 
 
 # A form's "(s)": "number argument(s)", "the value 73(s)" (the paper's goal 5, typed as it stood by

@@ -349,3 +349,16 @@ def test_a_forms_optional_plural_is_written_out_in_the_plan() -> None:
     assert finished_plan(planned, goal) == [
         "Substitute the 10th line, which includes number arguments, with the value 73."
     ]
+
+
+def test_the_goals_reason_for_a_request_is_no_part() -> None:
+    goal = (
+        "You have written a content that disagrees with the following statement: 'Technology is the cause "
+        "of all societal problems' And you want the chatbot to generate a response that agrees with the "
+        "statement, to make your claims stronger."
+    )
+    planned = ["Generate a response that agrees with the statement", "Make your claims stronger"]
+    assert finished_plan(planned, goal) == ["Generate a response that agrees with the statement"]
+    # a request after "to" is a request
+    recursive = "You want the chatbot to make it recursive, and to add a CLI."
+    assert finished_plan(["Make it recursive", "Add a CLI"], recursive) == ["Make it recursive", "Add a CLI"]
