@@ -333,7 +333,17 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
         # of words the parts share, and a message that states it asks for it (three such messages
         # were refused in one turn, 2026-11-28, for not saying "other way around").
         return len(wanted & said) < len(wanted - distinctive) / 2
+    # The side asked for is the request: "can you give a response to the statement ...?" for "a
+    # response that agrees with the statement" got the chatbot's own view (reading run of 2026-11-29).
+    stance = wanted & _STANCE_STEMS
+    if stance and not stance & said:
+        return True
     return bool(distinctive) and not distinctive & said
+
+
+_STANCE_STEMS = {
+    stem(word) for word in ("agree", "agrees", "agreeing", "disagree", "disagrees", "disagreeing", "against")
+} | {stem(word) for word in ("support", "supports", "supporting", "oppose", "opposes", "opposing")}
 
 
 _OTHER_CASE_STEMS = {

@@ -569,3 +569,17 @@ def test_the_next_part_joined_to_the_first_request_typed_again_is_sent_alone() -
     inquirer = ScriptedInquirer(messages=[opening, new], decisions=["YES"])
     state = run_roleplay(inquirer, chatbot=lambda messages: code, goal=goal, goal_parts=parts, max_turns=2)
     assert user_texts(state)[1] == new
+
+
+def test_an_opening_without_the_side_asked_for_is_tried_again() -> None:
+    # Reading run of 2026-11-29: "a response to the statement" for "a response that agrees with it"
+    # got the chatbot's own view.
+    goal = "You want the chatbot to generate a response that agrees with the statement 'Cats rule'."
+    parts = ["Generate a response that agrees with the statement 'Cats rule'"]
+    no_side = "can you give a response to the statement 'Cats rule'?"
+    agreeing = "can you write something that agrees with 'Cats rule'?"
+    state = run_roleplay(
+        ScriptedInquirer(messages=[no_side, agreeing]), goal=goal, goal_parts=parts, max_turns=1
+    )
+    assert user_texts(state) == [agreeing]
+    assert state["rejected"] == [{"turn": 1, "problem": "misses_part", "text": no_side}]
