@@ -14,6 +14,8 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
   an earlier reply, or one asking for the other case ("the other way around") answered with no
   figure an earlier reply lacks;
 - **refusals**: every reply since the part was asked says the chatbot cannot do it;
+- **no result**: a calculation answered with no figure beyond the ones the user and the plan gave
+  (the formulas and a request for the stopwatch readings; worked examples and code aside);
 - **short lists**: a part asking for N things ("list the 10 oldest cities") answered with a
   numbered list that stops before N, or that names one item twice;
 - **offers instead of answers**: the last reply offers to do a part ("Would you like me to also
@@ -539,7 +541,14 @@ def evident_failures(
     answers = [answer_to(part, messages, parts) for part in parts]
     asked = [*parts, *(m["content"] for m in messages if m["role"] == "user")]
     languages, excluded = named_languages(asked), excluded_things(asked)
+    given = set().union(*(_figures(text) for text in asked))
     for index, (part, (answer, earlier)) in enumerate(zip(parts, answers, strict=True), start=1):
+        if (
+            answer
+            and asks_for_figures(part)
+            and not _figures(FENCE.sub(" ", outside_examples(answer))) - given
+        ):
+            findings.append(Finding("no_result", f"part {index}: {NO_RESULT}"))
         if detail := shorter_list(part, answer):
             findings.append(Finding("shorter_list", f"part {index}: {detail}"))
         if detail := repeated_list_item(part, answer):

@@ -310,3 +310,20 @@ def test_the_other_case_answered_with_the_first_cases_figures() -> None:
     assert [f.check for f in evident_failures(parts, messages)] == ["same_figures"]
     right = [*messages[:3], {"role": "assistant", "content": RIGHT_OTHER_CASE}]
     assert evident_failures(parts, right) == []
+
+
+def test_a_calculation_answered_with_formulas_only_gives_no_result() -> None:
+    # the labelled set's gl-002: formulas and a request for the readings, no speed
+    parts = ["calculate the speed for each race"]
+    messages = [
+        {"role": "user", "content": "i ran 50 m, 100 m and 200 m. whats my speed in each"},
+        {
+            "role": "assistant",
+            "content": "Speed = distance / time. Send me your times for the 50 m, 100 m and 200 m.",
+        },
+    ]
+    assert [(f.check, f.detail) for f in evident_failures(parts, messages)] == [
+        ("no_result", "part 1: it gives no result")
+    ]
+    messages[1] = {"role": "assistant", "content": "At 8 s for 50 m you ran 6.25 m/s."}
+    assert evident_failures(parts, messages) == []

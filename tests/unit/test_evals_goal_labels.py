@@ -94,12 +94,13 @@ def test_precision_and_recall_of_verified() -> None:
 
 
 def test_the_target_runs_the_graphs_judge() -> None:
-    """The fake judge quotes the reply to each part and agrees: these endings are verified (gl-003
-    is not: its wrong 200 m speed is plain arithmetic; nor gl-006: the fake quotes one sentence for
+    """The fake judge quotes the reply to each part and agrees: these endings are verified (not
+    gl-002, which gives formulas and no speed, nor gl-003, whose wrong 200 m speed is plain
+    arithmetic: the plain checks reject them first; nor gl-006: the fake quotes one sentence for
     both its parts)."""
     first = load_goal_labels()[:5]
-    endings = [ending for ending in first if ending.id != "gl-003"]
-    assert len(endings) == 4
+    endings = [ending for ending in first if ending.id not in ("gl-002", "gl-003")]
+    assert len(endings) == 3
     target = goal_check_target(Context(judge_model="fake"))
     outputs = {e.id: target(goal_check_example(e)["inputs"]) for e in endings}
     outcomes = goal_check_outcomes(outputs, endings)
