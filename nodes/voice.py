@@ -62,6 +62,11 @@ _HELPER_REGISTER = re.compile(
     # you would like me to know about these cities instead"; 0 of 30,547 real user messages)
     r"|what (?:information|info|details?|else|data)\s+(?:would you|do you|you would|you)"
     r"\s+(?:like|want)\s+me\s+to"
+    # the details the chatbot needs, asked of the chatbot (seen: "Can you give the number of lines,
+    # the style of a specific quatrain, or any other details you require"); the 2 of 30,547 real
+    # user messages with the phrase ask the chatbot to ask them ("ask me for any more details")
+    r"|(?<!ask me for )(?<!ask me )any (?:other |more |additional |further )?(?:details|information|info)"
+    r" (?:that )?you (?:require|need)"
     r"|i(?:'m| am) assuming (?:i|my)|let's (?:assume|say) (?:i|my)"
     r"|assuming (?:i|my) (?:weigh|weight|age|time))\b",
     re.IGNORECASE,

@@ -655,6 +655,12 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
         ("please draw a unicorn. I want it to look like the one in the picture.", Problem.ROLE_CONFUSION),
         # seen on 2026-11-28 late: the user's own distances asked of the chatbot
         ("let me know the distances and I'll calculate my speeds", Problem.ROLE_CONFUSION),
+        # 2026-11-29: the details the chatbot needs, asked of the chatbot
+        (
+            "Can you give the number of lines, the style of a quatrain, or any other details you require",
+            Problem.ROLE_CONFUSION,
+        ),
+        ("ask me for any details you need, then write the poem", None),
         (
             "I need you to refine this poem. Also you want to change the style of one of the quatrains.",
             Problem.LEAK,
