@@ -28,7 +28,8 @@ YOUR_THING = re.compile(r"\byour ([a-z]+)", re.IGNORECASE)
 # 4 gpus available"). Or as the assumption to work with ("..., assuming each chicken eats 2 cups per
 # day", the chatbot's guess, from a user whose goal says three cups; seen on 2026-11-28; or
 # "considering each chicken eats 2 cups"): 11 of 20,516 real later messages do so ("assume ...
-# Step 2", a step the chatbot had numbered).
+# Step 2", a step the chatbot had numbered). With the measured claims below too, 29 of 23,448 real
+# later messages under 600 characters claim a figure of the two replies before it, as without them.
 _CLAIMS_KNOWLEDGE = re.compile(
     r"\b(?:i know|i(?:'m| am) sure|i have|i give|i feed|they (?:need|get|eat)|assum(?:e|ing)"
     r"|(?:each|every) \w+ (?:needs?|gets?|eats?)|considering|given that"
@@ -38,14 +39,23 @@ _CLAIMS_KNOWLEDGE = re.compile(
 )
 
 
+# What the user measured: "For the 50-meter race, it took me 20 seconds", the chatbot's example
+# times told as the actual ones (reading run of 2026-11-29). Measured figures are the user's own, not
+# the goal's: only a claim of the chatbot's figures counts (``claims_the_replies_facts``).
+_CLAIMS_MEASURED = re.compile(
+    r"\b(?:(?:it )?took me|i ran|i finished|i completed|my times? (?:was|were|is|are))\b"
+    r"(?:[^.!?\n]|(?<=\d)\.(?=\d))*",
+    re.IGNORECASE,
+)
+
+
 def claims_the_replies_facts(message: str, replies: Sequence[str], own_texts: Sequence[str]) -> bool:
-    """The message claims to know a figure that only the chatbot's replies have given (not the
-    goal, not the user's own earlier messages)."""
+    """The message claims to know (or to have measured) a figure that only the chatbot's replies
+    have given (not the goal, not the user's own earlier messages)."""
     only_theirs = numbers_of(replies) - numbers_of(own_texts)
-    return any(
-        numbers_in(claim.group()) & only_theirs
-        for claim in _CLAIMS_KNOWLEDGE.finditer(message.replace("’", "'"))
-    )
+    plain = message.replace("’", "'")
+    claims = [*_CLAIMS_KNOWLEDGE.finditer(plain), *_CLAIMS_MEASURED.finditer(plain)]
+    return any(numbers_in(claim.group()) & only_theirs for claim in claims)
 
 
 def misstates_the_goals_figures(message: str, goal: str) -> bool:

@@ -694,6 +694,19 @@ def test_a_complaint_does_not_take_itself_back() -> None:
     assert without_satisfaction("Thanks for the answer.") == "Thanks for the answer."  # nothing else left
 
 
+def test_the_chatbots_example_times_are_not_what_the_user_measured() -> None:
+    # Reading run of 2026-11-29: the chatbot assumed 20, 30 and 40 seconds "for example", and the
+    # user told them back as the actual times.
+    reply = "Let's assume the times are: 50-meter race: 20 seconds, 100-meter race: 30 seconds, 200 m: 40 s."
+    goal = "You timed your 50-meter, 100-meter and 200-meter races and want your speed in each."
+    situation = Situation(
+        goal=goal, turn=2, recent_replies=[reply], previous_user_messages=["whats my speed"]
+    )
+    seen = "Okay, I'll tell you the actual times. For the 50-meter race, it took me 20 seconds."
+    assert message_problem(seen, situation) is Problem.ECHO
+    assert message_problem("For the 50-meter race, it took me 8.3 seconds.", situation) is None
+
+
 def test_the_chatbots_made_up_figures_are_not_what_the_user_knows() -> None:
     # Seen on 2026-11-28: the chatbot's "over 21 million inhabitants" came back as the user's knowledge.
     reply = "3. **Shanghai** - Established in 1842 BC - China - with over 21 million inhabitants"
