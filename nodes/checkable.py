@@ -11,8 +11,9 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **missing expected numbers**: a number of the goal's ``expected_outcome`` that no reply contains;
 - **broken word limits**: a part asking for "under 100 words" whose answer is longer;
 - **empty rewrites**: a part asking to change, refine or shorten something answered with a copy of
-  an earlier reply, or one asking for the other case ("the other way around") answered with no
-  figure an earlier reply lacks;
+  an earlier reply, or with code of no line the earlier code lacks (:mod:`nodes.code_edit`), or one
+  asking for the other case ("the other way around") answered with no figure an earlier reply
+  lacks;
 - **refusals**: every reply since the part was asked says the chatbot cannot do it;
 - **no result**: a calculation answered with no figure beyond the ones the user and the plan gave
   (the formulas and a request for the stopwatch readings; worked examples and code aside);
@@ -55,6 +56,7 @@ from llm_roleplay.nodes.checks import (
     stem,
     words,
 )
+from llm_roleplay.nodes.code_edit import same_code_again
 from llm_roleplay.nodes.code_language import FENCE, named_languages, wrong_language
 from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
@@ -311,6 +313,8 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         return detail
     if copied_rewrite(part, reply, earlier):
         return "it is the same text as before"
+    if detail := same_code_again(part, reply, earlier):
+        return detail
     if detail := same_figures_again(part, reply, earlier):
         return detail
     return (
@@ -573,6 +577,8 @@ def evident_failures(
             findings.append(
                 Finding("copied_rewrite", f"part {index}: the new version repeats an earlier reply")
             )
+        if answer and (detail := same_code_again(part, answer, earlier)):
+            findings.append(Finding("same_code", f"part {index}: {detail}"))
         if answer and (detail := same_figures_again(part, answer, earlier)):
             findings.append(Finding("same_figures", f"part {index}: {detail}"))
     return findings
