@@ -1,4 +1,4 @@
-"""What the user said to leave out ("without eggs"), and a reply that puts it in anyway.
+"""What the user said to leave out ("without eggs"), and a reply (or the user) that puts it in anyway.
 
 ``make demo`` of 2026-11-28: asked for pancakes without eggs, the embedded chatbot listed "2 large
 eggs" and "beat the eggs with the milk"; the simulated user asked how to make them fluffier as if
@@ -51,3 +51,30 @@ def puts_in_excluded(reply: str, excluded: set[str]) -> str | None:
             if re.search(amount, sentence, re.IGNORECASE) or re.search(used, sentence, re.IGNORECASE):
                 return f"it has {word.lower()} in it: {sentence.strip(' -*')[:80]}"
     return None
+
+
+def wants_the_excluded(message: str, excluded: set[str]) -> bool:
+    """The user asks for what their goal leaves out: "I know I can add more eggs to the batter",
+    "provide a recipe with more eggs" from a user who wanted pancakes without eggs (``make demo`` of
+    2026-11-29). Talk of leaving it out or replacing it ("no eggs", "instead of eggs") is not, nor
+    a use denied ("don't add eggs")."""
+    if not excluded:
+        return False
+    for sentence in _SENTENCE_OR_LINE.split(message.replace("’", "'")):
+        if _LEAVES_OUT.search(sentence):
+            continue
+        for word in dict.fromkeys(re.findall(r"[A-Za-z]+", sentence)):
+            if stem(word.lower()) not in excluded:
+                continue
+            for use in re.finditer(
+                rf"{_WANTS}(?:more\s+|some\s+|extra\s+|the\s+|an?\s+)?{re.escape(word)}\b",
+                sentence,
+                re.IGNORECASE,
+            ):
+                if not _DENIED.search(sentence[: use.start()]):
+                    return True
+    return False
+
+
+_WANTS = r"\b(?:add|adding|with|more|extra|use|using|put|include|including)\s+"
+_DENIED = re.compile(r"\b(?:not|n't|never|no)\s+(?:\w+\s+){0,2}$|n't\s+(?:\w+\s+){0,2}$", re.IGNORECASE)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
+from llm_roleplay.nodes.exclusions import excluded_things, wants_the_excluded
 from llm_roleplay.nodes.own_facts import (
     claims_the_replies_facts,
     misstates_the_goals_figures,
@@ -103,7 +104,9 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.PERSONA_DRIFT
     if withholds_own_data(message, situation.goal):
         return Problem.WITHHOLDS_DATA
-    if misstates_the_goals_figures(message, situation.goal):
+    if misstates_the_goals_figures(message, situation.goal) or wants_the_excluded(
+        message, excluded_things([situation.goal])
+    ):
         return Problem.CONTRADICTS_GOAL
     if situation.later_parts and asks_ahead(message, situation.asked_so_far, situation.later_parts):
         return Problem.FRONT_LOADING

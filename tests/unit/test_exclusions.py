@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from llm_roleplay.nodes.checkable import evident_failures, evidently_undelivered
-from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
+from llm_roleplay.nodes.checks import Problem
+from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded, wants_the_excluded
+from llm_roleplay.nodes.guard import Situation, message_problem
 
 GOAL = "You want a simple recipe for pancakes without eggs, and then to know how to make them fluffier."
 # The embedded chatbot's reply in `make demo` of 2026-11-28 (shortened).
@@ -64,3 +66,22 @@ def test_the_user_and_the_goal_check_see_eggs_in_an_egg_free_recipe() -> None:
         ),
     }
     assert evident_failures([part], messages) == []
+
+
+def test_the_user_does_not_ask_for_what_their_goal_leaves_out() -> None:
+    # make demo of 2026-11-29: a user who wanted pancakes without eggs
+    situation = Situation(
+        goal=GOAL, turn=2, recent_replies=["Mix flour and milk."], previous_user_messages=["hi"]
+    )
+    seen = [
+        "How to make them fluffier? I know I can add more eggs to the batter, but I don't think so.",
+        "Could you explain how to make the pancakes fluffier and provide a recipe with more eggs",
+    ]
+    assert [message_problem(text, situation) for text in seen] == [Problem.CONTRADICTS_GOAL] * 2
+    kept = [
+        "how do i make them fluffier without eggs",
+        "can i use banana instead of eggs?",
+        "please don't add eggs",
+    ]
+    assert [message_problem(text, situation) for text in kept] == [None] * 3
+    assert not wants_the_excluded("add more eggs", set())  # a goal that leaves nothing out
