@@ -11,7 +11,8 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **missing expected numbers**: a number of the goal's ``expected_outcome`` that no reply contains;
 - **broken word limits**: a part asking for "under 100 words" whose answer is longer;
 - **empty rewrites**: a part asking to change, refine or shorten something answered with a copy of
-  an earlier reply, or with code of no line the earlier code lacks (:mod:`nodes.code_edit`), or one
+  an earlier reply, or with code of no line the earlier code lacks, or with the line to change left
+  as it was (:mod:`nodes.code_edit`), or one
   asking for the other case ("the other way around") answered with no figure an earlier reply
   lacks;
 - **refusals**: every reply since the part was asked says the chatbot cannot do it;
@@ -56,7 +57,7 @@ from llm_roleplay.nodes.checks import (
     stem,
     words,
 )
-from llm_roleplay.nodes.code_edit import same_code_again
+from llm_roleplay.nodes.code_edit import line_not_replaced, same_code_again
 from llm_roleplay.nodes.code_language import FENCE, named_languages, wrong_language
 from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
@@ -313,7 +314,7 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         return detail
     if copied_rewrite(part, reply, earlier):
         return "it is the same text as before"
-    if detail := same_code_again(part, reply, earlier):
+    if detail := same_code_again(part, reply, earlier) or line_not_replaced(part, reply, earlier):
         return detail
     if detail := same_figures_again(part, reply, earlier):
         return detail
@@ -579,6 +580,8 @@ def evident_failures(
             )
         if answer and (detail := same_code_again(part, answer, earlier)):
             findings.append(Finding("same_code", f"part {index}: {detail}"))
+        if answer and (detail := line_not_replaced(part, answer, earlier)):
+            findings.append(Finding("line_not_replaced", f"part {index}: {detail}"))
         if answer and (detail := same_figures_again(part, answer, earlier)):
             findings.append(Finding("same_figures", f"part {index}: {detail}"))
     return findings

@@ -1,4 +1,4 @@
-"""A change to code asked for, and the same code again.
+"""A change to code asked for, and the same code again, or the asked line left as it was.
 
 "Replace the 10th line ... with the value 73" was answered by the embedded chatbot with "Here is the
 modified code with the value 73 for the 10th line:" and its earlier code, not one line changed but
@@ -45,3 +45,38 @@ def same_code_again(part: str, answer: str, earlier: Sequence[str]) -> str | Non
     if len(new) < MIN_LINES:
         return None
     return SAME_CODE if any(new <= _code_lines(before) for before in earlier) else None
+
+
+# "replace the number(s) on the 10th line of the code with 73", "substitute line 10 ... with 73"
+_LINE_ASKED = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\s+line\b|\bline\s+(\d{1,3})\b", re.IGNORECASE)
+_NEW_VALUE = re.compile(r"\bwith\s+(?:the\s+)?(?:value\s+|number\s+)?(-?\d+(?:\.\d+)?)\b", re.IGNORECASE)
+_NUMBER_IN_CODE = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
+
+
+def _longest_block(reply: str) -> list[str]:
+    blocks = [block.group(1).splitlines() for block in _CODE_BLOCK.finditer(reply)]
+    return max(blocks, key=len, default=[])
+
+
+def line_not_replaced(part: str, answer: str, earlier: Sequence[str]) -> str | None:
+    """What a reader sees on the line the part asks to change, counted in the earlier code and in
+    the answer's ("line 10 is unchanged", "line 10 still has -10"), or None. The labelled set's
+    unicorn endings: "I've updated the 10th line" with line 10 as it was (the edit made on line 11),
+    and "t.goto(-60, -10)" made "t.goto(73, -10)" where the numbers of the line were to be 73.
+    Read only where both codes reach the line and the old line has numbers to replace."""
+    line_asked, value = _LINE_ASKED.search(part), _NEW_VALUE.search(part)
+    if not line_asked or not value or not _CHANGE.search(part):
+        return None
+    number = int(line_asked.group(1) or line_asked.group(2))
+    old = next((block for reply in reversed(earlier) if len(block := _longest_block(reply)) >= number), None)
+    new = _longest_block(answer)
+    if old is None or len(new) < number or not _NUMBER_IN_CODE.search(old[number - 1]):
+        return None
+    before, after = old[number - 1].strip(), new[number - 1].strip()
+    if after == before:
+        return f"line {number} is unchanged ({before})"
+    wanted = float(value.group(1))
+    left = [found for found in _NUMBER_IN_CODE.findall(after) if float(found) != wanted]
+    if not _NUMBER_IN_CODE.findall(after) or left:
+        return f"line {number} still has {left[0]}" if left else f"line {number} has no {value.group(1)}"
+    return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from llm_roleplay.nodes.checkable import evident_failures, evidently_undelivered
-from llm_roleplay.nodes.code_edit import SAME_CODE, same_code_again
+from llm_roleplay.nodes.code_edit import SAME_CODE, line_not_replaced, same_code_again
 
 PART = "Substitute the 10th line, which includes number arguments, with the value 73."
 CODE = "```python\nimport turtle\nt = turtle.Turtle()\nt.circle(100)\nt.circle(50)\nt.goto(0, -200)\n```"
@@ -37,3 +37,25 @@ def test_the_goal_check_and_the_users_reading_see_the_same_code() -> None:
         (f.check, f.detail) for f in evident_failures(parts, messages)
     ]
     assert evidently_undelivered(PART, AGAIN, [CODE], []) == SAME_CODE
+
+
+def _code(line_ten: str) -> str:
+    lines = [f"t.forward({n})" for n in range(1, 13)]
+    lines[9] = line_ten
+    return "Here it is:\n```python\n" + "\n".join(lines) + "\n```"
+
+
+def test_the_line_asked_to_change_is_read_in_both_codes() -> None:
+    # the labelled set's unicorn endings (gl-027 to gl-030)
+    part = "replace the number(s) on the 10th line of the code with 73"
+    old = _code("t.goto(-60, -10)")
+    assert line_not_replaced(part, _code("t.goto(73, 73)"), [old]) is None
+    assert line_not_replaced(part, _code("t.goto(73, -10)"), [old]) == "line 10 still has -10"
+    assert line_not_replaced(part, old.replace("Here it is", "I've updated the 10th line"), [old]) == (
+        "line 10 is unchanged (t.goto(-60, -10))"
+    )
+    assert line_not_replaced(part, _code("t.goto(x, y)"), [old]) == "line 10 has no 73"
+    # not read: a snippet that does not reach the line, an old line without numbers, no value asked
+    assert line_not_replaced(part, "```python\nt.goto(73, 73)\n```", [old]) is None
+    assert line_not_replaced(part, _code("t.pendown()"), [_code("t.pendown()")]) is None
+    assert line_not_replaced("what does the 10th line do?", _code("t.goto(73, -10)"), [old]) is None
