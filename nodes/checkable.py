@@ -33,6 +33,7 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
   agree with the statement ..." (:mod:`nodes.stance`);
 - **another item**: the 3rd city of the chatbot's own list asked about, and an answer about the 4th
   (:mod:`nodes.list_pick`);
+- **a recipe scaled wrongly**: "200 ml coconut milk" tripled to 500 ml (:mod:`nodes.scaling`);
 - **a poem of the wrong shape**: six verses where four quatrains were asked, or the poem's verses
   again after it (:mod:`nodes.poem_shape`).
 """
@@ -63,6 +64,7 @@ from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.list_pick import answers_another_item
 from llm_roleplay.nodes.poem_shape import wrong_poem_shape
+from llm_roleplay.nodes.scaling import wrongly_scaled
 from llm_roleplay.nodes.stance import takes_the_other_side
 from llm_roleplay.nodes.totals import false_totals
 from llm_roleplay.nodes.voice import content_words
@@ -315,6 +317,8 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     if copied_rewrite(part, reply, earlier):
         return "it is the same text as before"
     if detail := same_code_again(part, reply, earlier) or line_not_replaced(part, reply, earlier):
+        return detail
+    if detail := wrongly_scaled(part, reply, earlier):
         return detail
     if detail := same_figures_again(part, reply, earlier):
         return detail
@@ -570,6 +574,8 @@ def evident_failures(
             findings.append(Finding("another_item", f"part {index}: {detail}"))
         if detail := wrong_poem_shape(part, answer):
             findings.append(Finding("poem_shape", f"part {index}: {detail}"))
+        if answer and (detail := wrongly_scaled(part, answer, earlier)):
+            findings.append(Finding("wrongly_scaled", f"part {index}: {detail}"))
         if sum(other == answer for other, _ in answers) > 1:
             continue  # one reply answers several parts: its length and text belong to all of them
         if detail := broken_word_limit(part, answer):
