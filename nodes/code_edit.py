@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# Unlike code_language.FENCE, a block the reply's token limit cut off (no closing fence) counts:
-# the 1.5B chatbot's code often runs to the limit.
+# A block's lines, and whether it was closed: code_language.FENCE matches whole blocks only. A block
+# the reply's token limit cut off (no closing fence) counts: the 1.5B chatbot's code often runs to
+# the limit.
 _CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _CHANGE = re.compile(
     r"\b(?:change|replace|substitute|modify|edit|update|fix|rewrite|refactor|make|add|remove|rename)\b",
