@@ -291,6 +291,13 @@ def has_own_figures(user_messages: Sequence[str], goal: str) -> bool:
     return any(_figures(text) - in_goal for text in user_messages)
 
 
+def _gives_no_result(part: str, answer: str, given: set[float]) -> bool:
+    """A calculation answered with no figure beyond the ``given`` ones. Figures in code are inputs
+    of a program the user would have to run, not a result ("distance = 100", "time = 30" in a speed
+    calculator, seen taken for the speeds); worked examples are no result either."""
+    return asks_for_figures(part) and not _figures(FENCE.sub(" ", outside_examples(answer))) - given
+
+
 def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: Sequence[str]) -> str | None:
     """What a person sees at a glance that ``reply`` did not deliver ``part``, or None.
 
@@ -304,12 +311,8 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     were asked. A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the
     runs of 2026-11-27), and the user moved on where a person would have pushed back.
     """
-    if asks_for_figures(part):
-        given = set().union(*(_figures(text) for text in known)) if known else set()
-        # Figures in code are inputs of a program the user would have to run, not a result
-        # ("distance = 100", "time = 30" in a speed calculator, seen taken for the speeds).
-        if not _figures(FENCE.sub(" ", outside_examples(reply))) - given:
-            return NO_RESULT
+    if _gives_no_result(part, reply, set().union(*(_figures(text) for text in known))):
+        return NO_RESULT
     if wrong := false_arithmetic(reply):
         return f"{wrong[0]} is wrong"
     if detail := broken_word_limit(part, reply):
@@ -552,11 +555,7 @@ def evident_failures(
     languages, excluded = named_languages(asked), excluded_things(asked)
     given = set().union(*(_figures(text) for text in asked))
     for index, (part, (answer, earlier)) in enumerate(zip(parts, answers, strict=True), start=1):
-        if (
-            answer
-            and asks_for_figures(part)
-            and not _figures(FENCE.sub(" ", outside_examples(answer))) - given
-        ):
+        if answer and _gives_no_result(part, answer, given):
             findings.append(Finding("no_result", f"part {index}: {NO_RESULT}"))
         if detail := shorter_list(part, answer):
             findings.append(Finding("shorter_list", f"part {index}: {detail}"))

@@ -13,10 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# A block's lines, and whether it was closed: code_language.FENCE matches whole blocks only. A block
-# the reply's token limit cut off (no closing fence) counts: the 1.5B chatbot's code often runs to
-# the limit.
-_CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
+from llm_roleplay.nodes.code_language import code_blocks
+
 _CHANGE = re.compile(
     r"\b(?:change|replace|substitute|modify|edit|update|fix|rewrite|refactor|make|add|remove|rename)\b",
     re.IGNORECASE,
@@ -26,16 +24,14 @@ SAME_CODE = "the code is the same as before"
 
 
 def _code_lines(reply: str) -> set[str]:
-    """The lines of the reply's code blocks; a block cut off mid-line loses that line."""
-    lines: set[str] = set()
-    for block in _CODE_BLOCK.finditer(reply):
-        text = block.group(1)
-        kept = text.splitlines()
-        if not block.group(0).rstrip().endswith("```") and kept:
-            kept = kept[:-1]  # the reply ran out of tokens in this line
-        # as written: indentation and trailing spaces (markdown line breaks) are changes too
-        lines |= {line.rstrip("\r") for line in kept if line.strip()}
-    return lines
+    """The lines of the reply's code blocks; a block cut off mid-line loses that line (an odd number
+    of fences: the reply's token limit ended the last block; the 1.5B chatbot's code often runs to
+    it)."""
+    blocks = [body.splitlines() for _, body in code_blocks(reply)]
+    if blocks and reply.count("```") % 2:
+        blocks[-1] = blocks[-1][:-1]
+    # as written: indentation and trailing spaces (markdown line breaks) are changes too
+    return {line.rstrip("\r") for block in blocks for line in block if line.strip()}
 
 
 def same_code_again(part: str, answer: str, earlier: Sequence[str]) -> str | None:
@@ -57,7 +53,7 @@ _NUMBER_IN_CODE = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
 
 
 def _longest_block(reply: str) -> list[str]:
-    blocks = [block.group(1).splitlines() for block in _CODE_BLOCK.finditer(reply)]
+    blocks = [body.splitlines() for _, body in code_blocks(reply)]
     return max(blocks, key=len, default=[])
 
 
