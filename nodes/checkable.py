@@ -45,6 +45,7 @@ import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from llm_roleplay.nodes.checks import (
     NUMBER,
@@ -231,6 +232,28 @@ def same_figures_again(part: str, answer: str, earlier: Sequence[str]) -> str | 
     return None
 
 
+SAME_ANSWER = "it is the same answer as to my other question"
+SAME_ANSWER_RATIO = 0.8  # how alike the two replies' texts are (difflib's ratio)
+
+
+def same_answer_as_before(part: str, answer: str, answers_to_others: Sequence[str]) -> str | None:
+    """A calculation answered with (nearly) the reply that answered another part, holding no figure
+    that reply lacks. Seen on 2026-11-28: "how many cups in the final meal of the day" answered with
+    the day's total, 40 cups, step for step the reply to "the total amount of feed" (90% alike), and
+    taken as delivered (P(yes) 0.67). Of 266 real follow-up calculations (ShareGPT, first 8,800
+    conversations), 2 replies are so like the reply before, both no answer to the new question."""
+    if not asks_for_figures(part):
+        return None
+    figures = _figures(outside_examples(answer))
+    for other in answers_to_others:
+        if not figures or not figures <= _figures(other):
+            continue
+        matcher = SequenceMatcher(None, answer, other, autojunk=False)
+        if matcher.real_quick_ratio() >= SAME_ANSWER_RATIO and matcher.ratio() >= SAME_ANSWER_RATIO:
+            return SAME_ANSWER
+    return None
+
+
 NO_RESULT = "it gives no result"
 
 # Words that make what follows an illustration rather than the user's result.
@@ -298,7 +321,9 @@ def _gives_no_result(part: str, answer: str, given: set[float]) -> bool:
     return asks_for_figures(part) and not _figures(FENCE.sub(" ", outside_examples(answer))) - given
 
 
-def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: Sequence[str]) -> str | None:
+def evidently_undelivered(
+    part: str, reply: str, earlier: Sequence[str], known: Sequence[str], answers_to_others: Sequence[str] = ()
+) -> str | None:
     """What a person sees at a glance that ``reply`` did not deliver ``part``, or None.
 
     The user's reading before any model's: a calculation answered with no figure beyond the ones
@@ -308,7 +333,8 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
     like me to write a shorter version?"); code in a language nobody asked for; eggs in a recipe
     "without eggs"; an email, poem, code or text asked for and not written; "I do not agree" where
     agreement was asked; the 4th city of a list where the 3rd was asked about; six verses where four
-    were asked. A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the
+    were asked; the reply that answered another part (``answers_to_others``) given again for a
+    calculation. A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the
     runs of 2026-11-27), and the user moved on where a person would have pushed back.
     """
     if _gives_no_result(part, reply, set().union(*(_figures(text) for text in known))):
@@ -323,7 +349,9 @@ def evidently_undelivered(part: str, reply: str, earlier: Sequence[str], known: 
         return detail
     if detail := wrongly_scaled(part, reply, earlier):
         return detail
-    if detail := same_figures_again(part, reply, earlier):
+    if detail := same_figures_again(part, reply, earlier) or same_answer_as_before(
+        part, reply, answers_to_others
+    ):
         return detail
     return (
         shorter_list(part, reply)
@@ -589,4 +617,7 @@ def evident_failures(
             findings.append(Finding("line_not_replaced", f"part {index}: {detail}"))
         if answer and (detail := same_figures_again(part, answer, earlier)):
             findings.append(Finding("same_figures", f"part {index}: {detail}"))
+        others = [other for other, _ in answers if other and other != answer and other in earlier]
+        if answer and (detail := same_answer_as_before(part, answer, others)):
+            findings.append(Finding("same_answer", f"part {index}: {detail}"))
     return findings

@@ -203,6 +203,27 @@ def repeats(text: str, earlier: Sequence[str]) -> bool:
 
 _ASKS_FOR_FIGURES = re.compile(r"\b(?:calculat\w*|comput\w*|work out|how (?:many|far|fast))\b", re.IGNORECASE)
 
+# A quantity asked for by name ("Determine the amount of feed needed for the final meal", "what's
+# the total cost of"): seen on 2026-11-29 answered with no figure at all and accepted, because only
+# the verbs above counted as a calculation. Of 13 such real requests not caught above (ShareGPT,
+# first 8,800 conversations), 6 replies held no figure of their own: two refusals to price a list,
+# four answers to "How can I determine the number of fields", which asks for a method (below).
+# "How much" alone is not one: half of its real replies rightly hold no figure ("how much of a
+# threat is climate change").
+_ASKS_FOR_A_QUANTITY = re.compile(
+    r"\b(?:determine|find out|figure out|estimate|tell me|give me"
+    r"|what(?:'s| is| are| was| would be| will be))"
+    r"\s+(?:the|my|your|our)\s+(?:total\s+|exact\s+|overall\s+)?"
+    r"(?:amount|number|cost|price|distance|speed|sum|total|percentage|average|quantity)s?"
+    r"\s+(?:of|for|needed|required|in|per)\b",
+    re.IGNORECASE,
+)
+_ASKS_FOR_A_METHOD = re.compile(
+    r"\bhow (?:can|could|do|does|should|would|to)\s+(?:(?:i|we|you|one)\s+)?"
+    r"(?:determine|find out|figure out|estimate)\b",
+    re.IGNORECASE,
+)
+
 
 # "Write a function that counts how many vowels are in a given string" asks for code, whose answer
 # holds no figure (seen on 2026-11-28: read as a calculation, a right class was "no result", and the
@@ -213,9 +234,14 @@ _ASKS_FOR_CODE = re.compile(
 
 
 def asks_for_figures(request: str) -> bool:
-    """The request's answer is a figure ("calculate the calories", "how many cups"): the user's
-    details for it are numbers, and a reply without a number of its own has not answered it."""
-    return bool(_ASKS_FOR_FIGURES.search(request)) and not _ASKS_FOR_CODE.search(request)
+    """The request's answer is a figure ("calculate the calories", "how many cups", "determine the
+    amount of feed needed"): the user's details for it are numbers, and a reply without a number of
+    its own has not answered it."""
+    if _ASKS_FOR_CODE.search(request):
+        return False
+    return bool(_ASKS_FOR_FIGURES.search(request)) or (
+        bool(_ASKS_FOR_A_QUANTITY.search(request)) and not _ASKS_FOR_A_METHOD.search(request)
+    )
 
 
 # What a calculation asks for: the words after its verb ("calculate the calories burned during each

@@ -203,6 +203,15 @@ def asks_user(reply: str) -> bool:
     return bool(asking_sentences(reply))
 
 
+def _delivered_before(state: RoleplayState, part: int, replies: Sequence[str]) -> list[str]:
+    """The replies that delivered the other parts (a progress entry's turn n is the n-th reply)."""
+    return [
+        replies[entry["turn"] - 1]
+        for entry in state.get("goal_progress", [])
+        if entry["status"] == "delivered" and entry["part"] != part and 0 < entry["turn"] <= len(replies) - 1
+    ]
+
+
 async def next_step(
     state: RoleplayState, context: Context, assess: Callable[[str], Awaitable[float | None]]
 ) -> Step:
@@ -262,7 +271,9 @@ async def next_step(
     seen = (
         SAME_REPLY_REASON
         if repeated
-        else evidently_undelivered(parts[part], reply, replies[:-1], [state["goal"], *typed])
+        else evidently_undelivered(
+            parts[part], reply, replies[:-1], [state["goal"], *typed], _delivered_before(state, part, replies)
+        )
     )
     if cannot_help(reply):
         seen = REFUSED_REASON

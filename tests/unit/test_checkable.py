@@ -14,6 +14,7 @@ from llm_roleplay.nodes.checkable import (
     missing_expected_numbers,
 )
 from llm_roleplay.nodes.checks import numbers_in
+from tests.support.seen_replies import CHICKEN_PARTS, FINAL_MEAL_AS_TOTAL, FINAL_MEAL_RIGHT, TOTAL_REPLY
 
 
 @pytest.mark.parametrize(
@@ -327,3 +328,31 @@ def test_a_calculation_answered_with_formulas_only_gives_no_result() -> None:
     ]
     messages[1] = {"role": "assistant", "content": "At 8 s for 50 m you ran 6.25 m/s."}
     assert evident_failures(parts, messages) == []
+
+
+def test_the_answer_to_another_calculation_given_again_is_no_answer() -> None:
+    messages = [
+        {"role": "user", "content": "my 20 chickens get 15 cups in the morning, 25 in the afternoon. total?"},
+        {"role": "assistant", "content": TOTAL_REPLY},
+        {"role": "user", "content": "how many cups do i give them in the final meal of the day"},
+        {"role": "assistant", "content": FINAL_MEAL_AS_TOTAL},
+    ]
+    assert [(f.check, f.detail) for f in evident_failures(CHICKEN_PARTS, messages)] == [
+        ("same_answer", "part 2: it is the same answer as to my other question")
+    ]
+    right = [*messages[:3], {"role": "assistant", "content": FINAL_MEAL_RIGHT}]
+    assert evident_failures(CHICKEN_PARTS, right) == []
+    # the user's reading: only a reply that delivered another part counts, not any earlier one
+    seen = evidently_undelivered(CHICKEN_PARTS[1], FINAL_MEAL_AS_TOTAL, [TOTAL_REPLY], [], [TOTAL_REPLY])
+    assert seen == "it is the same answer as to my other question"
+    assert evidently_undelivered(CHICKEN_PARTS[1], FINAL_MEAL_AS_TOTAL, [TOTAL_REPLY], []) is None
+
+
+def test_a_quantity_asked_for_by_name_needs_a_figure() -> None:
+    # Seen on 2026-11-29: "Determine the amount of feed needed for the final meal" answered with advice
+    # and no figure, and accepted (P(yes) 0.57): only "calculate", "how many" and the like counted.
+    advice = "The amount of feed for the final meal depends on the breed, age and health of your chickens."
+    assert evidently_undelivered(CHICKEN_PARTS[1], advice, [], ["20 chickens, 15 and 25 cups"]) == (
+        "it gives no result"
+    )
+    assert evidently_undelivered(CHICKEN_PARTS[1], FINAL_MEAL_RIGHT, [], ["20 chickens"]) is None

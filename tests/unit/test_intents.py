@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.intents import Intent, next_step
+from tests.support.seen_replies import CHICKEN_PARTS, FINAL_MEAL_AS_TOTAL, TOTAL_REPLY
 
 GOAL = "You timed your 50 m and 100 m races with a stopwatch and want to know your speed in each."
 
@@ -321,3 +322,45 @@ def test_a_request_for_code_is_not_a_calculation_without_a_result() -> None:
     state["goal_parts"] = ["Write a function that counts how many vowels are in a given string."]
     step = asyncio.run(next_step(state, Context(min_turns_before_stop=1), reading(0.9)))
     assert step.intent is None and step.update["goal_claimed"] is True
+
+
+@pytest.mark.parametrize(
+    ("request_text", "figures"),
+    [
+        ("Determine the amount of feed needed for the final meal of the day.", True),
+        ("what's the total cost of the trip for 4 people", True),
+        ("give me the price for them", True),
+        ("How can I determine the total number of fields in the form?", False),  # asks for a method
+        ("how much of a threat is climate change", False),
+        ("Determine the number of vowels in a string with a function", False),  # code
+    ],
+)
+def test_a_quantity_asked_for_by_name_is_a_calculation(request_text: str, figures: bool) -> None:
+    from llm_roleplay.nodes.checks import asks_for_figures
+
+    assert asks_for_figures(request_text) is figures
+
+
+def test_the_reply_that_delivered_another_part_given_again_is_asked_again() -> None:
+    # Seen on 2026-11-28: the final meal answered step for step as the day's total (40 cups), taken
+    # as delivered; the user who read it would say it is the answer to their first question.
+    state: dict[str, Any] = {
+        "goal": "You feed your 20 chickens 15 cups in the morning and 25 in the afternoon.",
+        "goal_parts": CHICKEN_PARTS,
+        "messages": [
+            HumanMessage("my 20 chickens get 15 cups in the morning and 25 in the afternoon, total?"),
+            AIMessage(TOTAL_REPLY),
+            HumanMessage("how many cups in the final meal"),
+            AIMessage(FINAL_MEAL_AS_TOTAL),
+        ],
+        "turn": 2,
+        "part": 1,
+        "part_asks": 1,
+        "goal_progress": [{"turn": 1, "part": 0, "status": "delivered", "p_yes": 0.73}],
+    }
+    step = asyncio.run(next_step(state, Context(), reading(0.9)))
+    assert step.intent is Intent.REASK and step.part == 1
+    assert step.reason == "it is the same answer as to my other question"
+    # the same reply after the part itself was asked before is the model's to read
+    state["goal_progress"] = []
+    assert asyncio.run(next_step(state, Context(), reading(0.9))).intent is not Intent.REASK
