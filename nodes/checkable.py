@@ -64,10 +64,11 @@ from llm_roleplay.nodes.code_language import FENCE, named_languages, wrong_langu
 from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.list_pick import answers_another_item
+from llm_roleplay.nodes.one_line import not_one_line
 from llm_roleplay.nodes.poem_shape import wrong_poem_shape
 from llm_roleplay.nodes.scaling import wrongly_scaled
 from llm_roleplay.nodes.stance import takes_the_other_side
-from llm_roleplay.nodes.totals import false_totals
+from llm_roleplay.nodes.totals import false_shares, false_totals
 from llm_roleplay.nodes.voice import content_words
 from llm_roleplay.nodes.written_piece import missing_piece
 
@@ -132,7 +133,7 @@ def false_arithmetic(text: str) -> list[str]:
         right = number_value(match.group(3))
         if abs(left - right) > _rounding(match.group(3)) + RELATIVE_TOLERANCE * abs(right):
             wrong.append(match.group(0).strip())
-    return wrong + false_conversions(text) + false_totals(text)
+    return wrong + false_conversions(text) + false_totals(text) + false_shares(text)
 
 
 def _evaluate(first: float, terms: Sequence[tuple[str, float]]) -> float:
@@ -333,9 +334,10 @@ def evidently_undelivered(
     like me to write a shorter version?"); code in a language nobody asked for; eggs in a recipe
     "without eggs"; an email, poem, code or text asked for and not written; "I do not agree" where
     agreement was asked; the 4th city of a list where the 3rd was asked about; six verses where four
-    were asked; the reply that answered another part (``answers_to_others``) given again for a
-    calculation. A small model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the
-    runs of 2026-11-27), and the user moved on where a person would have pushed back.
+    were asked; a "one-liner" of four lines; the reply that answered another part
+    (``answers_to_others``) given again for a calculation. A small model's YES/NO takes such
+    replies as delivered (P(YES) 0.55-0.75 in the runs of 2026-11-27), and the user moved on where
+    a person would have pushed back.
     """
     if _gives_no_result(part, reply, set().union(*(_figures(text) for text in known))):
         return NO_RESULT
@@ -363,6 +365,7 @@ def evidently_undelivered(
         or takes_the_other_side(part, reply)
         or answers_another_item(part, reply, earlier)
         or wrong_poem_shape(part, reply)
+        or not_one_line(part, reply)
     )
 
 
@@ -601,6 +604,8 @@ def evident_failures(
             findings.append(Finding("another_item", f"part {index}: {detail}"))
         if detail := wrong_poem_shape(part, answer):
             findings.append(Finding("poem_shape", f"part {index}: {detail}"))
+        if detail := not_one_line(part, answer):
+            findings.append(Finding("not_one_line", f"part {index}: {detail}"))
         if answer and (detail := wrongly_scaled(part, answer, earlier)):
             findings.append(Finding("wrongly_scaled", f"part {index}: {detail}"))
         if sum(other == answer for other, _ in answers) > 1:

@@ -12,10 +12,16 @@ total, since a total above its items may count sections further up ("Total estim
 person: $175" under the transport costs alone). A list with a range, a negative amount or an item
 "included" in another is no plain sum. On the first 8,800 ShareGPT conversations this flags 2 of
 33,620 replies, both real slips of the chatbot ($240,000 of items under "Total: $235,000").
+
+A share below its total is checked the same way: "| Total | $217.83 |" and under it "| Each person
+(÷ 4) | $54.64 |" (the labelled set's gl-088, verified by the embedded judge; 217.83 ÷ 4 is
+54.46). The share's line names its divisor ("÷ 4", "/ 4", "divided by 4") before its amount. No
+reply of those 33,620 has a share line right below a total, so none is flagged.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from llm_roleplay.nodes.checks import NUMBER, number_value
@@ -30,6 +36,7 @@ _NO_PLAIN_SUM = (
     re.compile(r"\b(?:included|incl\.)", re.IGNORECASE),  # "$400 (included in Audiovisual Package)"
 )
 MIN_ITEMS = 2
+_DIVIDED = re.compile(r"(?:÷|/|\bdivided by)\s*(\d{1,3})\b(?!\s*(?:%|[€$£¥]))", re.IGNORECASE)
 
 
 def _amounts(line: str) -> list[tuple[str, float, str]]:
@@ -77,4 +84,26 @@ def false_totals(text: str) -> list[str]:
         if added - stated > allowed:
             shown = f"{added:,.2f}".removesuffix(".00")
             wrong.append(f"items add up to {currency}{shown}, not {currency}{digits}")
+    return wrong
+
+
+def false_shares(text: str) -> list[str]:
+    """The shares of ``text`` that are not their total divided as their line says ("$217.83 ÷ 4
+    is $54.46, not $54.64"): a line naming a divisor before its last amount, right below (blank
+    lines aside) an exact total of the same currency."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    wrong = []
+    for above, line in itertools.pairwise(lines):
+        amounts = _amounts(line)
+        if not amounts or not _TOTAL_LINE.match(above) or _ROUGHLY.search(above + line):
+            continue
+        currency, share, digits = amounts[-1]
+        divisor = _DIVIDED.search(line[: line.rfind(digits)])
+        total = _amounts(above)
+        if not divisor or not total or total[-1][0] != currency or int(divisor.group(1)) < 2:
+            continue
+        parts = int(divisor.group(1))
+        exact = total[-1][1] / parts
+        if abs(exact - share) > _half_unit(digits) + 0.005:
+            wrong.append(f"{total[-1][2]} ÷ {parts} is {currency}{exact:,.2f}, not {currency}{digits}")
     return wrong

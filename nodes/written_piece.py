@@ -15,7 +15,12 @@ Each kind of piece has a shape a reader recognises without understanding it:
 - **code** is a fenced block, an inline span that reads as code (``t.forward(73)``) or lines
   that do;
 - **any other text** (essay, story, response, ...) is there unless the reply says it will not
-  write it ("I'm not able to write ...") or is too short to hold it.
+  write it ("I'm not able to write ...") or is too short to hold it;
+- **a schedule, timetable or itinerary** names two or more days or hours ("Mon", "Day 2",
+  "7:30 am"): "Aim to do this workout three times a week, with at least one rest day between"
+  was verified as the weekly schedule asked for (the labelled set's gl-085). Of the 3 real
+  requests for one (ShareGPT, first 8,800 conversations), the one flagged is a promise with no
+  itinerary ("I have now included the address ... in the itinerary").
 
 Only a part that asks for a piece to be written or changed ("write ...", "make it firmer",
 "replace the 10th line of the code ...") is read; questions ("explain how ...") are not.
@@ -32,7 +37,7 @@ from llm_roleplay.nodes.code_language import FENCE
 # individuals ... the program").
 _WRITING_VERB = (
     r"\b(?:write|compose|draft|create|make|generate|produce|prepare|rewrite|redo|refine|revise|change"
-    r"|replace|substitute|modify|edit|improve|shorten|polish|draw|give me|send me)\b"
+    r"|replace|substitute|modify|edit|improve|shorten|polish|draw|give me|send me|lay|turn|format)\b"
 )
 # ... or farther on as what the change is in ("replace the number(s) on the 10th line of the code")
 _NEAR = r"(?:(?:\s+[\w'()-]+){0,5}?\s+|[^.?!]{0,60}?\bof\s+(?:the|my|your|this|that)\s+)"
@@ -48,6 +53,13 @@ _KIND_NOUNS: tuple[tuple[str, str], ...] = (
     ),
     ("poem", r"poem|poems|quatrains?|stanzas?|haiku|limerick|sonnet"),
     ("text", r"text|essay|story|response|paragraph|article|speech|rebuttal"),
+    # one the person will follow ("a weekly schedule", "the itinerary"), not a feature ("admin can
+    # add courses, generate timetable")
+    (
+        "schedule",
+        r"(?:(?<=\ba )|(?<=\bthe )|(?<=\bmy )|(?<=\bour )|(?<=\byour )|(?<=\bthis )|(?<=weekly )"
+        r"|(?<=daily ))(?:schedule|timetable|itinerary)",
+    ),
 )
 _LANGUAGES = frozenset({"python", "javascript"})
 _KIND_PATTERNS = [
@@ -94,6 +106,13 @@ _WILL_NOT_WRITE = re.compile(
     re.IGNORECASE,
 )
 TEXT_WORDS = 20  # fewer words than this hold no essay, story or response
+# A schedule sets things against days or hours: "Monday: workout A", "Day 2 -", "| Wed |", "7:30 am".
+_WHEN = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:day|week)\s*\d{1,2}\b"
+    r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d{1,2}:\d{2}\b",
+    re.IGNORECASE,
+)
+SCHEDULE_SLOTS = 2
 
 
 def asked_piece(part: str) -> str | None:
@@ -140,7 +159,17 @@ def _has_email(answer: str) -> bool:
     return bool(_EMAIL_SHAPE.search(answer))
 
 
-_HAS_PIECE = {"email": _has_email, "poem": _has_poem, "code": _has_code, "text": _has_text}
+def _has_schedule(answer: str) -> bool:
+    return len({match.group().lower() for match in _WHEN.finditer(answer)}) >= SCHEDULE_SLOTS
+
+
+_HAS_PIECE = {
+    "email": _has_email,
+    "poem": _has_poem,
+    "code": _has_code,
+    "text": _has_text,
+    "schedule": _has_schedule,
+}
 
 
 def missing_piece(part: str, answer: str) -> str | None:

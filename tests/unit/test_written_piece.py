@@ -34,6 +34,9 @@ EMAIL = "Subject: Heater\n\nDear Mr Patel,\n\nThe heater is still broken. Fix it
         ("Replace StartUpScout with The Code Concierge", None),
         ("you didn't change the fourth letter", None),
         ("create a database that stores email addresses", None),
+        ("lay it out as a weekly schedule with 3 workout days and rest days", "schedule"),
+        ("revise the itinerary to include the address of each place", "schedule"),
+        ("admin able to add courses, generate timetable", None),  # a feature, not one to follow
     ],
 )
 def test_the_kind_of_piece_a_part_asks_for(part: str, kind: str | None) -> None:
@@ -70,6 +73,18 @@ def test_the_kind_of_piece_a_part_asks_for(part: str, kind: str | None) -> None:
             "it writes no text",
         ),
         ("explain how egg production depends on the feed", "It does not.", None),
+        (  # the labelled set's gl-085: verified by the embedded judge
+            "lay it out as a weekly schedule with 3 workout days and rest days",
+            "Absolutely! Aim to do this workout three times a week, with at least one rest day between "
+            "sessions so your muscles can recover. Consistency matters more than intensity!",
+            "it writes no schedule",
+        ),
+        (
+            "lay it out as a weekly schedule with 3 workout days and rest days",
+            "| Day | Plan |\n|---|---|\n| Mon | Workout |\n| Tue | Rest |\n| Wed | Workout |",
+            None,
+        ),
+        ("make me a daily schedule", "7:00 am wake up, 7:30 am run, 9 am work", None),
     ],
 )
 def test_a_reply_about_the_piece_is_not_the_piece(part: str, answer: str, missing: str | None) -> None:
