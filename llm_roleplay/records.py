@@ -10,7 +10,9 @@ Schema (``schema_version`` 3; 2 added ``goal_plan``, ``expected_outcome``, ``goa
   "latency_s": float | null}]``, turn from 1; ``timestamp`` (ISO 8601, UTC) is when the message was
   written, ``latency_s`` how long the chatbot's call for a reply took (null for user messages);
   with a LangGraph agent as target, an assistant message may carry ``tool_calls``:
-  ``[{"name", "args", "id", "result"}]`` (the calls the agent made on its way to that message)
+  ``[{"name", "args", "id", "result"}]`` (the calls the agent made on its way to that message);
+  a reply that stopped at the chatbot's token cap carries ``"cut_off": true`` (the user's next
+  message is then a "continue", and readers take the reply and its continuation as one)
 - ``termination_reason``: one ``TerminationReason`` value; ``error``: text or null
 - ``filter``: ``{"keep": bool, "reasons": [filter names]}``
 - ``goal_check``: ``{"verified": bool | null, "checks": [{"turn", "goal_met", "rationale", "p_goal",
@@ -78,6 +80,9 @@ class RecordMessage(BaseModel):
     latency_s: float | None = None  # the chatbot call that wrote a reply (null for user messages)
     # Left out of the JSON when empty, so records of chat-model targets read as before.
     tool_calls: list[ToolCallRecord] | None = Field(default=None, exclude_if=lambda value: not value)
+    # A reply that stopped at the chatbot's token cap (the user then typed "continue"); left out
+    # when false.
+    cut_off: bool = Field(default=False, exclude_if=lambda value: not value)
 
 
 class AgentRecord(BaseModel):
@@ -175,6 +180,7 @@ def record_messages(
                 timestamp=timing.get("timestamp"),
                 latency_s=timing.get("latency_s"),
                 tool_calls=calls_by_message.get(str(message.id)) if message.type == "ai" else None,
+                cut_off=bool(timing.get("cut_off")),
             )
         )
     return records

@@ -60,6 +60,8 @@ async def _model_turn(model: Any, state: RoleplayState, context: Context) -> dic
     message = stamped(
         AIMessage(reply.text.strip(), id=f"assistant-{turn}"), latency_s=round(reply.latency_s, 3)
     )
+    if reply.cut_off:  # the user will ask it to go on (nodes/continuation.py)
+        message.response_metadata["cut_off"] = True
     return {**usage, "messages": [message]}
 
 

@@ -61,6 +61,7 @@ from llm_roleplay.nodes.checks import (
 )
 from llm_roleplay.nodes.code_edit import line_not_replaced, same_code_again
 from llm_roleplay.nodes.code_language import FENCE, named_languages, wrong_language
+from llm_roleplay.nodes.continuation import joined_continuations
 from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.list_pick import answers_another_item
@@ -564,6 +565,7 @@ def evident_failures(
     parts: Sequence[str], messages: Sequence[Mapping[str, str]], expected_outcome: str | None = None
 ) -> list[Finding]:
     """Every plain sign that the claimed goal was not met (see the module docstring)."""
+    messages = joined_continuations(messages)  # a cut-off reply and its continuation are one
     replies = [message["content"] for message in messages if message["role"] == "assistant"]
     findings = [
         Finding("false_arithmetic", equation) for reply in replies for equation in false_arithmetic(reply)

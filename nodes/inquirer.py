@@ -40,6 +40,7 @@ from llm_roleplay.nodes.checks import (
     stem,
 )
 from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.continuation import continue_request
 from llm_roleplay.nodes.drift import asks_ahead, before_asking_ahead, request_stems
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.guard import Situation, message_problem
@@ -122,7 +123,10 @@ async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict
         step = await next_step(state, context, lambda part: _assess(reader, state, context, part, meter))
         if step.intent is None:
             return meter.update(**step.update)
-        message = await _write_message(writer, state, context, step, meter)
+        if step.intent is Intent.CONTINUE:  # typed as real users type it, not written by the model
+            message: str | None = continue_request(state.get("dialogue_id", ""))
+        else:
+            message = await _write_message(writer, state, context, step, meter)
         if message is None and step.intent is Intent.ANSWER:
             # A small model that cannot phrase a plain answer (every try asked back or handed the
             # chatbot's figures back) can still complain and give its data with the request.

@@ -31,6 +31,12 @@ from typing import Any
 from llm_roleplay.nodes.checkable import NO_RESULT, evidently_undelivered, has_own_figures
 from llm_roleplay.nodes.checks import TASK_VERBS, normalized, numbers_in, numbers_of, stated_figures
 from llm_roleplay.nodes.context import Context
+from llm_roleplay.nodes.continuation import (
+    MAX_CONTINUES,
+    continues_in_a_row,
+    joined_continuations,
+    replies_as_read,
+)
 from llm_roleplay.nodes.llm import text_of
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.nodes.voice import content_words
@@ -66,6 +72,7 @@ class Intent(StrEnum):
     REASK = "reask"
     ANSWER = "answer"
     FOLLOW_UP = "follow_up"
+    CONTINUE = "continue"  # the last reply was cut off at the chatbot's token cap
 
 
 @dataclass(frozen=True)
@@ -227,19 +234,34 @@ async def next_step(
         rejected = int(feedback.get("part", 0))
         update = {"part": rejected, "part_asks": 1, "judge_feedback": None}
         return Step(Intent.REASK, rejected, update, reason=str(feedback.get("reason") or ""))
+    messages = state.get("messages", [])
+    dialogue = [
+        {"role": "user" if m.type == "human" else "assistant", "content": text_of(m)}
+        for m in messages
+        if m.type in ("human", "ai")
+    ]
+    if (
+        messages
+        and messages[-1].type == "ai"
+        and messages[-1].response_metadata.get("cut_off")
+        and continues_in_a_row(dialogue) < MAX_CONTINUES
+    ):
+        return Step(Intent.CONTINUE, part)
     if part >= len(parts):  # every part was delivered, and follow-up questions have been asked
         if turn >= _claim_floor(context):
             return Step(None, part, {"goal_claimed": True})
         return Step(Intent.FOLLOW_UP, part)
-    messages = state.get("messages", [])
-    reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
-    replies = [text_of(m) for m in messages if m.type == "ai"]
+    # a reply cut off and continued after the user's "continue" is read as one reply
+    each_reply = replies_as_read(dialogue)
+    reply = each_reply[-1] if dialogue and dialogue[-1]["role"] == "assistant" else ""
+    read = joined_continuations(dialogue)
+    replies = [m["content"] for m in read if m["role"] == "assistant"]
     # The same reply again brings nothing new, whatever it says: the user says so, and gives up after
     # max_part_asks of them (seen: the embedded chatbot asked "Please provide the details of each
     # race" six times in a row, and the user answered each time until the turn limit). Word for word
     # only (as the chatbot_repeat filter): a near copy with one figure changed can be the correction.
     repeated = normalized(reply) in {normalized(earlier) for earlier in replies[:-1]}
-    typed = [text_of(m) for m in messages if m.type == "human"]
+    typed = [m["content"] for m in read if m["role"] == "user"]
     asked = [] if repeated else asking_sentences(reply)
     # (a user who gave figures of their own reads a supposition as an example: see outside_examples)
     supposes = not (repeated or asked or has_own_figures(typed, state["goal"]))
@@ -268,12 +290,11 @@ async def next_step(
             reason=" ".join(asked),
             gives_figures=untold_figures(state["goal"], typed),
         )
+    others = _delivered_before(state, part, each_reply)
     seen = (
         SAME_REPLY_REASON
         if repeated
-        else evidently_undelivered(
-            parts[part], reply, replies[:-1], [state["goal"], *typed], _delivered_before(state, part, replies)
-        )
+        else evidently_undelivered(parts[part], reply, replies[:-1], [state["goal"], *typed], others)
     )
     if cannot_help(reply):
         seen = REFUSED_REASON

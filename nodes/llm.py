@@ -58,6 +58,18 @@ class Reply:
     usage: dict[str, int]
     logprobs: list[dict[str, Any]] | None = None  # OpenAI ``logprobs.content`` when asked for
     latency_s: float = 0.0  # wall time of the call, retries and rate-limit waits included
+    cut_off: bool = False  # stopped at the token cap, not where the model ended it
+
+
+# Where a model API says a reply stopped at the token cap: OpenAI-style "finish_reason": "length",
+# Anthropic-style "stop_reason": "max_tokens".
+_CUT_OFF_REASONS = frozenset({"length", "max_tokens"})
+
+
+def stopped_at_cap(response_metadata: dict[str, Any]) -> bool:
+    """The model's reply stopped at its token cap, not where the model ended it."""
+    reason = response_metadata.get("finish_reason") or response_metadata.get("stop_reason")
+    return reason in _CUT_OFF_REASONS
 
 
 def stamped(message: MessageT, **timing: float) -> MessageT:
@@ -129,6 +141,7 @@ def _reply(result: BaseMessage, logprobs: int | None, started: float) -> Reply:
         usage=usage_counts(result),
         logprobs=token_logprobs or None,
         latency_s=time.monotonic() - started,
+        cut_off=stopped_at_cap(result.response_metadata),
     )
 
 

@@ -20,6 +20,7 @@ from llm_roleplay.nodes.checks import (
     repeats,
 )
 from llm_roleplay.nodes.context import Context, settings_of
+from llm_roleplay.nodes.continuation import is_continue_request
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.llm import text_of
@@ -84,8 +85,8 @@ def _per_message_filters(state: RoleplayState, context: Context) -> dict[str, Ca
     attributes = persona.get("attributes") if isinstance(persona, dict) else None
     material = material_of(state.get("goal", ""))
     for index, message in enumerate(messages):
-        if message.type != "human":
-            continue
+        if message.type != "human" or is_continue_request(text_of(message)):
+            continue  # a "continue" is typed by rule, as real users type it, not written by the model
         earlier = messages[:index]
         text = text_of(message)
         if material:
@@ -105,8 +106,9 @@ def _per_message_filters(state: RoleplayState, context: Context) -> dict[str, Ca
 
 
 def _resends(user_messages: list[str]) -> bool:
-    """A user message that says again, word for word or nearly, an earlier one (the guard's rule)."""
-    sent = [text for text in user_messages if not is_empty(text)]
+    """A user message that says again, word for word or nearly, an earlier one (the guard's rule).
+    "continue" after each cut-off reply is no resend."""
+    sent = [text for text in user_messages if not is_empty(text) and not is_continue_request(text)]
     return any(repeats(text, sent[:index]) for index, text in enumerate(sent))
 
 

@@ -38,6 +38,7 @@ from llm_roleplay.nodes.checkable import (
 )
 from llm_roleplay.nodes.checks import asks_for_figures, longest_common_run, words
 from llm_roleplay.nodes.code_language import CODE_NAME, code_blocks
+from llm_roleplay.nodes.continuation import joined_continuations
 from llm_roleplay.nodes.likelihood import ask_yes_no
 from llm_roleplay.nodes.rendering import as_rendered, transcript_text
 from llm_roleplay.nodes.state import merge_counts
@@ -207,6 +208,7 @@ async def verify_goal(
     turn: int = 0,
 ) -> GoalVerdict:
     """Check every part, then the whole goal (see the module docstring)."""
+    messages = joined_continuations(messages)  # a cut-off reply and its continuation are one
     evident = evident_failures(parts, messages, expected_outcome)
     if evident:
         found = "; ".join(f"{finding.check}: {finding.detail}" for finding in evident[:3])
