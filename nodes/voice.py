@@ -213,17 +213,53 @@ def echoes(
     are the user's to say again: asked again for "how much feed I need for the final meal of the
     day", which the chatbot's refusal had quoted, the embedded model was stopped four times.
     """
-    length = len(words(message))
-    if length == 0:
+    typed = words(message)
+    if not typed:
         return False
-    own = max((longest_common_run(message, text) for text in [goal, *own_texts] if text), default=0)
+    # The user's own stretches (OWN_RUN_WORDS words in a row of the goal or their earlier messages)
+    # are theirs to say again, however the chatbot wove them into its text: restating their own
+    # question ("how many miles I can travel in six hours if I spend one-third of the time
+    # walking ...") shared 14 words with the chatbot's restatement of it and 12 with their own, and
+    # four complaints in a row were stopped as echoes (reading run of 2026-11-29).
+    own = _own_positions(typed, [goal, *own_texts])
     for reply in recent_replies:
-        run = longest_common_run(message, reply)
-        if run <= own:
-            continue  # the shared words are the user's own material, quoted back by the chatbot
-        if run >= ECHO_RUN_WORDS or (run >= ECHO_MIN_RUN and run >= ECHO_SHARE * length):
+        run = _longest_shared_run(typed, words(reply), own)
+        if run >= ECHO_RUN_WORDS or (run >= ECHO_MIN_RUN and run >= ECHO_SHARE * len(typed)):
             return True
     return False
+
+
+OWN_RUN_WORDS = 4
+
+
+def _own_positions(typed: tuple[str, ...], own_texts: Sequence[str]) -> set[int]:
+    """The positions of ``typed`` inside a run of OWN_RUN_WORDS words that one of ``own_texts`` has."""
+    own_grams = {
+        gram
+        for text in own_texts
+        if text
+        for gram in zip(*(words(text)[k:] for k in range(OWN_RUN_WORDS)), strict=False)
+    }
+    covered: set[int] = set()
+    for start in range(len(typed) - OWN_RUN_WORDS + 1):
+        if typed[start : start + OWN_RUN_WORDS] in own_grams:
+            covered.update(range(start, start + OWN_RUN_WORDS))
+    return covered
+
+
+def _longest_shared_run(typed: tuple[str, ...], source: tuple[str, ...], own: set[int]) -> int:
+    """The longest run of ``typed`` words, none of them at an ``own`` position, that ``source`` has."""
+    best = 0
+    previous = [0] * (len(source) + 1)
+    for index, word in enumerate(typed):
+        current = [0] * (len(source) + 1)
+        if index not in own:
+            for j, other in enumerate(source, start=1):
+                if word == other:
+                    current[j] = previous[j - 1] + 1
+                    best = max(best, current[j])
+        previous = current
+    return best
 
 
 # The prompt's own instructions copied into the message ("can you explain it again with details only

@@ -106,6 +106,34 @@ def test_words_the_chatbot_quotes_from_the_users_own_message_are_not_an_echo() -
     assert echoes(again, [refusal], GOAL)  # without the user's message, the run is the chatbot's
 
 
+def test_the_users_own_question_woven_into_the_chatbots_words_is_not_an_echo() -> None:
+    # Seen on 2026-11-29: four complaints in a row stopped as echoes, the dialogue lost. The chatbot
+    # had restated the user's question with "of the time running" for their "for running".
+    goal = (
+        "You want to know how many miles you can travel in six hours if you spend one-third of the time "
+        "and two-thirds of the time running and walking. Also the other way around (one-third of the "
+        "time walking and two-thirds for running)."
+    )
+    asked = (
+        "how many miles can I travel in six hours if I spend one-third of the time and two-thirds of "
+        "the time running"
+    )
+    reply = (
+        "Certainly! If you spend one-third of the time walking and two-thirds of the time running, we "
+        "need to calculate the distances based on the distances you mentioned earlier."
+    )
+    complaint = (
+        "I want to know how many miles I can travel in six hours if I spend one-third of the time "
+        "walking and two-thirds of the time running. your answer gives the same distances as before"
+    )
+    assert not echoes(complaint, [reply], goal, own_texts=[asked])
+    # the chatbot's own words are still an echo, among the user's
+    copied = (
+        "we need to calculate the distances based on the distances you mentioned earlier, one-third walking"
+    )
+    assert echoes(copied, [reply], goal, own_texts=[asked])
+
+
 @pytest.mark.parametrize(
     "message",
     [
