@@ -21,6 +21,7 @@ from llm_roleplay.blocks.style.profile import (
     load_profile,
     sample_style,
 )
+from llm_roleplay.blocks.style.requests import plain_complaint
 from llm_roleplay.blocks.style.typing_pass import TypedMessage, _please, apply_style
 
 # ---------------------------------------------------------------- features
@@ -301,6 +302,34 @@ def test_a_complaint_is_put_as_people_put_it() -> None:
         complain("Sorry, I typed the wrong number.") == "Sorry, I typed the wrong number."
     )  # their own slip
     assert apply_style("Your answer is wrong.", _style(), "later", "k").text == "Your answer is wrong."
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        # seen in the reading runs of 2026-11-28/29: 8 of 180 of our messages re-asked so, 0 real ones
+        (
+            "Your response does not match. Could you give the correct distances?",
+            "That does not match. Try again.",
+        ),
+        (
+            "that's the same as before. could you give me the correct total again?",
+            "That's the same as before. Try again.",
+        ),
+        (
+            "It lists Rome twice. Could you tell me again? I need ten cities.",
+            "It lists Rome twice. Try again. I need ten cities.",
+        ),
+    ],
+)
+def test_a_complaint_says_try_again_not_a_polite_reask(typed: str, sent: str) -> None:
+    assert apply_style(typed, _style(), "later", "k", complaint=True).text == sent
+
+
+def test_a_request_that_goes_on_is_no_polite_reask() -> None:
+    asked = "That's wrong. Could you clarify how much time I spend walking?"
+    assert plain_complaint(asked) == asked
+    assert plain_complaint("That's wrong. Could you clarify?") == "That's wrong. Try again."
 
 
 def test_help_me_is_the_can_you_habits_twin() -> None:
