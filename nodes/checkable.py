@@ -481,7 +481,7 @@ def repeated_list_item(part: str, reply: str) -> str | None:
     if _asked_count(part) is not None:
         names = [_item_key(match.group(1)) for match in _ITEM_NAME.finditer(reply)]
         twice = next((name for name in names if names.count(name) > 1), None)
-        return f"it lists {twice.title()} twice" if twice else None
+        return _listed_again(twice, names)
     # one list at a time: a reply may hold several, each naming "Objection:" or "Example:"
     lists: list[list[str]] = []
     previous = 0
@@ -493,17 +493,22 @@ def repeated_list_item(part: str, reply: str) -> str | None:
         previous = number
     # A label on every item ("1. Objection: ...", "2. Objection: ...") names no thing: a repeat
     # counts among at least three different names, one of them named twice (or a third of the time).
-    twice = next(
-        (
-            name
-            for names in lists
-            if len(set(names)) >= 3
-            for name in names
-            if 1 < names.count(name) <= max(2, len(names) / 3)
-        ),
-        None,
-    )
-    return f"it lists {twice.title()} twice" if twice else None
+    for names in lists:
+        if len(set(names)) < 3:
+            continue
+        twice = next((name for name in names if 1 < names.count(name) <= max(2, len(names) / 3)), None)
+        if twice:
+            return _listed_again(twice, names)
+    return None
+
+
+def _listed_again(name: str | None, names: list[str]) -> str | None:
+    """What the user says of a name listed more than once: how often, as counted ("it lists Petra
+    4 times": "twice" had been said of four, 2026-11-29)."""
+    if name is None:
+        return None
+    count = names.count(name)
+    return f"it lists {name.title()} {'twice' if count == 2 else f'{count} times'}"
 
 
 def _item_key(name: str) -> str:

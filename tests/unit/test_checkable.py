@@ -207,6 +207,12 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "7. Rome, Italy\n8. Constantinople\n9. Teheran\n10. Petra",
             "it lists Rome twice",
         ),
+        (  # ... as often as it does (2026-11-29: "twice" had been said of four)
+            "list the 10 oldest continuously inhabited cities",
+            "1. Venice, Italy\n2. Athens, Greece\n3. Babylon, Mesopotamia\n4. Rome, Italy\n5. Tel Aviv\n"
+            "6. Jerusalem\n7. Petra, Jordan\n8. Petra, Jordan\n9. Petra, Jordan\n10. Petra, Jordan",
+            "it lists Petra 4 times",
+        ),
         (
             "give a lasagna recipe for 4 people",
             "1. Boil the sheets\n2. Layer\n3. Bake",
