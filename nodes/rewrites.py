@@ -150,9 +150,9 @@ def without_vocative(message: str) -> str:
 # "I want to draw a unicorn with the turtle module. Can you help me with that?": the small model's
 # request wrapped for politeness. A sentence that only asks for help ends 13 of 28,657 real ShareGPT
 # user messages (0.05%), against 6 of the 23 openings of the run of 2026-11-28; the wish before it
-# is the request.
+# is the request. "can you assist me with that?" is its twin (3 real messages end so).
 _HELP_SENTENCE = re.compile(
-    r"(?:^|(?<=[.!?])\s+)(?:so,? )?(?:can|could|would|will) you (?:please )?help(?: me)?"
+    r"(?:^|(?<=[.!?])\s+)(?:so,? )?(?:can|could|would|will) you (?:please )?(?:help|assist)(?: me)?"
     r"(?: (?:out )?(?:with|on) (?:that|this|it))?(?: please)?\s*(?:[?.!]+(?=\s|$)|$)",
     re.IGNORECASE,
 )

@@ -285,6 +285,8 @@ def test_i_was_wondering_is_no_way_to_open() -> None:
     assert apply_style(preamble, _style(), "first", "k").text == "How far can I skip in six hours?"
     wondering = "I was wondering if you could help me calculate my speed. I ran 50 m."
     assert apply_style(wondering, _style(), "first", "k").text == "Calculate my speed. I ran 50 m."
+    just = "I was just wondering if you could help me calculate my speed. I ran 50 m."  # 2026-11-29
+    assert apply_style(just, _style(), "first", "k").text == "Calculate my speed. I ran 50 m."
     assert apply_style(wondering, _style(can_you_opening=1.0), "first", "k").text == (
         "Can you help me calculate my speed? I ran 50 m."
     )

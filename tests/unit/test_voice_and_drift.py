@@ -844,6 +844,10 @@ def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_
             "I want to know how many calories I burned in each race",
             "I want to know how many calories I burned in each race",  # no question order without "did"
         ),
+        (  # 2026-11-29: the same wrapping with "assist"
+            "I'd like to know the speed for each of my races. can you assist me with that?",
+            "I'd like to know the speed for each of my races.",
+        ),
         ("can you help me with that?", "can you help me with that?"),  # nothing else to send
         ("can you help me write a cover letter?", "can you help me write a cover letter?"),
     ],

@@ -43,9 +43,10 @@ _HELP_ME = re.compile(
     re.IGNORECASE,
 )
 # "I was wondering if you could help me out with something." before the request itself: 0 of 28,657
-# real messages open so, 2 with "I was wondering" at all; 2 of 4 openings of a run of 2026-11-28 did.
+# real messages open so, 2 with "I was wondering" at all; 2 of 4 openings of a run of 2026-11-28 did
+# (and 2 of 197 of our messages "I was just wondering", 0 real).
 _PREAMBLE = re.compile(
-    r"^\s*I was wondering if you could help me(?: out)?(?: with (?:something|this|a question))?"
+    r"^\s*I was (?:just )?wondering if you could help me(?: out)?(?: with (?:something|this|a question))?"
     r"[.!,]\s*(?=\S)"
     # "Can you help me out? If I can skip at 3 miles per hour, ..." (seen on 2026-11-28): 0 of the
     # real messages put the question for help as a sentence of its own before the request
@@ -54,7 +55,7 @@ _PREAMBLE = re.compile(
     re.IGNORECASE,
 )
 _POSSIBLE = re.compile(
-    r"^\s*(?:is it possible (?:for (?:you|me) )?to|I was wondering if you could)"
+    r"^\s*(?:is it possible (?:for (?:you|me) )?to|I was (?:just )?wondering if you could)"
     r" (?:(?P<know>know|find out|learn|see|understand),?\s+(?=(?:what|how|why|when|where|which|who|if"
     r"|whether)\b)"
     # a task for the chatbot; "is it possible to make pancakes without eggs?" asks whether it can be
