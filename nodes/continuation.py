@@ -1,9 +1,9 @@
 """A reply cut off at the chatbot's token cap, and the user's "continue".
 
-The embedded chatbot writes up to ``max_reply_tokens`` (512) and stops mid-sentence: 9 of 176
-replies of the reading runs of 2026-11-28/29 ended so ("... the distance traveled by walking is:
-\\[ \\text{Distance traveled by walking} = 3 \\text{ mile"), and the user's reading took one as the
-answer (P(yes) 0.71) though the result was never reached. Real users meet the same cut in chat
+The embedded chatbot writes up to ``max_reply_tokens`` (512) and stops mid-sentence: 7 of 162
+replies of the reading runs of 2026-11-28/29 ended so ("... - **Afternoon:** Colosseum (1", "The
+`checkCountVowels` function is used"), and the user's reading took 4 of them as the answer (P(yes)
+0.50-0.74). Real users meet the same cut in chat
 interfaces and type "continue": it is the commonest real user message (720 of the 30,547 user
 messages of ShareGPT's first 8,800 conversations are a bare "continue", "please continue", "go on"
 or "keep going"). So the user asks the chatbot to go on, and every reading (the user's, the goal

@@ -26,7 +26,7 @@ from llm_roleplay.nodes.llm import stopped_at_cap
 from tests.unit.scripted_models import ScriptedInquirer, run_roleplay, user_texts
 
 PART = "how many cups of feed do my 20 chickens need in the final meal"
-# Cut before the result, as the embedded chatbot's speeds reply was at 512 tokens (2026-11-29).
+# Cut before the result: 7 of 162 embedded replies of the reading runs stopped at 512 tokens.
 CUT = "The day needs 20 x 3 = 60 cups. Morning and afternoon give 15 + 25 = 40 cups, so the final meal needs"
 REST = "60 - 40 = 20 cups."
 
