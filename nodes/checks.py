@@ -453,6 +453,10 @@ def speaks_in_the_goals_voice(text: str, goal: str) -> bool:
 
 
 _FIRST_PERSON = r"\b(?:i'm|im|i am|i have|my|i come from|as an?)\b"
+# The persona's wording that no person types of themselves: "I don't have a school-leaving
+# qualification and I'm looking for a recipe" (`roleplay run`, 2026-11-29); 0 of 30,547 real user
+# messages say "school-leaving" at all. (One trait in a person's own words is fine: "I'm a nurse".)
+_PERSONA_WORDING = re.compile(r"\bschool[- ]leaving qualification", re.IGNORECASE)
 
 
 def _states_own_background(text: str, traits: Sequence[str]) -> bool:
@@ -485,6 +489,8 @@ def leaks(
     if traits and names_traits(text, traits) >= min(ANNOUNCED_TRAITS, len(traits)):
         return True
     if traits and _states_own_background(text, traits):
+        return True
+    if _PERSONA_WORDING.search(text):
         return True
     persona_threshold = min(persona_words, len(words(persona_description))) or persona_words
     if persona_description and longest_common_run(text, persona_description) >= persona_threshold:

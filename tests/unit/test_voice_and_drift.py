@@ -973,3 +973,15 @@ def test_stating_ones_own_background_in_the_personas_words_is_a_leak() -> None:
     assert message_problem("how do i make them fluffier", situation) is None
     design = Situation(goal="You want a logo for your bakery.", turn=2, traits=["White", "baker"])
     assert message_problem("put the logo on a white background please", design) is None
+
+
+def test_the_personas_wording_of_schooling_is_a_leak() -> None:
+    # `roleplay run` on 2026-11-29: "suggest a simple recipe for pancakes without using eggs.\nI don't
+    # have a school-leaving qualification and I'm looking for a recipe that can be made in a hurry"
+    situation = Situation(goal="You want a simple recipe for pancakes without eggs.", turn=1)
+    seen = (
+        "suggest a simple recipe for pancakes without using eggs.\nI don't have a school-leaving "
+        "qualification and I'm looking for a recipe that can be made in a hurry"
+    )
+    assert message_problem(seen, situation) is Problem.LEAK
+    assert message_problem("a quick recipe for pancakes without eggs, i'm in a hurry", situation) is None
