@@ -71,7 +71,7 @@ from llm_roleplay.nodes.scaling import wrongly_scaled
 from llm_roleplay.nodes.stance import takes_the_other_side
 from llm_roleplay.nodes.totals import false_shares, false_totals
 from llm_roleplay.nodes.voice import content_words
-from llm_roleplay.nodes.written_piece import missing_piece
+from llm_roleplay.nodes.written_piece import asked_piece, missing_piece
 
 _OPERATOR = r"[+\-−–×x*/÷]"
 _UNIT = r"(?:\s*(?:%|[a-zA-Z]{1,5}\.?(?:/[a-zA-Z]{1,4})?))?"
@@ -535,6 +535,29 @@ def _figures(text: str) -> set[float]:
 def topic_stems(text: str) -> set[str]:
     """The stems of what ``text`` is about: its content words but the task verbs."""
     return {stem(word) for word in content_words(text.lower()) if word not in TASK_VERBS}
+
+
+# What names the piece itself in a request for one ("a poem", "an email"), not what it is about.
+_PIECE_STEMS = frozenset(
+    stem(noun)
+    for noun in (
+        "poem", "haiku", "limerick", "sonnet", "email", "letter", "code", "function", "text", "essay",
+        "story", "response", "paragraph", "article", "speech", "schedule", "timetable", "itinerary",
+    )
+)  # fmt: skip
+BARE_TOPIC_STEMS = 2  # a request naming more than this asks for more than a piece on a topic
+
+
+def bare_piece_delivered(part: str, reply: str) -> bool:
+    """``part`` asks only for a piece on a topic ("Create a poem about cats") and ``reply`` holds
+    that piece, on that topic. A person takes it; the 1.5B reader said P(yes) 0.41, 0.44 and 0.47
+    to three poems about cats (reading runs of 2026-11-28/29), and the user asked for the poem again
+    with nothing to say against it ("Can you make a poem about cats."). Shape, length and style
+    asked for are left to the reader and the plain checks."""
+    if asked_piece(part) is None or missing_piece(part, reply) is not None:
+        return False
+    topic = topic_stems(part) - _PIECE_STEMS
+    return 0 < len(topic) <= BARE_TOPIC_STEMS and topic <= topic_stems(reply)
 
 
 def distinctive_stems(part: str, others: Sequence[str]) -> set[str]:

@@ -28,7 +28,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from llm_roleplay.nodes.checkable import NO_RESULT, evidently_undelivered, has_own_figures
+from llm_roleplay.nodes.checkable import (
+    NO_RESULT,
+    bare_piece_delivered,
+    evidently_undelivered,
+    has_own_figures,
+)
 from llm_roleplay.nodes.checks import TASK_VERBS, normalized, numbers_in, numbers_of, stated_figures
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.continuation import (
@@ -301,7 +306,7 @@ async def next_step(
     elif seen == NO_RESULT and not has_own_figures(typed, state["goal"]):
         seen = NEEDS_FIGURES_REASON
     p_yes = None if seen else await assess(parts[part])
-    if p_yes is not None and p_yes >= ACCEPT:
+    if p_yes is not None and (p_yes >= ACCEPT or bare_piece_delivered(parts[part], reply)):
         done = [_progress(turn, part, "delivered", p_yes)]
         # The next part not yet delivered: after the judge sent the user back to part k, the parts
         # after it that came earlier are not asked again (the user had walked the whole plan again

@@ -364,3 +364,28 @@ def test_the_reply_that_delivered_another_part_given_again_is_asked_again() -> N
     # the same reply after the part itself was asked before is the model's to read
     state["goal_progress"] = []
     assert asyncio.run(next_step(state, Context(), reading(0.9))).intent is not Intent.REASK
+
+
+CAT_POEM = (
+    "Whiskers in the moonlight,\nsoft paws upon the sill,\n"
+    "a yawn, a stretch, a purr,\nthe cats are warm and still."
+)
+
+
+def test_a_piece_on_the_topic_asked_for_is_taken_whatever_the_small_reader_says() -> None:
+    # Seen on 2026-11-29: P(yes) 0.41 and 0.47 to poems about cats, and the user asked for "a poem
+    # about cats" again with nothing against the poem, three times, until the dialogue was lost.
+    state = state_after(CAT_POEM)
+    state["goal_parts"] = ["Create a poem about cats.", "Make sure the poem has 4 quatrains."]
+    step = asyncio.run(next_step(state, Context(), reading(0.41)))
+    assert step.intent is Intent.NEXT and step.part == 1
+    # a piece on another topic, no piece at all, or a request for more than a piece on a topic
+    # is the reader's to judge
+    for reply, parts in [
+        ("Dogs bark at night,\nthey run and they play,\nthey sleep by the door,\nand guard the way.", None),
+        ("Cats are lovely animals that many people keep as pets.", None),
+        (CAT_POEM, ["Create a poem about cats in the style of Poe, with a rhyme in every line."]),
+    ]:
+        state = state_after(reply)
+        state["goal_parts"] = parts or ["Create a poem about cats.", "Make sure the poem has 4 quatrains."]
+        assert asyncio.run(next_step(state, Context(), reading(0.41))).intent is Intent.REASK
