@@ -116,6 +116,15 @@ _CANNOT = re.compile(
     r"|don't have access|do not have access|have no (?:access|connection|way)|won't be able to)\b",
     re.IGNORECASE,
 )
+# A refusal that blames the user's missing details (seen on 2026-11-29: the user asked the same
+# question again, "no, tell me how much feed I need for the final meal of the day", and gave up).
+_LACKS_USERS_DETAILS = re.compile(
+    r"\b(?:(?:do not|don't|does not|doesn't) have (?:access to )?(?:your|the) (?:specific |exact )?"
+    r"(?:[a-z]+ ){0,3}(?:details|information|data|numbers|figures|measurements)"
+    r"|without (?:knowing|more information about) (?:your|the)"
+    r"|(?:need|require) (?:more|additional|some) (?:information|details) about (?:your|the))\b",
+    re.IGNORECASE,
+)
 CANNOT_HELP_WORDS = 80  # longer replies that say "I can't ..." usually go on to help anyway
 # What the chatbot cannot reach (live data, the user's accounts, the web): no rewording helps, so the
 # user gives up at once. A bare "I cannot help with that" to an ordinary request is asked once more,
@@ -321,11 +330,20 @@ async def next_step(
             return Step(None, following, {"part": following, "goal_claimed": True, "goal_progress": done})
         return Step(Intent.FOLLOW_UP, following, {"part": following, "part_asks": 0, "goal_progress": done})
     missing = [_progress(turn, part, "not_delivered", p_yes)]
-    refused = cannot_help(reply) and (asks >= 2 or bool(_OUT_OF_REACH.search(reply)))
+    # A refusal for want of the user's details ("I do not have access to your specific chicken feed
+    # details") is answered with them, as a person would, where the goal holds some not yet typed;
+    # no rewording reaches what is out of reach, but the user's own details are theirs to give.
+    can_tell = (
+        seen == REFUSED_REASON
+        and bool(_LACKS_USERS_DETAILS.search(reply))
+        and untold_figures(state["goal"], typed)
+    )
+    refused = cannot_help(reply) and (asks >= 2 or (bool(_OUT_OF_REACH.search(reply)) and not can_tell))
     if asks >= context.max_part_asks or refused:
         return _gives_up(part, missing)
     reask = {"part_asks": asks + 1, "goal_progress": missing}
-    return Step(Intent.REASK, part, reask, reason=seen or "", gives_figures=seen == NEEDS_FIGURES_REASON)
+    gives = seen == NEEDS_FIGURES_REASON or can_tell
+    return Step(Intent.REASK, part, reask, reason=seen or "", gives_figures=gives)
 
 
 def _claim_floor(context: Context) -> int:

@@ -389,3 +389,30 @@ def test_a_piece_on_the_topic_asked_for_is_taken_whatever_the_small_reader_says(
         state = state_after(reply)
         state["goal_parts"] = parts or ["Create a poem about cats.", "Make sure the poem has 4 quatrains."]
         assert asyncio.run(next_step(state, Context(), reading(0.41))).intent is Intent.REASK
+
+
+def test_a_refusal_for_want_of_the_users_details_is_answered_with_them() -> None:
+    # Seen on 2026-11-29: "I do not have access to your specific chicken feed details" was answered
+    # "no, tell me how much feed I need for the final meal of the day", and the user gave up.
+    refusal = (
+        "As an AI language model, I do not have access to your specific chicken feed details or the "
+        "type of feed that you are using."
+    )
+    state: dict[str, Any] = {
+        "goal": "You feed each of your 20 chickens three cups a day: 15 cups in the morning, 25 after noon.",
+        "goal_parts": ["how much feed do I need for the final meal of the day"],
+        "messages": [
+            HumanMessage("how much feed for the final meal, 20 chickens, 15 and 25 cups"),
+            AIMessage(refusal),
+        ],
+        "turn": 1,
+        "part": 0,
+        "part_asks": 1,
+    }
+    step = asyncio.run(next_step(state, Context(), reading(0.9)))
+    assert step.intent is Intent.REASK and step.gives_figures  # the three cups each, not typed yet
+    state["messages"][0] = HumanMessage("final meal? 20 chickens, 3 cups each, 15 and 25 cups given")
+    assert not asyncio.run(next_step(state, Context(), reading(0.9))).gives_figures  # nothing left to tell
+    state["messages"][1] = AIMessage("I'm sorry, but I can't help with that request.")
+    state["messages"][0] = HumanMessage("how much feed for the final meal, 20 chickens, 15 and 25 cups")
+    assert not asyncio.run(next_step(state, Context(), reading(0.9))).gives_figures  # no details asked for
