@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 # The forms real users typed, as typed, with their counts (the 720 above, less ChatGPT's "Continue
 # writing please" button, 45, which no one types, and forms seen once or twice). Real users type it
-# in lowercase more than their other messages (84% here, 39% of later messages in all).
+# in lowercase more than their other messages (71% of these 664, 39% of later messages in all).
 CONTINUE_FORMS: tuple[tuple[str, int], ...] = (
     ("continue", 389),
     ("Please continue", 127),
