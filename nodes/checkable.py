@@ -7,7 +7,7 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **false arithmetic**: an equation written in a reply ("3 + 24 = 28", "2 h x 6 mph = 12 miles")
   whose sides differ when evaluated, or a time or length restated wrongly ("1 minute and 30
   seconds (which is 70 seconds)": :mod:`nodes.conversions`), or money items that do not add up to
-  the total below them (:mod:`nodes.totals`);
+  the total below them, or a share that is not that total divided (:mod:`nodes.totals`);
 - **missing expected numbers**: a number of the goal's ``expected_outcome`` that no reply contains;
 - **broken word limits**: a part asking for "under 100 words" whose answer is longer;
 - **empty rewrites**: a part asking to change, refine or shorten something answered with a copy of
@@ -17,7 +17,8 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
   lacks;
 - **refusals**: every reply since the part was asked says the chatbot cannot do it;
 - **no result**: a calculation answered with no figure beyond the ones the user and the plan gave
-  (the formulas and a request for the stopwatch readings; worked examples and code aside);
+  (the formulas and a request for the stopwatch readings; worked examples and code aside), or with
+  the reply that answered another part (the day's 40 cups for "the final meal");
 - **short lists**: a part asking for N things ("list the 10 oldest cities") answered with a
   numbered list that stops before N, or that names one item twice;
 - **offers instead of answers**: the last reply offers to do a part ("Would you like me to also
@@ -26,7 +27,7 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
   and the user never named (Python for a JavaScript goal: :mod:`nodes.code_language`);
 - **what was to be left out, put in**: "2 large eggs" in pancakes "without eggs"
   (:mod:`nodes.exclusions`);
-- **no piece written**: an email, poem, code or text asked for, and an answer about it instead of
+- **no piece written**: an email, poem, code, text or schedule asked for, and an answer about it instead of
   with it ("Sure, here is a firmer version of your email. It makes ...", no email:
   :mod:`nodes.written_piece`);
 - **the other side**: a text asked to agree with a statement, and "As an AI language model, I do not
@@ -35,7 +36,11 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
   (:mod:`nodes.list_pick`);
 - **a recipe scaled wrongly**: "200 ml coconut milk" tripled to 500 ml (:mod:`nodes.scaling`);
 - **a poem of the wrong shape**: six verses where four quatrains were asked, or the poem's verses
-  again after it (:mod:`nodes.poem_shape`).
+  again after it (:mod:`nodes.poem_shape`);
+- **a "one-liner" of several lines** (:mod:`nodes.one_line`).
+
+A reply cut off at the chatbot's token cap and continued after the user's "continue" is read as one
+reply (:mod:`nodes.continuation`).
 """
 
 from __future__ import annotations

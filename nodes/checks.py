@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
@@ -340,17 +341,25 @@ def breaks_role(text: str) -> bool:
 @lru_cache(maxsize=16384)
 def longest_common_run(text: str, source: str) -> int:
     """Length, in words, of the longest word sequence that ``text`` copies verbatim from ``source``."""
-    a, b = words(text), words(source)
-    if not a or not b:
+    return longest_shared_run(words(text), words(source))
+
+
+def longest_shared_run(
+    text: Sequence[str], source: Sequence[str], skip: AbstractSet[int] = frozenset()
+) -> int:
+    """Length of the longest run of the words ``text`` that ``source`` has verbatim, none of the run
+    at a ``skip`` position of ``text``."""
+    if not text or not source:
         return 0
     best = 0
-    previous = [0] * (len(b) + 1)
-    for word in a:
-        current = [0] * (len(b) + 1)
-        for j, other in enumerate(b, start=1):
-            if word == other:
-                current[j] = previous[j - 1] + 1
-                best = max(best, current[j])
+    previous = [0] * (len(source) + 1)
+    for index, word in enumerate(text):
+        current = [0] * (len(source) + 1)
+        if index not in skip:
+            for j, other in enumerate(source, start=1):
+                if word == other:
+                    current[j] = previous[j - 1] + 1
+                    best = max(best, current[j])
         previous = current
     return best
 

@@ -64,20 +64,24 @@ def continues_in_a_row(messages: Sequence[Mapping[str, str]]) -> int:
     return count
 
 
+def _goes_on(messages: Sequence[Mapping[str, str]], index: int) -> bool:
+    """The reply at ``index`` goes on with the reply before the user's "continue" right above it."""
+    return (
+        index >= 2
+        and messages[index]["role"] == "assistant"
+        and messages[index - 1]["role"] == "user"
+        and is_continue_request(messages[index - 1]["content"])
+        and messages[index - 2]["role"] == "assistant"
+    )
+
+
 def joined_continuations(messages: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
     """The dialogue as a reader takes it: a reply, the user's "continue" and the reply that goes on
     are one reply (the two texts on lines of their own)."""
     joined: list[dict[str, str]] = []
-    for message in messages:
-        continued = (
-            message["role"] == "assistant"
-            and len(joined) >= 2
-            and joined[-1]["role"] == "user"
-            and is_continue_request(joined[-1]["content"])
-            and joined[-2]["role"] == "assistant"
-        )
-        if continued:
-            joined.pop()
+    for index, message in enumerate(messages):
+        if _goes_on(messages, index):
+            joined.pop()  # the "continue"
             joined[-1] = {**joined[-1], "content": f"{joined[-1]['content']}\n{message['content']}"}
         else:
             joined.append(dict(message))
@@ -87,26 +91,15 @@ def joined_continuations(messages: Sequence[Mapping[str, str]]) -> list[dict[str
 def replies_as_read(messages: Sequence[Mapping[str, str]]) -> list[str]:
     """For each reply of ``messages`` (in order), the whole reply it belongs to as a reader takes
     it: a cut reply and its continuations each stand for all of them together."""
-    groups: list[list[int]] = []
-    replies: list[str] = []
+    read: list[str] = []
+    first = 0  # where the reply now being continued starts in ``read``
     for index, message in enumerate(messages):
         if message["role"] != "assistant":
             continue
-        goes_on = (
-            groups
-            and index >= 2
-            and is_continue_request(messages[index - 1]["content"])
-            and messages[index - 1]["role"] == "user"
-            and messages[index - 2]["role"] == "assistant"
-        )
-        if goes_on:
-            groups[-1].append(len(replies))
+        if _goes_on(messages, index):
+            whole = f"{read[-1]}\n{message['content']}"
+            read[first:] = [whole] * (len(read) - first + 1)
         else:
-            groups.append([len(replies)])
-        replies.append(message["content"])
-    read = [""] * len(replies)
-    for group in groups:
-        whole = "\n".join(replies[k] for k in group)
-        for k in group:
-            read[k] = whole
+            first = len(read)
+            read.append(message["content"])
     return read

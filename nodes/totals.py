@@ -100,9 +100,9 @@ def false_shares(text: str) -> list[str]:
         currency, share, digits = amounts[-1]
         divisor = _DIVIDED.search(line[: line.rfind(digits)])
         total = _amounts(above)
-        if not divisor or not total or total[-1][0] != currency or int(divisor.group(1)) < 2:
+        parts = int(divisor.group(1)) if divisor else 0
+        if parts < 2 or not total or total[-1][0] != currency:
             continue
-        parts = int(divisor.group(1))
         exact = total[-1][1] / parts
         if abs(exact - share) > _half_unit(digits) + 0.005:
             wrong.append(f"{total[-1][2]} ÷ {parts} is {currency}{exact:,.2f}, not {currency}{digits}")

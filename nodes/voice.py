@@ -19,6 +19,7 @@ from functools import lru_cache
 from llm_roleplay.blocks.style.sentences import split_sentences
 from llm_roleplay.nodes.checks import (
     longest_common_run,
+    longest_shared_run,
     numbers_in,
     numbers_of,
     stem,
@@ -223,7 +224,7 @@ def echoes(
     # four complaints in a row were stopped as echoes (reading run of 2026-11-29).
     own = _own_positions(typed, [goal, *own_texts])
     for reply in recent_replies:
-        run = _longest_shared_run(typed, words(reply), own)
+        run = longest_shared_run(typed, words(reply), own)
         if run >= ECHO_RUN_WORDS or (run >= ECHO_MIN_RUN and run >= ECHO_SHARE * len(typed)):
             return True
     return False
@@ -234,32 +235,15 @@ OWN_RUN_WORDS = 4
 
 def _own_positions(typed: tuple[str, ...], own_texts: Sequence[str]) -> set[int]:
     """The positions of ``typed`` inside a run of OWN_RUN_WORDS words that one of ``own_texts`` has."""
-    own_grams = {
-        gram
-        for text in own_texts
-        if text
-        for gram in zip(*(words(text)[k:] for k in range(OWN_RUN_WORDS)), strict=False)
-    }
+    own_grams: set[tuple[str, ...]] = set()
+    for text in own_texts:
+        own_words = words(text)
+        own_grams.update(zip(*(own_words[k:] for k in range(OWN_RUN_WORDS)), strict=False))
     covered: set[int] = set()
     for start in range(len(typed) - OWN_RUN_WORDS + 1):
         if typed[start : start + OWN_RUN_WORDS] in own_grams:
             covered.update(range(start, start + OWN_RUN_WORDS))
     return covered
-
-
-def _longest_shared_run(typed: tuple[str, ...], source: tuple[str, ...], own: set[int]) -> int:
-    """The longest run of ``typed`` words, none of them at an ``own`` position, that ``source`` has."""
-    best = 0
-    previous = [0] * (len(source) + 1)
-    for index, word in enumerate(typed):
-        current = [0] * (len(source) + 1)
-        if index not in own:
-            for j, other in enumerate(source, start=1):
-                if word == other:
-                    current[j] = previous[j - 1] + 1
-                    best = max(best, current[j])
-        previous = current
-    return best
 
 
 # The prompt's own instructions copied into the message ("can you explain it again with details only
