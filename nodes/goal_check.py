@@ -15,7 +15,7 @@ from langgraph.runtime import Runtime
 
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.nodes.context import Context, settings_of
-from llm_roleplay.nodes.llm import call_seed, error_text, role_model, text_of
+from llm_roleplay.nodes.llm import as_dialogue, call_seed, error_text, role_model
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.nodes.verification import GoalVerdict, Judge, verify_goal
 
@@ -48,11 +48,7 @@ async def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
             "termination_reason": TerminationReason.GOAL_CLAIMED.value,
         }
     judge = build_judge(context, state.get("dialogue_id", ""), turn)
-    messages = [
-        {"role": "user" if message.type == "human" else "assistant", "content": text_of(message)}
-        for message in state.get("messages", [])
-        if message.type in ("human", "ai")
-    ]
+    messages = as_dialogue(state.get("messages", []))
     parts = state.get("goal_parts") or [state["goal"]]
     try:
         verdict = await verify_goal(

@@ -42,7 +42,7 @@ from llm_roleplay.nodes.continuation import (
     joined_continuations,
     replies_as_read,
 )
-from llm_roleplay.nodes.llm import text_of
+from llm_roleplay.nodes.llm import as_dialogue
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.nodes.voice import content_words
 
@@ -249,11 +249,7 @@ async def next_step(
         update = {"part": rejected, "part_asks": 1, "judge_feedback": None}
         return Step(Intent.REASK, rejected, update, reason=str(feedback.get("reason") or ""))
     messages = state.get("messages", [])
-    dialogue = [
-        {"role": "user" if m.type == "human" else "assistant", "content": text_of(m)}
-        for m in messages
-        if m.type in ("human", "ai")
-    ]
+    dialogue = as_dialogue(messages)
     if (
         messages
         and messages[-1].type == "ai"

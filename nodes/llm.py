@@ -170,6 +170,16 @@ def text_of(message: BaseMessage) -> str:
     return str(message.text)
 
 
+def as_dialogue(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
+    """The user's and the chatbot's messages as ``{"role": "user" | "assistant", "content"}``, the
+    form the plain checks and the judges read."""
+    return [
+        {"role": "user" if message.type == "human" else "assistant", "content": text_of(message)}
+        for message in messages
+        if message.type in ("human", "ai")
+    ]
+
+
 def accepts_openai_options(model: BaseChatModel) -> bool:
     """OpenAI-style APIs take a per-request seed and logprobs; other providers reject unknown
     arguments."""
