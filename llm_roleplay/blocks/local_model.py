@@ -114,15 +114,27 @@ def default_threads() -> int:
     with another process holds all of them up: on 2 cores busy with other work, two threads were
     measured 8x slower than one (290 s against 35 s for the same 60 tokens, load 11), and 3-6x
     slower at generating (load 4-5), while on idle cores two threads process prompts about twice
-    as fast as one. The cores in use when the server starts (the one-minute load average, rounded)
-    are therefore left to the other work.
+    as fast as one. The cores busy when the server starts are therefore left to the other work.
     """
     configured = os.environ.get("ROLEPLAY_LOCAL_THREADS", "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
     cores = max(1, os.cpu_count() or 1)
-    busy = round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
-    return max(1, min(cores, cores - busy))
+    return max(1, min(cores, cores - busy_cores(cores)))
+
+
+def busy_cores(cores: int) -> int:
+    """How many cores other work keeps busy now: the machine's CPU use over a quarter second.
+
+    Not the one-minute load average, which lags by minutes: right after `make demo`'s install it
+    read 1.4 on idle cores, the server started with one thread of two, and the demo's chatbot
+    generated 5.3 tokens a second where two threads gave 10.8 (2026-11-29).
+    """
+    try:
+        import psutil  # installed with the embedded model (the `local` extra)
+    except ImportError:  # pragma: no cover - depends on the install
+        return round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
+    return round(psutil.cpu_percent(interval=0.25) / 100 * cores)
 
 
 class _LocalServer:
