@@ -43,7 +43,7 @@ TASKS = {
     Intent.ANSWER: "inquirer_answer",
     Intent.FOLLOW_UP: "inquirer_follow_up",
 }
-NO_STYLE_WORDS = {"first": 20.0, "later": 14.0}  # real users' medians, when the style is off
+NO_STYLE_WORDS = {"first": 15.0, "later": 13.0}  # real users' typed medians (style profile), when it is off
 # A message that asks for something takes a few words ("now make it firmer"); the longest typed
 # requests of real users run to a paragraph.
 MIN_WORDS, MAX_WORDS = 4, 80

@@ -101,6 +101,19 @@ def test_fitting_recovers_shares_of_a_synthetic_log() -> None:
     assert profile.source.conversations == 60 and profile.source.first_messages == 60
 
 
+def test_the_length_model_is_fitted_on_typed_messages_pasted_text_and_code_left_out() -> None:
+    pasted = "rewrite this for me:\n\n" + "My name is Bao and I have run a small web company for years. " * 10
+    code = "why does this fail\n```python\nprint(1)\n```"
+    typed = Conversation(("fix this pls", "now shorter", "ok add a title", "and a summary"))
+    pasting = Conversation((pasted, code, "ok add a title", pasted))
+    profile = fit_profile([typed, pasting] * 30, Source(name="synthetic"))
+    assert message_style(pasted).typed is False and message_style(code).typed is False
+    assert message_style("line one\nline two").typed is True  # a line break is typed, a blank line is not
+    assert profile.length.median_first == 3  # "fix this pls"; the pasted openings are left out
+    assert profile.length.median_later == 3.5  # 2, 3, 4 and 4 words: the pasted ones left out
+    assert profile.reference["first"]["median_words"] > 20  # the report still compares every message
+
+
 def test_line_breaks_between_sentences_are_a_share_of_the_messages_of_several_sentences() -> None:
     assert message_style("how could i make a pendulum? is a circle a good idea").sentence_lines is False
     assert message_style("how could i make a pendulum?\nis a circle a good idea").sentence_lines is True
@@ -123,7 +136,7 @@ def test_too_little_data_is_a_clear_error() -> None:
 def test_the_default_profile_matches_the_real_users_figures() -> None:
     profile = default_profile()
     assert profile.source.name == "sharegpt" and profile.source.conversations == 8800
-    assert profile.length.median_first == 20 and profile.length.median_later == 14
+    assert profile.length.median_first == 15 and profile.length.median_later == 13  # typed messages
     assert 0.3 < profile.first["lowercase_start"] < 0.4 and 0.5 < profile.later["no_closing_punct"] < 0.6
     assert profile.first["greeting"] > 10 * profile.later["greeting"]
 

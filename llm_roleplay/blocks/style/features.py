@@ -8,6 +8,8 @@ and typos. The same functions measure a reference set (``roleplay calibrate``), 
 Definitions (each a yes/no of one message, except ``words`` and ``typo_share``):
 
 - ``words``: word tokens (letters, digits and in-word apostrophes).
+- ``typed``: one paragraph without a code fence, the kind of text a person types (not a flag of
+  the statistics: the length model is fitted on such messages only, see ``fit.py``).
 - ``lowercase_start``: the first letter is lowercase.
 - ``no_closing_punct``: the last visible character is not ``.``, ``!`` or ``?``.
 - ``ends_question``: the last visible character is ``?``.
@@ -74,6 +76,7 @@ _LOWERCASE_I = re.compile(r"(?<![\w'’])i(?![\w'’])")
 _CLOSING = (".", "!", "?")
 # Longer messages are mostly pasted material, laid out by where it came from, not typed.
 TYPED_PROSE_MAX_WORDS = 80
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 BINARY_FEATURES = (
     "lowercase_start",
@@ -98,6 +101,7 @@ class MessageStyle:
     typo_share: float | None  # None: no word to judge
     flags: dict[str, bool]
     sentence_lines: bool | None = None  # None: not typed prose of several sentences
+    typed: bool = True  # one paragraph, no code fence (see the module docstring)
 
 
 def words(text: str) -> list[str]:
@@ -182,6 +186,7 @@ def message_style(text: str) -> MessageStyle:
         typo_share=typo_share(text),
         flags=flags,
         sentence_lines=sentence_lines(text),
+        typed="```" not in text and not _BLANK_LINE.search(text.strip()),
     )
 
 

@@ -156,7 +156,8 @@ MAX_TYPO_RATE = 0.06
 
 
 class LengthModel(BaseModel):
-    """Words per message: log-normal, with a per-person offset (``between``) and per-message noise."""
+    """Words per typed message (one paragraph, no code: pasted material is apart): log-normal, with
+    a per-person offset (``between``) and per-message noise."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -219,7 +220,7 @@ class PersonaStyle(BaseModel):
     profile: str  # the profile's source name and fingerprint
     first: dict[str, float]  # habit -> probability in this person's opening message
     later: dict[str, float]  # habit -> probability in each later message
-    words_first: float  # this person's median words in an opening message
+    words_first: float  # this person's median words in a typed opening message
     words_later: float
     words_within: float  # SD of log length around those medians
 
