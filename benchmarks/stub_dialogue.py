@@ -51,6 +51,12 @@ _TASKS = (
     "inquirer_answer",
     "inquirer_follow_up",
 )
+# The judge prompts start with the same line ("Below is a chat ..."): recognise them by their
+# question, which follows the transcript.
+_MARKERS = {
+    "judge_part_check": "Check the assistant's replies strictly",
+    "judge_goal_final": "Did the assistant's replies give the user everything",
+}
 _GOAL_IN_PLAN = re.compile(r'"""\s*(.*?)\s*"""', re.DOTALL)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]")
 _TRIP = re.compile(r"trip number (\d+)")
@@ -75,7 +81,7 @@ def bench_goal(index: int) -> str:
 def task_of(text: str) -> str:
     """The prompt's task name; ``chatbot_reply`` for a plain conversation (the target's calls)."""
     for name in _TASKS:
-        if prompt_marker(name) in text:
+        if (_MARKERS.get(name) or prompt_marker(name)) in text:
             return name
     return "chatbot_reply"
 

@@ -37,7 +37,7 @@ from llm_roleplay.evals.parsing import (
 from llm_roleplay.nodes.checkable import evident_failures
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import call_seed, error_text, invoke, role_model
-from llm_roleplay.nodes.rendering import transcript_text
+from llm_roleplay.nodes.verification import judge_transcript
 from llm_roleplay.prompts import load_prompt
 
 DEFAULT_ATTEMPTS = 3
@@ -148,10 +148,8 @@ class JudgeResult:
 
 
 def render_transcript(messages: Sequence[Mapping[str, Any]]) -> str:
-    """``User: ...`` / ``Assistant: ...`` paragraphs, the replies as rendered."""
-    return transcript_text(
-        (message.get("role") == "user", str(message.get("content") or "")) for message in messages
-    )
+    """``User: ...`` / ``Assistant: ...`` paragraphs, as the roleplay graph's judge reads dialogues."""
+    return judge_transcript(messages)
 
 
 def persona_text(record: Mapping[str, Any]) -> str:

@@ -1,13 +1,11 @@
 """The inquirer's prompts, laid out so that one dialogue's calls share the longest prefix.
 
-Every inquirer call is the chat so far (``chat_so_far``, the beginning the judge's prompts share),
-then ``inquirer_context`` (who the person is, their situation), then one task: ``inquirer_assess``
-(did the last reply deliver the part?) or the message task of the intent (``inquirer_open``,
-``_next``, ``_reask``, ``_answer``, ``_follow_up``) with the message's length and the person's
-register. The chat only grows from turn to turn and the task comes last, so llama.cpp's prompt
-cache reuses everything up to the task between the assessment and the message, and the previous
-turn's chat within the next one (who the person is, a few dozen tokens, is processed again once a
-turn: the price of the judge's reuse of the chat, see ``nodes/chat_so_far.py``).
+Every inquirer call is ``inquirer_context`` (persona, situation, the chat so far) followed by one
+task: ``inquirer_assess`` (did the last reply deliver the part?) or the message task of the intent
+(``inquirer_open``, ``_next``, ``_reask``, ``_answer``, ``_follow_up``) with the message's length
+and the person's register. The context only grows from turn to turn and the task comes last, so
+llama.cpp's prompt cache reuses the whole context between the assessment and the message, and
+the previous turn's context within the next one.
 
 With ``inquirer_history: reversed`` (the paper's form) the persona and situation become a system
 prompt, the dialogue is replayed with the roles swapped, and the task is added to the chatbot's
@@ -24,13 +22,12 @@ from statistics import NormalDist
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from llm_roleplay.nodes.chat_so_far import chat_so_far, with_task
 from llm_roleplay.nodes.checks import NUMBER, number_value, numbers_of
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.follow_up import follow_up_subject
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.intents import Intent, Step
-from llm_roleplay.nodes.llm import call_seed, text_of
+from llm_roleplay.nodes.llm import call_seed, text_of, transcript
 from llm_roleplay.nodes.plain_words import in_plain_words
 from llm_roleplay.nodes.state import RoleplayState, persona_description
 from llm_roleplay.nodes.voice import content_words
@@ -52,13 +49,12 @@ _PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
 def context_text(state: RoleplayState) -> str:
-    """The chat so far (the beginning the judge's prompts share), then who the person is."""
-    messages: Sequence[BaseMessage] = state.get("messages", [])
-    chat = chat_so_far((message.type == "human", text_of(message)) for message in messages)
-    person = load_prompt("inquirer_context").render(
-        persona=persona_description(state) or "an ordinary chatbot user", goal=state["goal"]
+    messages = state.get("messages", [])
+    return load_prompt("inquirer_context").render(
+        persona=persona_description(state) or "an ordinary chatbot user",
+        goal=state["goal"],
+        transcript=transcript(messages, user="Person", assistant="Chatbot") if messages else "(nothing yet)",
     )
-    return with_task(chat, person)
 
 
 def assessment_messages(state: RoleplayState, context: Context, part: str) -> list[BaseMessage]:
@@ -193,7 +189,7 @@ def _with_task(state: RoleplayState, context: Context, task: str, prefill: str) 
     if context.inquirer_history == "reversed":
         conversation = _reversed(state, task)
     else:
-        conversation = [HumanMessage(with_task(context_text(state), task))]
+        conversation = [HumanMessage(context_text(state) + "\n\n" + task)]
     if prefill:
         conversation.append(AIMessage(prefill))
     return conversation

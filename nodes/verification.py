@@ -28,7 +28,6 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
 from llm_roleplay.blocks.style.sentences import SENTENCE
-from llm_roleplay.nodes.chat_so_far import chat_so_far, with_task
 from llm_roleplay.nodes.checkable import (
     EXAMPLE_MARKER,
     Finding,
@@ -41,7 +40,7 @@ from llm_roleplay.nodes.checks import asks_for_figures, longest_common_run, word
 from llm_roleplay.nodes.code_language import CODE_NAME, code_blocks
 from llm_roleplay.nodes.continuation import joined_continuations
 from llm_roleplay.nodes.likelihood import ask_yes_no
-from llm_roleplay.nodes.rendering import as_rendered
+from llm_roleplay.nodes.rendering import as_rendered, transcript_text
 from llm_roleplay.nodes.state import merge_counts
 from llm_roleplay.prompts import load_prompt
 
@@ -86,6 +85,13 @@ class Judge:
     samples: int
     seed: Callable[[str, int], int]  # (question, sample index) -> seed
     sampler: Callable[[], BaseChatModel] | None = None  # temperature > 0, where logprobs are missing
+
+
+def judge_transcript(messages: Sequence[Mapping[str, Any]]) -> str:
+    """``User: ...`` / ``Assistant: ...`` paragraphs, the replies as rendered (what the judge reads)."""
+    return transcript_text(
+        (message.get("role") == "user", str(message.get("content") or "")) for message in messages
+    )
 
 
 EXAMPLE_CONTEXT_CHARS = 200  # how far before the quote an "example" marker still frames it
@@ -202,14 +208,12 @@ async def verify_goal(
     turn: int = 0,
 ) -> GoalVerdict:
     """Check every part, then the whole goal (see the module docstring)."""
-    # The chat as the user last read it (its "continue" messages included): the same beginning as
-    # the user's prompts, which llama.cpp has in its cache.
-    chat = chat_so_far((message["role"] == "user", str(message["content"])) for message in messages)
     messages = joined_continuations(messages)  # a cut-off reply and its continuation are one
     evident = evident_failures(parts, messages, expected_outcome)
     if evident:
         found = "; ".join(f"{finding.check}: {finding.detail}" for finding in evident[:3])
         return GoalVerdict(False, [], None, _part_of(evident, len(parts)), f"evidently not met ({found})")
+    transcript = judge_transcript(messages)
     # The judge quotes the replies as it read them: rendered.
     replies = [as_rendered(message["content"]) for message in messages if message["role"] == "assistant"]
     expected = f"A correct answer contains: {expected_outcome.strip()}\n" if expected_outcome else ""
@@ -217,7 +221,7 @@ async def verify_goal(
     checks: list[PartCheck] = []
     for index, part in enumerate(parts):
         question = f"part{index}"
-        prompt = with_task(chat, load_prompt("judge_part_check").render(part=part, expected=expected))
+        prompt = load_prompt("judge_part_check").render(transcript=transcript, part=part, expected=expected)
         answer = await ask_yes_no(
             judge.explain,
             [HumanMessage(prompt)],
@@ -240,7 +244,7 @@ async def verify_goal(
             return GoalVerdict(
                 False, checks, None, index, f"part {index + 1} ({part}): {reason}{_p(answer.p_yes)}", usage
             )
-    prompt = with_task(chat, load_prompt("judge_goal_final").render(goal=goal, expected=expected))
+    prompt = load_prompt("judge_goal_final").render(transcript=transcript, goal=goal, expected=expected)
     final = await ask_yes_no(
         judge.answer,
         [HumanMessage(prompt)],

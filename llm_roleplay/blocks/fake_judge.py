@@ -44,10 +44,8 @@ _SELF_DESCRIPTION = re.compile(r"\b(?:as an?|i am an?|i'm an?|i’m an?)\s+\w", 
 _WORD = re.compile(r"[a-z]{4,}")
 
 
-_PARAGRAPH = re.compile(r"\n\n(?=(?:User|Assistant): )")  # one message of an evaluation judge's transcript
-_CHAT_PARAGRAPH = re.compile(r"\n\n(?=(?:Person|Chatbot): )")  # one message of the graph judge's chat
-_CHAT_START = "The chat so far:\n"
-_ASKED_PART = re.compile(r"^The person asked the chatbot for this: (.*)$", re.MULTILINE)
+_PARAGRAPH = re.compile(r"\n\n(?=(?:User|Assistant): )")  # one message of a judge transcript
+_ASKED_PART = re.compile(r"^The user asked for this: (.*)$", re.MULTILINE)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,'][a-z0-9]+)*")
 _FUNCTION_WORDS = frozenset({"a", "an", "and", "the", "of", "to", "in", "for", "on", "is", "it", "each"})
 
@@ -62,14 +60,14 @@ def part_check_answer(prompt: str) -> str:
     asked = _ASKED_PART.search(prompt)
     part = asked.group(1) if asked else ""
     wanted, topic = _tokens(part), _content_words(part)
-    transcript = (prompt[: asked.start()] if asked else prompt).partition(_CHAT_START)[2]
+    transcript = prompt[: asked.start()] if asked else prompt
     candidates: list[tuple[str, set[str], int]] = []  # sentence, its tokens, the asking message's
     asked_words = 0
-    for paragraph in _CHAT_PARAGRAPH.split(transcript):
-        if paragraph.startswith("Person: "):
+    for paragraph in _PARAGRAPH.split(transcript):
+        if paragraph.startswith("User: "):
             asked_words = len(topic & _content_words(paragraph))
-        elif paragraph.startswith("Chatbot: "):
-            for sentence in SENTENCE.findall(paragraph.removeprefix("Chatbot: ")):
+        elif paragraph.startswith("Assistant: "):
+            for sentence in SENTENCE.findall(paragraph.removeprefix("Assistant: ")):
                 if sentence.strip():
                     candidates.append((sentence.strip(), _tokens(sentence), asked_words))
     # A word of the part that few sentences use tells more than one that most do ("total" beside "tip").

@@ -36,8 +36,8 @@ TASK_MARKS = {
     "answer": prompt_marker("inquirer_answer"),
     "follow_up": prompt_marker("inquirer_follow_up"),
 }
-PART_CHECK_MARK = prompt_marker("judge_part_check")
-FINAL_CHECK_MARK = prompt_marker("judge_goal_final")
+PART_CHECK_MARK = "Check the assistant's replies strictly"
+FINAL_CHECK_MARK = "Did the assistant's replies give the user everything this goal asks for"
 PLAN_MARK = prompt_marker("goal_plan")
 PERSONA_DESCRIPTION_MARK = prompt_marker("persona_description")
 

@@ -164,27 +164,11 @@ def test_judge_sees_goal_parts_and_transcript_but_not_the_persona() -> None:
     state = run_roleplay(inquirer, judge=judge, max_turns=5)
 
     part_prompt, final_prompt = judge.prompts
-    assert f"The person asked the chatbot for this: {GOAL}" in part_prompt
-    assert f"The person's goal was: {GOAL}" in final_prompt
+    assert f"The user asked for this: {GOAL}" in part_prompt
+    assert f"The user's goal was: {GOAL}" in final_prompt
     for text in user_texts(state) + assistant_texts(state):
         assert text in part_prompt and text in final_prompt
     assert "retired electrician" not in part_prompt + final_prompt
-
-
-def test_the_judge_s_prompts_begin_as_the_user_s_last_reading_of_the_chat() -> None:
-    """The whole chat is a prefix llama.cpp's cache holds from the user's last call."""
-    inquirer = ScriptedInquirer(messages=USER_MESSAGES[:2], decisions=["NO", "YES"])
-    judge = ScriptedJudge(part_verdict(True))
-    run_roleplay(inquirer, judge=judge, max_turns=5)
-
-    last_reading = str(inquirer.prompts[-1][0]["content"])
-    assert inquirer.calls[-1] == "assess"
-    last_reply = "feed it daily and keep it warm for 2 days."
-    chat = last_reading[: last_reading.index(last_reply) + len(last_reply)]
-    assert chat.startswith("This is a chat") and USER_MESSAGES[0] in chat
-    for prompt in judge.prompts:
-        assert prompt.startswith(chat)
-        assert "retired electrician" in last_reading and "retired electrician" not in prompt
 
 
 def test_the_expected_outcome_is_given_to_the_judge() -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from langchain_core.messages import AIMessage, HumanMessage
 
-from llm_roleplay.nodes.chat_so_far import chat_so_far
 from llm_roleplay.nodes.inquirer_prompt import context_text
 from llm_roleplay.nodes.rendering import as_rendered
-from llm_roleplay.nodes.verification import quoted_evidence
+from llm_roleplay.nodes.verification import judge_transcript, quoted_evidence
 
 # As the embedded chatbot wrote it on 2026-11-28; the judge then found "no sentence of the
 # replies" that gave the speeds, and the user called the correct speeds wrong.
@@ -44,7 +43,8 @@ def test_the_user_and_the_judge_read_the_rendered_reply_the_chatbot_keeps_its_ow
     assert "≈3.33 meters/second" in seen_by_user and "\\text" not in seen_by_user
     assert messages[1].content == SPEEDS
 
-    assert "\\frac" not in chat_so_far([(True, "speeds?"), (False, SPEEDS)])  # the judge's prompts begin so
+    records = [{"role": "user", "content": "speeds?"}, {"role": "assistant", "content": SPEEDS}]
+    assert "\\frac" not in judge_transcript(records)
     answer = "Evidence: Speed = 50 meters/15 seconds ≈3.33 meters/second\nDone: YES"
     assert quoted_evidence(answer, [as_rendered(SPEEDS)]) is not None
     assert quoted_evidence(answer, [SPEEDS]) is None  # what the judge could not quote before
