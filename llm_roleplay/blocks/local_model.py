@@ -105,6 +105,12 @@ class LocalServerSettings:
     parallel_slots: int = 4
     context_per_slot: int = 8192  # 12 turns of user messages and 512-token replies fit
     threads: int = field(default_factory=lambda: default_threads())
+    # Prompt-lookup decoding (llama.cpp's n-gram speculation, no draft model): where the reply repeats
+    # text of the prompt, as the chatbot does when it gives a revised recipe or email, the next tokens
+    # are guessed from the prompt and checked in one batch. The same seeded replies, token for token;
+    # the demo's third reply came 25% faster (12.2 against 9.7 generated tokens/s, 161 of 288 guessed
+    # tokens taken), the others as fast as without (2026-11-29, two threads).
+    lookup_decoding: bool = True
 
 
 def default_threads() -> int:
@@ -135,6 +141,23 @@ def busy_cores(cores: int) -> int:
     except ImportError:  # pragma: no cover - depends on the install
         return round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
     return round(psutil.cpu_percent(interval=0.25) / 100 * cores)
+
+
+def server_params(settings: LocalServerSettings) -> Any:
+    """llama.cpp's parameters for the embedded model under ``settings``."""
+    import xllamacpp
+
+    params = xllamacpp.CommonParams()
+    params.model.path = str(ensure_weights())
+    params.n_parallel = settings.parallel_slots
+    params.n_ctx = settings.parallel_slots * settings.context_per_slot
+    params.cpuparams.n_threads = settings.threads
+    params.cpuparams_batch.n_threads = settings.threads
+    params.verbosity = -1  # otherwise llama.cpp logs every request
+    params.warmup = False
+    if settings.lookup_decoding:
+        params.speculative.types = [xllamacpp.common_speculative_type.COMMON_SPECULATIVE_TYPE_NGRAM_SIMPLE]
+    return params
 
 
 class _LocalServer:
@@ -174,15 +197,7 @@ class _LocalServer:
             import xllamacpp
         except ImportError as error:  # pragma: no cover - depends on the install
             raise ConfigError(f"embedded model runtime xllamacpp is missing; {INSTALL_HINT}") from error
-        params = xllamacpp.CommonParams()
-        params.model.path = str(ensure_weights())
-        params.n_parallel = settings.parallel_slots
-        params.n_ctx = settings.parallel_slots * settings.context_per_slot
-        params.cpuparams.n_threads = settings.threads
-        params.cpuparams_batch.n_threads = settings.threads
-        params.verbosity = -1  # otherwise llama.cpp logs every request
-        params.warmup = False
-        return xllamacpp.Server(params)
+        return xllamacpp.Server(server_params(settings))
 
     def stop(self) -> None:
         with self._lock:
