@@ -212,6 +212,18 @@ def test_a_person_without_the_llm_habits_loses_them() -> None:
     assert apply_style(seen, _style(), "first", "k").text.startswith("I'm looking for help")
 
 
+def test_i_really_appreciate_it_is_a_thanks_and_goes_with_the_habit() -> None:
+    seen = (  # the grid run of 2026-11-29: the closing line of two complaints in one dialogue
+        "But it only gave me the same figures as before.\nCould you help me find the correct distance?\n"
+        "I really appreciate it"
+    )
+    assert "appreciate" not in apply_style(seen, _style(), "later", "k").text
+    kept = apply_style(seen, _style(thanks=1.0), "later", "k")
+    assert "I really appreciate it" in kept.text and "thanks" not in kept.text  # no second thanks
+    task = "Write a post that says we appreciate the reps' effort."  # a task's own word stays
+    assert "appreciate" in apply_style(task, _style(), "first", "k").text
+
+
 def test_a_message_meant_as_a_question_stays_a_question() -> None:
     asked = "Can you tell me how far I can go in six hours?"
     assert apply_style(asked, _style(), "later", "k").text == "Tell me how far I can go in six hours."

@@ -6,7 +6,8 @@ deterministically: the same message, style and seed key give the same text. Per 
 habit is drawn with the person's own probability, then the text is edited to match the draw:
 
 1. greeting: a leading "Hi," / "Hello there!" is removed, or "hi" added to an opening;
-2. thanks: "Thanks!" / "Thank you for ..." sentences are removed, or "thanks" added;
+2. thanks: "Thanks!" / "Thank you for ..." / "I really appreciate it" sentences are removed, or
+   "thanks" added;
 3. "can you" opening: "Can you tell me X?" becomes "tell me X" when the person does not ask that way
    ("how X?" for "Can you tell me how X?" when the message is meant as a question; any other "can
    you" question then stays; "Can you help me figure out how far I can go?" becomes "how far can
@@ -68,7 +69,17 @@ _THANKS_LEAD = re.compile(
 _THANKS_TAIL = re.compile(
     r"[,.!]?\s*(?:thanks|thank\s+you)(?:\s+(?:in advance|so much|a lot))?\s*([.!?]*)\s*$", re.IGNORECASE
 )
-_HAS_THANKS = re.compile(r"\b(?:thanks|thank\s+you|thx)\b", re.IGNORECASE)
+# "I really appreciate it" is the small model's other thanks (twice in one dialogue of the grid run
+# of 2026-11-29, as the closing line of two complaints); in the first 8,800 ShareGPT conversations
+# "appreciate" is in 32 of 30,547 user messages, nearly all inside a task ("a post that appreciates
+# the reps' effort"), so it goes with the thanks when the person's thanks habit is not drawn.
+_APPRECIATION_SENTENCE = re.compile(
+    r"^\s*(?:i|we)\s+(?:(?:really|truly|greatly|do|would|'d)\s+)*appreciate"
+    r"(?:\s+(?:it|that|this|your\s+help|the\s+help|your\s+time|you|any\s+help))?"
+    r"(?:\s+(?:so\s+much|a\s+lot|very\s+much))?\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+_HAS_THANKS = re.compile(r"\b(?:thanks|thank\s+you|thx|appreciate)\b", re.IGNORECASE)
 _PLEASE = re.compile(r"(?:,\s*please\b|\bplease\s*,?\s*)", re.IGNORECASE)
 _APOSTROPHE_WORD = re.compile(r"\b(\w+)['’](t|m|s|re|ve|ll|d)\b", re.IGNORECASE)
 _CAPITAL_I = re.compile(r"(?<![\w'’])I(?=(?:['’](?:m|ve|ll|d))?(?![\w]))")
@@ -200,7 +211,11 @@ def _take_greeting(message: TypedMessage) -> str:
 def _drop_thanks(message: TypedMessage) -> None:
     if not _HAS_THANKS.search(message.text):
         return
-    sentences = [part for part in _SENTENCE.findall(message.text) if not _THANKS_SENTENCE.match(part)]
+    sentences = [
+        part
+        for part in _SENTENCE.findall(message.text)
+        if not (_THANKS_SENTENCE.match(part) or _APPRECIATION_SENTENCE.match(part))
+    ]
     text = _THANKS_LEAD.sub("", "".join(sentences))
     _edit(message, "thanks", _THANKS_TAIL.sub(r"\1", text))
 
