@@ -68,6 +68,13 @@ _HELPER_REGISTER = re.compile(
     # user messages with the phrase ask the chatbot to ask them ("ask me for any more details")
     r"|(?<!ask me for )(?<!ask me )any (?:other |more |additional |further )?(?:details|information|info)"
     r" (?:that )?you (?:require|need)"
+    # the chatbot's own admission in the user's mouth (seen in the grid run of 2026-11-29: "It seems
+    # my previous answer wasn't accurate", "It seems I didn't get it right before", from a user
+    # whose chatbot had given the wrong list); in the first 8,800 ShareGPT conversations, 0 of
+    # 30,547 user messages say either, 2 "I apologize for the confusion" (both inside a script)
+    r"|\bmy (?:previous|last|earlier) (?:answer|response|reply|explanation)"
+    r"|\bi (?:didn't|did not|didnt) get (?:it|that|this) right"
+    r"|\bi apologi[sz]e for (?:the|any|my) (?:confusion|mistake|error)"
     r"|i(?:'m| am) assuming (?:i|my)|let's (?:assume|say) (?:i|my)"
     r"|assuming (?:i|my) (?:weigh|weight|age|time))\b",
     re.IGNORECASE,

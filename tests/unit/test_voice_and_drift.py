@@ -150,6 +150,11 @@ def test_the_users_own_question_woven_into_the_chatbots_words_is_not_an_echo() -
         "ensure it doesn't go into an infinite loop. I can help with that.",  # seen the same day
         # seen after a reply with no list of the 10 oldest cities (run of 2026-11-28)
         "Can you clarify what information you would like me to know about these cities instead",
+        # the chatbot's admission in the user's mouth, after a wrong list (grid run of 2026-11-29)
+        "Give me the list of the world's 10 oldest continuously inhabited cities again. It seems my "
+        "previous answer wasn't accurate",
+        "Can you confirm that again ?\nIt seems I didn't get it right before",
+        "I apologize for the confusion. The 3rd city is Babylon.",
     ],
 )
 def test_the_helpers_register(message: str) -> None:
@@ -166,6 +171,8 @@ def test_the_helpers_register(message: str) -> None:
         "what's the best library you would use for this?",
         "In my job I can help customers faster if the script works.",
         "what information do you need to write it?",  # the user asking what the chatbot needs
+        "your previous answer wasn't accurate, the 3rd city is wrong",  # the chatbot's answer, said so
+        "oh my mistake. use void instead of function",  # a real user's own slip (ShareGPT)
     ],
 )
 def test_ordinary_requests_are_not_the_helpers_register(message: str) -> None:
