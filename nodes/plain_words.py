@@ -162,9 +162,23 @@ def _with_verb(word: str) -> _Replacement:
     return lambda match: f"{match.group('head')}{_same_case(word, match.group('verb'))}"
 
 
+# A task sheet's pointer to its own data: "Calculate the total amount of feed given to the chickens
+# in a day based on the information provided. Every day, I feed ..." (the chickens opening of the
+# grid run of 2026-11-29). 0 of 30,547 real user messages (first 8,800 ShareGPT conversations) say
+# "based on the information/details/data provided/given"; people who paste first say "with the
+# information above" (2), which stays.
+_TASK_SHEET_POINTER = re.compile(
+    r",?\s+based on (?:the|this) (?:information|details|data|figures) (?:provided|given)"
+    r"(?: (?:above|below))?\b",
+    re.IGNORECASE,
+)
+
+
 def in_plain_words(text: str) -> str:
     """``text`` with each request's task-sheet verb in the words people use ("Ensure that X" ->
-    "Make sure X"); the rest as it is."""
+    "Make sure X") and without the task sheet's "based on the information provided"; the rest as it
+    is."""
+    text = _TASK_SHEET_POINTER.sub("", text)
     for pattern, plain in _COMPILED:
         text = pattern.sub(plain if callable(plain) else _with_verb(plain), text)
     return text

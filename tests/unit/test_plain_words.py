@@ -75,6 +75,13 @@ from llm_roleplay.nodes.rewrites import in_the_users_voice
             "can you provide the total? then determine the rest",
             "can you give the total? then what's the rest?",
         ),
+        # the task sheet's pointer to its data goes (the chickens opening, grid run of 2026-11-29)
+        (
+            "Calculate the total amount of feed given to the chickens in a day based on the information "
+            "provided. Every day, I feed each of my chickens three cups of feed.",
+            "What's the total amount of feed given to the chickens in a day? Every day, I feed each of "
+            "my chickens three cups of feed.",
+        ),
     ],
 )
 def test_a_task_sheets_verb_becomes_a_persons(planned: str, plain: str) -> None:
@@ -89,6 +96,7 @@ def test_a_task_sheets_verb_becomes_a_persons(planned: str, plain: str) -> None:
         "The function should provide output in JSON.",  # not the head of a request
         "I need to ensure it works on Windows",
         "how do I analyze my sales data in excel",  # what the person wants done, not how they ask
+        "Can you make a database schema for my app with the information above?",  # a real user's (ShareGPT)
     ],
 )
 def test_the_rest_of_a_request_is_left_as_it_is(kept: str) -> None:
