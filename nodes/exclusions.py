@@ -78,3 +78,38 @@ def wants_the_excluded(message: str, excluded: set[str]) -> bool:
 
 _WANTS = r"\b(?:add|adding|with|more|extra|use|using|put|include|including)\s+"
 _DENIED = re.compile(r"\b(?:not|n't|never|no)\s+(?:\w+\s+){0,2}$|n't\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+# "I'm looking for a recipe with only flour, sugar, and salt": the opening of ``make demo`` on
+# 2026-11-28 and again on 2026-11-29, from a goal that names none of the three. The user makes up
+# a restriction of their own, the chatbot follows it (a pancake recipe of 2 cups of flour and one
+# tablespoon of milk), and the goal the judge checks is no longer the one the dialogue pursued.
+# Only a list counts ("only X, Y and Z", two or more things nothing in the dialogue named): "use
+# only the standard library" or "only the 3rd city" restricts nothing new.
+_ONLY_LIST = re.compile(
+    r"\b(?:(?:with|using|use|have|has|got|contains?|of)\s+(?:just\s+)?only|only\s+(?:have|has|got|use|using))"
+    r"\s+(?P<items>[^.!?\n;:]+)",
+    re.IGNORECASE,
+)
+_LIST_JOINT = re.compile(r",|\band\b|\bor\b", re.IGNORECASE)
+_NOT_AN_ITEM = frozenset(
+    {"the", "and", "some", "few", "little", "bit", "basic", "simple", "ingredients", "things"}
+)
+
+
+def invents_a_restriction(message: str, known_texts: Iterable[str]) -> bool:
+    """The user restricts the request to a list of things that no text of the dialogue (goal, its
+    parts, earlier messages, the chatbot's replies) has named."""
+    known = {stem(word) for text in known_texts for word in re.findall(r"[A-Za-z]+", text.lower())}
+    for match in _ONLY_LIST.finditer(message.replace("’", "'")):
+        items = match.group("items")
+        if not _LIST_JOINT.search(items):
+            continue
+        new = {
+            stem(word)
+            for word in re.findall(r"[A-Za-z]{3,}", items.lower())
+            if word not in _NOT_AN_ITEM and stem(word) not in known
+        }
+        if len(new) >= 2:
+            return True
+    return False

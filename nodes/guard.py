@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
-from llm_roleplay.nodes.exclusions import excluded_things, wants_the_excluded
+from llm_roleplay.nodes.exclusions import excluded_things, invents_a_restriction, wants_the_excluded
 from llm_roleplay.nodes.own_facts import (
     claims_the_replies_facts,
     misstates_the_goals_figures,
@@ -104,8 +104,18 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.PERSONA_DRIFT
     if withholds_own_data(message, situation.goal):
         return Problem.WITHHOLDS_DATA
-    if misstates_the_goals_figures(message, situation.goal) or wants_the_excluded(
-        message, excluded_things([situation.goal])
+    if (
+        misstates_the_goals_figures(message, situation.goal)
+        or wants_the_excluded(message, excluded_things([situation.goal]))
+        or invents_a_restriction(
+            message,
+            [
+                situation.goal,
+                *situation.related_texts,
+                *situation.previous_user_messages,
+                *situation.recent_replies,
+            ],
+        )
     ):
         return Problem.CONTRADICTS_GOAL
     if situation.later_parts and asks_ahead(message, situation.asked_so_far, situation.later_parts):

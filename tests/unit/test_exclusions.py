@@ -7,7 +7,12 @@ import pytest
 
 from llm_roleplay.nodes.checkable import evident_failures, evidently_undelivered
 from llm_roleplay.nodes.checks import Problem
-from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded, wants_the_excluded
+from llm_roleplay.nodes.exclusions import (
+    excluded_things,
+    invents_a_restriction,
+    puts_in_excluded,
+    wants_the_excluded,
+)
 from llm_roleplay.nodes.guard import Situation, message_problem
 
 GOAL = "You want a simple recipe for pancakes without eggs, and then to know how to make them fluffier."
@@ -85,3 +90,20 @@ def test_the_user_does_not_ask_for_what_their_goal_leaves_out() -> None:
     ]
     assert [message_problem(text, situation) for text in kept] == [None] * 3
     assert not wants_the_excluded("add more eggs", set())  # a goal that leaves nothing out
+
+
+def test_a_restriction_the_goal_never_names_is_made_up() -> None:
+    seen = (  # make demo's opening on 2026-11-28 and 2026-11-29
+        "Give me a simple recipe for pancakes without eggs. I'm looking for a recipe with only "
+        "flour, sugar, and salt. No eggs."
+    )
+    assert invents_a_restriction(seen, [GOAL])
+    assert message_problem(seen, Situation(goal=GOAL)) is Problem.CONTRADICTS_GOAL
+    assert not invents_a_restriction(
+        "pancakes without eggs, I have only flour and milk",
+        ["You only have flour and milk at home and want pancakes without eggs."],
+    )  # the goal's own restriction, told as the user's
+    assert not invents_a_restriction("can you use only the standard library", [GOAL])  # no list
+    reply = "You can make them with flour, milk, baking powder and sugar."
+    assert not invents_a_restriction("could you make it with only flour and milk?", [GOAL, reply])
+    assert not invents_a_restriction("make them fluffier, only a few changes and nothing fancy", [GOAL])
