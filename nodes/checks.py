@@ -89,6 +89,9 @@ class Problem(StrEnum):
     # asks for the next part without a word of it (the part before asked again): a preference too
     MISSES_PART = "misses_part"
     TAKES_BACK = "takes_back"  # a complaint that is all thanks or delight for what was not done
+    # a complaint that never says what was wrong (the eggs the recipe has): a preference; when no
+    # try says it, the fault is told before the message
+    SILENT_COMPLAINT = "silent_complaint"
 
 
 # The guards read the same texts (earlier messages, recent replies, the goal) at every turn of a

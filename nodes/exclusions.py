@@ -113,3 +113,27 @@ def invents_a_restriction(message: str, known_texts: Iterable[str]) -> bool:
         if len(new) >= 2:
             return True
     return False
+
+
+_HAS_IT_IN = re.compile(r"^it has ([a-z]+) in it\b")
+
+
+def excluded_fault(reason: str) -> str | None:
+    """The thing a reply put in against the user's wish, from the reason ``puts_in_excluded`` gave
+    ("it has eggs in it: 2 eggs (optional)" -> "eggs"), or None for any other reason."""
+    match = _HAS_IT_IN.match(reason)
+    return match.group(1) if match else None
+
+
+def says_it_is_in(message: str, thing: str) -> bool:
+    """The message says the thing is there ("it has eggs in it", "there are still eggs"), not only
+    asks again without it ("a recipe for pancakes without eggs"): in ``make demo`` of 2026-11-29 the
+    chatbot listed "2 eggs (optional)" and the user asked "Could you gibe a recipe for pancakes
+    without eggs", twice, never saying why. A person points at the eggs."""
+    thing_stem = stem(thing)
+    for clause in re.split(r"(?<=[.!?])\s+|\n|,|;|\bbut\b", message.replace("’", "'")):
+        if _LEAVES_OUT.search(clause):
+            continue
+        if any(stem(word.lower()) == thing_stem for word in re.findall(r"[A-Za-z]+", clause)):
+            return True
+    return False

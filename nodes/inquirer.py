@@ -42,6 +42,7 @@ from llm_roleplay.nodes.checks import (
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.continuation import continue_request
 from llm_roleplay.nodes.drift import asks_ahead, before_asking_ahead, request_stems
+from llm_roleplay.nodes.exclusions import excluded_fault, says_it_is_in
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.inquirer_prompt import (
@@ -263,7 +264,18 @@ async def _write_message(
     sent, missed = vague[0]
     if missed is Problem.MISSING_DETAILS and step.intent in (Intent.OPEN, Intent.NEXT):
         sent = _with_the_situation(sent, state)
+    if missed is Problem.SILENT_COMPLAINT:
+        sent = _with_the_fault(sent, step.reason)
     return f"{sent}\n\n{material}" if material else sent
+
+
+def _with_the_fault(message: str, reason: str) -> str:
+    """A complaint that no try made say what was wrong, with the fault told first, as people point
+    at it: "it has eggs in it. could you give a recipe for pancakes without eggs"."""
+    fault = reason.split(":", 1)[0].strip()
+    if message[:1].isupper():
+        fault = fault[:1].upper() + fault[1:]
+    return f"{fault}. {message}" if message else fault
 
 
 def _with_the_situation(message: str, state: RoleplayState) -> str:
@@ -307,6 +319,12 @@ def _falls_short(message: str, state: RoleplayState, step: Step, request: str) -
         return Problem.MISSING_DETAILS
     if _misses_the_part(message, state, step, request):
         return Problem.MISSES_PART
+    if (
+        step.intent is Intent.REASK
+        and (thing := excluded_fault(step.reason))
+        and not says_it_is_in(message, thing)
+    ):
+        return Problem.SILENT_COMPLAINT
     return None
 
 

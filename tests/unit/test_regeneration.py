@@ -583,3 +583,25 @@ def test_an_opening_without_the_side_asked_for_is_tried_again() -> None:
     )
     assert user_texts(state) == [agreeing]
     assert state["rejected"] == [{"turn": 1, "problem": "misses_part", "text": no_side}]
+
+
+def test_a_complaint_that_never_says_what_is_wrong_is_tried_again_and_else_told_the_fault() -> None:
+    # make demo of 2026-11-29: the chatbot listed "2 eggs (optional)" and the user asked "Could you
+    # gibe a recipe for pancakes without eggs", twice, never saying why.
+    goal = "You want a simple recipe for pancakes without eggs."
+    opening = "pancake recipe without eggs?"
+    silent = "Could you give a recipe for pancakes without eggs"
+    pointed = "there are eggs in it, i said no eggs"
+
+    class WithEggs:
+        def __call__(self, prompt: list[dict[str, Any]]) -> str:
+            return "Ingredients:\n- 2 cups flour\n- 1 cup milk\n- 2 eggs (optional)\n\nMix and fry."
+
+    inquirer = ScriptedInquirer(messages=[opening, silent, pointed], decisions=["NO"])
+    state = run_roleplay(inquirer, chatbot=WithEggs(), goal=goal, max_turns=2)
+    assert user_texts(state) == [opening, pointed]
+    assert state["rejected"] == [{"turn": 2, "problem": "silent_complaint", "text": silent}]
+    # no try says it: the first is sent with the fault told first
+    inquirer = ScriptedInquirer(messages=[opening, *[silent] * 4], decisions=["NO"])
+    state = run_roleplay(inquirer, chatbot=WithEggs(), goal=goal, max_turns=2, max_regenerations=3)
+    assert user_texts(state) == [opening, f"It has eggs in it. {silent}"]
