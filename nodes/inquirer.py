@@ -62,6 +62,7 @@ from llm_roleplay.nodes.rewrites import (
     as_request_to_write,
     in_the_users_voice,
     without_paste_direction,
+    without_restated_complaint,
     without_restated_request,
     without_self_description,
 )
@@ -211,7 +212,9 @@ async def _write_message(
         if material:
             written = without_paste_direction(written)
         if step.intent is Intent.REASK:
-            written = without_satisfaction(written)
+            written = without_restated_complaint(
+                without_satisfaction(written), situation.previous_user_messages
+            )
         if step.intent is Intent.NEXT:
             written = without_restated_request(written, situation.previous_user_messages)
         typed = written

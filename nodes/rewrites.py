@@ -210,8 +210,34 @@ def without_restated_request(message: str, earlier: Sequence[str]) -> str:
     function that counts how many vowels are in a given string using JavaScript and ensure it is
     written in OOP.", reading run of 2026-11-29); a person asks only for what is new ("ensure it
     is written in OOP", in plain words "It should be written in OOP.")."""
+    return _without_restated_head(message, earlier, _JOINT)
+
+
+# A complaint's own first sentence may be the restated request: "I'm looking for a simple recipe for
+# pancakes without eggs.\nI really want it to be fluffier, but your answer has eggs in it." (make
+# demo of 2026-11-29, the opening word for word before the complaint, at two turns running).
+_COMPLAINT_JOINT = re.compile(rf"{_JOINT.pattern}|(?<=[.!?])\s+|\n+")
+
+
+def without_restated_complaint(message: str, earlier: Sequence[str]) -> str:
+    """A complaint without a first sentence or request that restates an earlier message: a person
+    says what is wrong ("your answer has eggs in it"), and resends the whole request, if at all,
+    as it was ("no, ..." when nothing else is said: see the inquirer)."""
+    if _POINTS_BACK.match(message):
+        return message
+    return _without_restated_head(message, earlier, _COMPLAINT_JOINT)
+
+
+# "I asked for a recipe without eggs but you put eggs in it": the request told as what was asked,
+# the way people complain, is no restatement.
+_POINTS_BACK = re.compile(
+    r"^\s*(?:no,?\s+|but\s+)?i\s+(?:asked|said|wanted|told|requested|meant|specifically)\b", re.IGNORECASE
+)
+
+
+def _without_restated_head(message: str, earlier: Sequence[str], joints: re.Pattern[str]) -> str:
     asked_before = {stem(word) for text in earlier for word in content_words(text)}
-    for joint in _JOINT.finditer(message):
+    for joint in joints.finditer(message):
         first, rest = message[: joint.start()], message[joint.end() :].strip()
         said = [stem(word) for word in content_words(first)]
         if (

@@ -10,7 +10,7 @@ from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.inquirer_prompt import message_messages
 from llm_roleplay.nodes.intents import Intent, Step
 from llm_roleplay.nodes.plain_words import in_plain_words
-from llm_roleplay.nodes.rewrites import in_the_users_voice
+from llm_roleplay.nodes.rewrites import in_the_users_voice, without_restated_complaint
 
 
 @pytest.mark.parametrize(
@@ -120,3 +120,20 @@ def test_the_inquirer_is_shown_the_part_in_plain_words_and_its_message_is_mended
     # the model typed the part as it stood (reading run of 2026-11-28)
     typed = "ensure the function does not enter an infinite loop."
     assert in_the_users_voice(typed) == "the function shouldn't enter an infinite loop."
+
+
+def test_a_complaint_says_what_is_wrong_without_restating_the_request() -> None:
+    opening = "I'm looking for a simple recipe for pancakes without eggs"
+    seen = (  # make demo of 2026-11-29: the opening word for word before the complaint
+        "I'm looking for a simple recipe for pancakes without eggs.\n"
+        "I really want it to be fluffier, but your answer has eggs in it.\nCan you help me fix that"
+    )
+    assert without_restated_complaint(seen, [opening]) == (
+        "I really want it to be fluffier, but your answer has eggs in it.\nCan you help me fix that"
+    )
+    # the request told as what was asked is how people complain; a message that is only the request
+    # again stays whole (the inquirer resends it as "no, ...")
+    pointed = "I asked for a recipe without eggs but you put eggs in it"
+    assert without_restated_complaint(pointed, [opening]) == pointed
+    again = "a simple recipe for pancakes without eggs please"
+    assert without_restated_complaint(again, [opening]) == again
