@@ -266,6 +266,30 @@ def test_a_wish_is_turned_into_the_request_itself_unless_the_person_asks_that_wa
         apply_style("I need a recipe for pancakes without eggs", _style(), "first", "k", question=True).text
         == "A recipe for pancakes without eggs?"
     )
+    demo = "I'm looking for a simple recipe for pancakes without eggs"  # make demo of 2026-11-29
+    told = apply_style(demo, _style(), "first", "k").text
+    assert told == "Give me a simple recipe for pancakes without eggs."
+    assert apply_style(demo, _style(), "first", "k", question=True).text == (
+        "A simple recipe for pancakes without eggs?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("wrapped", "asked"),
+    [
+        (  # grid run of 2026-11-29; 10 of 30,547 real user messages open with any of these wrappings
+            "I'm curious about how to calculate my speed for each race. I use a stopwatch.",
+            "How do I calculate my speed for each race? I use a stopwatch.",
+        ),
+        ("I was wondering how I can calculate my speed", "How can I calculate my speed?"),
+        ("I'd like to know how many cups of feed I need", "How many cups of feed do I need?"),
+        # an order that cannot be turned stays as it is
+        ("I want to know how many calories I burned", "I want to know how many calories I burned."),
+        ("I'm curious why you chose that", "I'm curious why you chose that."),
+    ],
+)
+def test_a_question_wrapped_in_curiosity_is_asked_directly(wrapped: str, asked: str) -> None:
+    assert apply_style(wrapped, _style(), "first", "k").text == asked
 
 
 def test_is_it_possible_to_is_asked_as_people_ask() -> None:

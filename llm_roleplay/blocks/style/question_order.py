@@ -37,6 +37,7 @@ _DO_SUPPORT = re.compile(
     r"|which \w+))"
     + r" (i|you|we|they) (?!(?:can|could|should|would|will|shall|may|might|must|am|are|was|were|have|had"
     r"|do|did|ran|went|got|made|took|ate|saw|gave|wrote|drew|swam|rode|felt|spent|paid|bought|burnt"
+    r"|chose|thought|said|told|found|knew|meant|sent|built|kept|left|lost|won|began|broke|forgot|came"
     r"|really|just|also|still|only|already|ever|never|not)\b)([a-z]+)\b(?<![^e]ed)",
     re.IGNORECASE,
 )

@@ -81,9 +81,11 @@ _WISH = re.compile(
 # function to count vowels"); the verb is the one people use for it.
 _WANTED_THING = re.compile(
     r"^\s*I(?: really| just)?(?: want| need| would like|'d like|’d like|'m looking for|’m looking for"
-    r"| am looking for) (?=(?:a|an|some) (?:(?P<written>function|script|program|class|code|poem|email"
-    r"|letter|story|essay|cover letter|song|speech)|(?P<given>recipe|list|plan|summary|schedule"
-    r"|budget|itinerary))\b)",
+    # up to two words before the thing: "I'm looking for a simple recipe for pancakes without eggs"
+    # (make demo's opening; 8% of real openings start with "I", 3 of our 9 of 2026-11-29)
+    r"| am looking for) (?=(?:a|an|some) (?:[a-z-]+ ){0,2}?"
+    r"(?:(?P<written>function|script|program|class|code|poem|email|letter|story|essay|cover letter"
+    r"|song|speech)|(?P<given>recipe|list|plan|summary|schedule|budget|itinerary))\b)",
     re.IGNORECASE,
 )
 
@@ -111,6 +113,34 @@ def without_preamble(text: str) -> str:
     so for 'Can you help me out? If I skip ...'."""
     match = _PREAMBLE.match(text)
     return same_case_start(text[match.end() :], text) if match else text
+
+
+# "I'm curious about how to calculate my speed for each race": the small model's wrapping of a
+# question (grid run of 2026-11-29). In the first 8,800 ShareGPT conversations 10 of 30,547 user
+# messages open with "I'm curious", "I was wondering", "I'd like to know" or "I want to know" at all;
+# people ask the question itself.
+_CURIOUS = re.compile(
+    r"^\s*(?:I(?:'m|’m| am) (?:just |really )?(?:curious|wondering)(?: about| to know| as to)?"
+    r"|I was (?:just )?wondering|I(?:'d|’d| would) (?:really )?like to know|I (?:really |just )?want to know)"
+    r",?\s+(?=(?:how|what|why|when|where|which|who)\b)",
+    re.IGNORECASE,
+)
+_HOW_TO = re.compile(r"^(\s*(?:how|what|where|when|which \w+)) to\b", re.IGNORECASE)
+
+
+def curiosity_asked(text: str) -> str:
+    """'I'm curious about how to calculate my speed. I use a stopwatch.' -> 'how do I calculate my
+    speed? I use a stopwatch.'; 'I was wondering how far I can go' -> 'how far can I go?'. A question
+    whose order cannot be turned ("how many calories I burned") is left as it is."""
+    match = _CURIOUS.match(text)
+    if not match:
+        return text
+    first, after = first_sentence(text[match.end() :])
+    body, _ = split_closing(first)
+    body = in_question_order(_HOW_TO.sub(r"\1 do I", body, count=1))
+    if still_embedded(body):
+        return text
+    return same_case_start(f"{body}?" + (f" {after}" if after else ""), text)
 
 
 def possible_as_can_you(text: str, can_you: bool) -> str:

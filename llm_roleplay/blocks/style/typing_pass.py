@@ -13,7 +13,9 @@ habit is drawn with the person's own probability, then the text is edited to mat
    you" question then stays; "Can you help me figure out how far I can go?" becomes "how far can
    I go?" and "help me calculate X" "how do I calculate X?"); so do its twins, the wish ("I want to
    draw X" becomes "draw X", "how do I draw X?" as a question), "help me draw X" and "is it
-   possible to draw X" (the rewrites are in :mod:`llm_roleplay.blocks.style.requests`);
+   possible to draw X" (the rewrites are in :mod:`llm_roleplay.blocks.style.requests`); a question
+   wrapped in curiosity is asked directly whatever the habit ("I'm curious about how to calculate X"
+   becomes "how do I calculate X?": 10 of 30,547 real user messages open with such a wrapping);
 4. please: removed ("Could you please" -> "Could you"), or added at the end of a request;
 5. dropped apostrophes ("don't" -> "dont") and lowercase "i";
 6. typos: letters swapped, dropped or doubled in words of 4+ letters, at the person's per-word rate
@@ -39,6 +41,7 @@ from llm_roleplay.blocks.style.features import GREETING, english_words, sentence
 from llm_roleplay.blocks.style.profile import MAX_TYPO_RATE, PersonaStyle, Position
 from llm_roleplay.blocks.style.requests import (
     asked_directly,
+    curiosity_asked,
     help_asked_directly,
     plain_complaint,
     possible_as_can_you,
@@ -155,6 +158,7 @@ def apply_style(
     if complaint:
         _edit(message, "plain_complaint", plain_complaint(message.text))
     _edit(message, "can_you_opening", without_preamble(message.text))
+    _edit(message, "can_you_opening", curiosity_asked(message.text))
     # only a person with the habit gets "can you" from an indirect form: made a "can you" question
     # whenever the message was meant as one, 11 of 23 openings of the run of 10:00 began "can you"
     # (real: 6%)
