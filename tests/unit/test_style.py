@@ -292,6 +292,14 @@ def test_a_question_wrapped_in_curiosity_is_asked_directly(wrapped: str, asked: 
     assert apply_style(wrapped, _style(), "first", "k").text == asked
 
 
+def test_can_you_is_dropped_only_before_what_a_chatbot_does() -> None:
+    garbled = "Can you walk 6 hours by combining running and walking?"  # grid run of 2026-11-29
+    assert apply_style(garbled, _style(), "later", "k").text == garbled
+    assert apply_style("Can you calculate how far I walk?", _style(), "later", "k").text == (
+        "Calculate how far I walk."
+    )
+
+
 def test_is_it_possible_to_is_asked_as_people_ask() -> None:
     # 7 of 132 user messages of two runs of 2026-11-28 opened so; 20 of 28,657 real ones
     create = "Is it possible to create a poem about cats in English"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from llm_roleplay.blocks.style.features import CAN_YOU
 from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
 from llm_roleplay.blocks.style.sentences import first_sentence, same_case_start, split_closing
 
@@ -161,9 +160,26 @@ def possible_as_can_you(text: str, can_you: bool) -> str:
     return same_case_start(f"{body}." + (f" {after}" if after else ""), text)
 
 
+# What a chatbot does for its user: only then is "can you X?" the request "X." ("Can you walk 6 hours
+# by combining running and walking?", the 1.5B user's garbled skipping question of 2026-11-29, had
+# become the order "Walk 6 hours by combining running and walking.").
+_CHATBOT_DOES = re.compile(
+    r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:also\s+)?"
+    r"(?:tell|give|write|create|generate|draw|list|explain|show|make|help|calculate|compute|find|fix"
+    r"|rewrite|translate|summari[sz]e|describe|suggest|recommend|provide|check|add|change|convert|count"
+    r"|plan|design|improve|shorten|edit|update|modify|replace|continue|do|answer|solve|figure|work"
+    r"|compare|name|get|use|try|put|expand|simplify|define|correct|implement|develop|code|refine"
+    r"|substitute|plug|elaborate|clarify|repeat|remove|redo|recalculate|double-check|go|say|send"
+    r"|turn|include|format|sort|split|combine|optimi[sz]e|analy[sz]e|break|point|let|keep|outline"
+    r"|identify|determine|estimate|proofread|polish|adjust|reword|rephrase|pick|choose)\b",
+    re.IGNORECASE,
+)
+
+
 def without_can_you(text: str) -> str:
-    """'Can you tell me how X?' -> 'tell me how X.' (the question mark goes with the question)."""
-    if not CAN_YOU.match(text):
+    """'Can you tell me how X?' -> 'tell me how X.' (the question mark goes with the question); only
+    for what a chatbot does ("Can you walk 6 hours ...?" stays)."""
+    if not _CHATBOT_DOES.match(text):
         return text
     first, rest = first_sentence(text)
     if first.rstrip().endswith((".", "!")):
