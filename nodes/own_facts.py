@@ -135,10 +135,34 @@ _WITHHELD = _withheld("i", "my")
 _WITHHELD_IN_GOAL = _withheld("you", "your")  # goals speak to the user ("you don't know your weight")
 
 
+# ... or asks the chatbot for them: "I need the times for the 50, 100, and 200-meter races. can you
+# please give them?" from a user who timed the races with a stopwatch (grid run of 2026-11-29,
+# after the chatbot had asked for the times twice). Only where the goal has the user measure them.
+_ASKS_FOR_DATA = re.compile(
+    r"\b(?:can|could|would|will) you\s+(?:please\s+)?(?:give|provide|tell|send|share|list)\b[^.?!\n]{0,30}?"
+    r"\b(?:(?:the|my|those|these) (?:\w+ )?(?:times?|measurements?|weights?|distances?|data)|them)\b",
+    re.IGNORECASE,
+)
+_DATA_NEEDED = re.compile(
+    r"\bi (?:need|want) (?:the|my) (?:\w+ )?(?:times|measurements|weights|data)\b", re.IGNORECASE
+)
+_GOAL_MEASURES = re.compile(
+    r"\byou (?:use a stopwatch|measure|measured|record|recorded|time|timed|weigh|weighed|track|tracked)\b",
+    re.IGNORECASE,
+)
+
+
 def withholds_own_data(message: str, goal: str) -> bool:
-    """The user says they lack their own figures or details, where the goal does not say so."""
+    """The user says they lack their own figures or details, where the goal does not say so, or
+    asks the chatbot for the data the goal has them measure."""
     plain = message.replace("’", "'")
-    return bool(_WITHHELD.search(plain)) and not _WITHHELD_IN_GOAL.search(goal.replace("’", "'"))
+    if _WITHHELD.search(plain) and not _WITHHELD_IN_GOAL.search(goal.replace("’", "'")):
+        return True
+    if not _GOAL_MEASURES.search(goal):
+        return False
+    request = _ASKS_FOR_DATA.search(plain)
+    # "them" is the data only after the user has named it ("I need the times ... give them?")
+    return bool(request and (not request.group().endswith("them") or _DATA_NEEDED.search(plain)))
 
 
 # The goal speaks to the user; the user speaks of themselves. "you" in a subject's place (the start,

@@ -273,9 +273,24 @@ def person_neutral(text: str) -> str:
     return " ".join(_PRONOUNS.get(word, word) for word in words(text))
 
 
+# The prompts' own talk, reworded: "could you please give me with the figures from your situation
+# or make up some reasonable values for a realistic scenario?" (grid run of 2026-11-29; the prompt
+# says "the figures their situation gives, or realistic made-up values"). 0 of 30,547 real user
+# messages say any of these (first 8,800 ShareGPT conversations).
+_PROMPT_TALK = re.compile(
+    r"\b(?:make up (?:some )?(?:realistic |reasonable )?(?:values|numbers|figures)"
+    r"|made-up (?:values|numbers|figures)"
+    r"|(?:figures|numbers|values|details) (?:from|of|in) (?:my|your|the|their) situation"
+    r"|realistic scenario)\b",
+    re.IGNORECASE,
+)
+
+
 def copies_instructions(message: str, instructions: Sequence[str]) -> bool:
     """The message copies PROMPT_RUN_WORDS words in a row of the prompt's instructions, whoever the
-    pronouns in them point at."""
+    pronouns in them point at, or rewords the prompts' own talk (``_PROMPT_TALK``)."""
+    if _PROMPT_TALK.search(message.replace("’", "'")):
+        return True
     neutral = person_neutral(message)
     return any(longest_common_run(neutral, person_neutral(text)) >= PROMPT_RUN_WORDS for text in instructions)
 
@@ -487,7 +502,10 @@ def asks_the_chatbot_to_act(message: str, goal: str) -> bool:
 # the small model pads a reask with the satisfied user's lines (seen on 2026-11-28, followed by
 # "The answer you provided was not accurate").
 _SATISFIED = re.compile(
-    r"^(?:(?:thanks|thank you)\b.*\b(?:help|explanation|answer)\b|i (?:now )?(?:understand|get)\b.*\bnow\b"
+    # "Thank you, that helps me understand how much feed is needed ..." (grid run of 2026-11-29: sent
+    # as the complaint about a final meal the chatbot had got wrong)
+    r"^(?:(?:thanks|thank you)\b.*\b(?:help(?:s|ed|ful)?|explanation|answer|understand)\b"
+    r"|i (?:now )?(?:understand|get)\b.*\bnow\b"
     r"|(?:that|this|it) (?:makes sense|helps|helped)\b|got it\b|(?:great|perfect|awesome)\W*$"
     r"|i know you can do (?:this|it)\b|wow\b|i (?:didn't|did not) know\b)",
     re.IGNORECASE,

@@ -554,6 +554,9 @@ def test_a_closing_run_of_hashtags_is_dropped() -> None:
         "Calculate my speed for each raec. I'm not sure about the times, but I knoow the distances: 50m",
         "And I know the distances are 50m, 100m, and 200m, and I don't have the times.",
         "i dont know my weight, just use a normal one",
+        # asked for the times twice, the user asked the chatbot for them (grid run of 2026-11-29)
+        "I need the times for the 50, 100, and 200-meter races. can you please give them?",
+        "could you give me my race times",
     ],
 )
 def test_withholding_what_the_situation_gives_the_user_is_rejected(message: str) -> None:
@@ -565,6 +568,8 @@ def test_withholding_what_the_situation_gives_the_user_is_rejected(message: str)
     [
         ("I don't know what the best formula is for this", GOAL),  # not their data
         ("50 m in 8.2 s, 100 m in 17 s, 200 m in 38 s", GOAL),
+        ("can you give them to me as a table?", GOAL),  # "them": the speeds, the data never named
+        ("can you give me the times for each race?", "You want a training plan for a 10 km race."),
         (
             "i dont know my exact weight, maybe 80 kg",
             "You don't know your exact weight and want calories burned.",
@@ -661,6 +666,14 @@ def test_the_prompts_instructions_copied_with_the_pronouns_turned_are_still_a_co
     )
     # 0 of 3,000 real ShareGPT user messages (under 600 characters, a seeded sample) copy the
     # instructions of the five message prompts so; measured when the run was lowered from 6 to 5.
+    # the prompts' talk reworded (grid run of 2026-11-29; 0 of 30,547 real user messages say it)
+    reworded = (
+        "sorry, I didn't receive the calories burned during each race information. could you please give "
+        "me with the figures from your situation or make up some reasonable values for a realistic scenario?"
+    )
+    assert copies_instructions(reworded, shown)
+    assert check(reworded) is Problem.ECHO
+    assert not copies_instructions("make up a story about a dragon for my kids", shown)
 
 
 def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_in_the_negative_too() -> None:
@@ -992,3 +1005,15 @@ def test_the_personas_wording_of_schooling_is_a_leak() -> None:
     )
     assert message_problem(seen, situation) is Problem.LEAK
     assert message_problem("a quick recipe for pancakes without eggs, i'm in a hurry", situation) is None
+
+
+def test_a_complaint_that_is_all_thanks_takes_itself_back() -> None:
+    from llm_roleplay.nodes.voice import takes_itself_back
+
+    # grid run of 2026-11-29: sent as the complaint about a final meal the chatbot had got wrong
+    seen = (
+        "Thank you, that helps me understand how much feed is needed for 20 chickens for a day and how much "
+        "is needed for the final meal."
+    )
+    assert takes_itself_back(seen)
+    assert not takes_itself_back("Thank you, but the final meal should be 20 cups, not 25.")
