@@ -10,7 +10,11 @@ from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.inquirer_prompt import message_messages
 from llm_roleplay.nodes.intents import Intent, Step
 from llm_roleplay.nodes.plain_words import in_plain_words
-from llm_roleplay.nodes.rewrites import in_the_users_voice, without_restated_complaint
+from llm_roleplay.nodes.rewrites import (
+    in_the_users_voice,
+    without_restated_complaint,
+    without_restated_request,
+)
 
 
 @pytest.mark.parametrize(
@@ -137,3 +141,16 @@ def test_a_complaint_says_what_is_wrong_without_restating_the_request() -> None:
     assert without_restated_complaint(pointed, [opening]) == pointed
     again = "a simple recipe for pancakes without eggs please"
     assert without_restated_complaint(again, [opening]) == again
+
+
+def test_a_next_request_joined_to_the_first_one_typed_again_is_sent_alone() -> None:
+    opening = "How do I count vowels in a given string using JavaScript"
+    for seen in (  # the second: grid run of 2026-11-29
+        "Write a function that counts the number of vowels in a given string using JavaScript and ensure it "
+        "is written in OOP.",
+        "Write a function that counts the number of vowels in a given string using JavaScript, ensuring it "
+        "is written in OOP.",
+    ):
+        assert without_restated_request(seen, [opening]) == "It should be written in OOP."
+    new = "Write it as a class, and add a method that counts consonants too"
+    assert without_restated_request(new, [opening]) == new
