@@ -56,6 +56,12 @@ NEEDS_FIGURES_REASON = "it gives no result, as it does not have their own figure
 # but I can't assist with that.", the embedded user failed ten tries (seen on 2026-11-28, the dialogue
 # lost). A person says what they want again, or why it should be possible.
 REFUSED_REASON = "it says it cannot help with that"
+# ... and one for want of the user's details, to a user whose situation holds no more figures: they
+# give details of their own, made up as someone like them would know them (their weight, say).
+LACKS_DETAILS_REASON = (
+    "it says it does not have their details: they give their own now (realistic ones, as they would "
+    "know them)"
+)
 # Asked for the very thing the user wants worked out ("If you have any specific information about
 # the amount of feed required for the final meal, please provide it", to a user who asked for that
 # amount), the embedded user made the result up and gave it ("Okay, so my final meal for the day
@@ -327,17 +333,19 @@ async def next_step(
         return Step(Intent.FOLLOW_UP, following, {"part": following, "part_asks": 0, "goal_progress": done})
     missing = [_progress(turn, part, "not_delivered", p_yes)]
     # A refusal for want of the user's details ("I do not have access to your specific chicken feed
-    # details") is answered with them, as a person would, where the goal holds some not yet typed;
-    # no rewording reaches what is out of reach, but the user's own details are theirs to give.
-    can_tell = (
-        seen == REFUSED_REASON
-        and bool(_LACKS_USERS_DETAILS.search(reply))
-        and untold_figures(state["goal"], typed)
-    )
-    refused = cannot_help(reply) and (asks >= 2 or (bool(_OUT_OF_REACH.search(reply)) and not can_tell))
+    # details") is answered with them, as a person would: the goal's not yet typed, else details of
+    # their own ("I cannot provide information on the calories burned ... since I do not have access
+    # to the information you provided" made the speeds user give up at once, after three turns, in
+    # the grid run of 2026-11-29; a person gives their weight). No rewording reaches what is out of
+    # reach (live data, the web), but the user's own details are theirs to give.
+    lacks_details = seen == REFUSED_REASON and bool(_LACKS_USERS_DETAILS.search(reply))
+    refused = cannot_help(reply) and (asks >= 2 or (bool(_OUT_OF_REACH.search(reply)) and not lacks_details))
     if asks >= context.max_part_asks or refused:
         return _gives_up(part, missing)
     reask = {"part_asks": asks + 1, "goal_progress": missing}
+    can_tell = lacks_details and bool(untold_figures(state["goal"], typed))
+    if lacks_details and not can_tell:
+        seen = LACKS_DETAILS_REASON  # asked, not required: the goal's figures may all be typed already
     gives = seen == NEEDS_FIGURES_REASON or can_tell
     return Step(Intent.REASK, part, reask, reason=seen or "", gives_figures=gives)
 

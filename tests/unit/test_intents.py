@@ -10,7 +10,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from llm_roleplay.nodes.context import Context
-from llm_roleplay.nodes.intents import Intent, next_step
+from llm_roleplay.nodes.intents import LACKS_DETAILS_REASON, Intent, next_step
 from tests.support.seen_replies import CHICKEN_PARTS, FINAL_MEAL_AS_TOTAL, TOTAL_REPLY
 
 GOAL = "You timed your 50 m and 100 m races with a stopwatch and want to know your speed in each."
@@ -78,8 +78,11 @@ def test_a_bare_refusal_is_asked_once_more_and_what_is_out_of_reach_is_not() -> 
     asked_again = asyncio.run(next_step(never_gave_figures, Context(), reading(0.1)))
     assert not asked_again.gives_figures  # pressed for figures, the user had failed every try
     assert after(bare, asks=2).update["termination_reason"] == "inquirer_gave_up"
-    out_of_reach = "I'm sorry, I don't have access to your stopwatch data, so I can't work out your speed."
+    out_of_reach = "I'm sorry, I don't have access to real-time race results, so I can't look up your speed."
     assert after(out_of_reach, asks=1).update["termination_reason"] == "inquirer_gave_up"
+    # the user's own data is theirs to give, not out of reach (changed 2026-11-29: gave up at once)
+    theirs = "I'm sorry, I don't have access to your stopwatch data, so I can't work out your speed."
+    assert after(theirs, asks=1).reason == LACKS_DETAILS_REASON
     pointed_elsewhere = (  # the embedded chatbot on the oldest cities (2026-11-28): nothing out of reach
         "As an AI, I am unable to provide information about cities that are not currently inhabited. "
         "However, you can check the Guinness World Records website for the most up-to-date information."
@@ -416,3 +419,24 @@ def test_a_refusal_for_want_of_the_users_details_is_answered_with_them() -> None
     state["messages"][1] = AIMessage("I'm sorry, but I can't help with that request.")
     state["messages"][0] = HumanMessage("how much feed for the final meal, 20 chickens, 15 and 25 cups")
     assert not asyncio.run(next_step(state, Context(), reading(0.9))).gives_figures  # no details asked for
+
+
+def test_a_refusal_for_want_of_details_the_goal_does_not_hold_is_asked_again_not_given_up() -> None:
+    # Grid run of 2026-11-29: "... since I do not have access to the information you provided" made
+    # the speeds user give up at once, after three turns; a person gives their own details (weight).
+    refusal = (
+        "Sorry, but I cannot provide information on the calories burned during your races since I do not "
+        "have access to the information you provided."
+    )
+    state: dict[str, Any] = {
+        "goal": "You timed your 50-meter and 100-meter races and want the calories burned in each.",
+        "goal_parts": ["Calculate the calories burned during each race."],
+        "messages": [HumanMessage("calories burned in my 50 m and 100 m races?"), AIMessage(refusal)],
+        "turn": 1,
+        "part": 0,
+        "part_asks": 1,
+    }
+    step = asyncio.run(next_step(state, Context(), reading(0.9)))
+    assert step.intent is Intent.REASK and step.reason == LACKS_DETAILS_REASON
+    state["messages"][1] = AIMessage("I'm sorry, I don't have access to live data, so I can't give you that.")
+    assert asyncio.run(next_step(state, Context(), reading(0.9))).intent is None  # out of reach: gives up
