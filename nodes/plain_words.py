@@ -36,6 +36,11 @@ def _relation(match: re.Match[str]) -> str:
     return f"{match.group('head')}{_same_case('how', match.group('verb'))} {first} relates to {second}"
 
 
+def _give_who(match: re.Match[str]) -> str:
+    """ "provide me with X" -> "give me X"."""
+    return f"{match.group('head')}{_same_case('give', match.group('verb'))} {match.group('who')}"
+
+
 def _feasible(match: re.Match[str]) -> str:
     """ "Evaluate the feasibility of doing X" -> "whether doing X is possible"."""
     whether = _same_case("whether", match.group("verb"))
@@ -130,6 +135,9 @@ _PLAIN: list[tuple[str, str | _Replacement]] = [
     ),
     (r"(?P<verb>ensure|make certain)(?:\s+that)?\b", "make sure"),
     (r"(?P<verb>provide|give)\s+a\s+list\s+of\b", "list"),
+    # "provide me with that information" -> "give me that information", not "give me with ..."
+    # (grid run of 2026-11-29: "can you give me with that information?")
+    (r"(?P<verb>provide)\s+(?P<who>me|us)\s+with\b", _give_who),
     (r"(?P<verb>provide)\b", "give"),
     (
         r"(?P<verb>find out|figure out|determine|identify)\s+"

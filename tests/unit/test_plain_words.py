@@ -79,6 +79,8 @@ from llm_roleplay.nodes.rewrites import (
             "can you provide the total? then determine the rest",
             "can you give the total? then what's the rest?",
         ),
+        # "provide me with" (grid run of 2026-11-29: "can you give me with that information?")
+        ("can you provide me with that information?", "can you give me that information?"),
         # the task sheet's pointer to its data goes (the chickens opening, grid run of 2026-11-29)
         (
             "Calculate the total amount of feed given to the chickens in a day based on the information "
