@@ -81,7 +81,9 @@ class Problem(StrEnum):
     PERSONA_DRIFT = "persona_drift"  # describes the user as someone the persona is not
     FRONT_LOADING = "front_loading"  # asks for a later part of the goal plan already
     WITHHOLDS_DATA = "withholds_data"  # says they lack the facts their situation gives them
-    CONTRADICTS_GOAL = "contradicts_goal"  # claims a figure of the situation other than the goal's
+    # claims a figure of the situation other than the goal's, a restriction the goal never names, or
+    # figures of their own no person has (the 200 m run faster than the 50 m)
+    CONTRADICTS_GOAL = "contradicts_goal"
     CUT_OFF = "cut_off"  # ends mid-phrase ("The chatbot didn't list the")
     # asks for a first calculation without any figure the situation holds: a preference (sent when
     # no try does better), never filtered

@@ -14,6 +14,7 @@ from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.exclusions import excluded_things, invents_a_restriction, wants_the_excluded
 from llm_roleplay.nodes.own_facts import (
     claims_the_replies_facts,
+    implausible_race_times,
     misstates_the_goals_figures,
     refers_to_data_never_given,
     takes_own_things_for_the_chatbots,
@@ -106,6 +107,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.WITHHOLDS_DATA
     if (
         misstates_the_goals_figures(message, situation.goal)
+        or implausible_race_times(message)
         or wants_the_excluded(message, excluded_things([situation.goal]))
         or invents_a_restriction(
             message,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from llm_roleplay.nodes.checks import figures_by_unit, numbers_in, numbers_of, stated_figures, stem
 from llm_roleplay.nodes.goal_plan import scene_sentences
@@ -205,3 +206,31 @@ def situation_told(goal: str, said: Sequence[str]) -> str:
             told.append(in_first_person(sentence))
             known |= figures
     return " ".join(told)
+
+
+# Made-up figures a person could have: "I completed the 50-meter race in 40 seconds, the 100-meter
+# race in 25 seconds, and the 200-meter race in 20 seconds" (grid run of 2026-11-29) has the longest
+# race run fastest, at 10 m/s. Nobody runs faster than the world records (about 10.4 m/s over 100 and
+# 200 m), and a longer race takes longer.
+_RACE_TIME = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s*-?\s*(?:m|meters?|metres?)\b(?:\s*(?:race|run|sprint|dash))?"
+    r"[^\d\n.;]{0,25}?\b(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\b",
+    re.IGNORECASE,
+)
+FASTEST_RUN_M_PER_S = 10.5
+
+
+def implausible_race_times(message: str) -> bool:
+    """Race times the message gives as the user's own that no runner has: faster than the world
+    records, or a longer race run in less time than a shorter one."""
+    races = sorted(
+        (float(distance), float(seconds))
+        for distance, seconds in _RACE_TIME.findall(message)
+        if float(seconds) > 0
+    )
+    if any(distance / seconds > FASTEST_RUN_M_PER_S for distance, seconds in races):
+        return True
+    return any(
+        longer[0] > shorter[0] and longer[1] < shorter[1]
+        for shorter, longer in pairwise(races)
+    )

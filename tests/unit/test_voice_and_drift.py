@@ -1017,3 +1017,20 @@ def test_a_complaint_that_is_all_thanks_takes_itself_back() -> None:
     )
     assert takes_itself_back(seen)
     assert not takes_itself_back("Thank you, but the final meal should be 20 cups, not 25.")
+
+
+@pytest.mark.parametrize(
+    ("message", "implausible"),
+    [
+        (  # grid run of 2026-11-29: the longest race run fastest
+            "I completed the 50-meter race in 40 seconds, the 100-meter race in 25 seconds, and the "
+            "200-meter race in 20 seconds, thanks.",
+            True,
+        ),
+        ("my 100m took 8 seconds", True),  # faster than the world record
+        ("50 m in 8.2 s, 100 m in 17 s, 200 m in 38 s", False),
+        ("- 50-meter: 30 seconds\n- 100-meter: 52 seconds\n- 200-meter: 75 seconds", False),
+    ],
+)
+def test_race_times_no_runner_has_contradict_the_goal(message: str, implausible: bool) -> None:
+    assert (check(message) is Problem.CONTRADICTS_GOAL) is implausible
