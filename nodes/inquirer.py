@@ -94,6 +94,8 @@ class _Meter:
         self.usage: dict[str, int] = {}
         self.regenerations: Counter[str] = Counter()
         self.rejected: list[dict[str, Any]] = []
+        # a complaint without the user's figures, held back while an answer giving them is tried
+        self.held_back: tuple[int, str] | None = None
 
     def add(self, usage: dict[str, int]) -> None:
         self.usage = merge_counts(self.usage, usage)
@@ -140,6 +142,12 @@ async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict
             # answer the reply as the request for them that it is.
             step = replace(step, intent=Intent.ANSWER, reason=_last_reply_opening(state))
             message = await _write_message(writer, state, context, step, meter)
+            if meter.held_back:
+                held_turn, complaint = meter.held_back
+                if message is None:
+                    message = complaint  # a complaint without the figures beats a lost dialogue
+                else:
+                    meter.reject(held_turn, Problem.MISSING_DETAILS, complaint)
     except Exception as error:  # a failed model call ends this dialogue, not the batch
         return meter.update(
             termination_reason=TerminationReason.INQUIRER_ERROR.value, error=error_text(error)
@@ -246,10 +254,13 @@ async def _write_message(
             vague.append((resent, problem))
             continue
         if problem is None and (step.intent is Intent.ANSWER or step.gives_figures):
-            problem = _answer_problem(written, step.reason, situation)
+            problem = _answer_problem(written, step.reason, situation, complaint=step.intent is Intent.REASK)
             inputs = _without_the_result(problem, typed, written, step.reason, situation)
             if inputs:
                 typed, written, problem = inputs[0], inputs[1], None
+            elif problem is Problem.MISSING_DETAILS:
+                vague.append((typed, problem))
+                continue
         # read before the typing pass, whose typos would hide the part's words ("paacking list")
         shortfall = _falls_short(written, state, step, request) if problem is None else None
         if shortfall:
@@ -265,7 +276,12 @@ async def _write_message(
     for text, missed in vague[1:]:
         meter.reject(turn + 1, missed, text)
     sent, missed = vague[0]
-    if missed is Problem.MISSING_DETAILS and step.intent in (Intent.OPEN, Intent.NEXT):
+    if step.intent is Intent.REASK and step.gives_figures and missed is Problem.MISSING_DETAILS:
+        # The answer that gives the figures is tried first (see inquirer_turn); this complaint is
+        # sent only if that fails too, rather than the dialogue being lost.
+        meter.held_back = (turn + 1, _with_the_situation(sent, state))
+        return None
+    if missed is Problem.MISSING_DETAILS and step.intent in (Intent.OPEN, Intent.NEXT, Intent.REASK):
         sent = _with_the_situation(sent, state)
     if missed is Problem.SILENT_COMPLAINT:
         sent = _with_the_fault(sent, step.reason)
@@ -474,22 +490,27 @@ def _without_the_result(
     return (cut_typed, cut_written) if _answer_problem(cut_written, asked, situation) is None else None
 
 
-def _answer_problem(message: str, asked: str, situation: Situation) -> Problem | None:
+def _answer_problem(
+    message: str, asked: str, situation: Situation, complaint: bool = False
+) -> Problem | None:
     """Asked for their data, the user asks back, gives it as the chatbot's, states the result they
     want worked out, or gives nothing of their own (read before the typing pass, whose typos would
-    pass for new words)."""
+    pass for new words).
+
+    In a ``complaint`` that should also give the user's figures, asking back ("Could you help me
+    again?") and giving no figure are a preference (MISSING_DETAILS), not a fault: a complaint
+    asks, and the chickens user of the grid run of 2026-11-29 lost the dialogue when eleven tries
+    at "the final meal is not zero cups" all left out the flock's 20 hens."""
     current_part = situation.due_parts[-1] if situation.due_parts else situation.goal
     # The chatbot's own guess given back as the user's figure ("Let's assume you ran this race in 10
     # seconds", then "for the 50-meter race, I ran in 10 seconds"; seen on 2026-11-28).
     guessed = numbers_in(asked) - numbers_of([situation.goal, *situation.previous_user_messages])
     if numbers_in(message) & guessed:
         return Problem.ECHO
-    if (
-        asks_back(message)
-        or answers_for_the_chatbot(message, asked)
-        or states_the_result(message, current_part)
-    ):
+    if answers_for_the_chatbot(message, asked) or states_the_result(message, current_part):
         return Problem.ROLE_CONFUSION
+    if asks_back(message):
+        return Problem.MISSING_DETAILS if complaint else Problem.ROLE_CONFUSION
     wants_figures = asks_for_figures(current_part)
     if gives_nothing_new(
         message,
@@ -499,7 +520,7 @@ def _answer_problem(message: str, asked: str, situation: Situation) -> Problem |
         situation.previous_user_messages,
         situation.goal,
     ):
-        return Problem.ECHO
+        return Problem.MISSING_DETAILS if complaint else Problem.ECHO
     return None
 
 

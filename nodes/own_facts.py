@@ -230,7 +230,4 @@ def implausible_race_times(message: str) -> bool:
     )
     if any(distance / seconds > FASTEST_RUN_M_PER_S for distance, seconds in races):
         return True
-    return any(
-        longer[0] > shorter[0] and longer[1] < shorter[1]
-        for shorter, longer in pairwise(races)
-    )
+    return any(longer[0] > shorter[0] and longer[1] < shorter[1] for shorter, longer in pairwise(races))

@@ -227,11 +227,12 @@ def test_a_method_without_a_result_to_a_user_who_gave_no_figures_gets_their_figu
         "how do i work out my speed for the 50 m and 100 m races",
         "50 m in 8.4 s and 100 m in 17.9 s",
     ]
-    assert state["regenerations"] == {"echo": 1}
+    # a complaint without the figures is a preference: tried again, sent only if nothing better comes
+    assert state["regenerations"] == {"missing_details": 1}
     assert inquirer.calls == ["open", "reask", "reask"]  # no reading: the reply evidently has no result
     assert "they give them now" in str(inquirer.prompts[-1])
     # what the guard stopped is kept for the reader, in the state and in the record
-    assert state["rejected"] == [{"turn": 2, "problem": "echo", "text": no_figures}]
+    assert state["rejected"] == [{"turn": 2, "problem": "missing_details", "text": no_figures}]
     record = record_from_state(state, Context(inquirer_model="fake", chatbot_model="fake"))
     assert record.rejected == state["rejected"]
 
@@ -605,3 +606,20 @@ def test_a_complaint_that_never_says_what_is_wrong_is_tried_again_and_else_told_
     inquirer = ScriptedInquirer(messages=[opening, *[silent] * 4], decisions=["NO"])
     state = run_roleplay(inquirer, chatbot=WithEggs(), goal=goal, max_turns=2, max_regenerations=3)
     assert user_texts(state) == [opening, f"It has eggs in it. {silent}"]
+
+
+def test_a_complaint_that_cannot_give_the_figures_is_sent_rather_than_the_dialogue_lost() -> None:
+    # Grid run of 2026-11-29: told the final meal was "zero cups", the chickens user's eleven tries
+    # all left out the flock's 20 hens (the one figure not typed yet) and the dialogue was lost.
+    goal = "You timed your 50 m and 100 m races with a stopwatch and want to calculate your speed in each."
+    method = "Speed = distance / time. Divide each distance by the time it took you."
+    complaint = "that's not my speed, you only gave a formula"
+    inquirer = ScriptedInquirer(
+        messages=["how do i work out my speed for the 50 m and 100 m races"] + [complaint] * 12
+    )
+    state = run_roleplay(
+        inquirer, chatbot=lambda messages: method, goal=goal, max_turns=2, max_regenerations=2
+    )
+    assert state["termination_reason"] != TerminationReason.INQUIRER_INVALID
+    assert user_texts(state)[-1].startswith(complaint)
+    assert inquirer.calls[-1] == "answer"  # the answer giving the figures was tried first
