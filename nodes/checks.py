@@ -315,6 +315,9 @@ _DANGLING_END = re.compile(
     r"|(?:a|an|the|my|your) (?:\w+(?: \w+){0,3}? )?(?!(?:for|like|about|with|of|to|from|on|in|at|by|do|did"
     r"|does|doing|done|is|was|are|were|know|see|think|say|said|mean|and|or|but)\b)\w+ that"
     r"|(?:do|does|did|is|are|was|were|can|won|would|should)n['’]?t"
+    # "Tell me how much feed is" (the chickens opening of the grid run of 2026-11-29, sent as it
+    # was): "how much/many X is" wants its verb; 0 of 30,547 real user messages end so
+    r"|\bhow (?:much|many) \w+(?: \w+)? (?:is|are|was|were|do|does|did|will|would|should|can)"
     r"|(?:in|of|on|at|for|with|to|from|by) (?:a|an|the|my|your|this|that) \w+(?: \w+)?"
     r" (?:in|of|on|at|with|from|by))\s*$",
     re.IGNORECASE,

@@ -683,6 +683,8 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
     assert check("The chatbot didn't list the") is Problem.CUT_OFF
     assert check("recommend a few places in France for a walking tour that don't") is Problem.CUT_OFF
     assert check("give me the 10 oldest cities, including the name of the city, its") is Problem.CUT_OFF
+    assert check("Tell me how much feed is", turn=1) is Problem.CUT_OFF  # grid run of 2026-11-29
+    assert check("how many chickens are there", turn=1) is not Problem.CUT_OFF
     assert check("recommend some good places in France for walking tours without") is Problem.CUT_OFF
     assert check("give me a list of places in France for a walking tour without any") is Problem.CUT_OFF
     # 0 of 30,547 real messages end on "the <word> that"; "like that", "do that" are whole
