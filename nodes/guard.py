@@ -13,6 +13,7 @@ from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal, strays_from_goal
 from llm_roleplay.nodes.exclusions import excluded_things, invents_a_restriction, wants_the_excluded
 from llm_roleplay.nodes.own_facts import (
+    changes_own_race_times,
     claims_the_replies_facts,
     implausible_race_times,
     misstates_the_goals_figures,
@@ -108,6 +109,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
     if (
         misstates_the_goals_figures(message, situation.goal)
         or implausible_race_times(message)
+        or changes_own_race_times(message, situation.previous_user_messages)
         or wants_the_excluded(message, excluded_things([situation.goal]))
         or invents_a_restriction(
             message,

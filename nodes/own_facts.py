@@ -125,6 +125,8 @@ def refers_to_data_never_given(message: str, previous_user_messages: Sequence[st
 def _withheld(subject: str, possessive: str) -> re.Pattern[str]:
     return re.compile(
         rf"\b(?:{subject}\s*(?:do not|don't|dont|didn't|did not)\s*(?:have|know|remember)"
+        # "200-meter races, but I haven't got the times for each yet" (grid run of 2026-11-29)
+        rf"|{subject}\s*(?:haven't|havent|have not)(?: got)?"
         rf"|{subject}'?(?:m|re| am| are) not sure (?:about|of)|{subject} have no (?:idea|clue) (?:about|of))"
         rf"\s+(?:the|{possessive}|what)\b[^.?!]{{0,40}}?"
         r"\b(?:times?|numbers?|figures?|weights?|distances?|data|details|measurements?|amounts?|values?)\b",
@@ -231,3 +233,18 @@ def implausible_race_times(message: str) -> bool:
     if any(distance / seconds > FASTEST_RUN_M_PER_S for distance, seconds in races):
         return True
     return any(longer[0] > shorter[0] and longer[1] < shorter[1] for shorter, longer in pairwise(races))
+
+
+def changes_own_race_times(message: str, previous_user_messages: Sequence[str]) -> bool:
+    """A race time the user gave before, given again as another: "I ran a 200-meter race, it took
+    me 28 seconds" from a user whose "200-meter: 55 seconds" was four messages back (grid run of
+    2026-11-29). A person's times stay theirs."""
+    told = {
+        float(distance): float(seconds)
+        for text in previous_user_messages
+        for distance, seconds in _RACE_TIME.findall(text)
+    }
+    return any(
+        float(distance) in told and told[float(distance)] != float(seconds)
+        for distance, seconds in _RACE_TIME.findall(message)
+    )

@@ -559,6 +559,7 @@ def test_a_closing_run_of_hashtags_is_dropped() -> None:
         # asked for the times twice, the user asked the chatbot for them (grid run of 2026-11-29)
         "I need the times for the 50, 100, and 200-meter races. can you please give them?",
         "could you give me my race times",
+        "200-meter races, but I haven't got the times for each yet.",  # grid run of 2026-11-29
     ],
 )
 def test_withholding_what_the_situation_gives_the_user_is_rejected(message: str) -> None:
@@ -1056,3 +1057,28 @@ def test_a_long_message_about_something_else_strays_from_the_goal() -> None:
     data = "great, thank you! my weight is 65 kg and my heart rate is about 160 beats per minute."
     assert check(data, reply="How much do you weigh, and what was your heart rate?", turn=3) is None
     assert message_problem("why is the walking time 4 hours?", situation) is None
+
+
+def test_a_race_time_given_again_as_another_contradicts_the_goal() -> None:
+    told = "the times for each race: 50-meter: 27 seconds, 100-meter: 38 seconds, 200-meter: 55 seconds."
+    changed = (
+        "I ran a 200-meter race, it took me 28 seconds. how many calories did I burn?"  # grid run, 11:00
+    )
+    assert check(changed, turn=8, previous_user_messages=[told]) is Problem.CONTRADICTS_GOAL
+    assert check("the 200-meter race took 55 seconds", turn=8, previous_user_messages=[told]) is None
+
+
+def test_naming_ones_own_identity_unasked_is_a_leak() -> None:
+    traits = ["25 to 34", "non-binary", "White", "electrician", "United States"]
+    tours = "You plan a walking tour in France without serious climbing."
+    seen = "is the Quai Branly open to non-binary guests"  # grid run of 2026-11-29
+    assert message_problem(seen, Situation(goal=tours, turn=3, traits=traits)) is Problem.LEAK
+    assert (
+        message_problem("which tours have a white sand beach", Situation(goal=tours, turn=3, traits=traits))
+        is None
+    )
+    story = "You want a short story about a non-binary knight."  # the goal's own subject
+    assert (
+        message_problem("make the non-binary knight braver", Situation(goal=story, turn=3, traits=traits))
+        is None
+    )
