@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
-from llm_roleplay.blocks.style.sentences import split_sentences
+from llm_roleplay.blocks.style.sentences import sentences_and_breaks, split_sentences
 from llm_roleplay.nodes.checks import breaks_role, describes_chatbot_habits, names_traits, stem, words
 from llm_roleplay.nodes.plain_words import in_plain_words
 from llm_roleplay.nodes.voice import content_words
@@ -111,6 +111,30 @@ def without_assent_opening(message: str) -> str:
     if not match or len(words(rest)) < 3 or breaks_role(message):
         return message
     return rest[:1].upper() + rest[1:] if message.lstrip()[:1].isupper() else rest
+
+
+# The small model's enthusiasm as a sentence of its own: "How about finding out which are the
+# world's 10 oldest continuously inhabited cities? It's fascinating to learn about some of the most
+# historic places in the world." (grid run of 2026-11-29). In the first 8,800 ShareGPT conversations
+# 1 of 30,547 user messages says "it's fascinating/interesting/amazing to learn/know/...", inside a
+# pasted comment; 0 "I've always been fascinated by".
+_ENTHUSIASM = re.compile(
+    r"^\s*(?:(?:it'?s|it is|this is) (?:so |really |truly )?(?:fascinating|interesting|amazing|exciting)"
+    r" to (?:learn|know|read|see|think|explore|discover)"
+    r"|i'?ve always been (?:so |really )?(?:fascinated|interested|curious)"
+    r"|i(?:'m| am) (?:so |really )?(?:excited|eager|thrilled)"
+    r" to (?:learn|know|find out|see|explore|discover))\b",
+    re.IGNORECASE,
+)
+
+
+def without_enthusiasm(message: str) -> str:
+    """The message without its sentences of enthusiasm (``_ENTHUSIASM``), when others are left."""
+    pieces = sentences_and_breaks(message)
+    kept = [(sentence, gap) for sentence, gap in pieces if not _ENTHUSIASM.match(sentence.replace("’", "'"))]
+    if not kept or len(kept) == len(pieces):
+        return message
+    return "".join(sentence + gap for sentence, gap in kept).strip()
 
 
 # A run of hashtags closing the message ("... can't get enough exercise! #skip #running"), a social
@@ -262,6 +286,8 @@ def in_the_users_voice(message: str) -> str:
     wrapped in "can you help me with that?", a task sheet's verb ("ensure ...")."""
     return in_plain_words(
         without_help_wrapping(
-            to_the_chatbots_face(without_vocative(without_assent_opening(without_hashtags(message))))
+            to_the_chatbots_face(
+                without_vocative(without_assent_opening(without_enthusiasm(without_hashtags(message))))
+            )
         )
     )

@@ -156,3 +156,17 @@ def test_a_next_request_joined_to_the_first_one_typed_again_is_sent_alone() -> N
         assert without_restated_request(seen, [opening]) == "It should be written in OOP."
     new = "Write it as a class, and add a method that counts consonants too"
     assert without_restated_request(new, [opening]) == new
+
+
+def test_a_sentence_of_enthusiasm_is_dropped() -> None:
+    seen = (  # grid run of 2026-11-29; 1 of 30,547 real user messages says so, inside a pasted comment
+        "How about finding out which are the world's 10 oldest continuously inhabited cities?\n"
+        "It's fascinating to learn about some of the most historic places in the world.\n"
+        "which one is the third one"
+    )
+    assert in_the_users_voice(seen) == (
+        "How about finding out which are the world's 10 oldest continuously inhabited cities?\n"
+        "which one is the third one"
+    )
+    alone = "It's fascinating to learn about old cities."  # nothing else to send: left to the guards
+    assert in_the_users_voice(alone) == alone
