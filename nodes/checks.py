@@ -491,6 +491,34 @@ def _states_own_background(text: str, traits: Sequence[str]) -> bool:
     )
 
 
+# The persona's identity, named where nothing asks for it: "is the Quai Branly open to non-binary
+# guests" from a non-binary persona planning a walking tour (grid run of 2026-11-29). 3 of 30,547
+# real user messages say "non-binary", all about a character they are writing. Only the traits no
+# ordinary request holds count ("woman", "White" and "mixed" are everyday words).
+_IDENTITY_TRAITS = frozenset(
+    {"non-binary", "nonbinary"}
+    | {
+        phrase.lower()
+        for phrase in (
+            "Hispanic or Latino",
+            "Black or African American",
+            "Native American or American Indian",
+            "Asian or Pacific Islander",
+            "Middle Eastern or North African",
+        )
+    }
+)
+
+
+def names_own_identity(text: str, traits: Sequence[str], goal: str) -> bool:
+    """The message names the persona's gender identity or ethnic group, which the goal does not."""
+    plain, goal_plain = text.lower(), goal.lower()
+    return any(
+        trait.lower() in _IDENTITY_TRAITS and trait.lower() in plain and trait.lower() not in goal_plain
+        for trait in traits
+    )
+
+
 def leaks(
     text: str,
     persona_description: str,
@@ -505,7 +533,7 @@ def leaks(
         return True
     if traits and names_traits(text, traits) >= min(ANNOUNCED_TRAITS, len(traits)):
         return True
-    if traits and _states_own_background(text, traits):
+    if traits and (_states_own_background(text, traits) or names_own_identity(text, traits, goal)):
         return True
     if _PERSONA_WORDING.search(text):
         return True
