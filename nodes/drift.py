@@ -62,30 +62,6 @@ def off_goal(message: str, related_texts: Iterable[str]) -> bool:
     return not mine & known
 
 
-# A long message that shares a word or two with the dialogue but is about something else: "Wow,
-# that's a lot of time! How do I know whhen I'm done? I need to finish this project by the end of
-# the week. Do you have any tips on how to manage my time better" (a follow-up of the skipping goal,
-# grid run of 2026-11-29; 3 of its 17 content words are the goal's or the user's earlier ones).
-# Over the 244 later user messages of the runs of 2026-11-28/29, the rule flags 4 that a reader
-# also doubts (that one, "the letter 'A' ... the word 'apple'" for a vowels counter, "responsible
-# use of technology" for an essay agreeing that technology causes all problems, "identify the
-# given values from your last message"); a message with a figure in it is the user's data ("my
-# weight is 65 kg and my heart rate is about 160"), not a new topic.
-STRAY_MIN_WORDS = 8
-STRAY_SHARE = 0.2
-
-
-def strays_from_goal(message: str, own_texts: Iterable[str]) -> bool:
-    """A long message without a figure, under STRAY_SHARE of whose content words are in the goal, its
-    parts or the user's earlier messages (``own_texts``; the chatbot's replies do not count: a
-    follow-up that latches on to a word of the reply is still off the goal)."""
-    mine = {stem(word) for word in content_words(message)}
-    if len(mine) < STRAY_MIN_WORDS or numbers_in(message):
-        return False
-    known = {stem(word) for text in own_texts for word in content_words(text)}
-    return len(mine & known) < STRAY_SHARE * len(mine)
-
-
 def request_stems(part: str) -> set[str]:
     """What a part asks for, as stems, its instruction verbs ("determine", "find") aside."""
     return {stem(word) for word in content_words(part) if word.lower() not in TASK_VERBS}

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty, leaks, repeats
-from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal, strays_from_goal
+from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
 from llm_roleplay.nodes.exclusions import excluded_things, invents_a_restriction, wants_the_excluded
 from llm_roleplay.nodes.own_facts import (
     changes_own_race_times,
@@ -124,9 +124,14 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.CONTRADICTS_GOAL
     if situation.later_parts and asks_ahead(message, situation.asked_so_far, situation.later_parts):
         return Problem.FRONT_LOADING
-    own_texts = [situation.goal, *situation.related_texts, *situation.previous_user_messages]
-    if situation.turn > 1 and (
-        off_goal(message, [*own_texts, *situation.recent_replies]) or strays_from_goal(message, own_texts)
+    if situation.turn > 1 and off_goal(
+        message,
+        [
+            situation.goal,
+            *situation.related_texts,
+            *situation.previous_user_messages,
+            *situation.recent_replies,
+        ],
     ):
         return Problem.OFF_GOAL
     return None

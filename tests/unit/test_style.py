@@ -499,6 +499,11 @@ def test_a_person_who_says_please_says_it_once() -> None:
     assert message.text == "please, can you tell me how much feed?" and message.edits == ["please"]
 
 
+def test_a_please_of_its_own_goes_whole() -> None:
+    seen = "I need it to be without eggs and without sugar. Please!"  # had left "... sugar.\n!"
+    assert apply_style(seen, _style(), "later", "k").text == "I need it to be without eggs and without sugar."
+
+
 def test_please_goes_before_an_order_and_after_a_question() -> None:
     asked = TypedMessage("do you happen to know how much feed my 20 chickens need?")
     _please(asked, wanted=True)  # not "please do you ..."

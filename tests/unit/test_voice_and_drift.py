@@ -7,8 +7,6 @@ the landlord's or the chatbot's helper.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from llm_roleplay.nodes.checks import Problem, states_the_result
@@ -1039,24 +1037,6 @@ def test_a_complaint_that_is_all_thanks_takes_itself_back() -> None:
 )
 def test_race_times_no_runner_has_contradict_the_goal(message: str, implausible: bool) -> None:
     assert (check(message) is Problem.CONTRADICTS_GOAL) is implausible
-
-
-def test_a_long_message_about_something_else_strays_from_the_goal() -> None:
-    skipping = (
-        "You can run four times faster than you walk and skip at half your running speed. If you skip at 3 "
-        "miles per hour, how many miles can you travel in six hours?"
-    )
-    time_tips = (  # a follow-up of the grid run of 2026-11-29, after a reply about the time spent
-        "Wow, that's a lot of time!\nHow do I know whhen I'm done?\nI need to finish this project by the end "
-        "of the week.\nDo you have any tips on how to manage my time better"
-    )
-    reply = "The total time spent running and walking is 6 hours."
-    situation = Situation(goal=skipping, turn=3, previous_user_messages=["how far can I go in six hours?"])
-    assert message_problem(time_tips, replace(situation, recent_replies=[reply])) is Problem.OFF_GOAL
-    # the user's data is no new topic, and a short reaction is not judged
-    data = "great, thank you! my weight is 65 kg and my heart rate is about 160 beats per minute."
-    assert check(data, reply="How much do you weigh, and what was your heart rate?", turn=3) is None
-    assert message_problem("why is the walking time 4 hours?", situation) is None
 
 
 def test_a_race_time_given_again_as_another_contradicts_the_goal() -> None:

@@ -84,6 +84,7 @@ _APPRECIATION_SENTENCE = re.compile(
 )
 _HAS_THANKS = re.compile(r"\b(?:thanks|thank\s+you|thx|appreciate)\b", re.IGNORECASE)
 _PLEASE = re.compile(r"(?:,\s*please\b|\bplease\s*,?\s*)", re.IGNORECASE)
+_PLEASE_SENTENCE = re.compile(r"(?:(?<=[.!?])|^)\s*please\s*[.!?]+(?=\s|$)", re.IGNORECASE | re.MULTILINE)
 _APOSTROPHE_WORD = re.compile(r"\b(\w+)['’](t|m|s|re|ve|ll|d)\b", re.IGNORECASE)
 _CAPITAL_I = re.compile(r"(?<![\w'’])I(?=(?:['’](?:m|ve|ll|d))?(?![\w]))")
 _QUESTION_START = re.compile(
@@ -231,7 +232,10 @@ def _please(message: TypedMessage, wanted: bool) -> None:
         head, tail = message.text[: has_please.end()], message.text[has_please.end() :]
         _edit(message, "please", head + _PLEASE.sub(" ", tail).replace(" ?", "?").replace(" .", "."))
     elif has_please and not wanted:
-        _edit(message, "please", _PLEASE.sub(" ", message.text).replace(" ?", "?").replace(" .", "."))
+        # a "Please!" of its own goes whole: removing the word alone left "... without sugar.\n!"
+        # (a reproduction of make demo's second message, 2026-11-29)
+        text = _PLEASE_SENTENCE.sub("", message.text)
+        _edit(message, "please", _PLEASE.sub(" ", text).replace(" ?", "?").replace(" .", "."))
     elif wanted and not has_please:
         # Only where people put it: before an imperative ("please make it shorter") or after a
         # question ("can you check it please?"); a plain statement or data gets none.
