@@ -222,14 +222,19 @@ _RACE_TIME = re.compile(
 FASTEST_RUN_M_PER_S = 10.5
 
 
+def race_times(text: str) -> list[tuple[float, float]]:
+    """The (metres, seconds) pairs the text gives, by distance ("50-meter: 27 seconds")."""
+    return sorted(
+        (float(distance), float(seconds))
+        for distance, seconds in _RACE_TIME.findall(text)
+        if float(seconds) > 0
+    )
+
+
 def implausible_race_times(message: str) -> bool:
     """Race times the message gives as the user's own that no runner has: faster than the world
     records, or a longer race run in less time than a shorter one."""
-    races = sorted(
-        (float(distance), float(seconds))
-        for distance, seconds in _RACE_TIME.findall(message)
-        if float(seconds) > 0
-    )
+    races = race_times(message)
     if any(distance / seconds > FASTEST_RUN_M_PER_S for distance, seconds in races):
         return True
     return any(longer[0] > shorter[0] and longer[1] < shorter[1] for shorter, longer in pairwise(races))
@@ -239,12 +244,5 @@ def changes_own_race_times(message: str, previous_user_messages: Sequence[str]) 
     """A race time the user gave before, given again as another: "I ran a 200-meter race, it took
     me 28 seconds" from a user whose "200-meter: 55 seconds" was four messages back (grid run of
     2026-11-29). A person's times stay theirs."""
-    told = {
-        float(distance): float(seconds)
-        for text in previous_user_messages
-        for distance, seconds in _RACE_TIME.findall(text)
-    }
-    return any(
-        float(distance) in told and told[float(distance)] != float(seconds)
-        for distance, seconds in _RACE_TIME.findall(message)
-    )
+    told = dict(pair for text in previous_user_messages for pair in race_times(text))
+    return any(distance in told and told[distance] != seconds for distance, seconds in race_times(message))
