@@ -160,18 +160,24 @@ def possible_as_can_you(text: str, can_you: bool) -> str:
     return same_case_start(f"{body}." + (f" {after}" if after else ""), text)
 
 
+# The verbs of a task the chatbot does for its user (see _CAN_YOU_DO below).
+_TASKS = (
+    r"write|create|generate|draw|list|rewrite|translate|summari[sz]e|design|fix|change|substitute|refine"
+    r"|improve|add|develop|implement|code|plug|convert|shorten|edit"
+)
+
 # What a chatbot does for its user: only then is "can you X?" the request "X." ("Can you walk 6 hours
 # by combining running and walking?", the 1.5B user's garbled skipping question of 2026-11-29, had
 # become the order "Walk 6 hours by combining running and walking.").
 _CHATBOT_DOES = re.compile(
     r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:also\s+)?"
-    r"(?:tell|give|write|create|generate|draw|list|explain|show|make|help|calculate|compute|find|fix"
-    r"|rewrite|translate|summari[sz]e|describe|suggest|recommend|provide|check|add|change|convert|count"
-    r"|plan|design|improve|shorten|edit|update|modify|replace|continue|do|answer|solve|figure|work"
-    r"|compare|name|get|use|try|put|expand|simplify|define|correct|implement|develop|code|refine"
-    r"|substitute|plug|elaborate|clarify|repeat|remove|redo|recalculate|double-check|go|say|send"
-    r"|turn|include|format|sort|split|combine|optimi[sz]e|analy[sz]e|break|point|let|keep|outline"
-    r"|identify|determine|estimate|proofread|polish|adjust|reword|rephrase|pick|choose)\b",
+    rf"(?:{_TASKS}"
+    r"|tell|give|explain|show|make|help|calculate|compute|find|describe|suggest|recommend|provide"
+    r"|check|count|plan|update|modify|replace|continue|do|answer|solve|figure|work|compare|name|get|use"
+    r"|try|put|expand|simplify|define|correct|elaborate|clarify|repeat|remove|redo|recalculate"
+    r"|double-check|go|say|send|turn|include|format|sort|split|combine|optimi[sz]e|analy[sz]e|break"
+    r"|point|let|keep|outline|identify|determine|estimate|proofread|polish|adjust|reword|rephrase|pick"
+    r"|choose)\b",
     re.IGNORECASE,
 )
 
@@ -233,10 +239,6 @@ def asked_directly(text: str) -> str:
 # the "can you" habit types the task ("write a function that counts vowels"), not a question about
 # it. Left as questions, 4 of 11 openings of the run of 2026-11-28 began "can you" from persons whose
 # habit is 1-3% (real: 6% of openings).
-_TASKS = (
-    r"write|create|generate|draw|list|rewrite|translate|summari[sz]e|design|fix|change|substitute|refine"
-    r"|improve|add|develop|implement|code|plug|convert|shorten|edit"
-)
 # "help me make pancakes", "help me plan a trip": the person does it (as in ``_HELP_ME``)
 _CAN_YOU_DO = re.compile(
     rf"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?"
