@@ -12,7 +12,9 @@ Schema (``schema_version`` 3; 2 added ``goal_plan``, ``expected_outcome``, ``goa
   with a LangGraph agent as target, an assistant message may carry ``tool_calls``:
   ``[{"name", "args", "id", "result"}]`` (the calls the agent made on its way to that message);
   a reply that stopped at the chatbot's token cap carries ``"cut_off": true`` (the user's next
-  message is then a "continue", and readers take the reply and its continuation as one)
+  message is then a "continue", and readers take the reply and its continuation as one); a user
+  message may carry ``written``: the inquirer model's own output, where the rewrites and the typing
+  pass changed it
 - ``termination_reason``: one ``TerminationReason`` value; ``error``: text or null
 - ``filter``: ``{"keep": bool, "reasons": [filter names]}``
 - ``goal_check``: ``{"verified": bool | null, "checks": [{"turn", "goal_met", "rationale", "p_goal",
@@ -22,8 +24,9 @@ Schema (``schema_version`` 3; 2 added ``goal_plan``, ``expected_outcome``, ``goa
   status ``delivered``, ``not_delivered`` or ``asked_user``
 - ``style``: the simulated user's typing habits (``PersonaStyle``), null with ``style: off``
 - ``regenerations``: rejected inquirer outputs by kind
-- ``rejected``: each rejected user message, ``{"turn", "problem", "text"}`` (``text`` as typed),
-  so that a reader can see what the guards stopped and why
+- ``rejected``: each rejected user message, ``{"turn", "problem", "text"}`` (``text`` as typed, and
+  ``written``, the model's own output, where that differs), so that a reader can see what the
+  guards stopped and why
 - ``usage``: ``{role: {"calls", "input_tokens", "output_tokens", "cached_input_tokens"}}``; the last
   counts input tokens the endpoint served from its prompt cache (0 where none are reported)
 - ``settings``: the defining settings (model specs, max turns, seed, ...); never keys
@@ -83,6 +86,9 @@ class RecordMessage(BaseModel):
     # A reply that stopped at the chatbot's token cap (the user then typed "continue"); left out
     # when false.
     cut_off: bool = Field(default=False, exclude_if=lambda value: not value)
+    # A user message: the inquirer model's own output it came from, where the rewrites and the typing
+    # pass changed it (left out when they did not, and for replies).
+    written: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class AgentRecord(BaseModel):
@@ -181,6 +187,7 @@ def record_messages(
                 latency_s=timing.get("latency_s"),
                 tool_calls=calls_by_message.get(str(message.id)) if message.type == "ai" else None,
                 cut_off=bool(timing.get("cut_off")),
+                written=timing.get("written") if message.type == "human" else None,
             )
         )
     return records

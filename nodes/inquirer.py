@@ -94,15 +94,22 @@ class _Meter:
         self.usage: dict[str, int] = {}
         self.regenerations: Counter[str] = Counter()
         self.rejected: list[dict[str, Any]] = []
+        # the model's own output behind the message sent, kept in the record beside what was typed
+        self.written: str | None = None
         # a complaint without the user's figures, held back while an answer giving them is tried
-        self.held_back: tuple[int, str] | None = None
+        self.held_back: tuple[int, str, str] | None = None  # (turn, complaint, the model's output)
 
     def add(self, usage: dict[str, int]) -> None:
         self.usage = merge_counts(self.usage, usage)
 
-    def reject(self, turn: int, problem: Problem, text: str) -> None:
+    def reject(self, turn: int, problem: Problem, text: str, written: str | None = None) -> None:
+        """Count a rejected message; ``written`` is the model's output it came from, kept where the
+        rewrites and the typing pass changed it (a reader then sees whose words were stopped)."""
         self.regenerations[problem] += 1
-        self.rejected.append({"turn": turn, "problem": problem.value, "text": text})
+        entry: dict[str, Any] = {"turn": turn, "problem": problem.value, "text": text}
+        if written is not None and written.strip() != text.strip():
+            entry["written"] = written
+        self.rejected.append(entry)
 
     def update(self, **fields: Any) -> dict[str, Any]:
         return {
@@ -143,20 +150,22 @@ async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict
             step = replace(step, intent=Intent.ANSWER, reason=_last_reply_opening(state))
             message = await _write_message(writer, state, context, step, meter)
             if meter.held_back:
-                held_turn, complaint = meter.held_back
+                held_turn, complaint, written = meter.held_back
                 if message is None:
                     message = complaint  # a complaint without the figures beats a lost dialogue
+                    meter.written = written
                 else:
-                    meter.reject(held_turn, Problem.MISSING_DETAILS, complaint)
+                    meter.reject(held_turn, Problem.MISSING_DETAILS, complaint, written)
     except Exception as error:  # a failed model call ends this dialogue, not the batch
         return meter.update(
             termination_reason=TerminationReason.INQUIRER_ERROR.value, error=error_text(error)
         )
     if message is None:
         return meter.update(termination_reason=TerminationReason.INQUIRER_INVALID.value, **step.update)
-    return meter.update(
-        **step.update, messages=[stamped(HumanMessage(message, id=f"user-{turn + 1}"))], turn=turn + 1
-    )
+    sent = stamped(HumanMessage(message, id=f"user-{turn + 1}"))
+    if meter.written is not None and meter.written.strip() != message.strip():
+        sent.response_metadata["written"] = meter.written
+    return meter.update(**step.update, messages=[sent], turn=turn + 1)
 
 
 def _last_reply_opening(state: RoleplayState) -> str:
@@ -210,7 +219,7 @@ async def _write_message(
     style = PersonaStyle.model_validate(state["style"]) if state.get("style") else None
     material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
     # passed every check but a preference: the first is sent if nothing better comes
-    vague: list[tuple[str, Problem]] = []
+    vague: list[tuple[str, Problem, str]] = []  # (typed, why, the model's output)
     for attempt in range(context.max_regenerations + 1):
         seed = call_seed(context.seed, dialogue, task.name, turn + 1, attempt)
         # A prefilled quotation ends at its closing quote: stop there instead of generating commentary.
@@ -244,14 +253,14 @@ async def _write_message(
         if repaired:
             typed, problem = repaired, None
         if problem is Problem.FRONT_LOADING and _skips_one_step(typed, situation):
-            vague.append((typed, problem))
+            vague.append((typed, problem, reply.text))
             continue
         if (
             problem is Problem.REPEAT
             and step.intent is Intent.REASK
             and (resent := _resent(typed, situation))
         ):
-            vague.append((resent, problem))
+            vague.append((resent, problem, reply.text))
             continue
         if problem is None and (step.intent is Intent.ANSWER or step.gives_figures):
             problem = _answer_problem(written, step.reason, situation, complaint=step.intent is Intent.REASK)
@@ -259,27 +268,28 @@ async def _write_message(
             if inputs:
                 typed, written, problem = inputs[0], inputs[1], None
             elif problem is Problem.MISSING_DETAILS:
-                vague.append((typed, problem))
+                vague.append((typed, problem, reply.text))
                 continue
         # read before the typing pass, whose typos would hide the part's words ("paacking list")
         shortfall = _falls_short(written, state, step, request) if problem is None else None
         if shortfall:
-            vague.append((typed, shortfall))
+            vague.append((typed, shortfall, reply.text))
             continue
         if problem is None:
-            for text, missed in vague:
-                meter.reject(turn + 1, missed, text)
+            for text, missed, output in vague:
+                meter.reject(turn + 1, missed, text, output)
+            meter.written = reply.text
             return f"{typed}\n\n{material}" if material else typed
-        meter.reject(turn + 1, problem, typed)
+        meter.reject(turn + 1, problem, typed, reply.text)
     if not vague:
         return None
-    for text, missed in vague[1:]:
-        meter.reject(turn + 1, missed, text)
-    sent, missed = vague[0]
+    for text, missed, output in vague[1:]:
+        meter.reject(turn + 1, missed, text, output)
+    sent, missed, meter.written = vague[0]
     if step.intent is Intent.REASK and step.gives_figures and missed is Problem.MISSING_DETAILS:
         # The answer that gives the figures is tried first (see inquirer_turn); this complaint is
         # sent only if that fails too, rather than the dialogue being lost.
-        meter.held_back = (turn + 1, _with_the_situation(sent, state))
+        meter.held_back = (turn + 1, _with_the_situation(sent, state), meter.written or "")
         return None
     if missed is Problem.MISSING_DETAILS and step.intent in (Intent.OPEN, Intent.NEXT, Intent.REASK):
         sent = _with_the_situation(sent, state)

@@ -623,3 +623,23 @@ def test_a_complaint_that_cannot_give_the_figures_is_sent_rather_than_the_dialog
     assert state["termination_reason"] != TerminationReason.INQUIRER_INVALID
     assert user_texts(state)[-1].startswith(complaint)
     assert inquirer.calls[-1] == "answer"  # the answer giving the figures was tried first
+
+
+def test_the_models_own_words_are_kept_beside_what_was_sent_and_what_was_stopped() -> None:
+    # Seen on 2026-11-29: `make demo`'s vague complaint could not be explained, as only the typed
+    # text was kept; the record now holds the model's output where the rewrites changed it.
+    leaked = (
+        "Could you provide me with tips? I am a retired electrician from Leeds who types in short lowercase"
+    )
+    reworded = "could you provide me with tips for my starter, it smells odd"
+    inquirer = ScriptedInquirer(messages=[leaked, reworded])
+    state = run_roleplay(inquirer, max_turns=1, max_regenerations=2)
+    record = record_from_state(state, Context(inquirer_model="fake", chatbot_model="fake"))
+    sent = record.messages[0]
+    assert sent.content == "could you give me tips for my starter, it smells odd"
+    assert sent.written == reworded
+    assert record.rejected[0]["problem"] == "leak" and record.rejected[0]["written"] == leaked
+    assert "give me tips?" in record.rejected[0]["text"]
+    # a message sent as written carries nothing more
+    plain = run_roleplay(ScriptedInquirer(messages=[GOOD]), max_turns=1)
+    assert "written" not in record_from_state(plain, Context()).model_dump()["messages"][0]
