@@ -312,6 +312,9 @@ _DANGLING_END = re.compile(
     r"\b(?:the|a|an|and|or|my|your|their|its|our|without(?: any)?|but|if|when|than|because|whether"
     r"|which|who"
     r"|(?:do|does|did|should|can|could|would|will) (?:i|we|they|you)"
+    # "how much feed do you think I" (seen on 2026-11-29, sent as the opening): 0 of 30,547 real
+    # user messages end on "think/guess/know/need/... I"
+    r"|(?:think|guess|suppose|reckon|believe|know|say|mean|hope|wish|want|need|should) i"
     r"|(?:a|an|the|my|your) (?:\w+(?: \w+){0,3}? )?(?!(?:for|like|about|with|of|to|from|on|in|at|by|do|did"
     r"|does|doing|done|is|was|are|were|know|see|think|say|said|mean|and|or|but)\b)\w+ that"
     r"|(?:do|does|did|is|are|was|were|can|won|would|should)n['’]?t"

@@ -43,6 +43,7 @@ from llm_roleplay.nodes.continuation import (
     replies_as_read,
 )
 from llm_roleplay.nodes.llm import as_dialogue
+from llm_roleplay.nodes.own_facts import measures_own_data
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.nodes.voice import content_words
 
@@ -339,14 +340,23 @@ async def next_step(
     # the grid run of 2026-11-29; a person gives their weight). No rewording reaches what is out of
     # reach (live data, the web), but the user's own details are theirs to give.
     lacks_details = seen == REFUSED_REASON and bool(_LACKS_USERS_DETAILS.search(reply))
-    refused = cannot_help(reply) and (asks >= 2 or (bool(_OUT_OF_REACH.search(reply)) and not lacks_details))
+    # ... and a user who measured something (timed their races) and has not given any of it yet is
+    # not refused twice, only not yet answered; they give their figures (seen on 2026-11-29: "please
+    # calculate my speeds", refused for want of "your personal speed data", and a second message
+    # with no times; the user gave up before ever giving them).
+    awaits_details = (
+        lacks_details and measures_own_data(state["goal"]) and not has_own_figures(typed, state["goal"])
+    )
+    refused = cannot_help(reply) and (
+        (asks >= 2 and not awaits_details) or (bool(_OUT_OF_REACH.search(reply)) and not lacks_details)
+    )
     if asks >= context.max_part_asks or refused:
         return _gives_up(part, missing)
     reask = {"part_asks": asks + 1, "goal_progress": missing}
     can_tell = lacks_details and bool(untold_figures(state["goal"], typed))
     if lacks_details and not can_tell:
         seen = LACKS_DETAILS_REASON  # asked, not required: the goal's figures may all be typed already
-    gives = seen == NEEDS_FIGURES_REASON or can_tell
+    gives = seen == NEEDS_FIGURES_REASON or can_tell or awaits_details
     return Step(Intent.REASK, part, reask, reason=seen or "", gives_figures=gives)
 
 

@@ -155,13 +155,18 @@ _GOAL_MEASURES = re.compile(
 )
 
 
+def measures_own_data(goal: str) -> bool:
+    """The goal has the user measure, time or weigh something: they have those figures to give."""
+    return bool(_GOAL_MEASURES.search(goal))
+
+
 def withholds_own_data(message: str, goal: str) -> bool:
     """The user says they lack their own figures or details, where the goal does not say so, or
     asks the chatbot for the data the goal has them measure."""
     plain = message.replace("’", "'")
     if _WITHHELD.search(plain) and not _WITHHELD_IN_GOAL.search(goal.replace("’", "'")):
         return True
-    if not _GOAL_MEASURES.search(goal):
+    if not measures_own_data(goal):
         return False
     request = _ASKS_FOR_DATA.search(plain)
     # "them" is the data only after the user has named it ("I need the times ... give them?")

@@ -369,6 +369,24 @@ def mirrors_request(message: str, last_reply: str) -> bool:
     return False
 
 
+# "I do not have access to your personal speed data" answered with "I need to know your personal
+# speed data to calculate it" (seen on 2026-11-29): the user's own data, named in the chatbot's words
+# as the chatbot's. Of the 30,547 ShareGPT user messages none repeats a "your ..." phrase of a reply
+# that said it lacks (access to, knowledge of) "your ..."; real users' "your" phrases are quotes.
+_LACKS_YOUR = re.compile(
+    r"\b(?:access to|know|have|see|information (?:about|on)) your ((?:[a-z]+ ){1,2}[a-z]+)", re.IGNORECASE
+)
+
+
+def borrows_the_chatbots_your(message: str, last_reply: str) -> bool:
+    """The chatbot says it lacks "your X Y" and the user speaks of "your X Y" too."""
+    lacked = {" ".join(phrase.lower().split()[:2]) for phrase in _LACKS_YOUR.findall(last_reply)}
+    return any(
+        " ".join(phrase.lower().split()[:2]) in lacked
+        for phrase in re.findall(r"\byour ((?:[a-z]+ ){1,2}[a-z]+)", message, re.IGNORECASE)
+    )
+
+
 _QUESTION_WORD = re.compile(
     r"^\s*(?:what|which|how|when|where|who|why|can|could|would|do|does|is|are)\b", re.IGNORECASE
 )
@@ -431,8 +449,14 @@ def gives_nothing_new(
 
 
 def confuses_roles(message: str, last_reply: str, goal: str = "") -> bool:
-    """Speaks as the helper: the assistant's register, a mirrored request or an empty promise."""
-    return helper_register(message) or empty_promise(message, goal) or mirrors_request(message, last_reply)
+    """Speaks as the helper: the assistant's register, a mirrored request, the chatbot's words for
+    the user's own things, or an empty promise."""
+    return (
+        helper_register(message)
+        or empty_promise(message, goal)
+        or mirrors_request(message, last_reply)
+        or borrows_the_chatbots_your(message, last_reply)
+    )
 
 
 # The prompts call the other side "the chatbot"; a small model narrates the persona's wish for one

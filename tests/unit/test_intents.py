@@ -440,3 +440,29 @@ def test_a_refusal_for_want_of_details_the_goal_does_not_hold_is_asked_again_not
     assert step.intent is Intent.REASK and step.reason == LACKS_DETAILS_REASON
     state["messages"][1] = AIMessage("I'm sorry, I don't have access to live data, so I can't give you that.")
     assert asyncio.run(next_step(state, Context(), reading(0.9))).intent is None  # out of reach: gives up
+
+
+def test_a_user_who_timed_their_races_gives_the_times_before_giving_up() -> None:
+    # Reading run of 2026-11-29: "please calculate my speeds for the 50-meter, 100-meter, and
+    # 200-meter races." was refused twice for want of "your personal speed data" and the user gave up
+    # without ever giving a time; a person who timed the races gives them.
+    refusal = (
+        "I am sorry, but as an AI language model, I do not have access to your personal speed data. "
+        "Therefore, it is not possible for me to calculate your speeds for any specific races."
+    )
+    goal = "You use a stopwatch to measure the time it takes you to complete a 50-meter and 100-meter race."
+    state: dict[str, Any] = {
+        "goal": goal,
+        "goal_parts": ["Calculate the speed for each race."],
+        "messages": [
+            HumanMessage("please calculate my speeds for the 50-meter and 100-meter races."),
+            AIMessage(refusal),
+        ],
+        "turn": 2,
+        "part": 0,
+        "part_asks": 2,
+    }
+    step = asyncio.run(next_step(state, Context(), reading(0.1)))
+    assert step.intent is Intent.REASK and step.gives_figures
+    state["messages"][0] = HumanMessage("my 50-meter race took 9 seconds, the 100-meter 19 seconds")
+    assert asyncio.run(next_step(state, Context(), reading(0.1))).intent is None  # refused twice: gives up

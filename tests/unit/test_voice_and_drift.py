@@ -15,6 +15,7 @@ from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.rewrites import in_the_users_voice
 from llm_roleplay.nodes.voice import (
     answers_for_the_chatbot,
+    borrows_the_chatbots_your,
     confuses_roles,
     copies_example,
     echoes,
@@ -210,6 +211,20 @@ def test_empty_promises_and_kept_ones() -> None:
 )
 def test_claiming_data_or_an_attachment_without_giving_it(message: str, empty: bool) -> None:
     assert empty_promise(message) is empty
+
+
+def test_naming_own_data_in_the_chatbots_words_is_role_confusion() -> None:
+    # seen on 2026-11-29: the chatbot's refusal, and the user's answer in its words
+    refusal = (
+        "I am sorry, but as an AI language model, I do not have access to your personal speed data. "
+        "Therefore, it is not possible for me to calculate your speeds for any specific races."
+    )
+    mirrored = "sorry, but I need to know your personal speed data to calculate it for the 50-meter race."
+    assert borrows_the_chatbots_your(mirrored, refusal)
+    assert confuses_roles(mirrored, refusal)
+    assert not borrows_the_chatbots_your("my times: 50 m in 9 s, 100 m in 19 s", refusal)
+    # "your" phrases of a reply that lacks nothing are the chatbot's own material, free to quote
+    assert not borrows_the_chatbots_your("your personal plan is too long", "Here is your personal plan.")
 
 
 def test_asking_the_chatbot_for_what_it_asked_for_is_mirroring() -> None:
@@ -684,6 +699,8 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
     assert check("give me the 10 oldest cities, including the name of the city, its") is Problem.CUT_OFF
     assert check("Tell me how much feed is", turn=1) is Problem.CUT_OFF  # grid run of 2026-11-29
     assert check("how many chickens are there", turn=1) is not Problem.CUT_OFF
+    assert check("how much feed do you think I", turn=1) is Problem.CUT_OFF  # reading run, 2026-11-29
+    assert check("which letter do you think is i", turn=1) is not Problem.CUT_OFF
     assert check("recommend some good places in France for walking tours without") is Problem.CUT_OFF
     assert check("give me a list of places in France for a walking tour without any") is Problem.CUT_OFF
     # 0 of 30,547 real messages end on "the <word> that"; "like that", "do that" are whole
