@@ -37,7 +37,8 @@ checks look for plain evidence that a reply is wrong, and each one alone rejects
 - **a recipe scaled wrongly**: "200 ml coconut milk" tripled to 500 ml (:mod:`nodes.scaling`);
 - **a poem of the wrong shape**: six verses where four quatrains were asked, or the poem's verses
   again after it (:mod:`nodes.poem_shape`);
-- **a "one-liner" of several lines** (:mod:`nodes.one_line`).
+- **a "one-liner" of several lines** (:mod:`nodes.one_line`);
+- **buildings for walks**: places to walk asked for, and a list of museums (:mod:`nodes.place_kind`).
 
 A reply cut off at the chatbot's token cap and continued after the user's "continue" is read as one
 reply (:mod:`nodes.continuation`).
@@ -71,6 +72,7 @@ from llm_roleplay.nodes.conversions import false_conversions
 from llm_roleplay.nodes.exclusions import excluded_things, puts_in_excluded
 from llm_roleplay.nodes.list_pick import answers_another_item
 from llm_roleplay.nodes.one_line import not_one_line
+from llm_roleplay.nodes.place_kind import buildings_for_walks
 from llm_roleplay.nodes.poem_shape import wrong_poem_shape
 from llm_roleplay.nodes.scaling import wrongly_scaled
 from llm_roleplay.nodes.stance import takes_the_other_side
@@ -340,10 +342,10 @@ def evidently_undelivered(
     like me to write a shorter version?"); code in a language nobody asked for; eggs in a recipe
     "without eggs"; an email, poem, code or text asked for and not written; "I do not agree" where
     agreement was asked; the 4th city of a list where the 3rd was asked about; six verses where four
-    were asked; a "one-liner" of four lines; the reply that answered another part
-    (``answers_to_others``) given again for a calculation. A small model's YES/NO takes such
-    replies as delivered (P(YES) 0.55-0.75 in the runs of 2026-11-27), and the user moved on where
-    a person would have pushed back.
+    were asked; a "one-liner" of four lines; museums where places to walk were asked; the reply
+    that answered another part (``answers_to_others``) given again for a calculation. A small
+    model's YES/NO takes such replies as delivered (P(YES) 0.55-0.75 in the runs of 2026-11-27),
+    and the user moved on where a person would have pushed back.
     """
     if _gives_no_result(part, reply, set().union(*(_figures(text) for text in known))):
         return NO_RESULT
@@ -372,6 +374,7 @@ def evidently_undelivered(
         or answers_another_item(part, reply, earlier)
         or wrong_poem_shape(part, reply)
         or not_one_line(part, reply)
+        or buildings_for_walks(part, [reply])
     )
 
 
@@ -641,6 +644,10 @@ def evident_failures(
             findings.append(Finding("poem_shape", f"part {index}: {detail}"))
         if detail := not_one_line(part, answer):
             findings.append(Finding("not_one_line", f"part {index}: {detail}"))
+        # the chatbot's latest list, whichever message asked for it: the list "without climbing"
+        # replaces the first one (gl-122: Paris sights, then five museums)
+        if answer and (detail := buildings_for_walks(part, replies)):
+            findings.append(Finding("buildings_for_walks", f"part {index}: {detail}"))
         if answer and (detail := wrongly_scaled(part, answer, earlier)):
             findings.append(Finding("wrongly_scaled", f"part {index}: {detail}"))
         if sum(other == answer for other, _ in answers) > 1:
