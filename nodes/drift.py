@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterable, Mapping
 
 from llm_roleplay.blocks.personas import default_schema
-from llm_roleplay.nodes.checks import TASK_VERBS, numbers_in, numbers_of, stem
+from llm_roleplay.nodes.checks import TASK_VERBS, numbers_in, numbers_of, stated_figures, stem
+from llm_roleplay.nodes.goal_plan import request_sentences
 from llm_roleplay.nodes.voice import content_words
 
 OFF_GOAL_MIN_WORDS = 10  # shorter messages ("explain the second part in more detail") are reactions
@@ -65,6 +66,21 @@ def off_goal(message: str, related_texts: Iterable[str]) -> bool:
 def request_stems(part: str) -> set[str]:
     """What a part asks for, as stems, its instruction verbs ("determine", "find") aside."""
     return {stem(word) for word in content_words(part) if word.lower() not in TASK_VERBS}
+
+
+def figures_asked_with(goal: str, request: str) -> set[float]:
+    """The figures of the goal's sentence that asks for ``request``, which the chatbot needs to
+    answer it: "How many cups ... in the final meal of the day if the size of your flock is 20
+    chickens?" -> {20} for "Determine the amount of feed needed for the final meal of the day" (seen
+    on 2026-11-29: the user never said 20, and took "3 cups" for the final meal as an answer). The
+    sentence is the goal's request sharing most of the request's words, three at least."""
+    wanted = request_stems(request)
+    best, best_shared = "", 2
+    for sentence in request_sentences(goal):
+        shared = len(wanted & request_stems(sentence))
+        if shared > best_shared:
+            best, best_shared = sentence, shared
+    return stated_figures(best) if best else set()
 
 
 _PARENTHESIS = re.compile(r"\([^()]*\)")

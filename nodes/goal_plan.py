@@ -239,10 +239,15 @@ def scene_sentences(goal: str) -> list[str]:
     return [sentence for sentence in sentences if not _REQUEST_CUE.search(sentence)]
 
 
+def request_sentences(goal: str) -> list[str]:
+    """The goal's sentences that ask for something (the complement of :func:`scene_sentences`)."""
+    sentences = [s.strip() for s in _SENTENCE.findall(without_material(goal)) if s.strip()]
+    return [sentence for sentence in sentences if _REQUEST_CUE.search(sentence)]
+
+
 def split_goal(goal: str) -> list[str]:
     """A plan without a model: the goal's request sentences, in order (at least the whole goal)."""
-    sentences = [s.strip() for s in _SENTENCE.findall(without_material(goal)) if s.strip()]
-    requests = [sentence for sentence in sentences if _REQUEST_CUE.search(sentence)]
+    requests = request_sentences(goal)
     if not requests:
         return [" ".join(goal.split())]
     merged: list[str] = []

@@ -291,6 +291,28 @@ def test_a_first_calculation_asked_without_the_situations_figures_is_tried_again
     assert [entry["problem"] for entry in state["rejected"]] == ["missing_details"] * 3
 
 
+def test_a_next_calculation_is_asked_with_the_figures_the_goal_asks_it_with() -> None:
+    # Grid run of 2026-11-29: "How many cups of feed do I need to give my chickens in the final meal
+    # of the day?" never said the flock was 20 chickens; the chatbot answered "3 cups" and the user
+    # took it. The goal's own question for that part holds the 20.
+    goal = (
+        "Every day, you feed each of your chickens three cups of feed. In the morning, you give your flock "
+        "15 cups. You want to know the total a day. Then you want to know how many cups of feed you need "
+        "to give your chickens in the final meal of the day if the size of your flock is 20 chickens?"
+    )
+    parts = [
+        "Calculate the total feed a day.",
+        "Determine the amount of feed needed for the final meal of the day.",
+    ]
+    opening = "3 cups each and 15 in the morning, whats the total a day"
+    no_flock = "how many cups do i give them in the final meal of the day?"
+    flock = "how many cups for the final meal then, i have 20 chickens"
+    inquirer = ScriptedInquirer(messages=[opening, no_flock, flock], decisions=["YES"])
+    state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
+    assert user_texts(state) == [opening, flock]
+    assert state["rejected"] == [{"turn": 2, "problem": "missing_details", "text": no_flock}]
+
+
 def test_a_calculation_that_no_try_gives_the_figures_of_gets_the_situation_told_after_it() -> None:
     # Run of 2026-11-28: no try gave the three cups, the chatbot assumed 0.5 pounds a hen, and 33
     # tries after it never recovered.
