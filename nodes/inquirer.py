@@ -43,7 +43,7 @@ from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.continuation import continue_request
 from llm_roleplay.nodes.drift import asks_ahead, before_asking_ahead, figures_asked_with, request_stems
 from llm_roleplay.nodes.exclusions import excluded_fault, says_it_is_in
-from llm_roleplay.nodes.goal_plan import material_of
+from llm_roleplay.nodes.goal_plan import material_of, scene_sentences
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.inquirer_prompt import (
     assessment_messages,
@@ -416,8 +416,8 @@ _OTHER_CASE_STEMS = {
 
 
 def _lacks_the_situations_figures(message: str, state: RoleplayState, step: Step, request: str) -> bool:
-    """A request for a calculation leaves out the figures the goal asks it with, or the dialogue's
-    first gives fewer than two of the figures the situation holds ("Calculate the total amount of
+    """A request for a calculation leaves out the figures the goal asks it with or a figure of the
+    goal's scene, or gives fewer than two of the figures the situation holds ("Calculate the total amount of
     feed given to the chickens in a day." from a user with 20 hens and 3 cups each; the chatbot then
     assumed 2 pounds a hen and the user took that up). A preference, not a rule: such a message is
     sent when no try gives them, as real users do ask vaguely at times."""
@@ -431,6 +431,12 @@ def _lacks_the_situations_figures(message: str, state: RoleplayState, step: Step
     # ... and the figures of the goal's own question for this part, which the answer needs (the
     # flock of 20 for the final meal: seen on 2026-11-29, never said, the chatbot answered 3 cups)
     if figures_asked_with(state["goal"], request) - typed:
+        return True
+    # ... and every figure of the scene, as people paste their problem whole: the skipping user
+    # asked "How far can I go skipping 3 miles per hour in six hours if I spend one-third of the time
+    # running ...?" without "I run four times as fast as I walk" (grid run of 2026-11-29), and the
+    # chatbot ran at 3 miles an hour.
+    if set().union(*(stated_figures(sentence) for sentence in scene_sentences(state["goal"]))) - typed:
         return True
     # Two of the situation's figures, not one: "how many cups of feed do my 20 chickens need" left
     # out the three cups each, and the user took up the chatbot's guess of 2 (seen on 2026-11-28).

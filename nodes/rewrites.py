@@ -14,7 +14,14 @@ from collections.abc import Sequence
 
 from llm_roleplay.blocks.style.question_order import in_question_order, still_embedded
 from llm_roleplay.blocks.style.sentences import sentences_and_breaks, split_sentences
-from llm_roleplay.nodes.checks import breaks_role, describes_chatbot_habits, names_traits, stem, words
+from llm_roleplay.nodes.checks import (
+    NUMBER_WORDS,
+    breaks_role,
+    describes_chatbot_habits,
+    names_traits,
+    stem,
+    words,
+)
 from llm_roleplay.nodes.plain_words import in_plain_words
 from llm_roleplay.nodes.voice import content_words
 
@@ -265,11 +272,25 @@ _POINTS_BACK = re.compile(
 )
 
 
+# What follows "and" inside a sentence and is no request of its own but the rest of a phrase: a
+# number or fraction ("one-third of the time running and two-thirds of the time walking" was cut to
+# "Two-thirds of the time walking." and sent so, three turns running, in the grid run of
+# 2026-11-29) or a gerund ("running and walking"; "ensuring", "making sure" are requests).
+_PHRASE_GOES_ON = re.compile(
+    rf"^(?:\d|(?:{'|'.join(NUMBER_WORDS)}|half|halves|thirds?|quarters?|fourths?|fifths?)\b"
+    r"|(?!(?:ensuring|making|bring|sing|ring|string|thing|king)\b)\w+ing\b)",
+    re.IGNORECASE,
+)
+
+
 def _without_restated_head(message: str, earlier: Sequence[str], joints: re.Pattern[str]) -> str:
     asked_before = {stem(word) for text in earlier for word in content_words(text)}
     for joint in joints.finditer(message):
         first, rest = message[: joint.start()], message[joint.end() :].strip()
         said = [stem(word) for word in content_words(first)]
+        within_a_sentence = not re.search(r"[.!?\n]", message[joint.start() : joint.end()])
+        if within_a_sentence and _PHRASE_GOES_ON.match(rest):
+            continue
         if (
             len(said) >= NEW_REQUEST_WORDS
             and sum(word in asked_before for word in said) >= RESTATED_SHARE * len(said)

@@ -143,6 +143,17 @@ def test_a_complaint_says_what_is_wrong_without_restating_the_request() -> None:
     assert without_restated_complaint(pointed, [opening]) == pointed
     again = "a simple recipe for pancakes without eggs please"
     assert without_restated_complaint(again, [opening]) == again
+    # "and" inside a phrase joins no new request (grid run of 2026-11-29: cut to "Two-thirds of the
+    # time walking." and sent so, three turns running)
+    asked = "how long can i walk in 6 hours if i spend one-third of the time running and two-thirds walking"
+    fractions = (
+        "Can you help me with the other half of the scenario? I wanted to know how long I can walk for 6 "
+        "hours if I spend one-third of the time running and two-thirds of the time walking. I'm not sure "
+        "if I have the right information."
+    )
+    assert without_restated_complaint(fractions, [asked]) == "I'm not sure if I have the right information."
+    gerunds = "how far can i go in 6 hours if i spend the time running and walking around the park"
+    assert without_restated_complaint(gerunds, [asked]) == gerunds
 
 
 def test_a_next_request_joined_to_the_first_one_typed_again_is_sent_alone() -> None:

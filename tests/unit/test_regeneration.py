@@ -291,6 +291,26 @@ def test_a_first_calculation_asked_without_the_situations_figures_is_tried_again
     assert [entry["problem"] for entry in state["rejected"]] == ["missing_details"] * 3
 
 
+def test_a_first_calculation_is_asked_with_every_figure_of_the_scene() -> None:
+    # Grid run of 2026-11-29: the skipping user never said they run four times as fast as they walk,
+    # and the chatbot took 3 miles an hour for the running speed.
+    goal = (
+        "You can run four times faster than you can walk. You want to know how many miles you travel in "
+        "six hours if you skip at 3 miles per hour and spend one-third of the time running."
+    )
+    parts = ["Calculate how many miles you travel in six hours if you skip at 3 miles per hour."]
+    without_relation = "how far do i get in six hours skipping at 3 mph if i run a third of the time"
+    with_relation = "i run 4 times as fast as i walk. how far in six hours skipping at 3 mph, running a third"
+    inquirer = ScriptedInquirer(messages=[without_relation, with_relation])
+    state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=1)
+    assert user_texts(state) == [with_relation]
+    assert state["rejected"] == [{"turn": 1, "problem": "missing_details", "text": without_relation}]
+    # when no try gives it, the scene is told after the first try, in the user's words
+    inquirer = ScriptedInquirer(messages=[without_relation] * 3)
+    state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=1, max_regenerations=2)
+    assert user_texts(state) == [f"{without_relation}. I can run four times faster than I can walk."]
+
+
 def test_a_next_calculation_is_asked_with_the_figures_the_goal_asks_it_with() -> None:
     # Grid run of 2026-11-29: "How many cups of feed do I need to give my chickens in the final meal
     # of the day?" never said the flock was 20 chickens; the chatbot answered "3 cups" and the user
