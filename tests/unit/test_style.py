@@ -389,6 +389,10 @@ def test_a_request_that_goes_on_is_no_polite_reask() -> None:
     asked = "That's wrong. Could you clarify how much time I spend walking?"
     assert plain_complaint(asked) == asked
     assert plain_complaint("That's wrong. Could you clarify?") == "That's wrong. Try again."
+    current = "Your current response doesn't list the world's 10 oldest continuously inhabited cities."
+    assert (
+        plain_complaint(current) == "That doesn't list the world's 10 oldest continuously inhabited cities."
+    )
 
 
 def test_help_me_is_the_can_you_habits_twin() -> None:

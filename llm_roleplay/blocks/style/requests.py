@@ -22,7 +22,11 @@ _CAN_YOU_TELL = re.compile(
     re.IGNORECASE,
 )
 _SORRY = re.compile(r"^\s*sorry\b[,.!]?\s*(?:but\s+)?(?=(?:your|you|that|the|it|this)\b)", re.IGNORECASE)
-_YOUR_ANSWER = re.compile(r"^\s*your (?:answer|response|reply)(?P<is> is)?\b", re.IGNORECASE)
+# "Your current response doesn't list the world's 10 oldest ..." (grid run of 2026-11-29): 0 of
+# 30,547 real messages say "your current response doesn't/didn't"
+_YOUR_ANSWER = re.compile(
+    r"^\s*your (?:current |previous |last )?(?:answer|response|reply)(?P<is> is)?\b", re.IGNORECASE
+)
 # "Could you give the correct distances?", "Could you tell me again?": the small model's polite
 # re-ask after a complaint (8 of 180 of our user messages of the reading runs of 2026-11-28/29;
 # "could you give/tell me again" 0 of 30,547 real messages, "could you give the correct ..." 0),
