@@ -97,9 +97,33 @@ _NOT_AN_ITEM = frozenset(
 )
 
 
+# ... or gives the amounts of the recipe they ask for: "Give me a simple recipe for pancakes without
+# eggs. I'm looking for a recipe with 2 cups of flour, 1 cup of sugar, 1 teaspoon of baking powder,
+# and 1/2 teaspoon of salt" (make demo of 2026-11-29): the answer typed into the question. 0 of
+# 30,547 ShareGPT user messages ask for a recipe "with" amounts.
+_RECIPE_WITH = re.compile(
+    r"\brecipes?\s+(?:with|using|that (?:uses|has)|containing|of)\s+(?P<items>[^.!?\n;]+)", re.IGNORECASE
+)
+_MEASURED_AMOUNT = re.compile(
+    r"\b\d+(?:[./]\d+)?\s*(?:cups?|teaspoons?|tablespoons?|tsp|tbsp|grams?|g|kg|ml|l|liters?|litres?"
+    r"|oz|ounces?|pounds?|lbs?)\b",
+    re.IGNORECASE,
+)
+
+
+def _amounts(text: str) -> set[str]:
+    return {" ".join(amount.lower().split()) for amount in _MEASURED_AMOUNT.findall(text)}
+
+
 def invents_a_restriction(message: str, known_texts: Iterable[str]) -> bool:
     """The user restricts the request to a list of things that no text of the dialogue (goal, its
-    parts, earlier messages, the chatbot's replies) has named."""
+    parts, earlier messages, the chatbot's replies) has named, or asks for a recipe with amounts
+    of their own."""
+    known_texts = list(known_texts)
+    said = set().union(*(_amounts(text) for text in known_texts))
+    for match in _RECIPE_WITH.finditer(message):
+        if len(_amounts(match.group("items")) - said) >= 2:
+            return True
     known = {stem(word) for text in known_texts for word in re.findall(r"[A-Za-z]+", text.lower())}
     for match in _ONLY_LIST.finditer(message.replace("’", "'")):
         items = match.group("items")

@@ -107,3 +107,14 @@ def test_a_restriction_the_goal_never_names_is_made_up() -> None:
     reply = "You can make them with flour, milk, baking powder and sugar."
     assert not invents_a_restriction("could you make it with only flour and milk?", [GOAL, reply])
     assert not invents_a_restriction("make them fluffier, only a few changes and nothing fancy", [GOAL])
+    # the recipe's amounts typed into the request for it (make demo of 2026-11-29, the first run)
+    amounts = (
+        "Give me a simple recipe for pancakes without eggs.\nI'm looking for a recipe with 2 cups of flour, "
+        "1 cup of sugar, 1 teaspoon of baking powder, and 1/2 teaspoon of salt"
+    )
+    assert invents_a_restriction(amounts, [GOAL])
+    recipe = "- 2 cups of flour\n- 1 cup of sugar\n- 1 teaspoon of baking powder\n- 1/2 teaspoon of salt"
+    assert not invents_a_restriction(
+        "so a recipe with 2 cups of flour and 1 cup of sugar is fine?", [GOAL, recipe]
+    )
+    assert not invents_a_restriction("a recipe with 1 egg substitute", [GOAL])  # one amount, no list
