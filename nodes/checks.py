@@ -94,6 +94,9 @@ class Problem(StrEnum):
     # a complaint that never says what was wrong (the eggs the recipe has): a preference; when no
     # try says it, the fault is told before the message
     SILENT_COMPLAINT = "silent_complaint"
+    # a complaint about what the last reply does not have ("the recipe you gave me had eggs in it"
+    # to a recipe without eggs)
+    FALSE_COMPLAINT = "false_complaint"
 
 
 # The guards read the same texts (earlier messages, recent replies, the goal) at every turn of a

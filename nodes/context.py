@@ -39,6 +39,7 @@ FILTER_NAMES = (
     "greeting_again",
     "goal_drift",
     "persona_drift",
+    "false_complaint",
 )
 
 # Fields that change how a run is executed but not which dialogue it produces; they are left out

@@ -149,6 +149,25 @@ def excluded_fault(reason: str) -> str | None:
     return match.group(1) if match else None
 
 
+def complains_of_what_is_not_there(message: str, last_reply: str, excluded: set[str]) -> bool:
+    """The message says the last reply has a thing the user left out, and it has none: "the recipe
+    you gave me had eggs in it" to a recipe without eggs (make demo of 2026-11-29, the complaint of
+    two turns before brought back after the chatbot had mended it). A reader takes the user for
+    someone who does not read the answers."""
+    if not last_reply:
+        return False
+    for thing in excluded:
+        claim = (
+            r"\b(?:has|had|have|contains?|contained|includes?|included|uses|used|there (?:are|is|were|was))"
+            rf"\s+(?:still\s+)?(?:[a-z]+\s+){{0,3}}?{re.escape(thing)}"
+        )
+        if re.search(claim, message.replace("’", "'"), re.IGNORECASE) and not puts_in_excluded(
+            last_reply, {thing}
+        ):
+            return True
+    return False
+
+
 def says_it_is_in(message: str, thing: str) -> bool:
     """The message says the thing is there ("it has eggs in it", "there are still eggs"), not only
     asks again without it ("a recipe for pancakes without eggs"): in ``make demo`` of 2026-11-29 the

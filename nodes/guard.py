@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty, leaks, repeats
 from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
-from llm_roleplay.nodes.exclusions import excluded_things, invents_a_restriction, wants_the_excluded
+from llm_roleplay.nodes.exclusions import (
+    complains_of_what_is_not_there,
+    excluded_things,
+    invents_a_restriction,
+    wants_the_excluded,
+)
 from llm_roleplay.nodes.own_facts import (
     changes_own_race_times,
     claims_the_replies_facts,
@@ -122,6 +127,8 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         )
     ):
         return Problem.CONTRADICTS_GOAL
+    if complains_of_what_is_not_there(message, last_reply, excluded_things([situation.goal])):
+        return Problem.FALSE_COMPLAINT
     if situation.later_parts and asks_ahead(message, situation.asked_so_far, situation.later_parts):
         return Problem.FRONT_LOADING
     if situation.turn > 1 and off_goal(

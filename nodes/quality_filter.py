@@ -73,6 +73,7 @@ _PROBLEM_FILTERS = {
     Problem.WITHHOLDS_DATA: "goal_drift",
     Problem.CONTRADICTS_GOAL: "goal_drift",
     Problem.PERSONA_DRIFT: "persona_drift",
+    Problem.FALSE_COMPLAINT: "false_complaint",
 }
 
 

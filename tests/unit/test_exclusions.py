@@ -8,6 +8,7 @@ import pytest
 from llm_roleplay.nodes.checkable import evident_failures, evidently_undelivered
 from llm_roleplay.nodes.checks import Problem
 from llm_roleplay.nodes.exclusions import (
+    complains_of_what_is_not_there,
     excluded_things,
     invents_a_restriction,
     puts_in_excluded,
@@ -118,3 +119,23 @@ def test_a_restriction_the_goal_never_names_is_made_up() -> None:
         "so a recipe with 2 cups of flour and 1 cup of sugar is fine?", [GOAL, recipe]
     )
     assert not invents_a_restriction("a recipe with 1 egg substitute", [GOAL])  # one amount, no list
+
+
+def test_a_complaint_about_what_the_last_reply_does_not_have_is_false() -> None:
+    # make demo of 2026-11-29: the eggs complaint of two turns before, brought back after the
+    # chatbot had answered how to make them fluffier (no eggs anywhere in that reply)
+    fluffier = (
+        "To make the pancakes fluffier, you can try adding a little bit of milk or water to the batter."
+    )
+    seen = (
+        "the recipe you gave me had eggs in it.\nI want to know how to make them fluffier, but I can't see "
+        "the second part."
+    )
+    assert complains_of_what_is_not_there(seen, fluffier, {"egg"})
+    assert message_problem(seen, Situation(goal=GOAL, turn=4, recent_replies=[fluffier])) is (
+        Problem.FALSE_COMPLAINT
+    )
+    # true of the reply, or no claim at all: not false
+    assert not complains_of_what_is_not_there("it still has eggs in it", DEMO_REPLY, {"egg"})
+    assert not complains_of_what_is_not_there("can you make them fluffier without eggs?", fluffier, {"egg"})
+    assert not complains_of_what_is_not_there(seen, fluffier, set())  # nothing left out

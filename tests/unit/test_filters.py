@@ -104,6 +104,18 @@ BAD_DIALOGUES = {
         ),
         "persona": {"attributes": {"occupation": "nurse"}, "description": PERSONA_TEXT, "source": "given"},
     },
+    # the reply has no rye, the user says it has (make demo of 2026-11-29: "the recipe you gave me
+    # had eggs in it" to a recipe without eggs)
+    "false_complaint": {
+        **dialogue(
+            user=[
+                CLEAN_USER[0],
+                "ok and how often should i feed it?",
+                "that flour has rye in it, what flour works best?",
+            ]
+        ),
+        "goal": f"{GOAL}, without rye flour",
+    },
 }
 
 
