@@ -1049,7 +1049,15 @@ def test_a_complaint_that_is_all_thanks_takes_itself_back() -> None:
         ),
         ("my 100m took 8 seconds", True),  # faster than the world record
         ("50 m in 8.2 s, 100 m in 17 s, 200 m in 38 s", False),
-        ("- 50-meter: 30 seconds\n- 100-meter: 52 seconds\n- 200-meter: 75 seconds", False),
+        # the 200 m run 60% faster than the 50 m: nobody's running (changed on 2026-11-29)
+        ("- 50-meter: 30 seconds\n- 100-meter: 52 seconds\n- 200-meter: 75 seconds", True),
+        (  # grid run of 2026-11-29, the time told first: 1.7, 2.5 and 3.3 m/s
+            "okay, I have the times for each race: 30 seconds for the 50-meter run, 40 seconds for the "
+            "100-meter run, and 60 seconds for the 200-meter run.",
+            True,
+        ),
+        ("50 m in 12 s, 100 m in 26 s, 200 m in 60 s", False),  # a slow runner's times
+        ("it took me 12 seconds for the 50 m and 26 seconds for the 100 m", False),
     ],
 )
 def test_race_times_no_runner_has_contradict_the_goal(message: str, implausible: bool) -> None:
