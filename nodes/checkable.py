@@ -330,6 +330,29 @@ def _gives_no_result(part: str, answer: str, given: set[float]) -> bool:
     return asks_for_figures(part) and not _figures(FENCE.sub(" ", outside_examples(answer))) - given
 
 
+def _result_came_later(
+    part: str, answer: str, messages: Sequence[Mapping[str, str]], given: set[float]
+) -> bool:
+    """The user gave figures of their own after ``answer`` (the method), and a reply after that,
+    about the part, gives a figure of its own: the speeds once the user gave the times (grid run of
+    2026-11-29: "no result" was found in the method reply, and the user was sent back to complain
+    of speeds the chatbot had given). The user's new figures count as given for that reply."""
+    contents = [message["content"] for message in messages]
+    if answer not in contents:
+        return False
+    start = contents.index(answer)
+    before = [_figures(part)] + [_figures(m["content"]) for m in messages[:start] if m["role"] == "user"]
+    told_before = set().union(*before)
+    wanted, told = topic_stems(part), False
+    for message in messages[start + 1 :]:
+        text = message["content"]
+        if message["role"] == "user":
+            told = told or bool(_figures(text) - told_before)
+        elif told and wanted & topic_stems(text) and not _gives_no_result(part, text, given):
+            return True
+    return False
+
+
 def evidently_undelivered(
     part: str, reply: str, earlier: Sequence[str], known: Sequence[str], answers_to_others: Sequence[str] = ()
 ) -> str | None:
@@ -624,7 +647,11 @@ def evident_failures(
     languages, excluded = named_languages(asked), excluded_things(asked)
     given = set().union(*(_figures(text) for text in asked))
     for index, (part, (answer, earlier)) in enumerate(zip(parts, answers, strict=True), start=1):
-        if answer and _gives_no_result(part, answer, given):
+        if (
+            answer
+            and _gives_no_result(part, answer, given)
+            and not _result_came_later(part, answer, messages, given)
+        ):
             findings.append(Finding("no_result", f"part {index}: {NO_RESULT}"))
         if detail := shorter_list(part, answer):
             findings.append(Finding("shorter_list", f"part {index}: {detail}"))

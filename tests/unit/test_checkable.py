@@ -362,3 +362,21 @@ def test_a_quantity_asked_for_by_name_needs_a_figure() -> None:
         "it gives no result"
     )
     assert evidently_undelivered(CHICKEN_PARTS[1], FINAL_MEAL_RIGHT, [], ["20 chickens"]) is None
+
+
+def test_a_method_first_and_the_result_once_the_user_gave_figures_is_a_result() -> None:
+    # Grid run of 2026-11-29: the method came first, the speeds after the user's times; "no result"
+    # was read in the method and the user was sent back to complain of speeds they had been given.
+    parts = ["Calculate the speed for each race.", "Calculate the calories burned during each race."]
+    messages = [
+        {"role": "user", "content": "whats my speed for my 50-meter and 100-meter races"},
+        {"role": "assistant", "content": "Speed = distance / time. Tell me the time of each race."},
+        {"role": "user", "content": "50-meter took 9 seconds, 100-meter took 19 seconds"},
+        {"role": "assistant", "content": "Your speed: 50 / 9 = 5.56 m/s and 100 / 19 = 5.26 m/s."},
+        {"role": "user", "content": "and the calories burned in each race?"},
+        {"role": "assistant", "content": "About 4 kcal and 8 kcal for a 70 kg runner."},
+    ]
+    assert [f.check for f in evident_failures(parts, messages)] == []
+    # without the user's figures, a later reply with other figures is no result for the speeds
+    never_told = [messages[0], messages[1], messages[4], {"role": "assistant", "content": "MET 15-23."}]
+    assert [f.check for f in evident_failures(parts, never_told)] == ["no_result"]
