@@ -516,13 +516,28 @@ _IDENTITY_TRAITS = frozenset(
 )
 
 
+# ... or a name within a group's: "I'm feeding my 55-year-old Spanish/Latino mother 15 cups of mixed
+# chicken feed" from a Hispanic or Latino persona (grid run of 2026-11-29). Not "Black" or "Asian"
+# alone (black pepper, Asian recipes): the names no ordinary request holds.
+_IDENTITY_NAMES = {
+    "hispanic or latino": ("hispanic", "latino", "latina", "latinx"),
+    "black or african american": ("african american", "african-american"),
+    "native american or american indian": ("native american", "american indian"),
+    "asian or pacific islander": ("pacific islander",),
+    "middle eastern or north african": ("middle eastern", "north african"),
+}
+
+
 def names_own_identity(text: str, traits: Sequence[str], goal: str) -> bool:
     """The message names the persona's gender identity or ethnic group, which the goal does not."""
     plain, goal_plain = text.lower(), goal.lower()
-    return any(
-        trait.lower() in _IDENTITY_TRAITS and trait.lower() in plain and trait.lower() not in goal_plain
-        for trait in traits
-    )
+    for trait in (trait.lower() for trait in traits):
+        if trait not in _IDENTITY_TRAITS:
+            continue
+        names = (trait, *_IDENTITY_NAMES.get(trait, ()))
+        if any(re.search(rf"\b{re.escape(name)}\b", plain) and name not in goal_plain for name in names):
+            return True
+    return False
 
 
 def leaks(

@@ -221,13 +221,13 @@ def situation_told(goal: str, said: Sequence[str]) -> str:
 # 200 m), and a longer race takes longer.
 _RACE_TIME = re.compile(
     r"\b(\d+(?:\.\d+)?)\s*-?\s*(?:m|meters?|metres?)\b(?:\s*(?:race|run|sprint|dash))?"
-    r"[^\d\n.;]{0,25}?\b(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\b",
+    r"[^\d\n.;]{0,25}?\b(\d+(?:\.\d+)?)\s*(s|secs?|seconds?|mins?|minutes?)\b",
     re.IGNORECASE,
 )
 # ... and the time told first: "30 seconds for the 50-meter run, 40 seconds for the 100-meter run"
 # (grid run of 2026-11-29), which the pattern above pairs wrongly (50 m with 40 s).
 _TIME_FIRST = re.compile(
-    r"\b(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\s+(?:for|in|on|at)\s+(?:the|my|a)?\s*"
+    r"\b(\d+(?:\.\d+)?)\s*(s|secs?|seconds?|mins?|minutes?)\s+(?:for|in|on|at)\s+(?:the|my|a)?\s*"
     r"(\d+(?:\.\d+)?)\s*-?\s*(?:m|meters?|metres?)\b",
     re.IGNORECASE,
 )
@@ -237,21 +237,31 @@ FASTEST_RUN_M_PER_S = 10.5
 # 50 m and 60 s for 200 m (1.7 against 3.3 m/s, seen on 2026-11-29) is nobody's running. Some slack
 # for a standing start over the shortest distance.
 LONGER_RACE_SPEEDUP = 1.3
+# ... and a race is run, not walked: "I finished the 50-meter race in 5 minutes" (the chatbot's own
+# example taken up, run of 13:11 on 2026-11-29) is 0.17 m/s; a brisk walk is about 1.5 m/s.
+SLOWEST_RUN_M_PER_S = 1.5
 
 
 def race_times(text: str) -> list[tuple[float, float]]:
     """The (metres, seconds) pairs the text gives, by distance ("50-meter: 27 seconds", "30 seconds
-    for the 50-meter run")."""
-    time_first = [(distance, seconds) for seconds, distance in _TIME_FIRST.findall(text)]
+    for the 50-meter run", "in 2 minutes")."""
+    time_first = [(distance, time, unit) for time, unit, distance in _TIME_FIRST.findall(text)]
     pairs = time_first or _RACE_TIME.findall(text)
-    return sorted((float(distance), float(seconds)) for distance, seconds in pairs if float(seconds) > 0)
+    return sorted(
+        (float(distance), float(time) * (60 if unit.lower().startswith("m") else 1))
+        for distance, time, unit in pairs
+        if float(time) > 0
+    )
 
 
 def implausible_race_times(message: str) -> bool:
     """Race times the message gives as the user's own that no runner has: faster than the world
-    records, a longer race run in less time than a shorter one, or at a much higher speed."""
+    records or slower than a walk, a longer race run in less time than a shorter one, or at a much
+    higher speed."""
     races = race_times(message)
-    if any(distance / seconds > FASTEST_RUN_M_PER_S for distance, seconds in races):
+    if any(
+        not SLOWEST_RUN_M_PER_S <= distance / seconds <= FASTEST_RUN_M_PER_S for distance, seconds in races
+    ):
         return True
     return any(
         longer[0] > shorter[0]

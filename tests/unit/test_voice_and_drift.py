@@ -1058,6 +1058,9 @@ def test_a_complaint_that_is_all_thanks_takes_itself_back() -> None:
         ),
         ("50 m in 12 s, 100 m in 26 s, 200 m in 60 s", False),  # a slow runner's times
         ("it took me 12 seconds for the 50 m and 26 seconds for the 100 m", False),
+        # a walk, not a run (the chatbot's example taken up, run of 13:11 on 2026-11-29)
+        ("I finished the 50-meter race in 5 minutes, the 100-meter race in 10 minutes", True),
+        ("the 200 m took me 1 minute", False),  # 3.3 m/s
     ],
 )
 def test_race_times_no_runner_has_contradict_the_goal(message: str, implausible: bool) -> None:
@@ -1087,3 +1090,11 @@ def test_naming_ones_own_identity_unasked_is_a_leak() -> None:
         message_problem("make the non-binary knight braver", Situation(goal=story, turn=3, traits=traits))
         is None
     )
+    # a name within the group's (grid run of 2026-11-29, a Hispanic or Latino persona)
+    latino = ["55 to 64", "woman", "Hispanic or Latino", "Egypt", "retail worker"]
+    chickens = "Every day, you feed each of your 20 chickens three cups of feed."
+    mother = "I'm feeding my Spanish/Latino mother 15 cups of mixed chicken feed in the morning"
+    assert message_problem(mother, Situation(goal=chickens, turn=3, traits=latino)) is Problem.LEAK
+    pepper = "how much black pepper for 20 chickens"  # not a name of the group of its own
+    black = ["55 to 64", "Black or African American", "electrician"]
+    assert message_problem(pepper, Situation(goal=chickens, turn=3, traits=black)) is not Problem.LEAK
