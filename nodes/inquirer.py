@@ -428,9 +428,11 @@ def _lacks_the_situations_figures(message: str, state: RoleplayState, step: Step
         return False
     earlier = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
     typed = set().union(*(stated_figures(text) for text in [*earlier, message]))
-    # ... and the figures of the goal's own question for this part, which the answer needs (the
-    # flock of 20 for the final meal: seen on 2026-11-29, never said, the chatbot answered 3 cups)
-    if figures_asked_with(state["goal"], request) - typed:
+    # ... and, asking for a later part, the figures of the goal's own question for it, which the
+    # answer needs (the flock of 20 for the final meal: seen on 2026-11-29, never said, the chatbot
+    # answered 3 cups). Not in the opening: there the question's figures came with the question,
+    # and every try that gave the 20 asked for the final meal at once (run of 13:11).
+    if step.intent is Intent.NEXT and figures_asked_with(state["goal"], request) - typed:
         return True
     # ... and every figure of the scene, as people paste their problem whole: the skipping user
     # asked "How far can I go skipping 3 miles per hour in six hours if I spend one-third of the time
@@ -570,16 +572,30 @@ def _situation(state: RoleplayState, context: Context, step: Step, shown_example
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+# An opening sentence of assent or thanks and nothing else ("Thanks for the info!", "Great, I'll
+# start the stopwatch now!"): cut back to its first sentence, a message of the run of 13:11 on
+# 2026-11-29 kept only that and lost the race times after it, four tries running.
+_FILLER = re.compile(
+    r"^\W*(?:thanks?|thank you|great|ok(?:ay)?|sure|alright|all right|got it|perfect|awesome|cool|nice"
+    r"|yes|yeah|sounds good)\b[^.!?\d]{0,40}[.!?]*$",
+    re.IGNORECASE,
+)
+
+
 def trim(message: str, target_words: int) -> str:
-    """Cut a message far over its target length back to its first whole sentences.
+    """Cut a message far over its target length back to its first whole sentences, opening
+    sentences of mere assent or thanks left out.
 
     Small models overshoot any requested length; people who type 15 words do not send 60.
     A single long sentence is left alone (cutting it would leave a fragment).
     """
     if len(message.split()) <= TRIM_FACTOR * target_words + 5:
         return message
+    sentences = _SENTENCE_END.split(message.strip())
+    while len(sentences) > 1 and _FILLER.match(sentences[0]):
+        sentences = sentences[1:]
     kept: list[str] = []
-    for sentence in _SENTENCE_END.split(message.strip()):
+    for sentence in sentences:
         kept.append(sentence)
         if len(" ".join(kept).split()) >= target_words:
             break

@@ -285,7 +285,15 @@ _PHRASE_GOES_ON = re.compile(
 
 def _without_restated_head(message: str, earlier: Sequence[str], joints: re.Pattern[str]) -> str:
     asked_before = {stem(word) for text in earlier for word in content_words(text)}
+    # Only the first sentence may go: cut at a later joint, the head had taken the complaint with it
+    # ("... in a day? I know it's not 40 cups as you said, but could you tell me what's wrong with
+    # your answer? I want to make sure I give the right amount." was sent as its last sentence,
+    # grid run of 2026-11-29).
+    first_end = re.search(r"[.!?]+(?=\s|$)|\n", message)
+    limit = first_end.end() if first_end else len(message)
     for joint in joints.finditer(message):
+        if joint.start() > limit:
+            break
         first, rest = message[: joint.start()], message[joint.end() :].strip()
         said = [stem(word) for word in content_words(first)]
         within_a_sentence = not re.search(r"[.!?\n]", message[joint.start() : joint.end()])

@@ -151,7 +151,20 @@ def test_a_complaint_says_what_is_wrong_without_restating_the_request() -> None:
         "hours if I spend one-third of the time running and two-thirds of the time walking. I'm not sure "
         "if I have the right information."
     )
-    assert without_restated_complaint(fractions, [asked]) == "I'm not sure if I have the right information."
+    assert without_restated_complaint(fractions, [asked]) == fractions  # its first sentence is new
+    restated = (
+        "how long can I walk in 6 hours if I spend one-third of the time running and two-thirds of the "
+        "time walking? I'm not sure if I have the right information."
+    )
+    assert without_restated_complaint(restated, [asked]) == "I'm not sure if I have the right information."
+    # only the first sentence goes (grid run of 2026-11-29: cut to its last sentence)
+    opening = "Is it true that the total amount of feed given to the chickens in a day is 40 cups?"
+    seen = (
+        "can you please clarify the total amount of feed given to the chickens in a day? I know it's not 40 "
+        "cups as you said, but could you tell me what's wrong with your answer? I want to make sure I give "
+        "the right amount."
+    )
+    assert without_restated_complaint(seen, [opening]).startswith("I know it's not 40 cups as you said")
     gerunds = "how far can i go in 6 hours if i spend the time running and walking around the park"
     assert without_restated_complaint(gerunds, [asked]) == gerunds
 

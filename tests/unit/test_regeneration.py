@@ -685,3 +685,19 @@ def test_the_models_own_words_are_kept_beside_what_was_sent_and_what_was_stopped
     # a message sent as written carries nothing more
     plain = run_roleplay(ScriptedInquirer(messages=[GOOD]), max_turns=1)
     assert "written" not in record_from_state(plain, Context()).model_dump()["messages"][0]
+
+
+def test_a_message_far_over_its_length_is_cut_back_past_its_opening_thanks() -> None:
+    from llm_roleplay.nodes.inquirer import trim
+
+    # run of 13:11 on 2026-11-29: cut to "thanks for the info!", the times after it lost
+    seen = (
+        "Thanks for the info! I finished the 50-meter race in 9 seconds, the 100-meter race in 19 seconds, "
+        "and the 200-meter race in 41 seconds. How fast was I in each one, and how many calories did I burn?"
+    )
+    assert trim(seen, 8).startswith("I finished the 50-meter race in 9 seconds")
+    assert (
+        trim("ok so 50 m took me 8.4 s. " + "and then some more words here " * 8, 4)
+        == "ok so 50 m took me 8.4 s."
+    )
+    assert trim("Thanks for the info!", 2) == "Thanks for the info!"  # nothing else to keep
