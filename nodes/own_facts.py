@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from itertools import pairwise
+from itertools import combinations
 
 from llm_roleplay.nodes.checks import figures_by_unit, numbers_in, numbers_of, stated_figures, stem
 from llm_roleplay.nodes.goal_plan import scene_sentences
@@ -53,10 +53,16 @@ _CLAIMS_MEASURED = re.compile(
 def claims_the_replies_facts(message: str, replies: Sequence[str], own_texts: Sequence[str]) -> bool:
     """The message claims to know (or to have measured) a figure that only the chatbot's replies
     have given (not the goal, not the user's own earlier messages)."""
-    only_theirs = numbers_of(replies) - numbers_of(own_texts)
+    own = numbers_of(own_texts)
+    only_theirs = numbers_of(replies) - own
     plain = message.replace("’", "'")
     claims = [*_CLAIMS_KNOWLEDGE.finditer(plain), *_CLAIMS_MEASURED.finditer(plain)]
-    return any(numbers_in(claim.group()) & only_theirs for claim in claims)
+    # Most of the claim's new figures, not one among several: "the 50-meter race in 30 seconds,
+    # the 100-meter race in 60 seconds, and the 200-meter race in 90 seconds" is the user's own,
+    # though the reply had said "60 seconds/minute" (run of 13:24 on 2026-11-29, refused).
+    return any(
+        2 * len(new & only_theirs) > len(new) for claim in claims if (new := numbers_in(claim.group()) - own)
+    )
 
 
 def misstates_the_goals_figures(message: str, goal: str) -> bool:
@@ -155,6 +161,17 @@ _GOAL_MEASURES = re.compile(
 )
 
 
+# ... or sets out to measure them now, taking up the chatbot's how-to: "Okay, I'll start the
+# stopwatch, finish the 50-meter race, read the time, repeat for the 100-meter and 200-meter races."
+# (run of 13:24 on 2026-11-29, from a user whose goal says they timed the races). 0 of 30,547 real.
+# ("\w*watch": the typing pass's typos, "stipwatch", come before the guard.)
+_MEASURES_NOW = re.compile(
+    r"\b(?:i'll|i will|let's|let me|i'm going to|i am going to|im going to)\s+(?:\w+\s+){0,2}?"
+    r"(?:(?:start|stop|read|reset)\s+the\s+(?:\w*watch|timer|clock)|(?:run|finish|time)\s+the\s+\d+)",
+    re.IGNORECASE,
+)
+
+
 def measures_own_data(goal: str) -> bool:
     """The goal has the user measure, time or weigh something: they have those figures to give."""
     return bool(_GOAL_MEASURES.search(goal))
@@ -162,12 +179,14 @@ def measures_own_data(goal: str) -> bool:
 
 def withholds_own_data(message: str, goal: str) -> bool:
     """The user says they lack their own figures or details, where the goal does not say so, or
-    asks the chatbot for the data the goal has them measure."""
+    asks the chatbot for the data the goal has them measure, or sets out to measure it now."""
     plain = message.replace("’", "'")
     if _WITHHELD.search(plain) and not _WITHHELD_IN_GOAL.search(goal.replace("’", "'")):
         return True
     if not measures_own_data(goal):
         return False
+    if _MEASURES_NOW.search(plain):
+        return True
     request = _ASKS_FOR_DATA.search(plain)
     # "them" is the data only after the user has named it ("I need the times ... give them?")
     return bool(request and (not request.group().endswith("them") or _DATA_NEEDED.search(plain)))
@@ -234,9 +253,9 @@ _TIME_FIRST = re.compile(
 FASTEST_RUN_M_PER_S = 10.5
 # A longer race is run at a lower average speed: over 50, 100 and 200 m a sprinter's speed falls a
 # little (world records: 10.4 and 10.4 m/s, 50 m about 9 m/s from a standing start), so 30 s for
-# 50 m and 60 s for 200 m (1.7 against 3.3 m/s, seen on 2026-11-29) is nobody's running. Some slack
-# for a standing start over the shortest distance.
-LONGER_RACE_SPEEDUP = 1.3
+# 50 m and 60 s for 200 m (1.7 against 3.3 m/s, seen on 2026-11-29) is nobody's running. Slack for a
+# standing start over the shortest distance and for made-up round figures (30, 60 and 90 s: 1.33x).
+LONGER_RACE_SPEEDUP = 1.5
 # ... and a race is run, not walked: "I finished the 50-meter race in 5 minutes" (the chatbot's own
 # example taken up, run of 13:11 on 2026-11-29) is 0.17 m/s; a brisk walk is about 1.5 m/s.
 SLOWEST_RUN_M_PER_S = 1.5
@@ -266,7 +285,7 @@ def implausible_race_times(message: str) -> bool:
     return any(
         longer[0] > shorter[0]
         and (longer[1] < shorter[1] or longer[0] / longer[1] > LONGER_RACE_SPEEDUP * shorter[0] / shorter[1])
-        for shorter, longer in pairwise(races)
+        for shorter, longer in combinations(races, 2)
     )
 
 

@@ -573,6 +573,9 @@ def test_a_closing_run_of_hashtags_is_dropped() -> None:
         "I need the times for the 50, 100, and 200-meter races. can you please give them?",
         "could you give me my race times",
         "200-meter races, but I haven't got the times for each yet.",  # grid run of 2026-11-29
+        # the chatbot's how-to taken up as the plan for now (run of 13:24 on 2026-11-29)
+        "Okay, I'll start the stopwatch, finish the 50-meter race, read the time, repeat for the 100-meter.",
+        "okay, let's start the stipwatch and finish the 50-meter race.",
     ],
 )
 def test_withholding_what_the_situation_gives_the_user_is_rejected(message: str) -> None:
@@ -585,6 +588,7 @@ def test_withholding_what_the_situation_gives_the_user_is_rejected(message: str)
         ("I don't know what the best formula is for this", GOAL),  # not their data
         ("50 m in 8.2 s, 100 m in 17 s, 200 m in 38 s", GOAL),
         ("can you give them to me as a table?", GOAL),  # "them": the speeds, the data never named
+        ("I'll start with the 50 m: 9 seconds, then 100 m in 19", GOAL),
         ("can you give me the times for each race?", "You want a training plan for a 10 km race."),
         (
             "i dont know my exact weight, maybe 80 kg",
@@ -964,6 +968,21 @@ def test_the_chatbots_guess_is_not_stated_as_the_users_own_fact() -> None:
     assert message_problem("the total for 20 chickens, considering they eat 0.5 pounds each", example) is (
         Problem.ECHO
     )
+
+
+def test_own_times_that_share_one_figure_with_the_reply_are_not_the_replys() -> None:
+    # run of 13:24 on 2026-11-29: refused as the chatbot's facts, for the reply's "60 seconds/minute"
+    reply = (
+        "To convert this to seconds, multiply the minutes by 60: 5 minutes × 60 seconds/minute = 300 seconds"
+    )
+    goal = "You use a stopwatch to time your 50-meter, 100-meter, and 200-meter races."
+    situation = Situation(goal=goal, turn=2, recent_replies=[reply])
+    own = (
+        "I ran the 50-meter race in 30 seconds, the 100-meter race in 60 seconds, and the 200-meter race in "
+        "90 seconds."
+    )
+    assert message_problem(own, situation) is None
+    assert message_problem("it took me 300 seconds to run the 50-meter race.", situation) is Problem.ECHO
 
 
 def test_the_direction_to_paste_is_not_typed_above_the_pasted_code() -> None:
