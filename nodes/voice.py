@@ -304,10 +304,12 @@ def copies_example(
     mentioned as the 3rd" in three dialogues)."""
     if any(longest_common_run(message, example) >= run for example in examples):
         return True
-    # Two digits and up: a small number ("8 s") is too common to tell a copy.
+    # Two digits and up: a small number ("8 s") is too common to tell a copy. And only when every
+    # figure of the message's own is one shown: "15, 30 and 45 seconds" are the user's times, the
+    # example's "45 min" aside (run of 13:47 on 2026-11-29, refused as a copy).
     shown = {n for example in examples for n in numbers_in(example) if n >= 10}
-    copied = shown & numbers_in(message)
-    return bool(copied) and bool(copied - numbers_of(dialogue))
+    new = numbers_in(message) - numbers_of(dialogue)
+    return bool(new & shown) and new <= shown
 
 
 def helper_register(message: str) -> bool:

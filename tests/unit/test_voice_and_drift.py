@@ -820,6 +820,10 @@ def test_a_number_from_a_prompt_example_that_the_dialogue_never_held_is_a_copy()
     assert not copies_example("why 18 miles? that seems wrong", shown, dialogue=dialogue)
     assert not copies_example("i ran the 100 m in 8 s", shown, dialogue=dialogue)  # small numbers are common
     assert not copies_example("45 minutes is right", shown, dialogue=[*dialogue, "It takes 45 minutes."])
+    # one figure among the user's own is no copy (run of 13:47 on 2026-11-29: race times refused)
+    times = "the 50-meter race took me 15 seconds, the 100-meter 30 seconds, the 200-meter 45 seconds."
+    races = ["You timed your 50-meter, 100-meter and 200-meter races."]
+    assert not copies_example(times, ["about 45 min each way, by car"], dialogue=races)
 
 
 def test_a_later_parts_figure_in_an_opening_is_asking_ahead() -> None:
