@@ -111,11 +111,12 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         return Problem.PERSONA_DRIFT
     if withholds_own_data(message, situation.goal):
         return Problem.WITHHOLDS_DATA
+    left_out = excluded_things([situation.goal])  # what the goal leaves out ("without eggs")
     if (
         misstates_the_goals_figures(message, situation.goal)
         or implausible_race_times(message)
         or changes_own_race_times(message, situation.previous_user_messages)
-        or wants_the_excluded(message, excluded_things([situation.goal]))
+        or wants_the_excluded(message, left_out)
         or invents_a_restriction(
             message,
             [
@@ -127,7 +128,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         )
     ):
         return Problem.CONTRADICTS_GOAL
-    if complains_of_what_is_not_there(message, last_reply, excluded_things([situation.goal])):
+    if complains_of_what_is_not_there(message, last_reply, left_out):
         return Problem.FALSE_COMPLAINT
     if situation.later_parts and asks_ahead(message, situation.asked_so_far, situation.later_parts):
         return Problem.FRONT_LOADING
