@@ -1,7 +1,8 @@
 """The dialogue record: the documented, versioned JSON form of one finished dialogue.
 
-Schema (``schema_version`` 3; 2 added ``goal_plan``, ``expected_outcome``, ``goal_progress`` and
-``style``, 3 added ``rejected``) — see README "Dialogue record":
+Schema (``schema_version`` 4; 2 added ``goal_plan``, ``expected_outcome``, ``goal_progress`` and
+``style``, 3 added ``rejected``, 4 added ``own_details`` and user messages' ``written``) — see
+README "Dialogue record":
 
 - ``id``: stable hash of what defines the dialogue (``llm_roleplay.nodes.ids``)
 - ``goal``: the goal text
@@ -23,6 +24,9 @@ Schema (``schema_version`` 3; 2 added ``goal_plan``, ``expected_outcome``, ``goa
 - ``goal_progress``: per chatbot reply the user read, ``{"turn", "part", "status", "p_yes"}`` with
   status ``delivered``, ``not_delivered`` or ``asked_user``
 - ``style``: the simulated user's typing habits (``PersonaStyle``), null with ``style: off``
+- ``own_details``: the results the goal has the user measure but does not state ("50-meter race: 11
+  seconds", one per line), written once by the inquirer model when the persona is made and given
+  by the user whenever asked; null for goals without such measurements
 - ``regenerations``: rejected inquirer outputs by kind
 - ``rejected``: each rejected user message, ``{"turn", "problem", "text"}`` (``text`` as typed, and
   ``written``, the model's own output, where that differs), so that a reader can see what the
@@ -57,7 +61,7 @@ from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.state import TerminationReason
 from llm_roleplay.prompts import prompt_versions
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class ToolCallRecord(BaseModel):
@@ -127,6 +131,7 @@ class DialogueRecord(BaseModel):
     expected_outcome: str | None = None
     goal_progress: list[dict[str, Any]] = Field(default_factory=list)
     style: dict[str, Any] | None = None
+    own_details: str | None = None
     regenerations: dict[str, int] = Field(default_factory=dict)
     rejected: list[dict[str, Any]] = Field(default_factory=list)
     usage: dict[str, dict[str, int]] = Field(default_factory=dict)
@@ -214,6 +219,7 @@ def record_from_state(values: dict[str, Any], context: Context) -> DialogueRecor
         expected_outcome=values.get("expected_outcome"),
         goal_progress=values.get("goal_progress", []),
         style=values.get("style"),
+        own_details=values.get("own_details"),
         regenerations=values.get("regenerations", {}),
         rejected=values.get("rejected", []),
         usage=values.get("usage", {}),

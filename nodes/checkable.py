@@ -333,10 +333,13 @@ def _gives_no_result(part: str, answer: str, given: set[float]) -> bool:
 def _result_came_later(
     part: str, answer: str, messages: Sequence[Mapping[str, str]], given: set[float]
 ) -> bool:
-    """The user gave figures of their own after ``answer`` (the method), and a reply after that,
-    about the part, gives a figure of its own: the speeds once the user gave the times (grid run of
-    2026-11-29: "no result" was found in the method reply, and the user was sent back to complain
-    of speeds the chatbot had given). The user's new figures count as given for that reply."""
+    """The user gave figures of their own after ``answer`` (the method), or asked for the part
+    again, and a reply after that, about the part, gives a figure of its own: the speeds once the
+    user gave the times (grid run of 2026-11-29: "no result" was found in the method reply, and the
+    user was sent back to complain of speeds the chatbot had given); the calories of each race after
+    a refusal and the user's asking again (a speeds dialogue of the evening: the user complained of
+    per-race calories that four replies running had given). The user's new figures count as given
+    for that reply."""
     contents = [message["content"] for message in messages]
     if answer not in contents:
         return False
@@ -347,7 +350,9 @@ def _result_came_later(
     for message in messages[start + 1 :]:
         text = message["content"]
         if message["role"] == "user":
-            told = told or bool(_figures(text) - told_before)
+            # ... or asked for the part again, in most of its words (a refusal, then the result)
+            asked_again = 2 * len(wanted & topic_stems(text)) > len(wanted)
+            told = told or asked_again or bool(_figures(text) - told_before)
         elif told and wanted & topic_stems(text) and not _gives_no_result(part, text, given):
             return True
     return False

@@ -50,12 +50,18 @@ class Situation:
     previous_user_messages: Sequence[str] = ()
     recent_replies: Sequence[str] = ()  # the chatbot's last replies, oldest first
     related_texts: Sequence[str] = ()  # goal parts, expected outcome: what the dialogue is about
+    own_details: str = ""  # the results the user noted (own_details): their figures, like the goal's
     due_parts: Sequence[str] = ()  # the goal parts asked for so far, the current one included
     later_parts: Sequence[str] = ()  # the goal parts not due yet
     examples: Sequence[str] = ()  # example messages shown in the prompt, which must not be copied
     instructions: Sequence[str] = ()  # the prompt's instructions, which must not be copied either
     leak_persona_words: int = 8
     leak_goal_fraction: float = 0.6
+
+    @property
+    def own_texts(self) -> list[str]:
+        """What the user has of their own beyond the goal: the results they noted and what they typed."""
+        return [text for text in (self.own_details, *self.previous_user_messages) if text]
 
     @property
     def asked_so_far(self) -> list[str]:
@@ -84,16 +90,14 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
     ):
         return Problem.ROLE_CONFUSION
     if (
-        echoes(message, situation.recent_replies, situation.goal, situation.previous_user_messages)
+        echoes(message, situation.recent_replies, situation.goal, situation.own_texts)
         or copies_example(
             message,
             situation.examples,
-            dialogue=[situation.goal, *situation.previous_user_messages, *situation.recent_replies],
+            dialogue=[situation.goal, *situation.own_texts, *situation.recent_replies],
         )
         or copies_instructions(message, situation.instructions)
-        or claims_the_replies_facts(
-            message, situation.recent_replies, [situation.goal, *situation.previous_user_messages]
-        )
+        or claims_the_replies_facts(message, situation.recent_replies, [situation.goal, *situation.own_texts])
     ):
         return Problem.ECHO
     if greets_again(message, situation.turn):
@@ -115,7 +119,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
     if (
         misstates_the_goals_figures(message, situation.goal)
         or implausible_race_times(message)
-        or changes_own_race_times(message, situation.previous_user_messages)
+        or changes_own_race_times(message, situation.own_texts)
         or wants_the_excluded(message, left_out)
         or invents_a_restriction(
             message,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -143,12 +144,16 @@ async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict
             # chatbot's figures back) can still complain and give its data with the request.
             step = replace(step, intent=Intent.REASK, reason=ANSWER_FALLBACK_REASON, gives_figures=True)
             message = await _write_message(writer, state, context, step, meter)
+            if message is None:
+                message = _noted_results_message(state, context, step)
         elif message is None and step.intent is Intent.REASK and step.gives_figures:
             # The other way round: a small model that cannot complain and give its figures at once
             # (seen: "Provide your speed for each race.", four tries, the dialogue lost) can still
             # answer the reply as the request for them that it is.
             step = replace(step, intent=Intent.ANSWER, reason=_last_reply_opening(state))
             message = await _write_message(writer, state, context, step, meter)
+            if message is None:
+                message = _noted_results_message(state, context, step)
             if meter.held_back:
                 held_turn, complaint, written = meter.held_back
                 if message is None:
@@ -168,6 +173,23 @@ async def inquirer_turn(state: RoleplayState, runtime: Runtime[Context]) -> dict
     return meter.update(**step.update, messages=[sent], turn=turn + 1)
 
 
+def _noted_results_message(state: RoleplayState, context: Context, step: Step) -> str | None:
+    """The results the user noted, typed as they are, one per line, for a turn that must give them
+    and where every message the model wrote was refused: people answer "what were your times?"
+    with the times alone. Seen on 2026-11-29: asked for the times, the embedded model gave 45 s for
+    50 m, then the chatbot's request back, then 5 minutes for 100 m, and the dialogue was lost."""
+    details = state.get("own_details")
+    if not details:
+        return None
+    message = details
+    if state.get("style"):
+        style = PersonaStyle.model_validate(state["style"])
+        key = f"{state.get('dialogue_id', '')}:{state.get('turn', 0) + 1}:noted"
+        message = apply_style(message, style, "later", key, question=False).text
+    situation = _situation(state, context, step, [])
+    return None if message_problem(message, situation) else message
+
+
 def _last_reply_opening(state: RoleplayState) -> str:
     """What the answer prompt quotes of the chatbot's last reply: the lines with figures the user
     never gave (the chatbot's guesses, which the user's own real figures answer: seen on 2026-11-28,
@@ -175,7 +197,9 @@ def _last_reply_opening(state: RoleplayState) -> str:
     and every try lost), else its first sentences."""
     messages = state.get("messages", [])
     reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
-    known = numbers_of([state["goal"], *(text_of(m) for m in messages if m.type == "human")])
+    known = numbers_of(
+        [state["goal"], state.get("own_details") or "", *(text_of(m) for m in messages if m.type == "human")]
+    )
     guessed = [line.strip() for line in reply.splitlines() if numbers_in(line) - known]
     if guessed:
         return "It guesses their figures: " + " / ".join(guessed[:3])
@@ -218,6 +242,7 @@ async def _write_message(
     situation = replace(_situation(state, context, step, examples(task)), instructions=instructions(task))
     style = PersonaStyle.model_validate(state["style"]) if state.get("style") else None
     material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
+    noted = numbers_in(state.get("own_details") or "") - numbers_in(state["goal"])
     # passed every check but a preference: the first is sent if nothing better comes
     vague: list[tuple[str, Problem, str]] = []  # (typed, why, the model's output)
     for attempt in range(context.max_regenerations + 1):
@@ -226,7 +251,7 @@ async def _write_message(
         reply = await ainvoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
         meter.add(reply.usage)
         own = extract_message(reply.text, task.prefill)  # the model's message, before any rewrite
-        written = in_the_users_voice(trim(own, words))
+        written = in_the_users_voice(trim(own, words, noted))
         if material:
             written = without_paste_direction(written)
         if step.intent is Intent.REASK:
@@ -366,7 +391,8 @@ def _gives_a_new_figure(message: str, state: RoleplayState) -> bool:
     messages = state.get("messages", [])
     said = set().union(*(stated_figures(text_of(m)) for m in messages if m.type == "human"))
     replied = numbers_of(text_of(m) for m in messages if m.type == "ai")
-    return bool(stated_figures(message) - said - (replied - stated_figures(state["goal"])))
+    own = stated_figures(state["goal"]) | numbers_in(state.get("own_details") or "")
+    return bool(stated_figures(message) - said - (replied - own))
 
 
 def _misses_the_part(message: str, state: RoleplayState, step: Step, request: str) -> bool:
@@ -527,7 +553,7 @@ def _answer_problem(
     current_part = situation.due_parts[-1] if situation.due_parts else situation.goal
     # The chatbot's own guess given back as the user's figure ("Let's assume you ran this race in 10
     # seconds", then "for the 50-meter race, I ran in 10 seconds"; seen on 2026-11-28).
-    guessed = numbers_in(asked) - numbers_of([situation.goal, *situation.previous_user_messages])
+    guessed = numbers_in(asked) - numbers_of([situation.goal, *situation.own_texts])
     if numbers_in(message) & guessed:
         return Problem.ECHO
     if answers_for_the_chatbot(message, asked) or states_the_result(message, current_part):
@@ -561,6 +587,7 @@ def _situation(state: RoleplayState, context: Context, step: Step, shown_example
         previous_user_messages=[text_of(m) for m in messages if m.type == "human"],
         recent_replies=[text_of(m) for m in messages if m.type == "ai"][-RECENT_REPLIES:],
         related_texts=[*parts, state.get("expected_outcome") or ""],
+        own_details=state.get("own_details") or "",
         due_parts=parts[: step.part + 1],
         later_parts=parts[step.part + 1 :],
         examples=shown_examples,
@@ -582,9 +609,12 @@ _FILLER = re.compile(
 )
 
 
-def trim(message: str, target_words: int) -> str:
+def trim(message: str, target_words: int, own_figures: Collection[float] = ()) -> str:
     """Cut a message far over its target length back to its first whole sentences, opening
-    sentences of mere assent or thanks left out.
+    sentences of mere assent or thanks left out, and later ones that give ``own_figures`` (the
+    results the user noted) kept: "Can you help me find out my speed for each race? I ran a
+    50-meter race in 10 seconds, ..." had been cut to its question, and the chatbot asked for the
+    times (a speeds dialogue of the evening of 2026-11-29).
 
     Small models overshoot any requested length; people who type 15 words do not send 60.
     A single long sentence is left alone (cutting it would leave a fragment).
@@ -596,7 +626,6 @@ def trim(message: str, target_words: int) -> str:
         sentences = sentences[1:]
     kept: list[str] = []
     for sentence in sentences:
-        kept.append(sentence)
-        if len(" ".join(kept).split()) >= target_words:
-            break
+        if len(" ".join(kept).split()) < target_words or numbers_in(sentence) & set(own_figures):
+            kept.append(sentence)
     return " ".join(kept)

@@ -48,11 +48,18 @@ _EXAMPLE_LINE = re.compile(r"^- (.+)$", re.MULTILINE)
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
+def noted_results(state: RoleplayState) -> str:
+    """The line after the situation that gives the results the user noted (none without them)."""
+    details = state.get("own_details")
+    return f"\nThe results they noted: {'; '.join(details.splitlines())}" if details else ""
+
+
 def context_text(state: RoleplayState) -> str:
     messages = state.get("messages", [])
     return load_prompt("inquirer_context").render(
         persona=persona_description(state) or "an ordinary chatbot user",
         goal=state["goal"],
+        own_details=noted_results(state),
         transcript=transcript(messages, user="Person", assistant="Chatbot") if messages else "(nothing yet)",
     )
 
@@ -167,7 +174,13 @@ FIGURE_BLANK = "[your figure]"
 
 def _guesses_blanked(asked: str, state: RoleplayState) -> str:
     """``asked`` with every figure that neither the goal nor the user's messages hold blanked."""
-    known = numbers_of([state["goal"], *(text_of(m) for m in state.get("messages", []) if m.type == "human")])
+    known = numbers_of(
+        [
+            state["goal"],
+            state.get("own_details") or "",
+            *(text_of(m) for m in state.get("messages", []) if m.type == "human"),
+        ]
+    )
     return re.sub(
         NUMBER, lambda match: match.group() if number_value(match.group()) in known else FIGURE_BLANK, asked
     )
@@ -198,7 +211,9 @@ def _with_task(state: RoleplayState, context: Context, task: str, prefill: str) 
 def _reversed(state: RoleplayState, task: str) -> list[BaseMessage]:
     """The paper's form: the inquirer's own messages become 'assistant', the chatbot's 'user'."""
     system = load_prompt("inquirer_followup_reversed").render(
-        persona=persona_description(state) or "an ordinary chatbot user", goal=state["goal"]
+        persona=persona_description(state) or "an ordinary chatbot user",
+        goal=state["goal"],
+        own_details=noted_results(state),
     )
     flipped: list[BaseMessage] = [SystemMessage(system)]
     messages: Sequence[BaseMessage] = state.get("messages", [])

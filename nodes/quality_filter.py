@@ -98,6 +98,7 @@ def _per_message_filters(state: RoleplayState, context: Context) -> dict[str, Ca
             turn=sum(1 for m in earlier if m.type == "human") + 1,
             recent_replies=[text_of(m) for m in earlier if m.type == "ai"][-2:],
             related_texts=[*parts, state.get("expected_outcome") or ""],
+            own_details=state.get("own_details") or "",
             previous_user_messages=[text_of(m) for m in earlier if m.type == "human"],
         )
         problem = message_problem(text, situation)

@@ -71,6 +71,7 @@ class RoleplayState(InputState, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
     turn: int  # user messages sent so far
     style: dict[str, Any] | None  # the persona's typing habits (PersonaStyle), None with style off
+    own_details: str | None  # the results the goal has the user measure, one per line (own_details)
     plan_source: str  # where goal_parts came from: "given", "judge" or "split"
     part: int  # index of the goal part being pursued; len(goal_parts) once all are delivered
     part_asks: int  # user messages sent for the current part

@@ -40,6 +40,7 @@ PART_CHECK_MARK = "Check the assistant's replies strictly"
 FINAL_CHECK_MARK = "Did the assistant's replies give the user everything this goal asks for"
 PLAN_MARK = prompt_marker("goal_plan")
 PERSONA_DESCRIPTION_MARK = prompt_marker("persona_description")
+OWN_DETAILS_MARK = "Their situation has them measure something"
 
 # Ordinary user messages that pass every inquirer check.
 USER_MESSAGES = (
@@ -76,13 +77,18 @@ class ScriptedInquirer:
     script raises AssertionError, which the graph records as an ``inquirer_error``.
     """
 
-    def __init__(self, messages: Iterable[Any] = (), decisions: Iterable[Any] = ()) -> None:
+    def __init__(
+        self, messages: Iterable[Any] = (), decisions: Iterable[Any] = (), details: str = ""
+    ) -> None:
         self.messages = list(messages)
         self.decisions = list(decisions)
+        self.details = details  # the list of results, for a goal that has the user measure something
         self.calls: list[str] = []
         self.prompts: list[list[dict[str, Any]]] = []
 
     def __call__(self, prompt: list[dict[str, Any]]) -> str:
+        if OWN_DETAILS_MARK in str(prompt[0]["content"]):
+            return self.details  # made with the persona: not one of the turn's calls
         task = inquirer_task(prompt)
         self.calls.append(task)
         self.prompts.append(prompt)

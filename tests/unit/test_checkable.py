@@ -380,3 +380,22 @@ def test_a_method_first_and_the_result_once_the_user_gave_figures_is_a_result() 
     # without the user's figures, a later reply with other figures is no result for the speeds
     never_told = [messages[0], messages[1], messages[4], {"role": "assistant", "content": "MET 15-23."}]
     assert [f.check for f in evident_failures(parts, never_told)] == ["no_result"]
+
+
+def test_a_refusal_and_the_result_once_the_user_asked_again_is_a_result() -> None:
+    # A speeds dialogue of the evening of 2026-11-29: the calories refused at first, given per race in
+    # the four replies after the user asked again; "no result" was read in the refusal and the user
+    # complained of the per-race calories to the end.
+    parts = ["Calculate the speed for each race.", "Calculate the calories burned during each race."]
+    messages = [
+        {"role": "user", "content": "50-meter took 10 seconds, 100-meter took 20. whats my speed in each"},
+        {"role": "assistant", "content": "50 / 10 = 5 m/s and 100 / 20 = 5 m/s."},
+        {"role": "user", "content": "What are the calories burned during each race please?"},
+        {"role": "assistant", "content": "I cannot provide information on the calories burned."},
+        {"role": "user", "content": "please help me get the calories burned for each race"},
+        {"role": "assistant", "content": "50-meter race: 15 calories, 100-meter race: 30 calories."},
+    ]
+    assert [f.check for f in evident_failures(parts, messages)] == []
+    # asked about another part in one shared word ("race") is no asking again
+    other = {"role": "user", "content": "and the speed for the other race"}
+    assert [f.check for f in evident_failures(parts, [*messages[:4], other, messages[5]])] == ["no_result"]
