@@ -23,6 +23,7 @@ from llm_roleplay.nodes.own_facts import (
     implausible_race_times,
     misstates_the_goals_figures,
     refers_to_data_never_given,
+    strays_from_noted_races,
     takes_own_things_for_the_chatbots,
     withholds_own_data,
 )
@@ -120,6 +121,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         misstates_the_goals_figures(message, situation.goal)
         or implausible_race_times(message)
         or changes_own_race_times(message, situation.own_texts)
+        or strays_from_noted_races(message, situation.own_details)
         or wants_the_excluded(message, left_out)
         or invents_a_restriction(
             message,

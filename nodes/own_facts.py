@@ -295,3 +295,30 @@ def changes_own_race_times(message: str, previous_user_messages: Sequence[str]) 
     2026-11-29). A person's times stay theirs."""
     told = dict(pair for text in previous_user_messages for pair in race_times(text))
     return any(distance in told and told[distance] != seconds for distance, seconds in race_times(message))
+
+
+# A distance and its unit, for what a user says they run: "2 miles", "100-meter", "5 km".
+_DISTANCE = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s*-?\s*(m|meters?|metres?|km|kilometers?|kilometres?|mi|miles?)\b"
+    r"(?!\s*/|\s*per\b)",  # a speed ("5 m/s", "3 miles per hour") is no distance run
+    re.IGNORECASE,
+)
+_METRES_PER = {"m": 1.0, "k": 1000.0, "mi": 1609.344}
+
+
+def distances_run(text: str) -> set[float]:
+    """The distances the text names, in metres."""
+    found: set[float] = set()
+    for value, unit in _DISTANCE.findall(text):
+        lowered = unit.lower()
+        factor = _METRES_PER["mi"] if lowered.startswith("mi") else _METRES_PER[lowered[0]]
+        found.add(round(float(value) * factor))
+    return found
+
+
+def strays_from_noted_races(message: str, own_details: str) -> bool:
+    """A user who noted the times of their races tells of races they never ran: "I'm having a 2-hour
+    race. I'll be running 2 miles, 3 miles, and 4 miles" from a user whose noted races were 50, 100
+    and 200 metres (grid run of the evening of 2026-11-29, asked what the calories need)."""
+    noted = {round(distance) for distance, _ in race_times(own_details)}
+    return bool(noted) and bool(distances_run(message) - noted)

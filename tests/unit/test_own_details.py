@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from llm_roleplay.nodes.checks import Problem
+from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.inquirer import trim
 from llm_roleplay.nodes.own_details import details_problem, own_results
 from tests.unit.scripted_models import (
@@ -180,3 +182,25 @@ def test_a_message_cut_to_its_length_keeps_the_sentences_with_the_noted_results(
         "Can you help me find out my speed for each race? I ran a 50-meter race in 10 seconds, a "
         "100-meter in 20 seconds and a 200-meter in 30 seconds."
     )
+
+
+NOTED = "50 meters: 15 seconds\n100 meters: 30 seconds\n200 meters: 45 seconds"
+
+
+@pytest.mark.parametrize(
+    ("message", "problem"),
+    [
+        # grid run of the evening of 2026-11-29, asked what the calories need
+        (
+            "I'm having a 2-hour race. I'll be running 2 miles, 3 miles, and 4 miles.",
+            Problem.CONTRADICTS_GOAL,
+        ),
+        ("so, I'm running 2 miles in 45 minutes each way.", Problem.CONTRADICTS_GOAL),
+        ("i ran them flat out, no breaks. is the 200 meters the hardest?", None),
+        ("you said 3.33 m/s for the 50 meters, is that fast?", None),
+    ],
+)
+def test_a_user_who_noted_their_races_tells_of_no_others(message: str, problem: Problem | None) -> None:
+    situation = Situation(goal=PAPER_SPEEDS, own_details=NOTED, turn=3)
+    assert message_problem(message, situation) is problem
+    assert message_problem(message, Situation(goal=PAPER_SPEEDS, turn=3)) is None  # nothing noted
