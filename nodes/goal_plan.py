@@ -175,6 +175,45 @@ def with_goal_constraints(parts: list[str], goal: str) -> list[str]:
     return planned
 
 
+def without_derived_steps(parts: list[str], goal: str) -> list[str]:
+    """The judge's plan without a step of its own: a part in words of its own beside the goal's
+    ("total"), whose goal words the other parts all ask too. For "how many cups of feed do you need
+    to give your chickens in the final meal of the day ...?" the embedded judge planned "Calculate
+    the total amount of feed given to the chickens in a day" first, the user asked it as their
+    opening, and the dialogue went round the total (grid runs of 2026-11-29: twice). "Make it
+    recursive" and "make sure it does not enter an infinite loop" come from one sentence, but each
+    asks words of its own; the two cases of the skipping question ask the same words in another
+    order: all stay."""
+    in_goal = _stems(goal)
+
+    def asked(part: str) -> set[str]:
+        return _stems(part) & in_goal
+
+    kept = list(parts)
+    for part in parts:
+        others = [asked(other) for other in kept if other is not part]
+        if (
+            others
+            and _stems(part) - in_goal
+            and asked(part) <= set().union(*others)
+            and asked(part) not in others
+        ):
+            kept.remove(part)
+    return kept
+
+
+_WORD = re.compile(r"[a-z][a-z'-]{2,}")  # three letters and up: "OOP", "API", "CLI" are words here
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(word) for word in _WORD.findall(text.lower()) if word not in TASK_VERBS} - _STOP_STEMS
+
+
+_STOP_STEMS = {
+    stem(word) for word in ("the", "and", "for", "that", "this", "with", "you", "your", "are", "can")
+}
+
+
 def finished_plan(parts: list[str], goal: str) -> list[str]:
     """A plan as the user pursues it: stop conditions and purposes out, the goal's names and
     conditions in, a form's "(s)" written out."""

@@ -20,7 +20,7 @@ from langgraph.runtime import Runtime
 
 from llm_roleplay.blocks.models import build_chat_model
 from llm_roleplay.nodes.context import Context, settings_of
-from llm_roleplay.nodes.goal_plan import finished_plan, parse_plan, split_goal
+from llm_roleplay.nodes.goal_plan import finished_plan, parse_plan, split_goal, without_derived_steps
 from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.prompts import load_prompt
@@ -50,6 +50,8 @@ async def plan_goal(state: RoleplayState, runtime: Runtime[Context]) -> dict[str
         parts, source, usage = await _plan_once(state["goal"], judge.describe(), model)
     except Exception as error:  # the judge failing here ends the dialogue like any judge failure
         return {"termination_reason": TerminationReason.JUDGE_ERROR.value, "error": error_text(error)}
+    if source == "judge":
+        parts = without_derived_steps(parts, state["goal"])
     parts = finished_plan(parts, state["goal"])
     return {**start, "goal_parts": parts, "plan_source": source, "usage": {"judge": usage}}
 

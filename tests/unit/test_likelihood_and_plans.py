@@ -13,6 +13,7 @@ from llm_roleplay.nodes.goal_plan import (
     parse_plan,
     split_goal,
     with_goal_names,
+    without_derived_steps,
     without_material,
     without_stop_conditions,
 )
@@ -362,3 +363,50 @@ def test_the_goals_reason_for_a_request_is_no_part() -> None:
     # a request after "to" is a request
     recursive = "You want the chatbot to make it recursive, and to add a CLI."
     assert finished_plan(["Make it recursive", "Add a CLI"], recursive) == ["Make it recursive", "Add a CLI"]
+
+
+CHICKENS = (
+    "Every day, you feed each of your chickens three cups of mixed chicken feed, containing seeds, mealworms "
+    "and vegetables to help keep them healthy. You give the chickens their feed in three separate meals. In "
+    "the morning, you give your flock of chickens 15 cups of feed. In the afternoon, you give your chickens "
+    "another 25 cups of feed. You want to know how many cups of feed do you need to give your chickens in "
+    "the final meal of the day if the size of your flock is 20 chickens?  Also you want to know how much "
+    "does the chicken egg production rate depend on the feed you give? And if you provide enough feed to "
+    "your chickens for high-rate egg production."
+)
+
+
+def test_a_step_the_judge_added_to_the_plan_is_left_out() -> None:
+    # The embedded judge's plan of the grid runs of 2026-11-29 (twice): the user opened with the total.
+    planned = [
+        "Calculate the total amount of feed given to the chickens in a day.",
+        "Determine the amount of feed needed for the final meal of the day.",
+        "Analyze the relationship between the amount of feed given and the chicken egg production rate.",
+        "Evaluate if providing enough feed to achieve high egg production is feasible.",
+    ]
+    assert without_derived_steps(planned, CHICKENS) == planned[1:]
+
+
+def test_parts_that_each_ask_words_of_their_own_or_the_same_in_another_order_stay() -> None:
+    factorial = (
+        "You want the chatbot to make it recursive to have memory optimal function, but make sure that it "
+        "doesn't enter to an infinite loop. After that you want to plug a CLI to this function."
+    )
+    parts = [
+        "Make the function recursive to have memory optimal.",
+        "Ensure that the function does not enter an infinite loop.",
+        "Plug a CLI to the function.",
+    ]
+    assert without_derived_steps(parts, factorial) == parts
+    skipping = (
+        "You want to know how many miles you can travel in six hours if you spend one-third of the time "
+        "running and two-thirds walking. Also the other way around (one-third walking, two-thirds running)."
+    )
+    cases = [
+        "Determine the distance traveled in the first scenario (one-third running, two-thirds walking).",
+        "Determine the distance traveled in the second scenario (one-third walking, two-thirds running).",
+    ]
+    assert without_derived_steps(cases, skipping) == cases
+    vowels = "You need to write a function that counts vowels in JavaScript. And you need it in OOP."
+    oop = ["Write a function that counts vowels using JavaScript", "The function should be written in OOP."]
+    assert without_derived_steps(oop, vowels) == oop
