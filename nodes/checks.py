@@ -528,9 +528,24 @@ _IDENTITY_NAMES = {
 }
 
 
+# ... or their schooling: "i have a high-school diploma and want to create something unique", asking
+# for a unicorn drawn with turtle (grid run of the evening of 2026-11-29). 2 of 30,547 real user
+# messages give their degree in the first person, both about a job they want.
+_DEGREE = re.compile(r"\b(?:diploma|degree|doctorate|qualification|college education)\b", re.IGNORECASE)
+
+
 def names_own_identity(text: str, traits: Sequence[str], goal: str) -> bool:
-    """The message names the persona's gender identity or ethnic group, which the goal does not."""
+    """The message names the persona's gender identity or ethnic group, or their schooling in the
+    first person, which the goal does not."""
     plain, goal_plain = text.lower(), goal.lower()
+    for degree in (trait for trait in traits if _DEGREE.search(trait)):
+        wording = re.escape(normalized(degree)).replace(r"\ ", r"\s+")
+        said = re.search(
+            rf"\b(?:i have|i've got|ive got|i got|i hold|i'm|im|i am)(?: \w+){{0,3}} {wording}\b",
+            normalized(text),
+        )
+        if said and not _DEGREE.search(goal):
+            return True
     for trait in (trait.lower() for trait in traits):
         if trait not in _IDENTITY_TRAITS:
             continue

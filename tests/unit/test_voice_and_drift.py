@@ -1121,3 +1121,16 @@ def test_naming_ones_own_identity_unasked_is_a_leak() -> None:
     pepper = "how much black pepper for 20 chickens"  # not a name of the group of its own
     black = ["55 to 64", "Black or African American", "electrician"]
     assert message_problem(pepper, Situation(goal=chickens, turn=3, traits=black)) is not Problem.LEAK
+
+
+def test_the_users_schooling_in_the_first_person_is_a_leak() -> None:
+    # Grid run of the evening of 2026-11-29, a unicorn to draw with turtle.
+    traits = ["55 to 64", "non-binary", "Black or African American", "high-school diploma", "electrician"]
+    unicorn = "You want to draw a unicorn in python using the 'turtle' module."
+    said = "please draw a unicorn using the 'turtle' module. i have a high-school diploma and want to create"
+    assert message_problem(said, Situation(goal=unicorn, turn=1, traits=traits)) is Problem.LEAK
+    daughter = "draw a unicorn for my daughter, she just got her high-school diploma"
+    assert message_problem(daughter, Situation(goal=unicorn, turn=1, traits=traits)) is None
+    resume = "You want a resume that lists your degree and your work as an electrician."
+    own = "i have a high-school diploma, put it first"
+    assert message_problem(own, Situation(goal=resume, turn=2, traits=traits)) is not Problem.LEAK
