@@ -283,6 +283,25 @@ _PHRASE_GOES_ON = re.compile(
 )
 
 
+# ... or a noun phrase with no verb of its own before the sentence ends: "the total amount of feed
+# ..., considering the amount given in the morning (15 cups) and the afternoon (25 cups)." had been
+# sent as "The afternoon (25 cups)." (grid run of the evening of 2026-11-29). "and the function
+# should be in OOP" is a request of its own.
+_DETERMINER = re.compile(r"^(?:the|a|an|my|your|their|its|this|that|these|those|each|every)\b", re.IGNORECASE)
+_CLAUSE_VERB = re.compile(
+    r"\b(?:should|must|needs?|has|have|had|is|are|was|were|will|would|can|could|does|do|did|seems?|looks?"
+    r"|gives?|makes?|says?)\b",
+    re.IGNORECASE,
+)
+
+
+def _phrase_goes_on(rest: str) -> bool:
+    if _PHRASE_GOES_ON.match(rest):
+        return True
+    sentence = re.split(r"[.!?\n]", rest, maxsplit=1)[0]
+    return bool(_DETERMINER.match(rest)) and not _CLAUSE_VERB.search(sentence)
+
+
 def _without_restated_head(message: str, earlier: Sequence[str], joints: re.Pattern[str]) -> str:
     asked_before = {stem(word) for text in earlier for word in content_words(text)}
     # Only the first sentence may go: cut at a later joint, the head had taken the complaint with it
@@ -297,7 +316,7 @@ def _without_restated_head(message: str, earlier: Sequence[str], joints: re.Patt
         first, rest = message[: joint.start()], message[joint.end() :].strip()
         said = [stem(word) for word in content_words(first)]
         within_a_sentence = not re.search(r"[.!?\n]", message[joint.start() : joint.end()])
-        if within_a_sentence and _PHRASE_GOES_ON.match(rest):
+        if within_a_sentence and _phrase_goes_on(rest):
             continue
         if (
             len(said) >= NEW_REQUEST_WORDS

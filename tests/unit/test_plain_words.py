@@ -167,6 +167,13 @@ def test_a_complaint_says_what_is_wrong_without_restating_the_request() -> None:
     assert without_restated_complaint(seen, [opening]).startswith("I know it's not 40 cups as you said")
     gerunds = "how far can i go in 6 hours if i spend the time running and walking around the park"
     assert without_restated_complaint(gerunds, [asked]) == gerunds
+    # a noun phrase after "and" (grid run of the evening of 2026-11-29: sent as "The afternoon (25 cups).")
+    pair = (
+        "Please give the total amount of feed given to the chickens in a day, considering the amount given "
+        "in the morning (15 cups) and the afternoon (25 cups)."
+    )
+    fed = "In the morning, I give my flock 15 cups of feed. In the afternoon, I give them another 25 cups."
+    assert without_restated_complaint(pair, ["how much feed do my 20 chickens get in a day?", fed]) == pair
 
 
 def test_a_next_request_joined_to_the_first_one_typed_again_is_sent_alone() -> None:
@@ -178,6 +185,8 @@ def test_a_next_request_joined_to_the_first_one_typed_again_is_sent_alone() -> N
         "is written in OOP.",
     ):
         assert without_restated_request(seen, [opening]) == "It should be written in OOP."
+    clause = "Write a function that counts the vowels in a given string and the class should use OOP"
+    assert without_restated_request(clause, [opening]) == "The class should use OOP"  # a clause of its own
     new = "Write it as a class, and add a method that counts consonants too"
     assert without_restated_request(new, [opening]) == new
 
