@@ -281,6 +281,8 @@ _PROMPT_TALK = re.compile(
     r"\b(?:make up (?:some )?(?:realistic |reasonable )?(?:values|numbers|figures)"
     r"|made-up (?:values|numbers|figures)"
     r"|(?:figures|numbers|values|details) (?:from|of|in) (?:my|your|the|their) situation"
+    # "The figures your situation gives (20 chickens) are not sufficient." (grid run of the evening)
+    r"|(?:figures|numbers|values|details) (?:my|your|the|their) situation gives"
     r"|realistic scenario)\b",
     re.IGNORECASE,
 )

@@ -693,6 +693,8 @@ def test_the_prompts_instructions_copied_with_the_pronouns_turned_are_still_a_co
     )
     assert copies_instructions(reworded, shown)
     assert check(reworded) is Problem.ECHO
+    # grid run of the evening of 2026-11-29
+    assert copies_instructions("The figures your situation gives (20 chickens) are not sufficient.", shown)
     assert not copies_instructions("make up a story about a dragon for my kids", shown)
 
 
