@@ -467,6 +467,12 @@ def _asked_count(part: str) -> re.Match[str] | None:
     )
 
 
+_CODE_REQUEST = re.compile(
+    r"\b(?:code|query|queries|sql|script|program|function|api|diagram|mermaid|json|csv|yaml|xml|html)\b",
+    re.IGNORECASE,
+)
+
+
 def shorter_list(part: str, reply: str) -> str | None:
     """The part asks for N things ("the 10 oldest cities", "four regions") and the reply's numbered
     list (1, 2, 3, ... in order) stops before N, or the reply gives no list at all."""
@@ -482,14 +488,18 @@ def shorter_list(part: str, reply: str) -> str | None:
         return f"it lists {listed} {asked.group(3).lower()} where {count} were asked"
     # No list at all: "The 3rd oldest continuously inhabited city is Athens, Greece." for "the 10
     # oldest cities" (reading run of 2026-11-28; with no reason given, the user complained of "the
-    # order of the cities"). Names run inline ("Jericho, Damascus, ... and Sidon") take commas; code ("a query
-    # for the top 5 customers") finds the things rather than listing them.
+    # order of the cities"). Names run inline ("Jericho, Damascus, ... and Sidon") take commas; code
+    # asked for ("a query for the top 5 customers") finds the things rather than listing them, but
+    # code where the things were asked is no list of them (grid run of the evening of 2026-11-29:
+    # Python code calling a web API for "the 10 oldest cities", taken as delivered by the user).
+    asks_for_code = asked_piece(part) == "code" or bool(_CODE_REQUEST.search(part))
+    prose = reply if asks_for_code else FENCE.sub(" ", reply)
     if (
         listed < 2
         and count >= 3
-        and not _BULLET.search(reply)
-        and "```" not in reply
-        and reply.count(",") + len(_AND.findall(reply)) < count - 2
+        and not _BULLET.search(prose)
+        and not (asks_for_code and "```" in reply)
+        and prose.count(",") + len(_AND.findall(prose)) < count - 2
     ):
         return f"it gives no list of {count} {asked.group(3).lower()}"
     return None

@@ -181,6 +181,13 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "```sql\nSELECT name FROM customers ORDER BY total DESC LIMIT 5;\n```",
             None,
         ),
+        (  # ... but code where the things themselves were asked is no list (grid run, evening of 2026-11-29)
+            "List the world's 10 oldest continuously inhabited cities.",
+            "You can use the following Python code:\n\n```python\nimport requests\n"
+            "data = requests.get(url).json()\noldest = sorted(data, key=age)[:10]\n```\n\n"
+            "This code uses the Worldometers API to retrieve the list.",
+            "it gives no list of 10 cities",
+        ),
         # any list of named things that names one twice (walking tours, run of 2026-11-28) ...
         (
             "Provide a list of locations in France that are good for walking tours.",
