@@ -30,7 +30,7 @@ connection pool per event loop (:mod:`llm_roleplay.blocks.http_pool`).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -51,6 +51,9 @@ DISABLED_SPECS = frozenset({"none", "off"})
 SPEC_HELP = (
     "use local, fake, provider:model (e.g. openai:gpt-4o-mini), langgraph:ASSISTANT or python:module:attr"
 )
+
+
+LOCAL_TIMEOUT_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,12 @@ def _uncached_from_spec(settings: RoleModel) -> BaseChatModel:
             if settings.cache_path and settings.cache_mode == "replay"
             else local_base_url(LocalServerSettings(parallel_slots=settings.local_slots))
         )
-        return _openai_compatible(settings, model="local", base_url=base_url, api_key="none")
+        # The embedded server lives in this process: a slow reply is a queue, not a dead endpoint,
+        # and a timed-out call retried queues the same work again behind itself. Seen on 2026-11-29:
+        # four dialogues on one llama.cpp thread, a chatbot call timed out after its retries and the
+        # dialogue ended as chatbot_error. It waits as long as the work takes (an hour at most).
+        patient = replace(settings, timeout_s=max(settings.timeout_s, LOCAL_TIMEOUT_S))
+        return _openai_compatible(patient, model="local", base_url=base_url, api_key="none")
     provider, separator, name = spec.partition(":")
     if not separator or not provider or not name:
         raise ConfigError(f"{role} model: unknown spec '{spec}'; {SPEC_HELP}")

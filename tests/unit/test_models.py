@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,13 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from llm_roleplay.blocks.adapters import CallableChatModel, RemoteGraphChatModel
 from llm_roleplay.blocks.errors import ConfigError
 from llm_roleplay.blocks.fake_models import FakeRoleplayModel
-from llm_roleplay.blocks.models import ROLES, RoleModel, build_chat_model
+from llm_roleplay.blocks.models import (
+    LOCAL_TIMEOUT_S,
+    ROLES,
+    RoleModel,
+    _uncached_from_spec,
+    build_chat_model,
+)
 from llm_roleplay.graphs.roleplay import graph
 from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.llm import role_model
@@ -265,6 +272,19 @@ def test_role_settings() -> None:
     assert (chatbot.temperature, chatbot.max_tokens) == (0.9, 333)
     assert judge.temperature == 0.0  # the judge always samples greedily
     assert {settings.timeout_s for settings in (inquirer, chatbot, judge)} == {12}
+
+
+def test_the_embedded_model_waits_for_its_own_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A timed-out call to the in-process server queues the same work again (2026-11-29: a dialogue
+    # lost as chatbot_error); a remote endpoint keeps the setting.
+    replay = {"cache_path": str(tmp_path / "calls.jsonl"), "cache_mode": "replay", "timeout_s": 12.0}
+    monkeypatch.setenv("X_KEY", "not-a-real-key")
+    local = _uncached_from_spec(RoleModel(role="chatbot", spec="local", **replay))
+    assert local.request_timeout == LOCAL_TIMEOUT_S  # type: ignore[attr-defined]
+    remote = _uncached_from_spec(
+        RoleModel(role="chatbot", spec="openai:gpt-4o-mini", api_key_env="X_KEY", timeout_s=12.0)
+    )
+    assert remote.request_timeout == 12.0  # type: ignore[attr-defined]
 
 
 def test_describe_names_the_spec_and_url_only() -> None:
