@@ -325,7 +325,12 @@ _DANGLING_END = re.compile(
     # was): "how much/many X is" wants its verb; 0 of 30,547 real user messages end so
     r"|\bhow (?:much|many) \w+(?: \w+)? (?:is|are|was|were|do|does|did|will|would|should|can)"
     r"|(?:in|of|on|at|for|with|to|from|by) (?:a|an|the|my|your|this|that) \w+(?: \w+)?"
-    r" (?:in|of|on|at|with|from|by))\s*$",
+    r" (?:in|of|on|at|with|from|by)"
+    # "... count the number of vowels in a string using" (grid run of the evening of 2026-11-29);
+    # "what version of python my Mac is using" and "which db is it using" are whole: 2 of 30,547
+    # real messages end on "using", "including" or "via" otherwise (one message twice)
+    r"|(?<!\bis )(?<!\bare )(?<!\bam )(?<!'m )(?<!'re )(?<!\bwas )(?<!\bwere )(?<!\bit )(?<!\byou )"
+    r"(?<!\bthey )(?<!\bwe )(?<!\bi )(?:using|including|via))\s*$",
     re.IGNORECASE,
 )
 

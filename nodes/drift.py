@@ -151,7 +151,33 @@ def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[st
         kept = kept[: sentence_ends[-1] + 1]
     elif connectors and connectors[-1] >= 3:
         kept = kept[: connectors[-1]]
+    # ... and without the word that led into the later request: "... vowels in a string using |
+    # OOP?" had been sent as "... in a string using" (grid run of the evening of 2026-11-29)
+    while kept and kept[-1].lower().strip(",;:-") in _LEAD_IN:
+        kept = kept[:-1]
     return " ".join(kept).rstrip(",;:- ") if len(kept) >= 3 else ""
+
+
+_LEAD_IN = frozenset(
+    {
+        "using",
+        "with",
+        "in",
+        "into",
+        "for",
+        "by",
+        "via",
+        "including",
+        "as",
+        "to",
+        "of",
+        "on",
+        "without",
+        "the",
+        "a",
+        "an",
+    }
+)
 
 
 def contradicts_persona(message: str, attributes: Mapping[str, str]) -> bool:

@@ -292,6 +292,14 @@ def test_front_loading_is_seen_through_inflections_and_instruction_verbs() -> No
             "complex, but still gives the pancakes a fluffy texture",
             "Provide a simple recipe for pancakes without eggs.",
         ),
+        (  # grid run of the evening of 2026-11-29: sent as "... in a string using"
+            [
+                "Write a function that counts how many vowels are in a given string using JavaScript",
+                "Use OOP.",
+            ],
+            "How can I write a function in JavaScript to count the number of vowels in a string using OOP?",
+            "How can I write a function in JavaScript to count the number of vowels in a string",
+        ),
     ],
 )
 def test_front_loading_is_seen_past_the_goals_ask_verb_and_through_comparatives(
@@ -850,6 +858,9 @@ def test_a_message_that_narrates_wanting_a_chatbot_is_a_role_confusion() -> None
 def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_cut_off() -> None:
     # Seen on 2026-11-28 (the goal wanted the function in JavaScript).
     assert check("I need a function to count the number of vowels in a string in") is Problem.CUT_OFF
+    assert check("count the number of vowels in a string using") is Problem.CUT_OFF  # grid run, evening
+    assert check("which db is it using") is None
+    assert check("find out what version of python my Mac is using") is None
     assert check("what is this string used for") is None and check("which file is the bug in") is None
     assert check("How many cups of feed do i") is Problem.CUT_OFF  # seen on 2026-11-28
     assert check("where am i going wrong, what should i do") is None
