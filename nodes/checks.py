@@ -197,12 +197,20 @@ def normalized(text: str) -> str:
 NEAR_REPEAT_RATIO = 0.9
 
 
+REORDERED_MIN_WORDS = 5
+
+
 def repeats(text: str, earlier: Sequence[str]) -> bool:
-    """``text`` says again what one of ``earlier`` said: the same words, or nearly the same."""
+    """``text`` says again what one of ``earlier`` said: the same words, or nearly the same, or the
+    same words in another order ("... risks associated with social media and online gambling?" a
+    turn after "... with online gambling and social media?", grid run of the evening of 2026-11-29:
+    the chatbot answered word for word again; 4 of 30,547 real user messages reorder an earlier one
+    of theirs so, mostly a request sent again with its case or spacing changed)."""
     mine = normalized(text)
+    my_words = sorted(words(mine))
     for other in earlier:
         theirs = normalized(other)
-        if mine == theirs:
+        if mine == theirs or (len(my_words) >= REORDERED_MIN_WORDS and my_words == sorted(words(theirs))):
             return True
         matcher = SequenceMatcher(None, mine, theirs, autojunk=False)
         if matcher.real_quick_ratio() >= NEAR_REPEAT_RATIO and matcher.ratio() >= NEAR_REPEAT_RATIO:

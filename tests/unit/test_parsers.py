@@ -17,6 +17,7 @@ from llm_roleplay.nodes.checks import (
     leaks,
     longest_common_run,
     normalized,
+    repeats,
     words,
 )
 from llm_roleplay.nodes.guard import Situation, message_problem
@@ -408,3 +409,12 @@ def test_role_break_with_a_typographic_apostrophe() -> None:
 def test_quotes_around_words_are_not_part_of_them() -> None:
     # seen in make demo: "what you meant by 'total is still wrong'" copied a prompt example unseen
     assert words("by 'total is still wrong'. didn't") == ("by", "total", "is", "still", "wrong", "didn't")
+
+
+def test_the_same_words_in_another_order_are_a_repeat() -> None:
+    # Grid run of the evening of 2026-11-29: the chatbot answered the reordered question word for word.
+    asked = "Can you tell me about the risks associated with online gambling and social media?"
+    again = "Can you tell me about the risks associated with social media and online gambling?"
+    assert repeats(again, [asked])
+    assert not repeats("what about the risks of social media for teens?", [asked])
+    assert not repeats("so ok what next", ["ok so what next"])  # too short to tell
