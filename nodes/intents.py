@@ -39,10 +39,11 @@ from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.continuation import (
     MAX_CONTINUES,
     continues_in_a_row,
+    goes_in_circles,
     joined_continuations,
     replies_as_read,
 )
-from llm_roleplay.nodes.llm import as_dialogue
+from llm_roleplay.nodes.llm import as_dialogue, text_of
 from llm_roleplay.nodes.own_facts import measures_own_data
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.nodes.voice import content_words
@@ -262,6 +263,7 @@ async def next_step(
         and messages[-1].type == "ai"
         and messages[-1].response_metadata.get("cut_off")
         and continues_in_a_row(dialogue) < MAX_CONTINUES
+        and not goes_in_circles(text_of(messages[-1]))
     ):
         return Step(Intent.CONTINUE, part)
     if part >= len(parts):  # every part was delivered, and follow-up questions have been asked

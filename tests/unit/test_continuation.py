@@ -17,6 +17,7 @@ from llm_roleplay.nodes.continuation import (
     MAX_CONTINUES,
     continue_request,
     continues_in_a_row,
+    goes_in_circles,
     is_continue_request,
     joined_continuations,
     replies_as_read,
@@ -117,6 +118,21 @@ def test_a_cut_reply_is_continued_and_then_read_whole() -> None:
         messages += [HumanMessage("continue"), cut("so the final meal")]
     step = asyncio.run(next_step(state_with(*messages), Context(min_turns_before_stop=1), assess))
     assert step.intent is Intent.REASK and step.reason
+
+
+def test_a_cut_reply_that_goes_in_circles_is_read_not_continued() -> None:
+    # Grid run of the evening of 2026-11-29: the cat poem looped for 85 lines and the user typed
+    # "please continue" six times.
+    async def assess(part: str) -> float:
+        return 0.9
+
+    verse = "The cat is playful,\nIts ears perked up.\nThe cat is content,\nIts tail wagging.\n"
+    loop = "In a cozy room,\nLying on a warm couch,\n" + verse * 8
+    assert goes_in_circles(loop) and not goes_in_circles(REST)
+    poem = "write a poem about cats in 4 quatrains"
+    state = state_with(HumanMessage(poem), cut(loop))
+    step = asyncio.run(next_step(state, Context(min_turns_before_stop=1), assess))
+    assert step.intent is not Intent.CONTINUE
 
 
 def test_the_graph_sends_continue_after_a_cut_reply_and_records_it() -> None:
