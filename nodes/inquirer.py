@@ -53,6 +53,7 @@ from llm_roleplay.nodes.inquirer_prompt import (
     message_messages,
     put_as_question,
     target_words,
+    users_own_numbers,
 )
 from llm_roleplay.nodes.intents import Intent, Step, next_step
 from llm_roleplay.nodes.likelihood import ask_yes_no
@@ -197,9 +198,7 @@ def _last_reply_opening(state: RoleplayState) -> str:
     and every try lost), else its first sentences."""
     messages = state.get("messages", [])
     reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
-    known = numbers_of(
-        [state["goal"], state.get("own_details") or "", *(text_of(m) for m in messages if m.type == "human")]
-    )
+    known = users_own_numbers(state)
     guessed = [line.strip() for line in reply.splitlines() if numbers_in(line) - known]
     if guessed:
         return "It guesses their figures: " + " / ".join(guessed[:3])

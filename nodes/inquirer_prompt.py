@@ -172,15 +172,15 @@ def _follow_up_subject(state: RoleplayState, context: Context) -> str:
 FIGURE_BLANK = "[your figure]"
 
 
+def users_own_numbers(state: RoleplayState) -> set[float]:
+    """The numbers the user has of their own: the goal's, the results they noted, what they typed."""
+    typed = (text_of(m) for m in state.get("messages", []) if m.type == "human")
+    return numbers_of([state["goal"], state.get("own_details") or "", *typed])
+
+
 def _guesses_blanked(asked: str, state: RoleplayState) -> str:
     """``asked`` with every figure that neither the goal nor the user's messages hold blanked."""
-    known = numbers_of(
-        [
-            state["goal"],
-            state.get("own_details") or "",
-            *(text_of(m) for m in state.get("messages", []) if m.type == "human"),
-        ]
-    )
+    known = users_own_numbers(state)
     return re.sub(
         NUMBER, lambda match: match.group() if number_value(match.group()) in known else FIGURE_BLANK, asked
     )
