@@ -22,9 +22,10 @@ OpenAI-compatible servers, and ``openai:`` or other ``init_chat_model`` provider
 same two settings): ``request_retries`` retries of connection errors, timeouts and 408/409/429/5xx
 answers, with exponential backoff (0.5 s doubling up to 8 s, each wait cut by up to 25% at random)
 or the server's ``Retry-After`` when it gives one (up to 120 s); ``request_timeout_s`` bounds each
-attempt's connect and each wait for data. Keys are read by :mod:`llm_roleplay.blocks.keys`, and servers
-are probed by :mod:`llm_roleplay.reachability`. Every OpenAI-style model of one endpoint shares one
-connection pool per event loop (:mod:`llm_roleplay.blocks.http_pool`).
+attempt's connect and each wait for data (for ``local``, at least ``LOCAL_TIMEOUT_S``). Keys are
+read by :mod:`llm_roleplay.blocks.keys`, and servers are probed by :mod:`llm_roleplay.reachability`.
+Every OpenAI-style model of one endpoint shares one connection pool per event loop
+(:mod:`llm_roleplay.blocks.http_pool`).
 """
 
 from __future__ import annotations
