@@ -50,10 +50,30 @@ def without_self_description(message: str, traits: Sequence[str]) -> str | None:
             names_traits(plain, traits) > 0 or describes_chatbot_habits(plain)
         )
 
-    kept = [sentence for sentence in sentences if not describes_self(sentence)]
-    if len(kept) == len(sentences) or not kept:
+    def without_description(sentence: str) -> str | None:
+        if not describes_self(sentence):
+            return sentence
+        # The request may share the sentence: "I'm a runner from Chile and I want to know my speed
+        # in each race." had been dropped whole and "How do I do that? ..." sent without it
+        # (reading run of the evening of 2026-11-29).
+        for request in _REQUEST_CLAUSE.finditer(sentence):
+            clause = sentence[request.start(1) :]
+            if not describes_self(clause):
+                return clause[:1].upper() + clause[1:]
+        return None
+
+    kept = [clause for clause in map(without_description, sentences) if clause]
+    if kept == sentences or not kept:
         return None
     return " ".join(kept)
+
+
+# Where a request begins inside a sentence that also describes the user.
+_REQUEST_CLAUSE = re.compile(
+    r"(?:,\s*|\s+)(?:and|so|but)\s+"
+    r"((?:i\s+(?:want|need|would like|'d like|wanna)|can you|could you|how|please|help me)\b)",
+    re.IGNORECASE,
+)
 
 
 def as_request_to_write(message: str, goal: str) -> str:
@@ -295,11 +315,26 @@ _CLAUSE_VERB = re.compile(
 )
 
 
+# ... or a short complement that ends the sentence: "Can you make this function recursive and memory
+# optimal? the function shouldn't ..." had been sent as "memory optimal? the function shouldn't ..."
+# (reading run of the evening of 2026-11-29). "and add a CLI" is a request: it opens on a verb.
+SHORT_COMPLEMENT_WORDS = 3
+_REQUEST_VERB = re.compile(
+    r"^(?:add|use|fix|change|include|put|keep|make|write|give|tell|show|explain|list|find|create|check"
+    r"|ensure|calculate|compute|do|also|then|now)\b",
+    re.IGNORECASE,
+)
+
+
 def _phrase_goes_on(rest: str) -> bool:
     if _PHRASE_GOES_ON.match(rest):
         return True
     sentence = re.split(r"[.!?\n]", rest, maxsplit=1)[0]
-    return bool(_DETERMINER.match(rest)) and not _CLAUSE_VERB.search(sentence)
+    if _CLAUSE_VERB.search(sentence):
+        return False
+    if _DETERMINER.match(rest):
+        return True
+    return len(words(sentence)) <= SHORT_COMPLEMENT_WORDS and not _REQUEST_VERB.match(rest)
 
 
 def _without_restated_head(message: str, earlier: Sequence[str], joints: re.Pattern[str]) -> str:

@@ -189,6 +189,15 @@ def test_a_next_request_joined_to_the_first_one_typed_again_is_sent_alone() -> N
     assert without_restated_request(clause, [opening]) == "The class should use OOP"  # a clause of its own
     new = "Write it as a class, and add a method that counts consonants too"
     assert without_restated_request(new, [opening]) == new
+    # a short complement ends the sentence (reading run of the evening of 2026-11-29: sent from "memory")
+    asked = "can you write a recursive function that gives the factorial of a number?"
+    seen = (
+        "Can you make this function recursive and memory optimal? the function shouldn't enter an infinite"
+        " loop."
+    )
+    assert without_restated_request(seen, [asked]) == seen
+    added = "Can you make this function recursive and add a command line interface"
+    assert without_restated_request(added, [asked]) == "Add a command line interface"
 
 
 def test_a_sentence_of_enthusiasm_is_dropped() -> None:

@@ -365,6 +365,12 @@ def test_a_sentence_introducing_the_user_by_the_personas_traits_is_left_out() ->
     state = run_roleplay(inquirer, goal=goal, persona=persona, max_turns=1)
     assert user_texts(state) == ["please help me draw a unicorn with the turtle module."]
     assert state["regenerations"] == {}
+    # the request told in the same sentence stays (reading run of the evening of 2026-11-29: the
+    # sentence went whole and "How do I do that? ..." was sent without what "that" was)
+    tomatoes = "You want to grow tomatoes on your balcony."
+    grower = "I'm an electrician from Brazil and I want to grow tomatoes on my balcony. How do I start?"
+    state = run_roleplay(ScriptedInquirer(messages=[grower]), goal=tomatoes, persona=persona, max_turns=1)
+    assert user_texts(state) == ["I want to grow tomatoes on my balcony. How do I start?"]
 
 
 def test_the_next_part_is_asked_for_in_words_of_its_own() -> None:

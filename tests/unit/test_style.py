@@ -506,6 +506,8 @@ def test_a_person_who_says_please_says_it_once() -> None:
 def test_a_please_of_its_own_goes_whole() -> None:
     seen = "I need it to be without eggs and without sugar. Please!"  # had left "... sugar.\n!"
     assert apply_style(seen, _style(), "later", "k").text == "I need it to be without eggs and without sugar."
+    pleading = "It still has eggs in it. Please help!"  # make demo of 2026-11-29: "Help!" was left
+    assert apply_style(pleading, _style(), "later", "k").text == "It still has eggs in it."
 
 
 def test_please_goes_before_an_order_and_after_a_question() -> None:

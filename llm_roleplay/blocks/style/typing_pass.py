@@ -84,7 +84,11 @@ _APPRECIATION_SENTENCE = re.compile(
 )
 _HAS_THANKS = re.compile(r"\b(?:thanks|thank\s+you|thx|appreciate)\b", re.IGNORECASE)
 _PLEASE = re.compile(r"(?:,\s*please\b|\bplease\s*,?\s*)", re.IGNORECASE)
-_PLEASE_SENTENCE = re.compile(r"(?:(?<=[.!?])|^)\s*please\s*[.!?]+(?=\s|$)", re.IGNORECASE | re.MULTILINE)
+# "Please!" or "Please help!" as a sentence of its own (0 of 30,547 real user messages end a sentence
+# so): without the word, "Help!" was left alone at the end of make demo's third message (2026-11-29).
+_PLEASE_SENTENCE = re.compile(
+    r"(?:(?<=[.!?])|^)\s*please(?:\s+help(?:\s+me)?)?\s*[.!?]+(?=\s|$)", re.IGNORECASE | re.MULTILINE
+)
 _APOSTROPHE_WORD = re.compile(r"\b(\w+)['’](t|m|s|re|ve|ll|d)\b", re.IGNORECASE)
 _CAPITAL_I = re.compile(r"(?<![\w'’])I(?=(?:['’](?:m|ve|ll|d))?(?![\w]))")
 _QUESTION_START = re.compile(
