@@ -326,8 +326,25 @@ def has_own_figures(user_messages: Sequence[str], goal: str) -> bool:
 def _gives_no_result(part: str, answer: str, given: set[float]) -> bool:
     """A calculation answered with no figure beyond the ``given`` ones. Figures in code are inputs
     of a program the user would have to run, not a result ("distance = 100", "time = 30" in a speed
-    calculator, seen taken for the speeds); worked examples are no result either."""
-    return asks_for_figures(part) and not _figures(FENCE.sub(" ", outside_examples(answer))) - given
+    calculator, seen taken for the speeds); worked examples are no result either; nor, where speeds
+    are asked, a time or a distance."""
+    if not asks_for_figures(part):
+        return False
+    shown = FENCE.sub(" ", outside_examples(answer))
+    if _SPEED.search(part):
+        shown = _TIME_OR_DISTANCE.sub(" ", shown)
+    return not _figures(shown) - given
+
+
+# A speed is a distance per time: "a total time of 4 minutes 60 seconds", the user's own race times
+# added up wrongly, had been taken for the speeds asked (reading run of the evening of 2026-11-29).
+# "3.3 m/s", "12 km/h", "3.3 meters per second" stay.
+_SPEED = re.compile(r"\b(?:speeds?|pace|velocit(?:y|ies))\b", re.IGNORECASE)
+_TIME_OR_DISTANCE = re.compile(
+    r"(?<![\d.])\d+(?:[.,]\d+)?\s*(?:seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|meters?|metres?|m"
+    r"|kilomet(?:er|re)s?|km|miles?|mi)\b(?!\s*(?:/|per\b))",
+    re.IGNORECASE,
+)
 
 
 def _result_came_later(

@@ -150,6 +150,15 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "50 m: 50 / 8.1 = 6.17 m/s; 100 m: 100 / 15.2 = 6.58 m/s",
             None,
         ),
+        # a time where speeds were asked (reading run of the evening of 2026-11-29: the user's own
+        # times summed, wrongly, taken for the speeds)
+        (
+            "calculate the speed for each race",
+            "You ran 50 m in 15 s, 100 m in 30 s and 200 m in 75 s: a total time of 4 minutes 60 seconds.",
+            "it gives no result",
+        ),
+        ("calculate the speed for each race", "The 50 m race: 3.33 meters per second.", None),
+        ("calculate the speed for each race", "50 m in 15 s is 12 km/h.", None),
         ("how many tablespoons are in a quarter cup", "There are 4 tablespoons in 1/4 US cup.", None),
         ("calculate the total feed", "15 + 25 = 45 cups in total", "15 + 25 = 45 is wrong"),
         (
