@@ -180,6 +180,27 @@ _LEAD_IN = frozenset(
 )
 
 
+# "X instead of Y", "X rather than Y": the thing asked for and the thing it replaces.
+_INSTEAD = re.compile(
+    r"\b([a-z][\w-]*)\s+(?:instead of|rather than)\s+(?:an?\s+|the\s+|using\s+|being\s+|making\s+it\s+)?"
+    r"([a-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def asks_the_opposite(message: str, goal: str, excluded: set[str]) -> bool:
+    """The user asks for something in place of what their goal wants: "Make the factorialize
+    function iterative instead of recursive to optimize memory usage", the chatbot's suggestion
+    taken up by a user whose goal is a recursive function (grid run of 2026-11-29). What the goal
+    leaves out may be replaced ("applesauce instead of eggs" for pancakes without eggs)."""
+    wanted = {stem(word) for word in content_words(goal.lower())}
+    for match in _INSTEAD.finditer(message):
+        new, old = stem(match[1].lower()), stem(match[2].lower())
+        if old in wanted and old not in excluded and new not in wanted and new not in TASK_VERBS:
+            return True
+    return False
+
+
 def contradicts_persona(message: str, attributes: Mapping[str, str]) -> bool:
     """The message states an occupation, an age, a gender, a home country or a first language the
     persona does not have."""

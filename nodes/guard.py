@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from llm_roleplay.nodes.checks import Problem, breaks_role, is_cut_off, is_empty, leaks, repeats
-from llm_roleplay.nodes.drift import asks_ahead, contradicts_persona, off_goal
+from llm_roleplay.nodes.drift import asks_ahead, asks_the_opposite, contradicts_persona, off_goal
 from llm_roleplay.nodes.exclusions import (
     complains_of_what_is_not_there,
     excluded_things,
@@ -123,6 +123,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         or changes_own_race_times(message, situation.own_texts)
         or strays_from_noted_races(message, situation.own_details)
         or wants_the_excluded(message, left_out)
+        or asks_the_opposite(message, situation.goal, left_out)
         or invents_a_restriction(
             message,
             [

@@ -10,7 +10,14 @@ from __future__ import annotations
 import pytest
 
 from llm_roleplay.nodes.checks import Problem, states_the_result
-from llm_roleplay.nodes.drift import asks_ahead, before_asking_ahead, contradicts_persona, off_goal
+from llm_roleplay.nodes.drift import (
+    asks_ahead,
+    asks_the_opposite,
+    before_asking_ahead,
+    contradicts_persona,
+    off_goal,
+)
+from llm_roleplay.nodes.exclusions import excluded_things
 from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.rewrites import in_the_users_voice
 from llm_roleplay.nodes.voice import (
@@ -1147,3 +1154,18 @@ def test_the_users_schooling_in_the_first_person_is_a_leak() -> None:
     resume = "You want a resume that lists your degree and your work as an electrician."
     own = "i have a high-school diploma, put it first"
     assert message_problem(own, Situation(goal=resume, turn=2, traits=traits)) is not Problem.LEAK
+
+
+def test_asking_for_the_opposite_of_the_goal_contradicts_it() -> None:
+    factorial = "You want the chatbot to make your factorial function recursive, memory optimal."
+    seen = (
+        "Make the factorialize function iterative instead of recursive to optimize memory usage"  # grid run
+    )
+    assert asks_the_opposite(seen, factorial, set())
+    assert message_problem(seen, Situation(goal=factorial, turn=2)) is Problem.CONTRADICTS_GOAL
+    assert not asks_the_opposite("make it recursive instead of a loop", factorial, set())
+    pancakes = "You want a simple recipe for pancakes without eggs."
+    assert not asks_the_opposite(
+        "can I use applesauce instead of eggs?", pancakes, excluded_things([pancakes])
+    )
+    assert asks_the_opposite("a recipe for waffles instead of pancakes", pancakes, set())
