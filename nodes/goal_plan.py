@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from llm_roleplay.nodes.checks import TASK_VERBS, numbers_of, stem
+from llm_roleplay.nodes.code_layout import laid_out
 
 MAX_PARTS = 6
 MIN_PART_WORDS = 2
@@ -57,8 +58,9 @@ _REQUEST_CUE = re.compile(
 
 
 def material_of(goal: str) -> str:
-    """Code blocks in the goal: what the user pastes into the chat (empty if none)."""
-    return "\n\n".join(block.strip() for block in _CODE_FENCE.findall(goal) if block.strip())
+    """Code blocks in the goal: what the user pastes into the chat (empty if none), laid out again
+    where the goal flattened them onto one line."""
+    return "\n\n".join(laid_out(block.strip()) for block in _CODE_FENCE.findall(goal) if block.strip())
 
 
 def without_material(goal: str) -> str:
