@@ -275,8 +275,13 @@ def _stated_result(message: str, request: str) -> re.Match[str] | None:
     if not name:
         return None
     words_of_name = r"\s+".join(re.escape(word) for word in name.group(1).split())
+    # "my speed for the 50-meter race was approximately 3.33 meters per second" (grid run of the
+    # evening of 2026-11-29, the user's answer when asked for their times): what the result is of
+    # may stand between its name and the figure.
     stated = re.compile(
-        rf"\b{words_of_name}\s*(?::|=|\bis\b|\bwas\b|\bwere\b|\bare\b)\s*(?:about\s+|around\s+|~\s*)?{NUMBER}",
+        rf"\b{words_of_name}(?:\s+(?:for|of|in|during|on)\s+(?:the\s+|my\s+|each\s+)?[\w-]+(?:\s+[\w-]+)?)?"
+        rf"\s*(?::|=|\bis\b|\bwas\b|\bwere\b|\bare\b)"
+        rf"\s*(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?{NUMBER}",
         re.IGNORECASE,
     )
     return stated.search(message)

@@ -107,7 +107,11 @@ class Step:
 _PLEASANTRY = re.compile(
     r"anything else|other questions|further questions|more questions|help you with|assist you with"
     r"|is there (?:something|anything)|would you like|do you (?:want|need) (?:me|any|more)|shall i|should i"
-    r"|let me know if|hope (?:this|that|it) helps|does (?:this|that) help",
+    r"|let me know if|hope (?:this|that|it) helps|does (?:this|that) help"
+    # an offer to redo the work with other figures, after it was done with the user's: "If you have
+    # different times, please provide them so I can recalculate the speeds accurately." had the user
+    # give the same times again (grid run of the evening of 2026-11-29)
+    r"|\bif you have (?:any )?(?:different|other|more|additional|new|updated|more accurate)\b",
     re.IGNORECASE,
 )
 _ASKS_FOR_DATA = re.compile(
@@ -130,7 +134,10 @@ _LACKS_USERS_DETAILS = re.compile(
     r"\b(?:(?:do not|don't|does not|doesn't) have (?:access to )?(?:your|the) (?:specific |exact )?"
     r"(?:[a-z]+ ){0,3}(?:details|information|data|numbers|figures|measurements)"
     r"|without (?:knowing|more information about) (?:your|the)"
-    r"|(?:need|require) (?:more|additional|some) (?:information|details) about (?:your|the))\b",
+    r"|(?:need|require) (?:more|additional|some) (?:information|details) about (?:your|the)"
+    # "This would require access to your body composition" (grid run of the evening of 2026-11-29:
+    # the speeds user gave up at once on calories, for want of a weight they could give)
+    r"|(?:need|require)s? (?:access to |knowing |information (?:on|about) )?your)\b",
     re.IGNORECASE,
 )
 CANNOT_HELP_WORDS = 80  # longer replies that say "I can't ..." usually go on to help anyway

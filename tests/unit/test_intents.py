@@ -438,6 +438,13 @@ def test_a_refusal_for_want_of_details_the_goal_does_not_hold_is_asked_again_not
     }
     step = asyncio.run(next_step(state, Context(), reading(0.9)))
     assert step.intent is Intent.REASK and step.reason == LACKS_DETAILS_REASON
+    # ... or "access to your" body (grid run of the evening of 2026-11-29: gave up at once)
+    state["messages"][1] = AIMessage(
+        "I'm sorry, but I cannot provide information on the number of calories burned during each race. "
+        "This would require access to your body composition."
+    )
+    step = asyncio.run(next_step(state, Context(), reading(0.9)))
+    assert step.intent is Intent.REASK and step.reason == LACKS_DETAILS_REASON
     state["messages"][1] = AIMessage("I'm sorry, I don't have access to live data, so I can't give you that.")
     assert asyncio.run(next_step(state, Context(), reading(0.9))).intent is None  # out of reach: gives up
 

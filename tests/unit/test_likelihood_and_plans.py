@@ -332,6 +332,9 @@ def test_asking_sentences_are_what_the_answer_prompt_quotes() -> None:
     )
     assert asking_sentences(reply) == ["Let's assume you weigh 70 kg.", "What were your times for each race?"]
     assert asking_sentences("Your speed is 6.25 m/s. Let me know if you have any other questions!") == []
+    # an offer to redo it with other figures asks for nothing (grid run of the evening of 2026-11-29)
+    redo = "200 / 45 = 4.44 m/s. If you have different times, please provide them so I can recalculate."
+    assert asking_sentences(redo) == []
 
 
 def test_cannot_help() -> None:

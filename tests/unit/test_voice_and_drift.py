@@ -668,6 +668,12 @@ def test_the_chatbot_spoken_of_to_its_face_with_more_verbs() -> None:
             True,
         ),
         ("my speed was 6.1 m/s", "Calculate the speed for each race.", True),
+        (  # grid run of the evening of 2026-11-29, asked for the times
+            "my speed for the 50-meter race was approximately 3.33 meters per second",
+            "Calculate the speed for each race.",
+            True,
+        ),
+        ("the speed limit on my street is 30", "Calculate the speed for each race.", False),
         ("50 m in 8.4 s, 100 m in 17 s", "Calculate the speed for each race.", False),
         ("my weight is 80 kg", "Calculate the calories burned during each race.", False),
         ("speed is 6 m/s", "Write a short poem about running fast.", False),  # not a calculation
