@@ -308,16 +308,26 @@ async def _write_message(
         meter.reject(turn + 1, problem, typed, own)
     if not vague:
         return None
+    if vague[0][1] is Problem.MISSING_DETAILS:
+        # of the tries short of figures, the one that gives most of the goal's (the flock of 20 had
+        # been in the third try, and the first, with none, was sent: grid run of the evening of
+        # 2026-11-29); the first of them on a tie
+        wanted = stated_figures(state["goal"])
+        vague.sort(
+            key=lambda entry: (
+                -len(stated_figures(entry[0]) & wanted) if entry[1] is Problem.MISSING_DETAILS else 0
+            )
+        )
     for text, missed, output in vague[1:]:
         meter.reject(turn + 1, missed, text, output)
     sent, missed, meter.written = vague[0]
     if step.intent is Intent.REASK and step.gives_figures and missed is Problem.MISSING_DETAILS:
         # The answer that gives the figures is tried first (see inquirer_turn); this complaint is
         # sent only if that fails too, rather than the dialogue being lost.
-        meter.held_back = (turn + 1, _with_the_situation(sent, state), meter.written or "")
+        meter.held_back = (turn + 1, _with_the_situation(sent, state, step), meter.written or "")
         return None
     if missed is Problem.MISSING_DETAILS and step.intent in (Intent.OPEN, Intent.NEXT, Intent.REASK):
-        sent = _with_the_situation(sent, state)
+        sent = _with_the_situation(sent, state, step)
     if missed is Problem.SILENT_COMPLAINT:
         sent = _with_the_fault(sent, step.reason)
     return f"{sent}\n\n{material}" if material else sent
@@ -332,13 +342,15 @@ def _with_the_fault(message: str, reason: str) -> str:
     return f"{fault}. {message}" if message else fault
 
 
-def _with_the_situation(message: str, state: RoleplayState) -> str:
+def _with_the_situation(message: str, state: RoleplayState, step: Step) -> str:
     """A request for a calculation that no try gave the situation's figures, with the goal's scene
     told after it in the user's words, as people paste their problem ("... Every day, I feed each of
     my chickens three cups ..."): the chatbot had assumed "0.5 pounds a day" and 33 tries of the
     small model after it never gave the three cups (run of 2026-11-28)."""
     said = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
-    told = situation_told(state["goal"], [*said, message])
+    parts = state.get("goal_parts") or [state["goal"]]
+    asked_with = figures_asked_with(state["goal"], parts[step.part]) if step.part < len(parts) else set()
+    told = situation_told(state["goal"], [*said, message], asked_with)
     if not told:
         return message
     ending = "" if message.rstrip()[-1:] in (".", "?", "!") else "."

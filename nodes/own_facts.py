@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import combinations
 
 from llm_roleplay.nodes.checks import figures_by_unit, numbers_in, numbers_of, stated_figures, stem
-from llm_roleplay.nodes.goal_plan import scene_sentences
+from llm_roleplay.nodes.goal_plan import request_sentences, scene_sentences
 
 YOUR_THING = re.compile(r"\byour ([a-z]+)", re.IGNORECASE)
 
@@ -220,10 +221,13 @@ def _cased_as_found(word: str) -> Callable[[re.Match[str]], str]:
     return lambda match: word[:1].upper() + word[1:] if match.group()[:1].isupper() else word
 
 
-def situation_told(goal: str, said: Sequence[str]) -> str:
+def situation_told(goal: str, said: Sequence[str], asked_with: AbstractSet[float] = frozenset()) -> str:
     """The goal's scene sentences (not its requests) that hold figures nobody has typed yet, in the
     user's own words: what a person adds to a calculation they ask for ("Every day, I feed each of
-    my chickens three cups ..."). Empty when there are none."""
+    my chickens three cups ..."); then the condition of the goal's question that holds a figure of
+    ``asked_with`` (the figures the question for this part is asked with) nobody typed: "The size of
+    my flock is 20 chickens." (grid run of the evening of 2026-11-29: the scene was told, the flock
+    never, and the chatbot's 40 cups for the final meal was taken). Empty when there are none."""
     known = set().union(*(stated_figures(text) for text in said)) if said else set()
     told = []
     for sentence in scene_sentences(goal):
@@ -231,7 +235,18 @@ def situation_told(goal: str, said: Sequence[str]) -> str:
         if figures - known:
             told.append(in_first_person(sentence))
             known |= figures
+    for sentence in request_sentences(goal):
+        for condition in _CONDITION.finditer(sentence):
+            clause = condition.group(1).strip()
+            figures = stated_figures(clause)
+            if figures & asked_with - known:
+                told.append(in_first_person(clause[:1].upper() + clause[1:]) + ".")
+                known |= figures
     return " ".join(told)
+
+
+# A question's condition: "... in the final meal of the day if the size of your flock is 20 chickens?"
+_CONDITION = re.compile(r"\bif\s+((?:[^?!.,;]|(?<=\d)[.,](?=\d))+)", re.IGNORECASE)
 
 
 # Made-up figures a person could have: "I completed the 50-meter race in 40 seconds, the 100-meter

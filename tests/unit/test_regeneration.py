@@ -347,6 +347,26 @@ def test_a_calculation_that_no_try_gives_the_figures_of_gets_the_situation_told_
         f"{vague}. Every day, I feed each of my chickens three cups of feed. "
         "In the morning, I give my flock 15 cups."
     ]
+    # ... and the condition of the question the part comes from, and of the tries the one that gives
+    # most of the goal's figures (grid run of the evening of 2026-11-29: the flock of 20 was in the
+    # second try, the first was sent with the scene and no flock, and "40 cups" was taken)
+    chickens = (
+        "Every day, you feed each of your chickens three cups of feed. In the morning, you give your flock "
+        "15 cups. You want to know how many cups of feed you need in the final meal of the day if the size "
+        "of your flock is 20 chickens?"
+    )
+    part = "Determine the amount of feed needed for the final meal of the day."
+    no_flock = "whats the amount of feed needed for the final meal of the day?"
+    flock = "how much feed in the final meal of the day if my flock is 20 chickens?"
+    inquirer = ScriptedInquirer(messages=[no_flock, flock])
+    state = run_roleplay(inquirer, goal=chickens, goal_parts=[part], max_turns=1, max_regenerations=1)
+    assert user_texts(state) == [
+        f"{flock} Every day, I feed each of my chickens three cups of feed. "
+        "In the morning, I give my flock 15 cups."
+    ]
+    inquirer = ScriptedInquirer(messages=[no_flock, no_flock + " pls"])
+    state = run_roleplay(inquirer, goal=chickens, goal_parts=[part], max_turns=1, max_regenerations=1)
+    assert user_texts(state)[0].endswith("I give my flock 15 cups. The size of my flock is 20 chickens.")
     # told as the person's own: "you" and "your" are "I", "me" and "my"
     assert (
         in_first_person("It takes you 8 s, and you run your best.") == "It takes me 8 s, and I run my best."

@@ -240,6 +240,8 @@ def test_a_message_meant_as_a_question_stays_a_question() -> None:
         assert apply_style(left, _style(), "later", "k", question=True).text == left
     region = "Could you tell me what the region of the 3rd oldest city is?"  # seen on 2026-11-28
     assert apply_style(region, _style(), "later", "k", question=True).text == region
+    feed = "Can you explain what a balanced feed is and how it affects egg production?"  # grid run
+    assert apply_style(feed, _style(), "later", "k", question=True).text == feed
     # a task has no question form but "can you": without the habit, the person tells it
     other = "Can you make it recursive?"
     assert apply_style(other, _style(), "later", "k", question=True).text == "Make it recursive."
@@ -328,8 +330,15 @@ def test_is_it_possible_to_is_asked_as_people_ask() -> None:
 
 def test_a_question_about_the_persons_own_doing_is_not_made_an_order() -> None:
     # `make demo` on 2026-11-28: "Make pancakes without eggs." was refused by the chatbot
-    for asked in ("Is it possible to make pancakes without eggs?", "I want to make pancakes without eggs."):
+    for asked in (
+        "Is it possible to make pancakes without eggs?",
+        "I want to make pancakes without eggs.",
+        # grid run of the evening of 2026-11-29: sent as "Provide enough feed to achieve high egg production."
+        "Is it possible to provide enough feed to achieve high egg production?",
+    ):
         assert apply_style(asked, _style(), "first", "k").text == asked
+    given = "Is it possible to give me a recipe for pancakes without eggs?"
+    assert apply_style(given, _style(), "first", "k").text == "Give me a recipe for pancakes without eggs."
     helped = "Is it possible for you to help me make pancakes without eggs?"  # the demo's first try
     assert apply_style(helped, _style(), "first", "k", question=True).text == (
         "Help me make pancakes without eggs."

@@ -55,16 +55,19 @@ def in_question_order(text: str) -> str:
 
 
 _PRONOUN_SUBJECT = re.compile(_QUESTION_PHRASE + r" (?:i|you|we|they|he|she|it)\b", re.IGNORECASE)
+# A noun subject's first word; "a", "an" too: "what a balanced feed is and how it affects ..." had been
+# sent so (grid run of the evening of 2026-11-29).
+_DETERMINER = r"(?:the|a|an|my|your|our|their|this|that|these|those)"
 # "what the region of the 3rd oldest city is" (seen on 2026-11-28): a long subject, the verb last
 _VERB_LAST = re.compile(
-    _QUESTION_PHRASE + r" (?:the|my|your|this|that|these|those)\b[^.!?]*\b(?:is|are|was|were)\s*[.!?]?\s*$",
+    _QUESTION_PHRASE + rf" {_DETERMINER}\b[^.!?]*\b(?:is|are|was|were)\s*[.!?]?\s*$",
     re.IGNORECASE,
 )
 
 
 # "how the eye of the unicorn is drawn": a subject the turning above does not take, its verb after it
 _NOUN_SUBJECT = re.compile(
-    _QUESTION_PHRASE + r" (?:the|my|your|this|that|these|those)\b[^.!?]{0,60}?\b(?:is|are|was|were)\b",
+    _QUESTION_PHRASE + rf" {_DETERMINER}\b[^.!?]{{0,60}}?\b(?:is|are|was|were)\b",
     re.IGNORECASE,
 )
 
