@@ -221,6 +221,21 @@ def asking_sentences(reply: str) -> list[str]:
     return [*assumed, *(sentence for sentence in asked if sentence not in assumed)]
 
 
+# A symbol in LaTeX, "\( t_w \)", or a variable name: what a worked method supposes, not the user's data.
+_LATEX = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
+_YOU = re.compile(r"\byou(?:r|rs)?\b", re.IGNORECASE)
+
+
+def _method_variable(sentence: str) -> bool:
+    r"""An assumption of the method's own unknown, with no figure and nothing of the user's: "Let's
+    assume the time spent walking is \( t_w \) hours." (grid run of the evening of 2026-11-29: the
+    skipping user, whose goal gives every figure, answered it with "let's assume the time spent
+    walking is 3 hours"). Where the goal has the user measure something, such an assumption stands in
+    for their data ("the time for the 50-meter race is \( t_{50} \) seconds"), and asks for it."""
+    plain = _LATEX.sub(" ", sentence)
+    return bool(_ASSUMES.search(sentence)) and not numbers_in(plain) and not _YOU.search(plain)
+
+
 def _gives_up(part: int, progress: list[dict[str, Any]]) -> Step:
     ended = {"termination_reason": TerminationReason.INQUIRER_GAVE_UP.value, "goal_progress": progress}
     return Step(None, part, ended)
@@ -289,6 +304,8 @@ async def next_step(
     repeated = normalized(reply) in {normalized(earlier) for earlier in replies[:-1]}
     typed = [m["content"] for m in read if m["role"] == "user"]
     asked = [] if repeated else asking_sentences(reply)
+    if not measures_own_data(state["goal"]):
+        asked = [sentence for sentence in asked if not _method_variable(sentence)]
     # (a user who gave figures of their own reads a supposition as an example: see outside_examples)
     supposes = not (repeated or asked or has_own_figures(typed, state["goal"]))
     supposed = supposed_figures(reply, [state["goal"], *typed]) if supposes else []

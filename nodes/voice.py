@@ -59,6 +59,9 @@ _HELPER_REGISTER = re.compile(
     # asking the chatbot to find what is wrong with its own answer, as a teacher would (seen: "Tell
     # me what is wrong with your answer."; 0 of 30,547 real user messages)
     r"|what(?:'s| is) wrong with (?:your|the|this|that) (?:answer|response|reply)"
+    # ... or why it is wrong (grid run of the evening of 2026-11-29: "Explain why your answer is
+    # incorrect", sent when the chatbot gave code for a list; 0 of 30,547 real user messages)
+    r"|why (?:your|the|this|that) (?:answer|response|reply) (?:is|was) (?:incorrect|wrong|not correct)"
     # asking what the chatbot wants told, as a helper asks (seen: "Can you clarify what information
     # you would like me to know about these cities instead"; 0 of 30,547 real user messages)
     r"|what (?:information|info|details?|else|data)\s+(?:would you|do you|you would|you)"

@@ -473,3 +473,24 @@ def test_a_user_who_timed_their_races_gives_the_times_before_giving_up() -> None
     assert step.intent is Intent.REASK and step.gives_figures
     state["messages"][0] = HumanMessage("my 50-meter race took 9 seconds, the 100-meter 19 seconds")
     assert asyncio.run(next_step(state, Context(), reading(0.1))).intent is None  # refused twice: gives up
+
+
+def test_the_methods_own_unknown_is_not_a_question_to_the_user() -> None:
+    # Grid run of the evening of 2026-11-29: "Let's assume the time spent walking is \( t_w \) hours."
+    # was answered "let's assume the time spent walking is 3 hours", by a user whose goal gives every
+    # figure; a user who timed their races answers such an assumption with their times.
+    reply = (
+        "Walking takes two-thirds of the time.\n- Let's assume the time spent walking is \\( t_w \\) hours.\n"
+        "So the total distance covered in 6 hours is 12 miles."
+    )
+    state: dict[str, Any] = {
+        "goal": "You skip at 3 miles per hour and want to know how far you get in six hours.",
+        "goal_parts": ["How many miles can you travel in six hours?"],
+        "messages": [HumanMessage("how far in 6 hours if I skip at 3 mph"), AIMessage(reply)],
+        "turn": 1,
+        "part": 0,
+        "part_asks": 1,
+    }
+    assert asyncio.run(next_step(state, Context(), reading(0.1))).intent is Intent.REASK
+    state["goal"] = "You timed your 50-meter race with a stopwatch and want your speed."
+    assert asyncio.run(next_step(state, Context(), reading(0.1))).intent is Intent.ANSWER

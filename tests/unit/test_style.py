@@ -345,6 +345,11 @@ def test_a_question_about_the_persons_own_doing_is_not_made_an_order() -> None:
     )
 
 
+def test_i_was_wondering_if_you_could_show_is_a_request() -> None:
+    seen = "I was wondering if you could show me what the world's 10 oldest continuously inhabited cities are"
+    assert apply_style(seen, _style(), "later", "k").text.startswith("Show me what the world's 10 oldest")
+
+
 def test_i_was_wondering_is_no_way_to_open() -> None:
     # 2 of 4 openings of a run of 2026-11-28; 0 of 28,657 real messages open with this preamble
     preamble = "I was wondering if you could help me out with something. How far can I skip in six hours?"

@@ -734,6 +734,9 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
     assert check("list the places good for walking tours without including the ones that") is Problem.CUT_OFF
     assert check("can you do that") is None and check("is it like that") is None
     assert check("Tell me what is wrong with your answer.") is Problem.ROLE_CONFUSION  # the teacher's line
+    assert (
+        check("Explain why your answer is incorrect") is Problem.ROLE_CONFUSION
+    )  # grid run, evening of 11-29
     assert check("go on") is None and check("is there anything I should watch out for") is None
     assert in_the_users_voice("the chatbot didn't list Babylon.") == "you didn't list Babylon."
     seen = "the chatbot skipped over a crucial step in calculating the distances"

@@ -64,7 +64,7 @@ _POSSIBLE = re.compile(
     # a task for the chatbot; "is it possible to make pancakes without eggs?" asks whether it can be
     # done, and made the order "Make pancakes without eggs." (make demo, 2026-11-28, refused)
     r"|(?=(?:help|write|create|generate|draw|calculate|compute|list|refine|rewrite|translate|summari[sz]e"
-    r"|convert|find|tell|explain|recommend|suggest|design|count|change|improve|fix"
+    r"|convert|find|tell|show|explain|recommend|suggest|design|count|change|improve|fix"
     r"|develop|implement|code)\b"
     # giving to the user only: "Is it possible to provide enough feed to achieve high egg production?"
     # asks about the user's hens, and had been sent as the order "Provide enough feed to achieve high
