@@ -45,6 +45,7 @@ from llm_roleplay.nodes.continuation import (
 )
 from llm_roleplay.nodes.llm import as_dialogue, text_of
 from llm_roleplay.nodes.own_facts import measures_own_data
+from llm_roleplay.nodes.poem_shape import poem_shape_met
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
 from llm_roleplay.nodes.voice import content_words
 
@@ -353,6 +354,10 @@ async def next_step(
             entry["part"] for entry in state.get("goal_progress", []) if entry["status"] == "delivered"
         }
         following = next((k for k in range(part + 1, len(parts)) if k not in delivered), len(parts))
+        # ... nor one the same reply plainly delivered too (a poem of the shape asked next)
+        while following < len(parts) and poem_shape_met(parts[following], reply):
+            done.append(_progress(turn, following, "delivered", None))
+            following = next((k for k in range(following + 1, len(parts)) if k not in delivered), len(parts))
         if following < len(parts):
             return Step(Intent.NEXT, following, {"part": following, "part_asks": 1, "goal_progress": done})
         if turn >= _claim_floor(context):

@@ -124,3 +124,12 @@ def wrong_poem_shape(part: str, answer: str) -> str | None:
         if wanted != per_verse and lines != wanted:
             return f"it has {lines} lines, not {wanted}"
     return None
+
+
+def poem_shape_met(part: str, answer: str) -> bool:
+    """``part`` asks for a poem's shape (its verses or lines counted) and the poem in ``answer`` has
+    it: the chatbot's first poem about cats had four quatrains, and the user, asked it "with 4 parts
+    (quatrains) each with 4 lines" the next turn, three times over (grid run of the evening of
+    2026-11-29); a person who counts them moves on."""
+    shaped = _VERSES_ASKED.search(part) or _LINES_EACH.search(part) or _LINES_IN_ALL.search(part)
+    return bool(shaped) and bool(first_poem(answer)) and wrong_poem_shape(part, answer) is None

@@ -379,7 +379,10 @@ def test_a_piece_on_the_topic_asked_for_is_taken_whatever_the_small_reader_says(
     # Seen on 2026-11-29: P(yes) 0.41 and 0.47 to poems about cats, and the user asked for "a poem
     # about cats" again with nothing against the poem, three times, until the dialogue was lost.
     state = state_after(CAT_POEM)
-    state["goal_parts"] = ["Create a poem about cats.", "Make sure the poem has 4 quatrains."]
+    state["goal_parts"] = [
+        "Create a poem about cats.",
+        "Write one quatrain in the style of your favourite poet.",
+    ]
     step = asyncio.run(next_step(state, Context(), reading(0.41)))
     assert step.intent is Intent.NEXT and step.part == 1
     # a piece on another topic, no piece at all, or a request for more than a piece on a topic
@@ -494,3 +497,36 @@ def test_the_methods_own_unknown_is_not_a_question_to_the_user() -> None:
     assert asyncio.run(next_step(state, Context(), reading(0.1))).intent is Intent.REASK
     state["goal"] = "You timed your 50-meter race with a stopwatch and want your speed."
     assert asyncio.run(next_step(state, Context(), reading(0.1))).intent is Intent.ANSWER
+
+
+def test_a_next_part_the_reply_already_delivered_plainly_is_not_asked_for() -> None:
+    # Grid run of the evening of 2026-11-29: the first poem had four quatrains, and the user asked
+    # for "4 parts (quatrains) each with 4 lines" three times over.
+    verse = "Soft paws tread\nWhiskers twitch\nEyes of gold\nTails that switch"
+    parts = [
+        "Create a poem about cats.",
+        "Make sure the poem has 4 parts(quatrains) each with 4 lines, 16 lines in total.",
+        "Refine the poem so that it is coherent.",
+    ]
+    state: dict[str, Any] = {
+        "goal": "You want a poem about cats, 4 quatrains of 4 lines, refined until coherent.",
+        "goal_parts": parts,
+        "messages": [
+            HumanMessage("write a poem about cats"),
+            AIMessage("\n\n".join([verse] * 3 + [verse.upper()])),
+        ],
+        "turn": 1,
+        "part": 0,
+        "part_asks": 1,
+    }
+    step = asyncio.run(next_step(state, Context(), reading(0.9)))
+    assert (step.intent, step.part) == (Intent.NEXT, 1)  # the same verse four times is no shape met
+    state["messages"][1] = AIMessage(
+        "\n\n".join(
+            f"Cat {n} naps\nIn the sun\nPurrs all day\nTill day is done"
+            for n in ("one", "two", "three", "four")
+        )
+    )
+    step = asyncio.run(next_step(state, Context(), reading(0.9)))
+    assert (step.intent, step.part) == (Intent.NEXT, 2)
+    assert [entry["part"] for entry in step.update["goal_progress"]] == [0, 1]
