@@ -33,7 +33,7 @@ from llm_roleplay.nodes.rewrites import (
             "Which parts of France are good locations for walking tours?",
         ),
         ("Determine how fast I run each distance.", "How fast do I run each distance?"),
-        ("Find out how many calories I burned.", "Tell me how many calories I burned."),  # order kept
+        ("Find out how many calories I burned.", "How many calories did I burn?"),
         ("Calculate the speed for each race.", "What's the speed for each race?"),
         ("Calculate the calories burned during each race.", "What are the calories burned during each race?"),
         ("Identify who established the city.", "Who established the city?"),

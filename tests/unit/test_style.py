@@ -21,6 +21,7 @@ from llm_roleplay.blocks.style.profile import (
     load_profile,
     sample_style,
 )
+from llm_roleplay.blocks.style.question_order import in_question_order
 from llm_roleplay.blocks.style.requests import plain_complaint
 from llm_roleplay.blocks.style.typing_pass import TypedMessage, _please, apply_style
 
@@ -230,8 +231,10 @@ def test_a_message_meant_as_a_question_stays_a_question() -> None:
     assert apply_style(asked, _style(), "later", "k", question=True).text == "How far can I go in six hours?"
     why = "Could you explain why the total is 18 miles?"
     assert apply_style(why, _style(), "later", "k", question=True).text == "Why is the total 18 miles?"
-    burned = "Can you tell me how many calories I burned?"  # the verb would have to change: left
-    assert apply_style(burned, _style(), "later", "k", question=True).text == burned
+    burned = "Can you tell me how many calories I burned?"  # the verb changes: "did I burn"
+    assert apply_style(burned, _style(), "later", "k", question=True).text == "How many calories did I burn?"
+    really = "Can you tell me how fast I really ran?"  # no verb right after "I": left
+    assert apply_style(really, _style(), "later", "k", question=True).text == really
     eye = "Can you explain how the unicorn's eye is drawn with a circle?"  # sent embedded, 2026-11-28
     assert apply_style(eye, _style(), "later", "k", question=True).text == (
         "How is the unicorn's eye drawn with a circle?"
@@ -285,9 +288,11 @@ def test_a_wish_is_turned_into_the_request_itself_unless_the_person_asks_that_wa
         ),
         ("I was wondering how I can calculate my speed", "How can I calculate my speed?"),
         ("I'd like to know how many cups of feed I need", "How many cups of feed do I need?"),
+        # a past verb takes "did"
+        ("I want to know how many calories I burned", "How many calories did I burn?"),
+        ("I'm curious why you chose that", "Why did you choose that?"),
         # an order that cannot be turned stays as it is
-        ("I want to know how many calories I burned", "I want to know how many calories I burned."),
-        ("I'm curious why you chose that", "I'm curious why you chose that."),
+        ("I want to know how fast I really ran", "I want to know how fast I really ran."),
     ],
 )
 def test_a_question_wrapped_in_curiosity_is_asked_directly(wrapped: str, asked: str) -> None:
@@ -441,9 +446,7 @@ def test_asking_for_help_is_asked_as_the_question_itself() -> None:
         "Can you write a poem?", _style(can_you_opening=1.0), "first", "k", question=True
     ).text == ("Can you write a poem?")
     assert asked("Can you help me make pancakes?") == "Can you help me make pancakes?"  # the person cooks
-    assert asked("Can you help me find out how many calories I burned?") == (
-        "Can you help me find out how many calories I burned?"  # "did I burn": left
-    )
+    assert asked("Can you help me find out how many calories I burned?") == "How many calories did I burn?"
     # seen on 2026-11-28: "figure out if ..." has no direct form; the help asked for on its own
     assert asked("Can you help me figure out if I can skip?") == "Can you help me figure out if I can skip?"
     assert asked("Can you help me out? If I skip at 3 mph, how far do I get?") == (
@@ -531,3 +534,17 @@ def test_please_goes_before_an_order_and_after_a_question() -> None:
     ordered = TypedMessage("do it again with my times")
     _please(ordered, wanted=True)
     assert ordered.text == "please do it again with my times"
+
+
+def test_help_me_figure_out_is_asked_as_the_question_itself() -> None:
+    # grid run of the evening of 2026-11-29: sent as the order "Figure out how fast I ran each race."
+    seen = "Can you help me figure out how fast I ran each race?"
+    assert apply_style(seen, _style(), "first", "k").text == "How fast did I run each race?"
+    assert apply_style(seen, _style(), "first", "k", question=True).text == "How fast did I run each race?"
+    assert in_question_order("how many calories I burned") == "how many calories did I burn"
+    assert in_question_order("how fast I really ran") == "how fast I really ran"  # left: no verb after I
+    # a calculation asked as an order stays one
+    assert (
+        apply_style("Can you help me calculate my speed?", _style(), "first", "k").text
+        == "Calculate my speed."
+    )

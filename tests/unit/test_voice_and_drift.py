@@ -919,7 +919,7 @@ def test_a_message_that_stops_after_a_prepositional_phrase_on_a_preposition_was_
         ),
         (
             "I want to know how many calories I burned in each race",
-            "I want to know how many calories I burned in each race",  # no question order without "did"
+            "How many calories did I burn in each race",  # the past verb takes "did"
         ),
         (  # 2026-11-29: the same wrapping with "assist"
             "I'd like to know the speed for each of my races. can you assist me with that?",

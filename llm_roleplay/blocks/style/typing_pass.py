@@ -169,8 +169,7 @@ def apply_style(
     # (real: 6%)
     _edit(message, "can_you_opening", possible_as_can_you(message.text, draws["can_you_opening"]))
     if not draws["can_you_opening"]:
-        if question:
-            _edit(message, "can_you_opening", help_asked_directly(message.text))
+        _edit(message, "can_you_opening", help_asked_directly(message.text, question))
         for rewrite in (asked_directly if question else without_can_you, task_told, without_help_me):
             _edit(message, "can_you_opening", rewrite(message.text))
         _edit(message, "can_you_opening", without_wish(message.text, question))
