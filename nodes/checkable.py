@@ -74,6 +74,7 @@ from llm_roleplay.nodes.list_pick import answers_another_item
 from llm_roleplay.nodes.one_line import not_one_line
 from llm_roleplay.nodes.place_kind import buildings_for_walks
 from llm_roleplay.nodes.poem_shape import wrong_poem_shape
+from llm_roleplay.nodes.remainder import given_summed_for_the_rest
 from llm_roleplay.nodes.scaling import wrongly_scaled
 from llm_roleplay.nodes.stance import takes_the_other_side
 from llm_roleplay.nodes.totals import false_shares, false_totals
@@ -396,6 +397,8 @@ def evidently_undelivered(
         return NO_RESULT
     if wrong := false_arithmetic(reply):
         return f"{wrong[0]} is wrong"
+    if detail := given_summed_for_the_rest(part, reply, known):
+        return detail
     if detail := broken_word_limit(part, reply):
         return detail
     if copied_rewrite(part, reply, earlier):

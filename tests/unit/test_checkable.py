@@ -161,6 +161,17 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
         ("calculate the speed for each race", "50 m in 15 s is 12 km/h.", None),
         ("how many tablespoons are in a quarter cup", "There are 4 tablespoons in 1/4 US cup.", None),
         ("calculate the total feed", "15 + 25 = 45 cups in total", "15 + 25 = 45 is wrong"),
+        # what is left answered with what was given (grid run of the evening of 2026-11-29)
+        (
+            "Determine the amount of feed needed for the final meal of the day.",
+            "20 chickens x 3 cups = 60 cups a day.\nSo the feed needed for the final meal is 40 cups.",
+            "40 is 15 + 25, what was given already",
+        ),
+        (
+            "Determine the amount of feed needed for the final meal of the day.",
+            "20 chickens x 3 cups = 60 cups a day, 40 given already.\nSo the final meal is 20 cups.",
+            None,
+        ),
         (
             "write a poem about cats in under 10 words",
             "Soft paws, warm naps, whiskers in the sun, a purring heart.",
