@@ -75,6 +75,7 @@ from llm_roleplay.nodes.state import (
     persona_description,
     persona_traits,
 )
+from llm_roleplay.nodes.time_split import states_an_earlier_split
 from llm_roleplay.nodes.voice import (
     answers_for_the_chatbot,
     asks_back,
@@ -353,8 +354,15 @@ def _with_the_situation(message: str, state: RoleplayState, step: Step) -> str:
     told = situation_told(state["goal"], [*said, message], asked_with)
     if not told:
         return message
-    ending = "" if message.rstrip()[-1:] in (".", "?", "!") else "."
-    return f"{message.rstrip()}{ending} {told}"
+    # a closing "thanks" stays last: "...respectively?\nThanks. I can run at ..." had been sent
+    # (grid run of the evening of 2026-11-29)
+    thanks = _CLOSING_THANKS.search(message)
+    body, closing = (message[: thanks.start()], thanks.group()) if thanks else (message, "")
+    ending = "" if body.rstrip()[-1:] in (".", "?", "!") else "."
+    return f"{body.rstrip()}{ending} {told}{closing}"
+
+
+_CLOSING_THANKS = re.compile(r"[\s,]*\b(?:thanks|thank you|thx|ty)\b[.!]*\s*$", re.IGNORECASE)
 
 
 def _skips_one_step(message: str, situation: Situation) -> bool:
@@ -421,7 +429,15 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
         # "The other way around (one-third of the time walking ...)": the case is told by the order
         # of words the parts share, and a message that states it asks for it (three such messages
         # were refused in one turn, 2026-11-28, for not saying "other way around").
-        return len(wanted & said) < len(wanted - distinctive) / 2
+        # ... and one that states the split asked before asks for it again (grid run of the evening
+        # of 2026-11-29: "... one-third of the time running and two-thirds of the time walking")
+        asked_before = [
+            *parts[: step.part],
+            *(text_of(m) for m in state.get("messages", []) if m.type == "human"),
+        ]
+        return len(wanted & said) < len(wanted - distinctive) / 2 or states_an_earlier_split(
+            message, request, asked_before
+        )
     # The side asked for is the request: "can you give a response to the statement ...?" for "a
     # response that agrees with the statement" got the chatbot's own view (reading run of 2026-11-29).
     stance = wanted & _STANCE_STEMS

@@ -367,6 +367,11 @@ def test_a_calculation_that_no_try_gives_the_figures_of_gets_the_situation_told_
     inquirer = ScriptedInquirer(messages=[no_flock, no_flock + " pls"])
     state = run_roleplay(inquirer, goal=chickens, goal_parts=[part], max_turns=1, max_regenerations=1)
     assert user_texts(state)[0].endswith("I give my flock 15 cups. The size of my flock is 20 chickens.")
+    # a closing thanks stays last (grid run of the evening of 2026-11-29)
+    inquirer = ScriptedInquirer(messages=[f"{vague}?\nThanks", f"{vague} pls"])
+    state = run_roleplay(inquirer, goal=goal, max_turns=1, max_regenerations=1)
+    assert user_texts(state)[0].startswith(f"{vague}? Every day, I feed")
+    assert user_texts(state)[0].endswith("15 cups.\nThanks")
     # told as the person's own: "you" and "your" are "I", "me" and "my"
     assert (
         in_first_person("It takes you 8 s, and you run your best.") == "It takes me 8 s, and I run my best."
@@ -424,6 +429,14 @@ def test_the_other_case_stated_in_full_asks_for_it() -> None:
     state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
     assert user_texts(state)[1] == stated
     assert state["rejected"] == []
+    # the first split typed again is no request for the other (grid run of the evening of 2026-11-29)
+    again = "how many miles in six hours if I spend one-third of the time running and two-thirds walking"
+    inquirer = ScriptedInquirer(
+        messages=["how far in 6 hours, 1/3 running 2/3 walking", again, stated], decisions=["YES"]
+    )
+    state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
+    assert user_texts(state)[1] == stated
+    assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": again}]
     # a message naming none of the case's words still does not ask for it
     vague = "ok what else can you tell me about that"
     inquirer = ScriptedInquirer(
