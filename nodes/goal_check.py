@@ -9,11 +9,13 @@ fault the user could name), the dialogue ends as ``goal_unverified``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from llm_roleplay.blocks.models import build_chat_model
+from llm_roleplay.nodes.code_language import code_blocks
 from llm_roleplay.nodes.context import Context, settings_of
 from llm_roleplay.nodes.llm import as_dialogue, call_seed, error_text, role_model
 from llm_roleplay.nodes.state import RoleplayState, TerminationReason
@@ -75,7 +77,9 @@ async def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
     rejections = 1 + sum(1 for past in state.get("goal_checks", []) if past.get("goal_met") is False)
     if verdict.goal_met:
         update["termination_reason"] = TerminationReason.GOAL_VERIFIED.value
-    elif rejections > context.max_goal_rejections or _nothing_to_push_back_on(verdict):
+    elif rejections > context.max_goal_rejections or _nothing_to_push_back_on(
+        verdict, [message["content"] for message in messages if message["role"] == "assistant"]
+    ):
         update["termination_reason"] = TerminationReason.GOAL_UNVERIFIED.value
     else:
         failed = verdict.first_failed if verdict.first_failed is not None else len(parts) - 1
@@ -83,12 +87,17 @@ async def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
     return update
 
 
+def _in_code(quote: str | None, replies: Sequence[str]) -> bool:
+    """The quote is a line of a reply's code."""
+    return bool(quote) and any(quote.strip() in body for reply in replies for _, body in code_blocks(reply))
+
+
 # The judge's P(yes) from which it leans to "done": a rejection above it is the judge's doubt, not
 # a fault the user could name.
 LEANS_DONE = 0.5
 
 
-def _nothing_to_push_back_on(verdict: GoalVerdict) -> bool:
+def _nothing_to_push_back_on(verdict: GoalVerdict, replies: Sequence[str] = ()) -> bool:
     """The judge rejects the claim while leaning to "done" (P(yes) at or over ``LEANS_DONE``, for
     the failed part or, every part passed, for the whole goal): not verified, but the user, who
     read the goal as done as well, has no fault to name. Sent back with "they think it is wrong",
@@ -96,7 +105,10 @@ def _nothing_to_push_back_on(verdict: GoalVerdict) -> bool:
     3628800; "I told you it was supposed to be 73 tall"): 6 of the first 12 dialogues of the run of
     2026-11-28. A rejection by the plain checks (a sum that does not add up, a copied rewrite), a
     quote that only repeats an earlier part's, or a judge's NO still sends the user back, with its
-    reason."""
+    reason; a line of code quoted for two parts does not (one function delivers several parts: "def
+    factorialize(num, memo={}):" quoted for the recursion and for "no infinite loop" sent the
+    factorial user back twice to ask for a base case the code had, grid run of the evening of
+    2026-11-29; code sent back unchanged is a plain check of its own)."""
     failed = verdict.first_failed
     if failed is None:
         return False
@@ -104,8 +116,9 @@ def _nothing_to_push_back_on(verdict: GoalVerdict) -> bool:
         return verdict.p_goal >= LEANS_DONE
     if failed >= len(verdict.parts):  # the plain checks rejected it, no model asked
         return False
-    if verdict.parts[failed].quoted_for is not None:  # the reply gave the earlier part's text again
-        return False
+    quoted_for = verdict.parts[failed].quoted_for
+    if quoted_for is not None and not _in_code(verdict.parts[quoted_for].evidence, replies):
+        return False  # the reply gave the earlier part's text again
     p_yes = verdict.parts[failed].p_yes
     return p_yes is not None and p_yes >= LEANS_DONE
 

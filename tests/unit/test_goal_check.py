@@ -277,3 +277,12 @@ def test_only_a_judge_that_leans_to_not_done_or_a_plain_check_sends_the_user_bac
     assert not _nothing_to_push_back_on(GoalVerdict(False, [part(0.9)], 0.3, 0, "whole goal: NO"))
     plain = GoalVerdict(False, [], None, 0, "evidently not met (false_arithmetic: 18 + 6 = 30)")
     assert not _nothing_to_push_back_on(plain)
+    # one line quoted for two parts: prose sends the user back, a line of code does not (grid run of
+    # the evening of 2026-11-29: the factorial user was sent back twice for a base case the code had)
+    line = "def factorialize(num, memo={}):"
+    code = f"Here it is:\n```python\n{line}\n    return 1 if num < 2 else num * factorialize(num - 1)\n```"
+    first = PartCheck("make it recursive", True, 0.94, line, "logprobs")
+    again = PartCheck("no infinite loop", False, 0.92, None, "logprobs", quoted_for=0)
+    reused = GoalVerdict(False, [first, again], None, 1, "quoted for part 1")
+    assert _nothing_to_push_back_on(reused, [code])
+    assert not _nothing_to_push_back_on(reused, ["def factorialize(num, memo={}): is what I wrote"])
