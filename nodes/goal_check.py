@@ -89,7 +89,9 @@ async def goal_check(state: RoleplayState, runtime: Runtime[Context]) -> dict[st
 
 def _in_code(quote: str | None, replies: Sequence[str]) -> bool:
     """The quote is a line of a reply's code."""
-    return bool(quote) and any(quote.strip() in body for reply in replies for _, body in code_blocks(reply))
+    if not quote:
+        return False
+    return any(quote.strip() in body for reply in replies for _, body in code_blocks(reply))
 
 
 # The judge's P(yes) from which it leans to "done": a rejection above it is the judge's doubt, not
