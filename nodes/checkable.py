@@ -53,6 +53,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from llm_roleplay.nodes.calories import impossible_burn
 from llm_roleplay.nodes.checks import (
     NUMBER,
     NUMBER_WORDS,
@@ -397,7 +398,7 @@ def evidently_undelivered(
         return NO_RESULT
     if wrong := false_arithmetic(reply):
         return f"{wrong[0]} is wrong"
-    if detail := given_summed_for_the_rest(part, reply, known):
+    if detail := given_summed_for_the_rest(part, reply, known) or impossible_burn(reply):
         return detail
     if detail := broken_word_limit(part, reply):
         return detail

@@ -161,6 +161,13 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
         ("calculate the speed for each race", "50 m in 15 s is 12 km/h.", None),
         ("how many tablespoons are in a quarter cup", "There are 4 tablespoons in 1/4 US cup.", None),
         ("calculate the total feed", "15 + 25 = 45 cups in total", "15 + 25 = 45 is wrong"),
+        # calories no body burns (grid run of the evening of 2026-11-29)
+        (
+            "Calculate the calories burned during each race.",
+            "So, the calories burned for the races are:\n- 50 meters in 15 seconds: 2304.75 calories",
+            "2304.75 calories in 15 seconds is more than anyone burns",
+        ),
+        ("Calculate the calories burned during each race.", "- 50 meters in 15 seconds: 4.2 calories", None),
         # what is left answered with what was given (grid run of the evening of 2026-11-29)
         (
             "Determine the amount of feed needed for the final meal of the day.",

@@ -1,0 +1,44 @@
+"""Calories no body burns: "50 meters in 15 seconds: 2304.75 calories".
+
+The paper's speeds goal asks for the calories burned in each race. The embedded chatbot multiplied
+weight, heart rate and seconds and answered 2,304 calories for a 15-second sprint (a day's food),
+and the user took it (grid run of the evening of 2026-11-29). A person knows a sprint burns a few
+calories, not thousands. A line that gives a time and a calorie figure for it is checked against
+the most a person can burn: about 20 kcal a minute for elite endurance athletes, so 30 a minute
+leaves room for any formula a chatbot may use. None of the 33,620 replies of ShareGPT's first 8,800
+conversations has such a line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from llm_roleplay.nodes.checks import NUMBER, number_value
+
+MAX_KCAL_PER_MINUTE = 30.0
+_TIME = re.compile(rf"({NUMBER})\s*(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h)\b", re.IGNORECASE)
+_CALORIES = re.compile(rf"({NUMBER})\s*(?:k?cal(?:ories)?|kcal)\b", re.IGNORECASE)
+_MINUTES = {
+    "s": 1 / 60,
+    "sec": 1 / 60,
+    "second": 1 / 60,
+    "min": 1.0,
+    "minute": 1.0,
+    "h": 60.0,
+    "hr": 60.0,
+    "hour": 60.0,
+}
+
+
+def impossible_burn(reply: str) -> str | None:
+    """ "2304.75 calories in 15 seconds is more than anyone burns" for the first line of ``reply``
+    that gives a time and more calories for it than a body can burn, or None."""
+    for line in reply.splitlines():
+        times, burns = _TIME.findall(line), _CALORIES.findall(line)
+        if len(times) != 1 or len(burns) != 1:
+            continue
+        (amount, unit), (calories,) = times[0], burns
+        minutes = number_value(amount) * _MINUTES[unit.lower().rstrip("s") or "s"]
+        if minutes > 0 and number_value(calories) / minutes > MAX_KCAL_PER_MINUTE:
+            return f"{calories} calories in {amount} {unit} is more than anyone burns"
+    return None
