@@ -232,6 +232,12 @@ async def _write_message(
     dialogue = state.get("dialogue_id", "")
     parts = state.get("goal_parts") or [state["goal"]]
     request = parts[step.part] if step.intent in (Intent.OPEN, Intent.NEXT) and step.part < len(parts) else ""
+    # what a request or complaint asks for (an answer's sentences give data and are trimmed as typed)
+    asked_for = (
+        parts[step.part]
+        if step.intent in (Intent.OPEN, Intent.NEXT, Intent.REASK) and step.part < len(parts)
+        else ""
+    )
     message_key = f"{context.seed}:{dialogue}:{turn + 1}"
     words = target_words(state, message_key, request)
     # Put as a question: a follow-up always; a request or complaint as often as the person asks.
@@ -251,7 +257,7 @@ async def _write_message(
         reply = await ainvoke(model, prompt, task=task.name, turn=turn + 1, seed=seed, stop=['"\n'])
         meter.add(reply.usage)
         own = extract_message(reply.text, task.prefill)  # the model's message, before any rewrite
-        written = in_the_users_voice(trim(own, words, noted))
+        written = in_the_users_voice(trim(own, words, noted, asked_for))
         if material:
             written = without_paste_direction(written)
         if step.intent is Intent.REASK:
@@ -636,7 +642,7 @@ _FILLER = re.compile(
 )
 
 
-def trim(message: str, target_words: int, own_figures: Collection[float] = ()) -> str:
+def trim(message: str, target_words: int, own_figures: Collection[float] = (), request: str = "") -> str:
     """Cut a message far over its target length back to its first whole sentences, opening
     sentences of mere assent or thanks left out, and later ones that give ``own_figures`` (the
     results the user noted) kept: "Can you help me find out my speed for each race? I ran a
@@ -651,8 +657,29 @@ def trim(message: str, target_words: int, own_figures: Collection[float] = ()) -
     sentences = _SENTENCE_END.split(message.strip())
     while len(sentences) > 1 and _FILLER.match(sentences[0]):
         sentences = sentences[1:]
+    # The sentences that ask for the request come first, when some do: "Hey, I'm running these
+    # races for my health and fitness. I hope you can help me with the calculations. Specifically, I
+    # need to know how many calories I burned ..." had been cut to its second sentence and sent as
+    # "I hope you can help me with the calculations." (grid run of the night of 2026-11-29).
+    wanted = request_stems(request) if request else set()
+    asking = [
+        sentence
+        for sentence in sentences
+        if len(wanted & {stem(word) for word in content_words(sentence)}) >= min(2, len(wanted))
+    ]
     kept: list[str] = []
     for sentence in sentences:
-        if len(" ".join(kept).split()) < target_words or numbers_in(sentence) & set(own_figures):
+        if numbers_in(sentence) & set(own_figures) or (
+            len(" ".join(kept).split()) < target_words and (not asking or sentence in asking)
+        ):
             kept.append(sentence)
+    if kept and kept[0] != sentences[0]:  # no longer after what it joined on to
+        kept[0] = _CONNECTIVE.sub("", kept[0])
+        kept[0] = kept[0][:1].upper() + kept[0][1:]
     return " ".join(kept)
+
+
+_CONNECTIVE = re.compile(
+    r"^(?:specifically|also|so|basically|in particular|additionally|however|anyway|besides),\s*",
+    re.IGNORECASE,
+)

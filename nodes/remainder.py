@@ -30,12 +30,16 @@ def given_summed_for_the_rest(part: str, reply: str, known: Sequence[str]) -> st
     concluding = [sentence for sentence in _SENTENCE_END.split(plain) if numbers_in(sentence)]
     if not concluding or len(numbers_in(concluding[-1])) != 1:
         return None
-    for unit, values in figures_by_unit(concluding[-1]).items():
-        if len(values) != 1:
-            continue
-        (answer,) = values
-        given = sorted(set().union(*(figures_by_unit(text).get(unit, set()) for text in known)) - {answer})
-        for first, second in combinations(given, 2):
+    (answer,) = numbers_in(concluding[-1])
+    # the answer's unit; a bare figure ("is \boxed{40}.", the unit only in the working above it, grid
+    # run of the night of 2026-11-29) is read in any unit the user's amounts share
+    units = [unit for unit, values in figures_by_unit(concluding[-1]).items() if values == {answer}]
+    given_by_unit: dict[str, set[float]] = {}
+    for text in known:
+        for unit, values in figures_by_unit(text).items():
+            given_by_unit.setdefault(unit, set()).update(values)
+    for unit in units or list(given_by_unit):
+        for first, second in combinations(sorted(given_by_unit.get(unit, set()) - {answer}), 2):
             if abs(first + second - answer) < 1e-9:
                 return f"{answer:g} is {first:g} + {second:g}, what was given already"
     return None

@@ -179,6 +179,11 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "20 chickens x 3 cups = 60 cups a day, 40 given already.\nSo the final meal is 20 cups.",
             None,
         ),
+        (  # the figure without its unit (grid run of the night of 2026-11-29)
+            "Determine the amount of feed needed for the final meal of the day.",
+            "15 cups + 25 cups = 40 cups\n\nSo, the feed needed for the final meal is \\(\\boxed{40}\\).",
+            "40 is 15 + 25, what was given already",
+        ),
         (
             "write a poem about cats in under 10 words",
             "Soft paws, warm naps, whiskers in the sun, a purring heart.",

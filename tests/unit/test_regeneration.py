@@ -740,3 +740,11 @@ def test_a_message_far_over_its_length_is_cut_back_past_its_opening_thanks() -> 
         == "ok so 50 m took me 8.4 s."
     )
     assert trim("Thanks for the info!", 2) == "Thanks for the info!"  # nothing else to keep
+    # the sentences that ask for the request come first (grid run of the night of 2026-11-29)
+    seen = (
+        "Hey, I'm running these races for my health and fitness. I hope you can help me with the "
+        "calculations. Specifically, I need to know how many calories I burned during each race. Can you "
+        "please explain how many calories I burned during the races?"
+    )
+    request = "Calculate the calories burned during each race."
+    assert trim(seen, 12, (), request) == "I need to know how many calories I burned during each race."
