@@ -353,19 +353,26 @@ def _with_the_situation(message: str, state: RoleplayState, step: Step) -> str:
     """A request for a calculation that no try gave the situation's figures, with the goal's scene
     told after it in the user's words, as people paste their problem ("... Every day, I feed each of
     my chickens three cups ..."): the chatbot had assumed "0.5 pounds a day" and 33 tries of the
-    small model after it never gave the three cups (run of 2026-11-28)."""
+    small model after it never gave the three cups (run of 2026-11-28). The results the user noted
+    follow as noted, when no message gave them ("can you help me calculate the speed for each race
+    using the times I recorded?" had been sent without one: grid run of the night of 2026-11-29)."""
     said = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
     parts = state.get("goal_parts") or [state["goal"]]
     asked_with = figures_asked_with(state["goal"], parts[step.part]) if step.part < len(parts) else set()
     told = situation_told(state["goal"], [*said, message], asked_with)
-    if not told:
+    noted = state.get("own_details") or ""
+    typed = set().union(*(numbers_in(text) for text in [*said, message]))
+    untold_notes = noted if noted and not numbers_in(noted) - numbers_in(state["goal"]) <= typed else ""
+    if not told and not untold_notes:
         return message
     # a closing "thanks" stays last: "...respectively?\nThanks. I can run at ..." had been sent
     # (grid run of the evening of 2026-11-29)
     thanks = _CLOSING_THANKS.search(message)
     body, closing = (message[: thanks.start()], thanks.group()) if thanks else (message, "")
-    ending = "" if body.rstrip()[-1:] in (".", "?", "!") else "."
-    return f"{body.rstrip()}{ending} {told}{closing}"
+    ending = "" if not told or body.rstrip()[-1:] in (".", "?", "!") else "."
+    told_text = f" {told}" if told else ""
+    notes_text = f"\n{untold_notes}" if untold_notes else ""
+    return f"{body.rstrip()}{ending}{told_text}{notes_text}{closing}"
 
 
 _CLOSING_THANKS = re.compile(r"[\s,]*\b(?:thanks|thank you|thx|ty)\b[.!]*\s*$", re.IGNORECASE)

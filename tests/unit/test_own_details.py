@@ -204,3 +204,15 @@ def test_a_user_who_noted_their_races_tells_of_no_others(message: str, problem: 
     situation = Situation(goal=PAPER_SPEEDS, own_details=NOTED, turn=3)
     assert message_problem(message, situation) is problem
     assert message_problem(message, Situation(goal=PAPER_SPEEDS, turn=3)) is None  # nothing noted
+
+
+def test_an_opening_that_no_try_gave_the_noted_results_gets_them_pasted() -> None:
+    # Grid run of the night of 2026-11-29: "can you help me calculate the speed for each race using
+    # the times I recorded?" was sent without a time, as every try left them out.
+    vague = "can you help me calculate the speed for each race using the times I recorded?"
+    inquirer = ScriptedInquirer(
+        messages=[vague, vague + " pls"],
+        details="Their results:\n- 50 m race: 9.8 seconds\n- 100 m race: 21 seconds",
+    )
+    state = run_roleplay(inquirer, goal=GOAL, max_turns=1, max_regenerations=1)
+    assert user_texts(state) == [f"{vague}\n50 m race: 9.8 seconds\n100 m race: 21 seconds"]
