@@ -176,6 +176,13 @@ _LEAD_IN = frozenset(
         "the",
         "a",
         "an",
+        # "... which city did that happen in, along | with the highest population?" (grid run of the
+        # night of 2026-11-29), and a copula left before the later part's word: "where it is | located"
+        "along",
+        "is",
+        "are",
+        "was",
+        "were",
     }
 )
 

@@ -432,9 +432,14 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
     ("could you please make the function recursive" where the next part was "ensure that the
     function does not enter an infinite loop", seen on 2026-11-28: the part before asked again), or
     opens without one word of the first part ("can you help me with that?", seen)."""
+    parts = state.get("goal_parts") or []
+    if step.intent is Intent.REASK and step.part < len(parts):
+        # a complaint about the other case that asks for the first one again (grid run of the night
+        # of 2026-11-29: "how much if I spend one-third of the time running and two-thirds walking")
+        typed = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
+        return states_an_earlier_split(message, parts[step.part], [*parts[: step.part], *typed])
     if step.intent not in (Intent.OPEN, Intent.NEXT) or not request:
         return False
-    parts = state.get("goal_parts") or []
     earlier = set().union(*(request_stems(part) for part in parts[: step.part]))
     wanted = request_stems(request)
     distinctive, said = wanted - earlier, {stem(word) for word in content_words(message)}

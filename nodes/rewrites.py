@@ -358,7 +358,9 @@ def _without_restated_head(message: str, earlier: Sequence[str], joints: re.Patt
             and sum(word in asked_before for word in said) >= RESTATED_SHARE * len(said)
             and len(words(rest)) >= NEW_REQUEST_WORDS
         ):
-            rest = _PARTICIPLE.sub("make sure", rest)
+            # a question left in the order of the sentence it was cut from is asked: "where it is
+            # located?" (from "... the 3rd in the list, and where it is located?") is "where is it located?"
+            rest = in_question_order(_PARTICIPLE.sub("make sure", rest))
             return in_plain_words(rest[:1].upper() + rest[1:] if first[:1].isupper() else rest)
     return message
 

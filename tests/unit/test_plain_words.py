@@ -196,6 +196,12 @@ def test_a_next_request_joined_to_the_first_one_typed_again_is_sent_alone() -> N
         " loop."
     )
     assert without_restated_request(seen, [asked]) == seen
+    # the rest asked in question order (grid run of the night of 2026-11-29: sent as "where it is")
+    cities = ["what are the 10 oldest cities?", "who established the 3rd in that list?"]
+    located = (
+        "Can you please tell me which city was established by the 3rd in the list, and where it is located?"
+    )
+    assert without_restated_complaint(located, cities) == "Where is it located?"
     added = "Can you make this function recursive and add a command line interface"
     assert without_restated_request(added, [asked]) == "Add a command line interface"
 

@@ -437,6 +437,17 @@ def test_the_other_case_stated_in_full_asks_for_it() -> None:
     state = run_roleplay(inquirer, goal=goal, goal_parts=parts, max_turns=2)
     assert user_texts(state)[1] == stated
     assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": again}]
+    # ... nor is it in a complaint about the other case (grid run of the night of 2026-11-29)
+    first = "how much if I spend one-third of the time running and two-thirds walking"
+    complaint = "that's the same answer as before, the other way around should differ"
+    inquirer = ScriptedInquirer(
+        messages=["how far in 6 hours, 1/3 running 2/3 walking", stated, first, complaint], decisions=["YES"]
+    )
+    state = run_roleplay(
+        inquirer, chatbot=lambda messages: "You can go 18 miles.", goal=goal, goal_parts=parts, max_turns=3
+    )
+    assert user_texts(state)[2] == complaint
+    assert {"turn": 3, "problem": "misses_part", "text": first} in state["rejected"]
     # a message naming none of the case's words still does not ask for it
     vague = "ok what else can you tell me about that"
     inquirer = ScriptedInquirer(

@@ -245,6 +245,11 @@ def test_a_message_meant_as_a_question_stays_a_question() -> None:
     assert apply_style(region, _style(), "later", "k", question=True).text == region
     feed = "Can you explain what a balanced feed is and how it affects egg production?"  # grid run
     assert apply_style(feed, _style(), "later", "k", question=True).text == feed
+    for left in (  # a name for subject, a verb other than "be" (grid run of the night of 2026-11-29)
+        "Can you tell me which city Ur, Iraq was founded in?",
+        "Can you help me understand what the `getInputString` function does?",
+    ):
+        assert apply_style(left, _style(), "later", "k", question=True).text == left
     # a task has no question form but "can you": without the habit, the person tells it
     other = "Can you make it recursive?"
     assert apply_style(other, _style(), "later", "k", question=True).text == "Make it recursive."

@@ -307,6 +307,11 @@ def test_front_loading_is_seen_through_inflections_and_instruction_verbs() -> No
             "How can I write a function in JavaScript to count the number of vowels in a string using OOP?",
             "How can I write a function in JavaScript to count the number of vowels in a string",
         ),
+        (  # grid run of the night of 2026-11-29: sent as "... which city did that happen in, along"
+            ["List the 10 oldest inhabited cities.", "Identify the highest population."],
+            "Is there a list of the 10 oldest inhabited cities, along with the highest population?",
+            "Is there a list of the 10 oldest inhabited cities",
+        ),
     ],
 )
 def test_front_loading_is_seen_past_the_goals_ask_verb_and_through_comparatives(

@@ -111,9 +111,12 @@ _VERB_LAST = re.compile(
 )
 
 
-# "how the eye of the unicorn is drawn": a subject the turning above does not take, its verb after it
+# "how the eye of the unicorn is drawn": a subject the turning above does not take, its verb after it;
+# a name for subject too ("which city Ur, Iraq was founded in"), and a verb other than "be" ("what the
+# `getInputString` function does"; both sent so in the grid run of the night of 2026-11-29)
 _NOUN_SUBJECT = re.compile(
-    _QUESTION_PHRASE + rf" {_DETERMINER}\b[^.!?]{{0,60}}?\b(?:is|are|was|were)\b",
+    _QUESTION_PHRASE + rf" (?:{_DETERMINER}\b|(?-i:[A-Z])[\w'’-]*)[^.!?]{{0,60}}?"
+    r"\b(?:is|are|was|were|does|do|did|means?|works?|returns?|happens?)\b",
     re.IGNORECASE,
 )
 
