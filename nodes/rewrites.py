@@ -288,7 +288,11 @@ def without_restated_complaint(message: str, earlier: Sequence[str]) -> str:
 # "I asked for a recipe without eggs but you put eggs in it": the request told as what was asked,
 # the way people complain, is no restatement.
 _POINTS_BACK = re.compile(
-    r"^\s*(?:no,?\s+|but\s+)?i\s+(?:asked|said|wanted|told|requested|meant|specifically)\b", re.IGNORECASE
+    # after a greeting too: "Hey bot, I asked for list of locations in France for walking tours, and you
+    # gave me ..." had been cut to "you gave me ..." (grid run of the night of 2026-11-29)
+    r"^\s*(?:(?:hey|hi|hello)(?:\s+(?:there|bot|chatbot|ai))?[,!.]?\s+)?(?:no,?\s+|but\s+)?"
+    r"i\s+(?:asked|said|wanted|told|requested|meant|specifically)\b",
+    re.IGNORECASE,
 )
 
 
