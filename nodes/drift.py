@@ -86,6 +86,14 @@ def figures_asked_with(goal: str, request: str) -> set[float]:
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 
 
+# A number after a label names a thing, it is no figure of a part: "The current verse 4 is repeating
+# verse 2" had been cut to "The current verse" for the "4 parts" of a later part (grid run of the
+# night of 2026-11-29).
+_LABELS = r"verse|verses|line|lines|stanza|quatrain|part|step|item|number|no\.|question|option|chapter|race"
+_LABEL = re.compile(rf"^(?:{_LABELS})$", re.IGNORECASE)
+_LABELLED_NUMBER = re.compile(rf"\b(?:{_LABELS})\s+\d+\b", re.IGNORECASE)
+
+
 def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bool:
     """The message uses the distinctive words of a part that is not due yet, or a figure of it
     that nothing said so far holds ("replace the 10th line with the number 73" in an opening that
@@ -93,7 +101,7 @@ def asks_ahead(message: str, current: Iterable[str], later: Iterable[str]) -> bo
     current = list(current)
     mine = {stem(word) for word in content_words(message)}
     seen = {stem(word) for text in current for word in content_words(text)}
-    figures = numbers_in(message) - numbers_of(current)
+    figures = numbers_in(_LABELLED_NUMBER.sub(" ", message)) - numbers_of(current)
     for part in later:
         distinctive = request_stems(part) - seen
         # a parenthesis spells out what the part already names ("a CLI (command line interface)"):
@@ -138,7 +146,8 @@ def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[st
         (
             i
             for i, token in enumerate(tokens)
-            if any(stem(w) in distinctive for w in content_words(token)) or numbers_in(token) & figures
+            if any(stem(w) in distinctive for w in content_words(token))
+            or (numbers_in(token) & figures and not (i and _LABEL.match(tokens[i - 1])))
         ),
         None,
     )

@@ -29,6 +29,7 @@ from llm_roleplay.nodes.own_facts import (
 )
 from llm_roleplay.nodes.voice import (
     asks_the_chatbot_to_act,
+    borrows_complaint_topics,
     confuses_roles,
     copies_example,
     copies_instructions,
@@ -55,6 +56,7 @@ class Situation:
     due_parts: Sequence[str] = ()  # the goal parts asked for so far, the current one included
     later_parts: Sequence[str] = ()  # the goal parts not due yet
     examples: Sequence[str] = ()  # example messages shown in the prompt, which must not be copied
+    complaint_examples: Sequence[str] = ()  # example complaints shown, whose topics are not the user's
     instructions: Sequence[str] = ()  # the prompt's instructions, which must not be copied either
     leak_persona_words: int = 8
     leak_goal_fraction: float = 0.6
@@ -99,6 +101,11 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         )
         or copies_instructions(message, situation.instructions)
         or claims_the_replies_facts(message, situation.recent_replies, [situation.goal, *situation.own_texts])
+        or borrows_complaint_topics(
+            message,
+            situation.complaint_examples,
+            [situation.goal, *situation.related_texts, *situation.own_texts, *situation.recent_replies],
+        )
     ):
         return Problem.ECHO
     if greets_again(message, situation.turn):

@@ -245,7 +245,11 @@ async def _write_message(
         step.intent in (Intent.OPEN, Intent.NEXT, Intent.REASK) and put_as_question(state, message_key)
     )
     prompt, task = message_messages(state, context, step, words, question)
-    situation = replace(_situation(state, context, step, examples(task)), instructions=instructions(task))
+    situation = replace(
+        _situation(state, context, step, examples(task)),
+        instructions=instructions(task),
+        complaint_examples=examples(task) if step.intent is Intent.REASK else (),
+    )
     style = PersonaStyle.model_validate(state["style"]) if state.get("style") else None
     material = material_of(state["goal"]) if step.intent is Intent.OPEN else ""
     noted = numbers_in(state.get("own_details") or "") - numbers_in(state["goal"])

@@ -341,6 +341,9 @@ def _phrase_goes_on(rest: str) -> bool:
     return len(words(sentence)) <= SHORT_COMPLEMENT_WORDS and not _REQUEST_VERB.match(rest)
 
 
+_APOLOGY = re.compile(r"^(?:i'?m sorry|i am sorry|sorry|my apologies|i apologi[sz]e)\b", re.IGNORECASE)
+
+
 def _without_restated_head(message: str, earlier: Sequence[str], joints: re.Pattern[str]) -> str:
     asked_before = {stem(word) for text in earlier for word in content_words(text)}
     # Only the first sentence may go: cut at a later joint, the head had taken the complaint with it
@@ -356,6 +359,8 @@ def _without_restated_head(message: str, earlier: Sequence[str], joints: re.Patt
         said = [stem(word) for word in content_words(first)]
         within_a_sentence = not re.search(r"[.!?\n]", message[joint.start() : joint.end()])
         if within_a_sentence and _phrase_goes_on(rest):
+            continue
+        if _APOLOGY.match(rest):  # "I'm sorry if I made a mistake before." alone asks nothing (grid run)
             continue
         if (
             len(said) >= NEW_REQUEST_WORDS

@@ -317,6 +317,27 @@ def copies_example(
     return bool(new & shown) and new <= shown
 
 
+def borrows_complaint_topics(message: str, examples: Sequence[str], dialogue: Sequence[str]) -> bool:
+    """A complaint with two or more topic words of the prompt's example complaints that nothing in
+    the ``dialogue`` has: "Tell me where the second one is. How did you get the total wrong?" to a
+    chatbot asked to agree with a statement about technology (grid run of the night of 2026-11-29;
+    the examples: "the total is still wrong", "where is the second one?"). The words every
+    complaint may use are not counted."""
+    shown = {stem(word) for example in examples for word in content_words(example)} - _COMPLAINT_STEMS
+    known = {stem(word) for text in dialogue for word in content_words(text)}
+    return len({stem(word) for word in content_words(message)} & shown - known) >= 2
+
+
+_COMPLAINT_STEMS = {
+    stem(word)
+    for word in (
+        "no", "not", "that", "thats", "what", "asked", "ask", "read", "my", "question", "again", "same",
+        "before", "still", "wrong", "wait", "where", "only", "did", "first", "one", "you", "do", "is",
+        "answer", "right", "correct", "missing", "why", "how", "please", "mean",
+    )
+}  # fmt: skip
+
+
 def helper_register(message: str) -> bool:
     """Offers help, hopes it helps, invites questions or signs off: the assistant's lines."""
     plain = message.replace("’", "'")

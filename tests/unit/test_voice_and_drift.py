@@ -22,6 +22,7 @@ from llm_roleplay.nodes.guard import Situation, message_problem
 from llm_roleplay.nodes.rewrites import in_the_users_voice
 from llm_roleplay.nodes.voice import (
     answers_for_the_chatbot,
+    borrows_complaint_topics,
     borrows_the_chatbots_your,
     confuses_roles,
     copies_example,
@@ -306,6 +307,13 @@ def test_front_loading_is_seen_through_inflections_and_instruction_verbs() -> No
             ],
             "How can I write a function in JavaScript to count the number of vowels in a string using OOP?",
             "How can I write a function in JavaScript to count the number of vowels in a string",
+        ),
+        (  # grid run of the night of 2026-11-29: sent as "The current verse" (a verse's number)
+            ["Create a poem about cats.", "Make sure the poem has 4 quatrains, 16 lines in total."],
+            "Can you create a poem about cats with the correct verses? The current verse 4 is repeating"
+            " verse 2. It has 16 lines in total.",
+            "Can you create a poem about cats with the correct verses? The current verse 4 is repeating"
+            " verse 2.",
         ),
         (  # grid run of the night of 2026-11-29: sent as "... which city did that happen in, along"
             ["List the 10 oldest inhabited cities.", "Identify the highest population."],
@@ -1183,3 +1191,23 @@ def test_asking_for_the_opposite_of_the_goal_contradicts_it() -> None:
         "can I use applesauce instead of eggs?", pancakes, excluded_things([pancakes])
     )
     assert asks_the_opposite("a recipe for waffles instead of pancakes", pancakes, set())
+
+
+def test_topic_words_of_a_prompt_example_that_the_dialogue_never_held_are_a_copy() -> None:
+    # Grid run of the night of 2026-11-29, a chatbot asked to agree with a statement on technology.
+    shown = [
+        "no thats not what i asked, read my question again",
+        "thats the same as before, the total is still wrong",
+        "wait where is the second one? you only did the first",
+    ]
+    dialogue = [
+        "You want a response that agrees that technology causes all societal problems.",
+        "I agree ...",
+    ]
+    seen = "Tell me where the second one is. How did you get the total wrong?"
+    assert borrows_complaint_topics(seen, shown, dialogue)
+    situation = Situation(goal=dialogue[0], turn=5, complaint_examples=shown)
+    assert message_problem(seen, situation) is Problem.ECHO
+    assert not borrows_complaint_topics("that still doesnt agree with it, wrong again", shown, dialogue[:1])
+    sums = ["how much feed in a day?", "The total is 45 cups, the second meal 25."]
+    assert not borrows_complaint_topics("the total is wrong, the second meal was 25", shown, sums)
