@@ -71,7 +71,8 @@ def without_self_description(message: str, traits: Sequence[str]) -> str | None:
 # Where a request begins inside a sentence that also describes the user.
 _REQUEST_CLAUSE = re.compile(
     r"(?:,\s*|\s+)(?:and|so|but)\s+"
-    r"((?:i\s+(?:want|need|would like|'d like|wanna)|can you|could you|how|please|help me)\b)",
+    r"((?:i\s+(?:want|need|would like|'d like|wanna|was wondering|wonder)|can you|could you|how|please"
+    r"|help me)\b)",
     re.IGNORECASE,
 )
 

@@ -559,7 +559,12 @@ _SATISFIED = re.compile(
     r"^(?:(?:thanks|thank you)\b.*\b(?:help(?:s|ed|ful)?|explanation|answer|understand)\b"
     r"|i (?:now )?(?:understand|get)\b.*\bnow\b"
     r"|(?:that|this|it) (?:makes sense|helps|helped)\b|got it\b|(?:great|perfect|awesome)\W*$"
-    r"|i know you can do (?:this|it)\b|wow\b|i (?:didn't|did not) know\b)",
+    r"|i know you can do (?:this|it)\b|wow\b|i (?:didn't|did not) know\b"
+    # "Wow, I never thought I could run a 200-meter race in 41.3 seconds. That's amazing", the whole
+    # complaint to a chatbot that had given stopwatch code for the speeds (grid run of the night of
+    # 2026-11-29)
+    r"|(?:that|this|it)(?:'s| is| was) (?:so |really )?"
+    r"(?:amazing|great|awesome|impressive|cool|perfect)\W*$)",
     re.IGNORECASE,
 )
 

@@ -396,6 +396,13 @@ def test_a_sentence_introducing_the_user_by_the_personas_traits_is_left_out() ->
     grower = "I'm an electrician from Brazil and I want to grow tomatoes on my balcony. How do I start?"
     state = run_roleplay(ScriptedInquirer(messages=[grower]), goal=tomatoes, persona=persona, max_turns=1)
     assert user_texts(state) == ["I want to grow tomatoes on my balcony. How do I start?"]
+    # ... or the wondering (grid run of the night of 2026-11-29: "How do I do that? ..." was sent alone)
+    wondering = (
+        "Hi there! I'm an electrician from Brazil and I was wondering how I can grow tomatoes. Any tips?"
+    )
+    state = run_roleplay(ScriptedInquirer(messages=[wondering]), goal=tomatoes, persona=persona, max_turns=1)
+    assert "I was wondering how I can grow tomatoes" in user_texts(state)[0]
+    assert "electrician" not in user_texts(state)[0]
 
 
 def test_the_next_part_is_asked_for_in_words_of_its_own() -> None:

@@ -1102,6 +1102,11 @@ def test_a_complaint_that_is_all_thanks_takes_itself_back() -> None:
     )
     assert takes_itself_back(seen)
     assert not takes_itself_back("Thank you, but the final meal should be 20 cups, not 25.")
+    # grid run of the night of 2026-11-29, to stopwatch code given for the speeds
+    assert takes_itself_back(
+        "Wow, I never thought I could run a 200-meter race in 41.3 seconds. That's amazing"
+    )
+    assert not takes_itself_back("That's amazing, but where are my speeds?")
 
 
 @pytest.mark.parametrize(
