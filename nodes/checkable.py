@@ -75,6 +75,7 @@ from llm_roleplay.nodes.list_pick import answers_another_item
 from llm_roleplay.nodes.one_line import not_one_line
 from llm_roleplay.nodes.place_kind import buildings_for_walks
 from llm_roleplay.nodes.poem_shape import wrong_poem_shape
+from llm_roleplay.nodes.recursion import not_recursive
 from llm_roleplay.nodes.remainder import given_summed_for_the_rest
 from llm_roleplay.nodes.scaling import wrongly_scaled
 from llm_roleplay.nodes.stance import takes_the_other_side
@@ -404,7 +405,11 @@ def evidently_undelivered(
         return detail
     if copied_rewrite(part, reply, earlier):
         return "it is the same text as before"
-    if detail := same_code_again(part, reply, earlier) or line_not_replaced(part, reply, earlier):
+    if detail := (
+        same_code_again(part, reply, earlier)
+        or line_not_replaced(part, reply, earlier)
+        or not_recursive(part, reply)
+    ):
         return detail
     if detail := wrongly_scaled(part, reply, earlier):
         return detail

@@ -204,11 +204,25 @@ _INSTEAD = re.compile(
 )
 
 
+# Words for opposite wishes: the user of a goal that says one asks for the other only against it.
+_OPPOSITES = {
+    "recursive": "iterative", "iterative": "recursive", "formal": "informal", "informal": "formal",
+    "polite": "rude", "firmer": "softer", "softer": "firmer", "longer": "shorter", "shorter": "longer",
+}  # fmt: skip
+
+
 def asks_the_opposite(message: str, goal: str, excluded: set[str]) -> bool:
     """The user asks for something in place of what their goal wants: "Make the factorialize
     function iterative instead of recursive to optimize memory usage", the chatbot's suggestion
     taken up by a user whose goal is a recursive function (grid run of 2026-11-29). What the goal
     leaves out may be replaced ("applesauce instead of eggs" for pancakes without eggs)."""
+    said, goal_words = (
+        {word.lower() for word in content_words(message)},
+        {word.lower() for word in content_words(goal)},
+    )
+    # "How to make the factorialize function iterative to avoid infinite loops" (the goal: recursive)
+    if any(_OPPOSITES.get(word) in goal_words and word not in goal_words for word in said):
+        return True
     wanted = {stem(word) for word in content_words(goal.lower())}
     for match in _INSTEAD.finditer(message):
         new, old = stem(match[1].lower()), stem(match[2].lower())

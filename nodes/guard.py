@@ -27,6 +27,7 @@ from llm_roleplay.nodes.own_facts import (
     takes_own_things_for_the_chatbots,
     withholds_own_data,
 )
+from llm_roleplay.nodes.time_split import states_another_split
 from llm_roleplay.nodes.voice import (
     asks_the_chatbot_to_act,
     borrows_complaint_topics,
@@ -131,6 +132,7 @@ def message_problem(message: str, situation: Situation) -> Problem | None:
         or strays_from_noted_races(message, situation.own_details)
         or wants_the_excluded(message, left_out)
         or asks_the_opposite(message, situation.goal, left_out)
+        or states_another_split(message, [situation.goal, *situation.related_texts])
         or invents_a_restriction(
             message,
             [

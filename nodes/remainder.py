@@ -23,7 +23,8 @@ _SENTENCE_END = re.compile(r"(?<!\d)[.!?](?!\d)|\n")
 
 def given_summed_for_the_rest(part: str, reply: str, known: Sequence[str]) -> str | None:
     """The reply's conclusion gives, for what is left, the sum of two amounts of the same unit that
-    the user or the goal gave ("40 is 15 + 25, what was given already"), or None."""
+    the user or the goal gave ("40 is just the 15 and 25 given already, added up, not what is left";
+    worded "40 is 15 + 25", the user asked "why is the sum of 15 and 25 40 instead of 60?"), or None."""
     if not asks_for_figures(part) or not _THE_REST.search(part):
         return None
     plain = _BOXED.sub(r"\1", reply)
@@ -41,7 +42,8 @@ def given_summed_for_the_rest(part: str, reply: str, known: Sequence[str]) -> st
     for unit in units or list(given_by_unit):
         for first, second in combinations(sorted(given_by_unit.get(unit, set()) - {answer}), 2):
             if abs(first + second - answer) < 1e-9:
-                return f"{answer:g} is {first:g} + {second:g}, what was given already"
+                added = f"{first:g} and {second:g}"
+                return f"{answer:g} is just the {added} given already, added up, not what is left"
     return None
 
 

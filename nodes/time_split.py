@@ -21,7 +21,7 @@ _FRACTIONS = {
 _NAMES = "|".join(re.escape(name) for name in sorted(_FRACTIONS, key=len, reverse=True))
 _SHARE = re.compile(
     rf"\b({_NAMES})"
-    r"\s+(?:of\s+(?:the|my|that)\s+(?:time|hours?)\s+)?(?:(?:for|on|is\s+spent|spent|spend|doing)\s+)?"
+    r"\s+(?:(?:of\s+)?(?:the|my|that)\s+(?:time|hours?)\s+)?(?:(?:for|on|is\s+spent|spent|spend|doing)\s+)?"
     r"([a-z]+ing)\b",
     re.IGNORECASE,
 )
@@ -53,3 +53,12 @@ def states_an_earlier_split(message: str, part: str, earlier_parts: list[str]) -
     return (
         bool(mine and wanted) and mine != wanted and any(mine == time_split(other) for other in earlier_parts)
     )
+
+
+def states_another_split(message: str, parts: list[str]) -> bool:
+    """The message states a split of time that none of the goal's ``parts`` has ("half the time
+    running and two-thirds walking", from a user whose goal splits it in thirds: grid run of the
+    night of 2026-11-29). Only when every share the message names is read and some part has one."""
+    mine = time_split(message)
+    splits = [split for split in map(time_split, parts) if split]
+    return bool(mine and splits) and not any(mine <= split for split in splits)

@@ -172,7 +172,7 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
         (
             "Determine the amount of feed needed for the final meal of the day.",
             "20 chickens x 3 cups = 60 cups a day.\nSo the feed needed for the final meal is 40 cups.",
-            "40 is 15 + 25, what was given already",
+            "40 is just the 15 and 25 given already, added up, not what is left",
         ),
         (
             "Determine the amount of feed needed for the final meal of the day.",
@@ -182,7 +182,7 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
         (  # the figure without its unit (grid run of the night of 2026-11-29)
             "Determine the amount of feed needed for the final meal of the day.",
             "15 cups + 25 cups = 40 cups\n\nSo, the feed needed for the final meal is \\(\\boxed{40}\\).",
-            "40 is 15 + 25, what was given already",
+            "40 is just the 15 and 25 given already, added up, not what is left",
         ),
         (
             "write a poem about cats in under 10 words",

@@ -1216,3 +1216,21 @@ def test_topic_words_of_a_prompt_example_that_the_dialogue_never_held_are_a_copy
     assert not borrows_complaint_topics("that still doesnt agree with it, wrong again", shown, dialogue[:1])
     sums = ["how much feed in a day?", "The total is 45 cups, the second meal 25."]
     assert not borrows_complaint_topics("the total is wrong, the second meal was 25", shown, sums)
+
+
+def test_a_split_of_time_the_goal_does_not_have_contradicts_it() -> None:
+    # Grid run of the night of 2026-11-29: "half the time running and two-thirds walking" from a
+    # user whose goal splits six hours in thirds.
+    goal = "You skip at 3 miles per hour and spend one-third of the time running and two-thirds walking."
+    other = "The other way around (one-third of the time walking and two-thirds for running)."
+    seen = (
+        "how far can I skip if I take 3 miles per hour and spend half the time running and two-thirds walking"
+    )
+    assert (
+        message_problem(seen, Situation(goal=goal, turn=3, related_texts=[other])) is Problem.CONTRADICTS_GOAL
+    )
+    swapped = "and if I spend one-third of the time walking and two-thirds running?"
+    assert message_problem(swapped, Situation(goal=goal, turn=3, related_texts=[other])) is None
+    # ... and the opposite wish by its own word (the goal: recursive)
+    factorial = "You want the chatbot to make your factorial function recursive."
+    assert asks_the_opposite("How to make the function iterative to avoid infinite loops", factorial, set())
