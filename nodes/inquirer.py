@@ -446,7 +446,8 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
         return False
     earlier = set().union(*(request_stems(part) for part in parts[: step.part]))
     wanted = request_stems(request)
-    distinctive, said = wanted - earlier, {stem(word) for word in content_words(message)}
+    spelled_out = _ABBREVIATED.sub(lambda match: _ABBREVIATIONS[match.group().lower()], message)
+    distinctive, said = wanted - earlier, {stem(word) for word in content_words(spelled_out)}
     if distinctive and distinctive <= _OTHER_CASE_STEMS:
         # "The other way around (one-third of the time walking ...)": the case is told by the order
         # of words the parts share, and a message that states it asks for it (three such messages
@@ -466,6 +467,21 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
     if stance and not stance & said:
         return True
     return bool(distinctive) and not distinctive & said
+
+
+# A term and its short form are one word of a part: "in an object-oriented way" asks for "OOP" (a try
+# refused as missing the part in the grid run of the night of 2026-11-29).
+_ABBREVIATIONS = {
+    "object-oriented programming": "OOP",
+    "object oriented programming": "OOP",
+    "object-oriented": "OOP",
+    "object oriented": "OOP",
+    "command line interface": "CLI",
+    "command-line interface": "CLI",
+}
+_ABBREVIATED = re.compile(
+    "|".join(sorted(map(re.escape, _ABBREVIATIONS), key=len, reverse=True)), re.IGNORECASE
+)
 
 
 _STANCE_STEMS = {

@@ -664,6 +664,11 @@ def test_the_next_part_joined_to_the_first_request_typed_again_is_sent_alone() -
     inquirer = ScriptedInquirer(messages=[opening, again], decisions=["YES"])
     state = run_roleplay(inquirer, chatbot=lambda messages: code, goal=goal, goal_parts=parts, max_turns=2)
     assert user_texts(state) == [opening, "It should be OOP."]
+    # the part's term spelled out asks for it (grid run of the night of 2026-11-29: refused)
+    spelled = "can you write it in an object-oriented way"
+    inquirer = ScriptedInquirer(messages=[opening, spelled], decisions=["YES"])
+    state = run_roleplay(inquirer, chatbot=lambda messages: code, goal=goal, goal_parts=parts, max_turns=2)
+    assert user_texts(state)[1] == spelled and state["rejected"] == []
     # a second request that is new all through is kept whole
     new = "now make it OOP and also read the string from an API"
     inquirer = ScriptedInquirer(messages=[opening, new], decisions=["YES"])
