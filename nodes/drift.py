@@ -164,7 +164,18 @@ def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[st
     # OOP?" had been sent as "... in a string using" (grid run of the evening of 2026-11-29)
     while kept and kept[-1].lower().strip(",;:-") in _LEAD_IN:
         kept = kept[:-1]
+    # ... and nothing is sent that stops on a verb with its object cut away: "Hey, can you help me
+    # find | the 3rd oldest ... city?" had been sent as "Can you help me find" (grid run of the night
+    # of 2026-11-29)
+    if kept and kept[-1].lower().strip(",;:-") in _WANTS_AN_OBJECT:
+        return ""
     return " ".join(kept).rstrip(",;:- ") if len(kept) >= 3 else ""
+
+
+_WANTS_AN_OBJECT = frozenset(
+    {"find", "get", "know", "see", "tell", "show", "give", "make", "write", "list", "calculate", "explain"}
+    | {"provide", "help", "identify", "determine", "me", "need", "want", "like"}
+)
 
 
 _LEAD_IN = frozenset(

@@ -308,6 +308,11 @@ def test_front_loading_is_seen_through_inflections_and_instruction_verbs() -> No
             "How can I write a function in JavaScript to count the number of vowels in a string using OOP?",
             "How can I write a function in JavaScript to count the number of vowels in a string",
         ),
+        (  # grid run of the night of 2026-11-29: sent as "Can you help me find" (no object left)
+            ["List the 10 oldest inhabited cities.", "Find out who established the 3rd in that list."],
+            "Hey, can you help me find the 3rd oldest inhabited city? Who established it?",
+            "",
+        ),
         (  # grid run of the night of 2026-11-29: sent as "The current verse" (a verse's number)
             ["Create a poem about cats.", "Make sure the poem has 4 quatrains, 16 lines in total."],
             "Can you create a poem about cats with the correct verses? The current verse 4 is repeating"
