@@ -182,7 +182,12 @@ def withholds_own_data(message: str, goal: str) -> bool:
     """The user says they lack their own figures or details, where the goal does not say so, or
     asks the chatbot for the data the goal has them measure, or sets out to measure it now."""
     plain = message.replace("’", "'")
-    if _WITHHELD.search(plain) and not _WITHHELD_IN_GOAL.search(goal.replace("’", "'")):
+    withheld = _WITHHELD.search(plain)
+    # "I am not sure about my weight, but I know it's around 85 kg" gives it after all (grid run of
+    # the night of 2026-11-29: refused, and a message with no weight was sent)
+    rest_of_sentence = re.split(r"(?<=[.!?])\s", plain[withheld.end() :], maxsplit=1)[0] if withheld else ""
+    given_after = numbers_in(rest_of_sentence) - numbers_in(goal)
+    if withheld and not given_after and not _WITHHELD_IN_GOAL.search(goal.replace("’", "'")):
         return True
     if not measures_own_data(goal):
         return False

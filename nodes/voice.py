@@ -59,6 +59,9 @@ _HELPER_REGISTER = re.compile(
     # asking the chatbot to find what is wrong with its own answer, as a teacher would (seen: "Tell
     # me what is wrong with your answer."; 0 of 30,547 real user messages)
     r"|what(?:'s| is) wrong with (?:your|the|this|that) (?:answer|response|reply)"
+    # the helper's reason for asking (grid run of the night of 2026-11-29: "can you please clarify or
+    # provide more context so I can help you better?"; 0 of 30,547 real user messages)
+    r"|so (?:that )?i can (?:better )?(?:help|assist) you"
     # ... or why it is wrong (grid run of the evening of 2026-11-29: "Explain why your answer is
     # incorrect", sent when the chatbot gave code for a list; 0 of 30,547 real user messages)
     r"|why (?:your|the|this|that) (?:answer|response|reply) (?:is|was) (?:incorrect|wrong|not correct)"

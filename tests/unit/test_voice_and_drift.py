@@ -619,6 +619,7 @@ def test_withholding_what_the_situation_gives_the_user_is_rejected(message: str)
     ("message", "goal"),
     [
         ("I don't know what the best formula is for this", GOAL),  # not their data
+        ("I am not sure about my weight, but I know it's around 85 kg.", GOAL),  # given after all (grid run)
         ("50 m in 8.2 s, 100 m in 17 s, 200 m in 38 s", GOAL),
         ("can you give them to me as a table?", GOAL),  # "them": the speeds, the data never named
         ("I'll start with the 50 m: 9 seconds, then 100 m in 19", GOAL),
@@ -755,6 +756,8 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
     assert (
         check("Explain why your answer is incorrect") is Problem.ROLE_CONFUSION
     )  # grid run, evening of 11-29
+    helper = "can you please clarify or provide more context so I can help you better?"  # grid run, night
+    assert check(helper) is Problem.ROLE_CONFUSION
     assert check("go on") is None and check("is there anything I should watch out for") is None
     assert in_the_users_voice("the chatbot didn't list Babylon.") == "you didn't list Babylon."
     seen = "the chatbot skipped over a crucial step in calculating the distances"
