@@ -59,6 +59,10 @@ _HELPER_REGISTER = re.compile(
     # asking the chatbot to find what is wrong with its own answer, as a teacher would (seen: "Tell
     # me what is wrong with your answer."; 0 of 30,547 real user messages)
     r"|what(?:'s| is) wrong with (?:your|the|this|that) (?:answer|response|reply)"
+    # the chatbot asked of a trip it never made (grid run of the night of 2026-11-29: "was there a
+    # particular view that stood out the most during the tour"; 0 of 30,547 real user messages)
+    r"|(?:did you|have you|was there|were there)\b[^.?!]{0,80}\b(?:during|on) (?:the|your)"
+    r" (?:tour|trip|visit|walk|hike|journey)"
     # the helper's reason for asking (grid run of the night of 2026-11-29: "can you please clarify or
     # provide more context so I can help you better?"; 0 of 30,547 real user messages)
     r"|so (?:that )?i can (?:better )?(?:help|assist) you"

@@ -758,6 +758,9 @@ def test_a_message_cut_off_mid_phrase_is_rejected_and_the_chatbot_is_addressed_i
     )  # grid run, evening of 11-29
     helper = "can you please clarify or provide more context so I can help you better?"  # grid run, night
     assert check(helper) is Problem.ROLE_CONFUSION
+    toured = "was there a particular view that stood out the most during the tour"  # grid run, night
+    assert check(toured) is Problem.ROLE_CONFUSION
+    assert check("which view stands out most on that tour?") is None
     assert check("go on") is None and check("is there anything I should watch out for") is None
     assert in_the_users_voice("the chatbot didn't list Babylon.") == "you didn't list Babylon."
     seen = "the chatbot skipped over a crucial step in calculating the distances"
