@@ -376,6 +376,8 @@ def _with_the_situation(message: str, state: RoleplayState, step: Step) -> str:
     ending = "" if not told or body.rstrip()[-1:] in (".", "?", "!") else "."
     told_text = f" {told}" if told else ""
     notes_text = f"\n{untold_notes}" if untold_notes else ""
+    if notes_text and closing:  # not "200-meter: 41.3 seconds Thanks" (grid run of the night of 2026-11-29)
+        closing = f"\n{closing.strip(' ,')}"
     return f"{body.rstrip()}{ending}{told_text}{notes_text}{closing}"
 
 

@@ -216,3 +216,9 @@ def test_an_opening_that_no_try_gave_the_noted_results_gets_them_pasted() -> Non
     )
     state = run_roleplay(inquirer, goal=GOAL, max_turns=1, max_regenerations=1)
     assert user_texts(state) == [f"{vague}\n50 m race: 9.8 seconds\n100 m race: 21 seconds"]
+    thanked = ScriptedInquirer(
+        messages=[f"{vague} Thanks", f"{vague} pls"],
+        details="Their results:\n- 50 m race: 9.8 seconds\n- 100 m race: 21 seconds",
+    )
+    state = run_roleplay(thanked, goal=GOAL, max_turns=1, max_regenerations=1)
+    assert user_texts(state) == [f"{vague}\n50 m race: 9.8 seconds\n100 m race: 21 seconds\nThanks"]
