@@ -12,8 +12,10 @@ conversations has such a line.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from llm_roleplay.nodes.checks import NUMBER, number_value
+from llm_roleplay.nodes.own_facts import race_times
 
 MAX_KCAL_PER_MINUTE = 30.0
 _TIME = re.compile(rf"({NUMBER})\s*(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h)\b", re.IGNORECASE)
@@ -30,15 +32,29 @@ _MINUTES = {
 }
 
 
-def impossible_burn(reply: str) -> str | None:
+def impossible_burn(reply: str, known: Sequence[str] = ()) -> str | None:
     """ "2304.75 calories in 15 seconds is more than anyone burns" for the first line of ``reply``
-    that gives a time and more calories for it than a body can burn, or None."""
+    that gives a time and more calories for it than a body can burn, or None. A line that names a
+    race instead of its time ("- 200-meter race: 717 calories") takes the time the ``known`` texts
+    (the user's messages) give for that race (grid run of the night of 2026-11-29: 717 calories for
+    41.3 seconds, taken)."""
+    timed = {distance: seconds for text in known for distance, seconds in race_times(text)}
     for line in reply.splitlines():
         times, burns = _TIME.findall(line), _CALORIES.findall(line)
-        if len(times) != 1 or len(burns) != 1:
+        if len(burns) != 1:
             continue
-        (amount, unit), (calories,) = times[0], burns
-        minutes = number_value(amount) * _MINUTES[unit.lower().rstrip("s") or "s"]
+        (calories,) = burns
+        if len(times) == 1:
+            amount, unit = times[0]
+            minutes = number_value(amount) * _MINUTES[unit.lower().rstrip("s") or "s"]
+        elif not times and (race := _RACE.search(line)) and float(race.group(1)) in timed:
+            amount, unit = f"{timed[float(race.group(1))]:g}", "seconds"
+            minutes = timed[float(race.group(1))] / 60
+        else:
+            continue
         if minutes > 0 and number_value(calories) / minutes > MAX_KCAL_PER_MINUTE:
             return f"{calories} calories in {amount} {unit} is more than anyone burns"
     return None
+
+
+_RACE = re.compile(r"\b(\d+)\s*-?\s*(?:m|meters?|metres?)\b", re.IGNORECASE)

@@ -399,7 +399,7 @@ def evidently_undelivered(
         return NO_RESULT
     if wrong := false_arithmetic(reply):
         return f"{wrong[0]} is wrong"
-    if detail := given_summed_for_the_rest(part, reply, known) or impossible_burn(reply):
+    if detail := given_summed_for_the_rest(part, reply, known) or impossible_burn(reply, known):
         return detail
     if detail := broken_word_limit(part, reply):
         return detail

@@ -168,6 +168,11 @@ RACES = "You timed your 50 m, 100 m and 200 m races and want your speed in each.
             "2304.75 calories in 15 seconds is more than anyone burns",
         ),
         ("Calculate the calories burned during each race.", "- 50 meters in 15 seconds: 4.2 calories", None),
+        (  # the race's time from the user's message (grid run of the night of 2026-11-29)
+            "Calculate the calories burned during each race.",
+            "So the calories burned are:\n- 100 m race: 305 calories",
+            "305 calories in 15.2 seconds is more than anyone burns",
+        ),
         # what is left answered with what was given (grid run of the evening of 2026-11-29)
         (
             "Determine the amount of feed needed for the final meal of the day.",
