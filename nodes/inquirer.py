@@ -446,6 +446,16 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
         return states_an_earlier_split(message, parts[step.part], [*parts[: step.part], *typed])
     if step.intent not in (Intent.OPEN, Intent.NEXT) or not request:
         return False
+    # A request that asks nothing: "your recursive factorial function does not enter an infinite
+    # loop. it calculates ..." told the chatbot its own code back, for the part "ensure that it does
+    # not enter an infinite loop" (grid run of the night of 2026-11-29).
+    if (
+        step.intent is Intent.NEXT
+        and re.search(r"\byour?\b", message, re.IGNORECASE)
+        and not _ASKS.search(message)
+        and not _IMPERATIVE_START.match(message)
+    ):
+        return True
     earlier = set().union(*(request_stems(part) for part in parts[: step.part]))
     wanted = request_stems(request)
     spelled_out = _ABBREVIATED.sub(lambda match: _ABBREVIATIONS[match.group().lower()], message)
@@ -469,6 +479,23 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
     if stance and not stance & said:
         return True
     return bool(distinctive) and not distinctive & said
+
+
+_ASKS = re.compile(
+    r"\?|\b(?:can|could|would|will) you\b|\bplease\b|\bpls\b|\bi(?:'d| would)? (?:want|need|like)\b"
+    r"|\bi'?d like\b|\bmake sure\b|\bensure\b|\bshould\b|\bmust\b|\blet'?s\b"
+    r"|\b(?:how|what|why|which|where|when|who)(?:'?s)?\b"
+    r"|\bhelp me\b|\bi'?m looking for\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE_START = re.compile(
+    r"^\W*(?:(?:now|also|and|then|ok(?:ay)?|so)[,\s]+)?(?:write|make|give|tell|show|explain|calculate|compute"
+    r"|create|list|find|fix|add|change|rewrite|translate|check|draw|convert|summari[sz]e|provide|send|use|try"
+    r"|put|suggest|plan|shorten|improve|describe|compare|recommend|correct|update|replace|remove|continue|do"
+    r"|redo|plug|build|implement|develop|get|refine|turn|keep|include|substitute|modify|allow|lengthen"
+    r"|simplify|rephrase|reword|split|sort|count|pick|name|select|choose|design|generate|go)\b",
+    re.IGNORECASE,
+)
 
 
 # A term and its short form are one word of a part: "in an object-oriented way" asks for "OOP" (a try

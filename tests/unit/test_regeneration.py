@@ -419,6 +419,15 @@ def test_the_next_part_is_asked_for_in_words_of_its_own() -> None:
     )
     assert user_texts(state) == ["make my factorial recursive", next_part]
     assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": again}]
+    # ... and asks for it: the chatbot's code told back to it asks nothing (grid run of the night of
+    # 2026-11-29)
+    told = "your recursive factorial function does not enter an infinite loop. it uses memoization."
+    inquirer = ScriptedInquirer(messages=["make my factorial recursive", told, next_part], decisions=["YES"])
+    state = run_roleplay(
+        inquirer, chatbot=lambda messages: recursive, goal=goal, goal_parts=parts, max_turns=2
+    )
+    assert user_texts(state) == ["make my factorial recursive", next_part]
+    assert state["rejected"] == [{"turn": 2, "problem": "misses_part", "text": told}]
 
 
 def test_the_other_case_stated_in_full_asks_for_it() -> None:
