@@ -169,9 +169,16 @@ def before_asking_ahead(message: str, current: Iterable[str], later: Iterable[st
     # of 2026-11-29)
     if kept and kept[-1].lower().strip(",;:-") in _WANTS_AN_OBJECT:
         return ""
+    # ... nor on a question word and what little follows it: "... and tell me which one | is the 3rd in
+    # the list?" had been sent as "Tell me which one" (grid run of the night of 2026-11-29)
+    if any(token.lower().strip(",;:-") in _QUESTION_WORDS for token in kept[-2:]):
+        return ""
     return " ".join(kept).rstrip(",;:- ") if len(kept) >= 3 else ""
 
 
+_QUESTION_WORDS = frozenset(
+    {"which", "what", "who", "whom", "whose", "where", "when", "how", "why", "whether", "if"}
+)
 _WANTS_AN_OBJECT = frozenset(
     {"find", "get", "know", "see", "tell", "show", "give", "make", "write", "list", "calculate", "explain"}
     | {"provide", "help", "identify", "determine", "me", "need", "want", "like"}

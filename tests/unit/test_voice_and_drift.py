@@ -308,6 +308,11 @@ def test_front_loading_is_seen_through_inflections_and_instruction_verbs() -> No
             "How can I write a function in JavaScript to count the number of vowels in a string using OOP?",
             "How can I write a function in JavaScript to count the number of vowels in a string",
         ),
+        (  # grid run of the night of 2026-11-29: sent as "Tell me which one" (the question cut)
+            ["List the 10 oldest inhabited cities.", "Find out who established the 3rd in that list."],
+            "tell me which one is the 3rd in the list?",
+            "",
+        ),
         (  # grid run of the night of 2026-11-29: sent as "Can you help me find" (no object left)
             ["List the 10 oldest inhabited cities.", "Find out who established the 3rd in that list."],
             "Hey, can you help me find the 3rd oldest inhabited city? Who established it?",
