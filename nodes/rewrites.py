@@ -331,8 +331,18 @@ _REQUEST_VERB = re.compile(
 )
 
 
+# ... or a verb with no subject of its own, the rest of a relative clause: "list locations that are good
+# for walking tours and | are not too challenging" had been sent from "Are not too challenging" (grid
+# run of the night of 2026-11-29).
+_SUBJECTLESS_VERB = re.compile(
+    r"^(?:are|is|was|were|has|have|had|does|do|did|don't|doesn't|isn't|aren't|can't|won't|can|could|should"
+    r"|would|will|may|might|must)\b",
+    re.IGNORECASE,
+)
+
+
 def _phrase_goes_on(rest: str) -> bool:
-    if _PHRASE_GOES_ON.match(rest):
+    if _PHRASE_GOES_ON.match(rest) or _SUBJECTLESS_VERB.match(rest):
         return True
     sentence = re.split(r"[.!?\n]", rest, maxsplit=1)[0]
     if _CLAUSE_VERB.search(sentence):

@@ -199,6 +199,9 @@ def test_a_next_request_joined_to_the_first_one_typed_again_is_sent_alone() -> N
     # the request told as what was asked stays, after a greeting too (grid run of the night of 11-29)
     tours = "Hey bot, I asked for list of locations in France for walking tours, and you gave me tour types."
     assert without_restated_complaint(tours, ["list locations in France for walking tours"]) == tours
+    # the rest of a relative clause goes on (grid run of the night of 2026-11-29)
+    tours = "Please list locations in France that are good for walking tours and are not too challenging."
+    assert without_restated_request(tours, ["list locations in France good for walking tours"]) == tours
     # an apology alone is left no message (grid run of the night of 2026-11-29)
     shape = "Could you make sure the poem has 4 quatrains of 4 lines? I'm sorry if I made a mistake before."
     assert without_restated_complaint(shape, ["make sure the poem has 4 quatrains of 4 lines"]) == shape

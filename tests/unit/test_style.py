@@ -541,6 +541,12 @@ def test_please_goes_before_an_order_and_after_a_question() -> None:
     assert ordered.text == "please do it again with my times"
 
 
+def test_a_wish_the_chatbot_is_then_asked_to_do_stays_a_request() -> None:
+    seen = "I want to write a poem about cats. Can you do that?"  # grid run of the night of 2026-11-29
+    typed = apply_style(seen, _style(), "first", "k", question=True).text
+    assert not typed.lower().startswith("how do i")
+
+
 def test_help_me_figure_out_is_asked_as_the_question_itself() -> None:
     # grid run of the evening of 2026-11-29: sent as the order "Figure out how fast I ran each race."
     seen = "Can you help me figure out how fast I ran each race?"

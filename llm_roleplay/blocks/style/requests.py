@@ -76,6 +76,10 @@ _POSSIBLE = re.compile(
 # the run of 2026-11-28 began with "I" against 12% of the real ones (first 8,800 ShareGPT
 # conversations), where "I want/need/would like to" opens 2% and "can you" 6.5%. Only verbs of a
 # task the chatbot can do: "I need to know" or "I want to go" are no request to it.
+_YOU_DO_IT = re.compile(
+    r"\b(?:can|could|would|will) you (?:please )?(?:do|write|make|create) (?:that|it|this|one)\b",
+    re.IGNORECASE,
+)
 _WISH = re.compile(
     r"^\s*I(?: really| just)?(?: want| need| would like|'d like|’d like|'m looking|’m looking"
     r"| am looking) to "
@@ -264,7 +268,11 @@ def task_told(text: str) -> str:
 
 def without_wish(text: str, question: bool) -> str:
     """'I want to draw a unicorn.' -> 'draw a unicorn.' ('how do I draw a unicorn?' as a question);
-    'I need a function to X' -> 'write a function to X' ('a recipe for X?' as a question)."""
+    'I need a function to X' -> 'write a function to X' ('a recipe for X?' as a question). Asked as
+    a question only when nothing after it has the chatbot do it: "I want to write a poem about cats.
+    Can you do that?" had been sent as "how do I write a poem about cats? can you do that please?"
+    (grid run of the night of 2026-11-29)."""
+    question = question and not _YOU_DO_IT.search(text)
     match = _WISH.match(text)
     thing = None if match else _WANTED_THING.match(text)
     if thing and question and thing.group("given"):
