@@ -49,7 +49,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -378,6 +378,28 @@ def _result_came_later(
     return False
 
 
+def _mended_later(
+    part: str, answer: str, messages: Sequence[Mapping[str, str]], passes: Callable[[str], bool]
+) -> bool:
+    """A reply after ``answer``, to a user message after it, that is about ``part`` (half its topic
+    words) and ``passes`` the check ``answer`` failed: the complaint was answered. make demo of the
+    night of 2026-11-29: the recipe with "2 large eggs (optional)" was judged though the egg-free one
+    that answered the user's complaint came next, and the user was sent back."""
+    contents = [message["content"] for message in messages]
+    if answer not in contents:
+        return False
+    wanted = topic_stems(part)
+    later = messages[contents.index(answer) + 1 :]
+    return any(
+        message["role"] == "assistant"
+        and later[position - 1]["role"] == "user"
+        and 2 * len(wanted & topic_stems(message["content"])) >= len(wanted)
+        and passes(message["content"])
+        for position, message in enumerate(later)
+        if position > 0
+    )
+
+
 def evidently_undelivered(
     part: str, reply: str, earlier: Sequence[str], known: Sequence[str], answers_to_others: Sequence[str] = ()
 ) -> str | None:
@@ -700,7 +722,9 @@ def evident_failures(
             findings.append(Finding("repeated_item", f"part {index}: {detail}"))
         if detail := wrong_language(answer, languages):
             findings.append(Finding("wrong_language", f"part {index}: {detail}"))
-        if detail := puts_in_excluded(answer, excluded):
+        if (detail := puts_in_excluded(answer, excluded)) and not _mended_later(
+            part, answer, messages, lambda reply: puts_in_excluded(reply, excluded) is None
+        ):
             findings.append(Finding("excluded_put_in", f"part {index}: {detail}"))
         if detail := missing_piece(part, answer):
             findings.append(Finding("no_piece", f"part {index}: {detail}"))

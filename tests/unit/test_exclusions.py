@@ -72,6 +72,21 @@ def test_the_user_and_the_goal_check_see_eggs_in_an_egg_free_recipe() -> None:
         ),
     }
     assert evident_failures([part], messages) == []
+    # the egg-free recipe that answered the complaint counts (make demo of the night of 2026-11-29:
+    # the first recipe was judged and the user sent back)
+    egg_free = messages[1]["content"]
+    complained = [
+        {
+            "role": "user",
+            "content": "help me make pancakes without eggs, something easy that doesnt take long",
+        },
+        {"role": "assistant", "content": DEMO_REPLY},
+        {"role": "user", "content": "The recipe you provided has eggs in it and I don't want that."},
+        {"role": "assistant", "content": egg_free},
+    ]
+    assert evident_failures([part], complained) == []
+    complained[3] = {"role": "assistant", "content": "Sorry! Here are some pancake toppings: syrup, berries."}
+    assert [f.check for f in evident_failures([part], complained)] == ["excluded_put_in"]
 
 
 def test_the_user_does_not_ask_for_what_their_goal_leaves_out() -> None:
