@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from llm_roleplay.nodes.checks import NUMBER, number_value
-from llm_roleplay.nodes.own_facts import race_times
+from llm_roleplay.nodes.own_facts import distances_run, race_times
 
 MAX_KCAL_PER_MINUTE = 30.0
 _TIME = re.compile(rf"({NUMBER})\s*(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h)\b", re.IGNORECASE)
@@ -47,14 +47,11 @@ def impossible_burn(reply: str, known: Sequence[str] = ()) -> str | None:
         if len(times) == 1:
             amount, unit = times[0]
             minutes = number_value(amount) * _MINUTES[unit.lower().rstrip("s") or "s"]
-        elif not times and (race := _RACE.search(line)) and float(race.group(1)) in timed:
-            amount, unit = f"{timed[float(race.group(1))]:g}", "seconds"
-            minutes = timed[float(race.group(1))] / 60
+        elif not times and len(races := distances_run(line)) == 1 and (race := races.pop()) in timed:
+            amount, unit = f"{timed[race]:g}", "seconds"
+            minutes = timed[race] / 60
         else:
             continue
         if minutes > 0 and number_value(calories) / minutes > MAX_KCAL_PER_MINUTE:
             return f"{calories} calories in {amount} {unit} is more than anyone burns"
     return None
-
-
-_RACE = re.compile(r"\b(\d+)\s*-?\s*(?:m|meters?|metres?)\b", re.IGNORECASE)

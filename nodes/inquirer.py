@@ -57,7 +57,7 @@ from llm_roleplay.nodes.inquirer_prompt import (
 )
 from llm_roleplay.nodes.intents import Intent, Step, next_step
 from llm_roleplay.nodes.likelihood import ask_yes_no
-from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model, stamped, text_of
+from llm_roleplay.nodes.llm import ainvoke, call_seed, error_text, role_model, stamped, text_of, typed_by_user
 from llm_roleplay.nodes.own_facts import situation_told, takes_own_things_for_the_chatbots
 from llm_roleplay.nodes.parsing import extract_message
 from llm_roleplay.nodes.rewrites import (
@@ -360,7 +360,7 @@ def _with_the_situation(message: str, state: RoleplayState, step: Step) -> str:
     small model after it never gave the three cups (run of 2026-11-28). The results the user noted
     follow as noted, when no message gave them ("can you help me calculate the speed for each race
     using the times I recorded?" had been sent without one: grid run of the night of 2026-11-29)."""
-    said = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
+    said = typed_by_user(state.get("messages", []))
     parts = state.get("goal_parts") or [state["goal"]]
     asked_with = figures_asked_with(state["goal"], parts[step.part]) if step.part < len(parts) else set()
     told = situation_told(state["goal"], [*said, message], asked_with)
@@ -442,7 +442,7 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
     if step.intent is Intent.REASK and step.part < len(parts):
         # a complaint about the other case that asks for the first one again (grid run of the night
         # of 2026-11-29: "how much if I spend one-third of the time running and two-thirds walking")
-        typed = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
+        typed = typed_by_user(state.get("messages", []))
         return states_an_earlier_split(message, parts[step.part], [*parts[: step.part], *typed])
     if step.intent not in (Intent.OPEN, Intent.NEXT) or not request:
         return False
@@ -468,7 +468,7 @@ def _misses_the_part(message: str, state: RoleplayState, step: Step, request: st
         # of 2026-11-29: "... one-third of the time running and two-thirds of the time walking")
         asked_before = [
             *parts[: step.part],
-            *(text_of(m) for m in state.get("messages", []) if m.type == "human"),
+            *typed_by_user(state.get("messages", [])),
         ]
         return len(wanted & said) < len(wanted - distinctive) / 2 or states_an_earlier_split(
             message, request, asked_before
@@ -546,7 +546,7 @@ def _lacks_the_situations_figures(message: str, state: RoleplayState, step: Step
     situation = stated_figures(state["goal"])
     if not situation:
         return False
-    earlier = [text_of(m) for m in state.get("messages", []) if m.type == "human"]
+    earlier = typed_by_user(state.get("messages", []))
     typed = set().union(*(stated_figures(text) for text in [*earlier, message]))
     # ... and, asking for a later part, the figures of the goal's own question for it, which the
     # answer needs (the flock of 20 for the final meal: seen on 2026-11-29, never said, the chatbot
@@ -678,7 +678,7 @@ def _situation(state: RoleplayState, context: Context, step: Step, shown_example
         traits=persona_traits(state),
         attributes=attributes if isinstance(attributes, dict) else {},
         turn=state.get("turn", 0) + 1,
-        previous_user_messages=[text_of(m) for m in messages if m.type == "human"],
+        previous_user_messages=typed_by_user(messages),
         recent_replies=[text_of(m) for m in messages if m.type == "ai"][-RECENT_REPLIES:],
         related_texts=[*parts, state.get("expected_outcome") or ""],
         own_details=state.get("own_details") or "",

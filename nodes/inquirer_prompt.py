@@ -27,7 +27,7 @@ from llm_roleplay.nodes.context import Context
 from llm_roleplay.nodes.follow_up import follow_up_subject
 from llm_roleplay.nodes.goal_plan import material_of
 from llm_roleplay.nodes.intents import Intent, Step
-from llm_roleplay.nodes.llm import call_seed, text_of, transcript
+from llm_roleplay.nodes.llm import call_seed, text_of, transcript, typed_by_user
 from llm_roleplay.nodes.plain_words import in_plain_words
 from llm_roleplay.nodes.state import RoleplayState, persona_description
 from llm_roleplay.nodes.voice import content_words
@@ -160,7 +160,7 @@ def _follow_up_subject(state: RoleplayState, context: Context) -> str:
     """What the follow-up asks about: a thing the last reply names, else anything in it."""
     messages: Sequence[BaseMessage] = state.get("messages", [])
     reply = text_of(messages[-1]) if messages and messages[-1].type == "ai" else ""
-    typed = [text_of(m) for m in messages if m.type == "human"]
+    typed = typed_by_user(messages)
     seed = call_seed(context.seed, state.get("dialogue_id", ""), "follow_up_subject", state.get("turn", 0))
     subject = follow_up_subject(reply, typed, seed)
     return f'"{subject}"' if subject else "one thing"
@@ -174,7 +174,7 @@ FIGURE_BLANK = "[your figure]"
 
 def users_own_numbers(state: RoleplayState) -> set[float]:
     """The numbers the user has of their own: the goal's, the results they noted, what they typed."""
-    typed = (text_of(m) for m in state.get("messages", []) if m.type == "human")
+    typed = typed_by_user(state.get("messages", []))
     return numbers_of([state["goal"], state.get("own_details") or "", *typed])
 
 

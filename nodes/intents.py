@@ -353,11 +353,15 @@ async def next_step(
         delivered = {
             entry["part"] for entry in state.get("goal_progress", []) if entry["status"] == "delivered"
         }
-        following = next((k for k in range(part + 1, len(parts)) if k not in delivered), len(parts))
+
+        def undelivered_after(index: int) -> int:
+            return next((k for k in range(index + 1, len(parts)) if k not in delivered), len(parts))
+
+        following = undelivered_after(part)
         # ... nor one the same reply plainly delivered too (a poem of the shape asked next)
         while following < len(parts) and poem_shape_met(parts[following], reply):
             done.append(_progress(turn, following, "delivered", None))
-            following = next((k for k in range(following + 1, len(parts)) if k not in delivered), len(parts))
+            following = undelivered_after(following)
         if following < len(parts):
             return Step(Intent.NEXT, following, {"part": following, "part_asks": 1, "goal_progress": done})
         if turn >= _claim_floor(context):

@@ -170,6 +170,11 @@ def text_of(message: BaseMessage) -> str:
     return str(message.text)
 
 
+def typed_by_user(messages: Sequence[BaseMessage]) -> list[str]:
+    """The texts of the user's messages, in order."""
+    return [text_of(message) for message in messages if message.type == "human"]
+
+
 def as_dialogue(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
     """The user's and the chatbot's messages as ``{"role": "user" | "assistant", "content"}``, the
     form the plain checks and the judges read."""
